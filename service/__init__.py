@@ -1,0 +1,39 @@
+"""Process orchestration for the Recordkeeping Compliance Program (19 CFR 163.11-163.13)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from service.bootstrap import Services, bootstrap
+from service.config import Settings
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
+    """Build the Flask app; nothing connects until this is called."""
+    settings = settings or (services.settings if services else Settings.from_env())
+    services = services or bootstrap(settings)
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        TESTING=settings.testing,
+    )
+    app.extensions["rcp"] = services
+
+    from service import api
+
+    api.register(app)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        with services.db.unit_of_work(readonly=True) as uow:
+            uow.conn.execute(text("SELECT 1"))
+        return jsonify({"status": "ok"})
+
+    return app

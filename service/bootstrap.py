@@ -1,0 +1,76 @@
+"""The one wiring place: every dependency of the service is built and passed here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.ports import Ports
+from handlers.registry import Registry
+from service.clock import Clock, SystemClock
+from service.config import Settings
+from service.definitions import DefinitionCatalog
+from service.engine import Engine
+from service.engine.functions import diagram_functions
+from service.store import Database, UnitOfWork, make_engine
+from service.store.migrate import upgrade
+
+PortsFactory = Callable[[UnitOfWork], Ports]
+
+
+@dataclass
+class Services:
+    """The dependencies every service function receives."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    engine: Engine
+    registry: Registry[Ports]
+    catalog: DefinitionCatalog
+    ports: PortsFactory
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def default_registry() -> Registry[Ports]:
+    """Return the production handler registry."""
+    from handlers.catalog import operations
+
+    return Registry.of(operations())
+
+
+def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
+    """Return the factory giving handlers this transaction's adapters."""
+    from service.store.adapters import build_ports
+
+    return lambda uow: build_ports(uow, settings, clock)
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    registry: Registry[Ports] | None = None,
+    ports: PortsFactory | None = None,
+    migrate: bool = True,
+) -> Services:
+    """Build the services from settings; tests pass their own clock, registry or ports."""
+    clock = clock or SystemClock()
+    if migrate:
+        if settings.database_url.startswith("sqlite:///"):
+            settings.instance_dir.mkdir(parents=True, exist_ok=True)
+        upgrade(settings.database_url)
+    db = Database(make_engine(settings.database_url))
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        engine=Engine(diagram_functions(clock), clock),
+        registry=registry or default_registry(),
+        catalog=DefinitionCatalog(),
+        ports=ports or default_ports(settings, clock),
+    )

@@ -1,0 +1,34 @@
+"""Who or what sets a trigger off: a staff user, an integrator, a timer, the system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SUPERVISORS = "supervisors"
+ANALYSTS = "analysts"
+LANE_GROUPS = ("reviewers", "field_auditors", "field_director", "hq_regulatory_audit", "penalties")
+ALL_GROUPS = (*LANE_GROUPS, SUPERVISORS, ANALYSTS)
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # user | integrator | timer | system
+    name: str
+    groups: frozenset[str] = field(default_factory=frozenset)
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.kind == "user" and SUPERVISORS in self.groups
+
+    def may_work_on(self, lane: str | None) -> bool:
+        """May this actor see and act on a task of ``lane``?"""
+        if self.kind in ("system", "timer"):
+            return True
+        if self.kind == "integrator":
+            return "tasks" in self.scopes
+        return self.is_supervisor or (lane is not None and lane in self.groups)
+
+
+TIMER = Actor("timer", "scheduler")
+SYSTEM = Actor("system", "system")

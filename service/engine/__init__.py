@@ -1,0 +1,19 @@
+"""Everything that touches SpiffWorkflow: parsing, validation, script policy, running, state."""
+
+from .runtime import Engine, NotWaiting, PendingTimer, ReadyTask, Subscription, TaskFailure, WaitState
+from .scripting import CallContext
+from .specs import DiagramSource, SpecBundle, SpecError
+
+__all__ = [
+    "CallContext",
+    "DiagramSource",
+    "Engine",
+    "NotWaiting",
+    "PendingTimer",
+    "ReadyTask",
+    "SpecBundle",
+    "SpecError",
+    "Subscription",
+    "TaskFailure",
+    "WaitState",
+]

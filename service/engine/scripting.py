@@ -1,0 +1,73 @@
+"""The script engine diagrams run under: the policy, safe builtins, injected functions, services."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from handlers.registry import CallContext
+
+from . import policy
+
+
+class ServiceCaller(Protocol):
+    """Calls a named operation with evaluated parameters and returns a JSON-able result."""
+
+    def __call__(self, operation: str, params: dict[str, Any], context: CallContext) -> Any: ...
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """Task-data environment that checks the policy and runs with safe builtins only."""
+
+    def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
+        super().__init__(dict(functions))
+        self._builtins = dict(policy.SAFE_BUILTINS)
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        policy.check_expression(expression)
+        scope = dict(self.globals)
+        scope.update(external_context or {})
+        scope.update(context)
+        # Applied last so task data can never shadow the restricted builtins.
+        scope["__builtins__"] = self._builtins
+        return eval(expression, scope)  # noqa: S307 - checked by the policy above
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        policy.check_script(script)
+        extra = dict(external_context or {})
+        extra["__builtins__"] = self._builtins
+        return bool(super().execute(script, context, extra))
+
+
+class RestrictedScriptEngine(PythonScriptEngine):
+    """Script engine whose service calls go to the handler registry (never to a script)."""
+
+    def __init__(
+        self,
+        environment: RestrictedEnvironment,
+        call_service: ServiceCaller | None = None,
+        instance_id: str = "",
+        business_key: str | None = None,
+    ) -> None:
+        super().__init__(environment=environment)
+        self._call_service = call_service
+        self.instance_id = instance_id
+        self.business_key = business_key
+
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        """Dispatch a service task to the registry; return the JSON string Spiff expects."""
+        if self._call_service is None:
+            raise RuntimeError("no service caller is bound to this script engine")
+        params = {name: spec["value"] for name, spec in kwargs["operation_params"].items()}
+        context = CallContext(
+            instance_id=self.instance_id,
+            business_key=self.business_key,
+            process_key=task.workflow.spec.name,
+            task_id=str(task.id),
+            task_name=task.task_spec.bpmn_id or task.task_spec.name,
+        )
+        result = self._call_service(kwargs["operation_name"], params, context)
+        return json.dumps(result)

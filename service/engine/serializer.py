@@ -1,0 +1,63 @@
+"""State-only serialisation: specs are stored once per definition version, never per instance."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+SERIALIZER_VERSION = f"spiff-{VERSION}+state"
+
+
+class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
+    """Serialise a workflow without its specs; restore it against cached spec objects."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], specs: tuple[Any, dict[str, Any]] | None = None) -> BpmnWorkflow:
+        if specs is None:
+            raise ValueError("state-only workflows are restored against their definition's specs")
+        spec, subprocess_specs = specs
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _build() -> BpmnWorkflowSerializer:
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = StateOnlyWorkflowConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    # Penalty ceilings and appraised values may be Decimals (§163.6(b)); keep them exact.
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
+    return BpmnWorkflowSerializer(registry)
+
+
+_SERIALIZER = _build()
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """Return the workflow's state (no specs) as a JSON string."""
+    return _SERIALIZER.serialize_json(workflow)
+
+
+def load_state(state: str, spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
+    """Restore a workflow from ``dump_state`` output against its definition's specs."""
+    dct = json.loads(state)
+    _SERIALIZER.migrate(dct)
+    workflow: BpmnWorkflow = _SERIALIZER.from_dict(dct, specs=(spec, subprocess_specs))
+    return workflow

@@ -1,0 +1,157 @@
+"""Database engines and the unit of work: one transaction per external trigger."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+
+from .repositories import (
+    AuditRepository,
+    DefinitionRepository,
+    IncidentRepository,
+    InstanceRepository,
+    SubscriptionRepository,
+    TaskRepository,
+    TimerRepository,
+    TokenRepository,
+    UserRepository,
+)
+
+T = TypeVar("T")
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs (psycopg2 is not a dependency)."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url[len("postgres://"):]
+    return url
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """Create the SQLAlchemy engine with the settings each backend needs."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # A request that meets a locked instance waits for it rather than failing at once.
+        connect_args={"options": "-c lock_timeout=10000 -c statement_timeout=60000"},
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_size=8, max_overflow=16)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below emit BEGIN itself (pysqlite's own BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the lock at BEGIN, so two triggers on one instance serialise instead of
+        # failing on a lock upgrade; readers use a deferred BEGIN and never block writers (WAL).
+        mode = "DEFERRED" if conn.get_execution_options().get("rcp_readonly") else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class UnitOfWork:
+    """One database transaction and the repositories that work inside it."""
+
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+        self._engine = engine
+        self._readonly = readonly
+        self.conn: Connection
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        conn = self._engine.connect()
+        if self._readonly:
+            conn = conn.execution_options(rcp_readonly=True)
+        self.conn = conn
+        self._tx = conn.begin()
+        self.definitions = DefinitionRepository(conn)
+        self.instances = InstanceRepository(conn)
+        self.tasks = TaskRepository(conn)
+        self.subscriptions = SubscriptionRepository(conn)
+        self.timers = TimerRepository(conn)
+        self.incidents = IncidentRepository(conn)
+        self.audit = AuditRepository(conn)
+        self.tokens = TokenRepository(conn)
+        self.users = UserRepository(conn)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            if self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+
+    def commit(self) -> None:
+        """Commit the transaction (the one commit of a trigger)."""
+        self._tx.commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run a block whose writes vanish if it raises (a failing handler leaves nothing)."""
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            raise
+        else:
+            nested.commit()
+
+    @property
+    def dialect(self) -> str:
+        return self.conn.dialect.name
+
+
+class Database:
+    """Hands out units of work; the one place transactions start."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.engine, readonly=readonly)
+
+    def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 5) -> T:
+        """Run ``work`` in a unit of work, retrying when the database reports a lock or deadlock."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.unit_of_work() as uow:
+                    return work(uow)
+            except OperationalError as exc:
+                if attempt == attempts or not _is_transient(exc):
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(word in text for word in ("locked", "deadlock", "lock timeout", "could not serialize"))

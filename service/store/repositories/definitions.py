@@ -1,0 +1,73 @@
+"""Deployed process definitions, one row per (key, version)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from ..schema import process_definitions as t
+
+
+@dataclass(frozen=True)
+class DefinitionRow:
+    id: int
+    key: str
+    version: int
+    name: str | None
+    content_hash: str
+    source_name: str
+    bpmn_xml: str
+    forms: dict[str, Any]
+    start_schema: dict[str, Any] | None
+    called_keys: list[str]
+    start_messages: list[str]
+    deployed_at: datetime
+    deployed_by: str | None
+    note: str | None
+
+
+_COLUMNS = [c for c in t.c]
+
+
+def _row(r: Any) -> DefinitionRow:
+    return DefinitionRow(**r._mapping)
+
+
+class DefinitionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, definition_id: int) -> DefinitionRow | None:
+        r = self.conn.execute(select(*_COLUMNS).where(t.c.id == definition_id)).first()
+        return _row(r) if r else None
+
+    def latest(self, key: str) -> DefinitionRow | None:
+        r = self.conn.execute(
+            select(*_COLUMNS).where(t.c.key == key).order_by(t.c.version.desc()).limit(1)
+        ).first()
+        return _row(r) if r else None
+
+    def by_version(self, key: str, version: int) -> DefinitionRow | None:
+        r = self.conn.execute(select(*_COLUMNS).where(t.c.key == key, t.c.version == version)).first()
+        return _row(r) if r else None
+
+    def versions(self, key: str) -> list[DefinitionRow]:
+        rows = self.conn.execute(select(*_COLUMNS).where(t.c.key == key).order_by(t.c.version)).all()
+        return [_row(r) for r in rows]
+
+    def latest_all(self) -> list[DefinitionRow]:
+        newest = select(t.c.key, func.max(t.c.version).label("v")).group_by(t.c.key).subquery()
+        rows = self.conn.execute(
+            select(*_COLUMNS).join(newest, (t.c.key == newest.c.key) & (t.c.version == newest.c.v)).order_by(t.c.key)
+        ).all()
+        return [_row(r) for r in rows]
+
+    def starting_on_message(self, message_name: str) -> list[DefinitionRow]:
+        return [d for d in self.latest_all() if message_name in d.start_messages]
+
+    def add(self, **values: Any) -> int:
+        result = self.conn.execute(insert(t).values(**values))
+        return int(result.inserted_primary_key[0])  # type: ignore[index]

@@ -1,0 +1,151 @@
+"""Derived, indexed rows kept in step with instance state: open tasks, subscriptions, timers.
+
+The inbox, message routing and the timer scheduler read these and never load instance state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+
+from service.engine import PendingTimer, ReadyTask, Subscription
+
+from ..schema import human_tasks as ht
+from ..schema import message_subscriptions as st
+from ..schema import pending_timers as tt
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Filters for listing open human tasks."""
+
+    candidate_groups: Sequence[str] | None = None
+    assignee: str | None = None
+    unassigned: bool = False
+    instance_id: str | None = None
+    business_key: str | None = None
+    business_key_like: str | None = None
+    process_key: str | None = None
+    due_before: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class TaskRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, task_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(ht).where(ht.c.id == task_id)).first()
+        return dict(r._mapping) if r else None
+
+    def sync(self, instance_id: str, ready: Iterable[ReadyTask], *, business_key: str | None,
+             now: datetime) -> None:
+        """Make the open-task rows of an instance equal its READY human tasks (claims kept)."""
+        wanted = {t.task_id: t for t in ready}
+        existing = set(self.conn.execute(select(ht.c.id).where(ht.c.instance_id == instance_id)).scalars())
+        gone = existing - wanted.keys()
+        if gone:
+            self.conn.execute(delete(ht).where(ht.c.id.in_(gone)))
+        new = [t for tid, t in wanted.items() if tid not in existing]
+        if new:
+            self.conn.execute(insert(ht), [_task_values(t, instance_id, business_key, now) for t in new])
+
+    def remove_all(self, instance_id: str) -> None:
+        self.conn.execute(delete(ht).where(ht.c.instance_id == instance_id))
+
+    def claim(self, task_id: str, user: str, now: datetime) -> bool:
+        """Assign an unassigned task; False when someone else holds it."""
+        result = self.conn.execute(
+            update(ht).where(ht.c.id == task_id, or_(ht.c.assignee.is_(None), ht.c.assignee == user))
+            .values(assignee=user, claimed_at=now)
+        )
+        return result.rowcount == 1
+
+    def assign(self, task_id: str, user: str | None, now: datetime | None) -> None:
+        self.conn.execute(update(ht).where(ht.c.id == task_id).values(assignee=user, claimed_at=now))
+
+    def list(self, f: TaskFilter) -> list[dict[str, Any]]:
+        conditions = []
+        if f.candidate_groups is not None:
+            conditions.append(ht.c.lane.in_(list(f.candidate_groups)))
+        if f.assignee is not None:
+            conditions.append(ht.c.assignee == f.assignee)
+        if f.unassigned:
+            conditions.append(ht.c.assignee.is_(None))
+        if f.instance_id is not None:
+            conditions.append(ht.c.instance_id == f.instance_id)
+        if f.business_key is not None:
+            conditions.append(ht.c.business_key == f.business_key)
+        if f.business_key_like:
+            conditions.append(ht.c.business_key.like(f"{f.business_key_like}%"))
+        if f.process_key is not None:
+            conditions.append(ht.c.process_key == f.process_key)
+        if f.due_before is not None:
+            conditions.append(ht.c.due_at <= f.due_before)
+        query = (
+            select(ht).where(and_(True, *conditions))
+            .order_by(ht.c.due_at.is_(None), ht.c.due_at, ht.c.created_at, ht.c.id)
+            .limit(f.limit).offset(f.offset)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+
+def _task_values(t: ReadyTask, instance_id: str, business_key: str | None, now: datetime) -> dict[str, Any]:
+    return {
+        "id": t.task_id, "instance_id": instance_id, "name": t.name, "title": t.title, "lane": t.lane,
+        "assignee": None, "form": t.form, "ui_form": t.ui_form, "due_at": t.due_at,
+        "due_citation": t.due_citation, "instructions": t.instructions, "process_key": t.process_key,
+        "business_key": business_key, "created_at": now, "claimed_at": None,
+    }
+
+
+class SubscriptionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def sync(self, instance_id: str, subscriptions: Sequence[Subscription], *, business_key: str | None,
+             now: datetime) -> None:
+        self.conn.execute(delete(st).where(st.c.instance_id == instance_id))
+        if subscriptions:
+            self.conn.execute(insert(st), [
+                {"instance_id": instance_id, "message_name": s.message_name, "business_key": business_key,
+                 "correlation": s.correlation, "task_id": s.task_id, "task_name": s.task_name,
+                 "created_at": now}
+                for s in subscriptions
+            ])
+
+    def find(self, message_name: str, *, business_key: str | None = None,
+             instance_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(st).where(st.c.message_name == message_name)
+        if business_key is not None:
+            query = query.where(st.c.business_key == business_key)
+        if instance_id is not None:
+            query = query.where(st.c.instance_id == instance_id)
+        return [dict(r._mapping) for r in self.conn.execute(query.order_by(st.c.id))]
+
+    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(st).where(st.c.instance_id == instance_id).order_by(st.c.id))
+        return [dict(r._mapping) for r in rows]
+
+
+class TimerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def sync(self, instance_id: str, timers: Sequence[PendingTimer]) -> None:
+        self.conn.execute(delete(tt).where(tt.c.instance_id == instance_id))
+        if timers:
+            self.conn.execute(insert(tt), [
+                {"task_id": p.task_id, "instance_id": instance_id, "task_name": p.task_name, "title": p.title,
+                 "due_at": p.due_at, "documentation": p.documentation}
+                for p in timers
+            ])
+
+    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(tt).where(tt.c.instance_id == instance_id).order_by(tt.c.due_at))
+        return [dict(r._mapping) for r in rows]

@@ -1,0 +1,81 @@
+"""API tokens (stored hashed) and staff users with their groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from ..schema import api_tokens as tk
+from ..schema import user_groups as ug
+from ..schema import users as ut
+
+
+class TokenRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, token_id: str, name: str, secret_hash: str, scopes: list[str], now: datetime) -> None:
+        self.conn.execute(insert(tk).values(id=token_id, name=name, secret_hash=secret_hash, scopes=scopes,
+                                            created_at=now))
+
+    def get(self, token_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(tk).where(tk.c.id == token_id)).first()
+        return dict(r._mapping) if r else None
+
+    def by_name(self, name: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(tk).where(tk.c.name == name)).first()
+        return dict(r._mapping) if r else None
+
+    def list(self) -> list[dict[str, Any]]:
+        return [dict(r._mapping) for r in self.conn.execute(select(tk).order_by(tk.c.created_at))]
+
+    def revoke(self, name: str, now: datetime) -> bool:
+        result = self.conn.execute(
+            update(tk).where(tk.c.name == name, tk.c.revoked_at.is_(None)).values(revoked_at=now)
+        )
+        return result.rowcount == 1
+
+    def touch(self, token_id: str, now: datetime) -> None:
+        self.conn.execute(update(tk).where(tk.c.id == token_id).values(last_used_at=now))
+
+
+class UserRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def by_username(self, username: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(ut).where(ut.c.username == username)).first()
+        if r is None:
+            return None
+        user = dict(r._mapping)
+        user["groups"] = self.groups(user["id"])
+        return user
+
+    def groups(self, user_id: int) -> list[str]:
+        rows = self.conn.execute(select(ug.c.group_name).where(ug.c.user_id == user_id).order_by(ug.c.group_name))
+        return list(rows.scalars())
+
+    def upsert(self, username: str, display_name: str, email: str | None, password_hash: str,
+               groups: list[str], now: datetime) -> int:
+        existing = self.conn.execute(select(ut.c.id).where(ut.c.username == username)).scalar()
+        if existing is None:
+            result = self.conn.execute(insert(ut).values(
+                username=username, display_name=display_name, email=email, password_hash=password_hash,
+                active=True, created_at=now))
+            user_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        else:
+            user_id = int(existing)
+            self.conn.execute(update(ut).where(ut.c.id == user_id).values(
+                display_name=display_name, email=email, password_hash=password_hash, active=True))
+        self.conn.execute(delete(ug).where(ug.c.user_id == user_id))
+        if groups:
+            self.conn.execute(insert(ug), [{"user_id": user_id, "group_name": g} for g in sorted(set(groups))])
+        return user_id
+
+    def list(self) -> list[dict[str, Any]]:
+        users = [dict(r._mapping) for r in self.conn.execute(select(ut).order_by(ut.c.username))]
+        for user in users:
+            user["groups"] = self.groups(user["id"])
+        return users

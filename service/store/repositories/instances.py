@@ -1,0 +1,127 @@
+"""Process instances (state + optimistic version) and their incidents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from service.errors import Conflict
+
+from ..schema import incidents as it
+from ..schema import process_instances as t
+
+
+@dataclass(frozen=True)
+class InstanceRow:
+    id: str
+    definition_id: int
+    process_key: str
+    called_definitions: dict[str, int]
+    business_key: str | None
+    status: str
+    suspended: bool
+    has_incident: bool
+    state: str
+    serializer_version: str
+    version: int
+    variables: dict[str, Any]
+    next_timer_due: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    started_by: str | None
+
+
+_COLUMNS = list(t.c)
+_SUMMARY = [c for c in t.c if c.name not in ("state", "variables")]
+
+
+class InstanceRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, instance_id: str, *, lock: bool = False) -> InstanceRow | None:
+        query = select(*_COLUMNS).where(t.c.id == instance_id)
+        if lock and self.conn.dialect.name == "postgresql":
+            # Held until commit: a second trigger on this instance waits, then sees the new state.
+            query = query.with_for_update()
+        r = self.conn.execute(query).first()
+        return InstanceRow(**r._mapping) if r else None
+
+    def summary(self, instance_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(*_SUMMARY, t.c.variables).where(t.c.id == instance_id)).first()
+        return dict(r._mapping) if r else None
+
+    def insert(self, **values: Any) -> None:
+        self.conn.execute(insert(t).values(**values))
+
+    def save(self, instance_id: str, expected_version: int, **values: Any) -> int:
+        """Write new state if nobody wrote since ``expected_version``; return the new version."""
+        new_version = expected_version + 1
+        result = self.conn.execute(
+            update(t)
+            .where(and_(t.c.id == instance_id, t.c.version == expected_version))
+            .values(version=new_version, **values)
+        )
+        if result.rowcount != 1:
+            raise Conflict(
+                f"process instance {instance_id} changed meanwhile (expected version {expected_version})",
+                instanceId=instance_id,
+            )
+        return new_version
+
+    def set_suspended(self, instance_id: str, suspended: bool) -> None:
+        self.conn.execute(update(t).where(t.c.id == instance_id).values(suspended=suspended))
+
+    def due_for_timers(self, now: datetime, limit: int) -> list[str]:
+        query = (
+            select(t.c.id)
+            .where(t.c.next_timer_due <= now, t.c.status == "waiting", t.c.suspended.is_(False))
+            .order_by(t.c.next_timer_due)
+            .limit(limit)
+        )
+        return [r.id for r in self.conn.execute(query)]
+
+
+class IncidentRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def open_for(self, instance_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            select(it).where(it.c.instance_id == instance_id, it.c.resolved_at.is_(None)).order_by(it.c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def record(self, instance_id: str, task_id: str, task_name: str, message: str, detail: str,
+               now: datetime) -> None:
+        """Open an incident for a failed task, or count one more attempt on the open one."""
+        existing = self.conn.execute(
+            select(it.c.id, it.c.attempts).where(
+                it.c.instance_id == instance_id, it.c.task_name == task_name, it.c.resolved_at.is_(None)
+            )
+        ).first()
+        if existing:
+            self.conn.execute(
+                update(it).where(it.c.id == existing.id).values(
+                    attempts=existing.attempts + 1, message=message, detail=detail, task_id=task_id
+                )
+            )
+            return
+        self.conn.execute(
+            insert(it).values(
+                instance_id=instance_id, task_id=task_id, task_name=task_name, message=message,
+                detail=detail, attempts=1, created_at=now,
+            )
+        )
+
+    def resolve_all(self, instance_id: str, now: datetime, by: str) -> int:
+        result = self.conn.execute(
+            update(it)
+            .where(it.c.instance_id == instance_id, it.c.resolved_at.is_(None))
+            .values(resolved_at=now, resolved_by=by)
+        )
+        return int(result.rowcount)

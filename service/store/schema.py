@@ -1,0 +1,208 @@
+"""The database schema (SQLAlchemy Core); Alembic migrations are written from it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(36)
+
+process_definitions = Table(
+    "process_definitions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(300)),
+    Column("content_hash", String(64), nullable=False),
+    Column("source_name", String(300), nullable=False),
+    Column("bpmn_xml", Text, nullable=False),
+    Column("forms", JSON, nullable=False),
+    Column("start_schema", JSON),
+    Column("called_keys", JSON, nullable=False),
+    Column("start_messages", JSON, nullable=False),
+    Column("deployed_at", UtcDateTime, nullable=False),
+    Column("deployed_by", String(200)),
+    Column("note", Text),
+    UniqueConstraint("key", "version"),
+    Index(None, "key", "content_hash"),
+)
+
+process_instances = Table(
+    "process_instances",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("definition_id", Integer, ForeignKey("process_definitions.id"), nullable=False, index=True),
+    Column("process_key", String(200), nullable=False, index=True),
+    Column("called_definitions", JSON, nullable=False),
+    Column("business_key", String(200), index=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("suspended", Boolean, nullable=False, default=False),
+    Column("has_incident", Boolean, nullable=False, default=False),
+    Column("state", Text, nullable=False),
+    Column("serializer_version", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("variables", JSON, nullable=False),
+    Column("next_timer_due", UtcDateTime, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False, index=True),
+    Column("completed_at", UtcDateTime),
+    Column("started_by", String(200)),
+)
+
+human_tasks = Table(
+    "human_tasks",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("instance_id", ID, ForeignKey("process_instances.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("title", String(300)),
+    Column("lane", String(100), index=True),
+    Column("assignee", String(200), index=True),
+    Column("form", String(300)),
+    Column("ui_form", String(300)),
+    Column("due_at", UtcDateTime, index=True),
+    Column("due_citation", String(200)),
+    Column("instructions", Text),
+    Column("process_key", String(200), nullable=False),
+    Column("business_key", String(200), index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("claimed_at", UtcDateTime),
+    Index(None, "lane", "assignee", "due_at"),
+)
+
+message_subscriptions = Table(
+    "message_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("instance_id", ID, ForeignKey("process_instances.id"), nullable=False, index=True),
+    Column("message_name", String(200), nullable=False),
+    Column("business_key", String(200)),
+    Column("correlation", JSON, nullable=False),
+    Column("task_id", ID, nullable=False),
+    Column("task_name", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "message_name", "business_key"),
+)
+
+pending_timers = Table(
+    "pending_timers",
+    metadata,
+    Column("task_id", ID, primary_key=True),
+    Column("instance_id", ID, ForeignKey("process_instances.id"), nullable=False, index=True),
+    Column("task_name", String(200), nullable=False),
+    Column("title", String(300)),
+    Column("due_at", UtcDateTime, nullable=False, index=True),
+    Column("documentation", Text),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("instance_id", ID, ForeignKey("process_instances.id"), nullable=False, index=True),
+    Column("task_id", ID, nullable=False),
+    Column("task_name", String(200), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("detail", Text),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime),
+    Column("resolved_by", String(200)),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("instance_id", ID, index=True),
+    Column("task_id", ID, index=True),
+    Column("task_name", String(200)),
+    Column("actor_kind", String(20), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("data", JSON),
+    Column("outcome", String(20), nullable=False),
+    Column("detail", Text),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(300)),
+    Column("password_hash", String(300), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+user_groups = Table(
+    "user_groups",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("group_name", String(100), primary_key=True),
+)
