@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 P = TypeVar("P")
+P_contra = TypeVar("P_contra", contravariant=True)
 Ports = TypeVar("Ports")
 
 
@@ -32,8 +33,8 @@ class CallContext:
         return f"{self.instance_id}:{self.task_id}"
 
 
-class Handler(Protocol[P]):
-    def __call__(self, params: P, call: CallContext) -> dict[str, Any]: ...
+class Handler(Protocol[P_contra]):
+    def __call__(self, params: P_contra, call: CallContext) -> dict[str, Any]: ...
 
 
 class UnknownOperation(LookupError):
@@ -91,8 +92,12 @@ class Registry(Generic[Ports]):
 
     def describe(self) -> list[dict[str, Any]]:
         return [
-            {"name": op.name, "description": op.description, "citation": op.citation,
-             "params": op.parameters()}
+            {
+                "name": op.name,
+                "description": op.description,
+                "citation": op.citation,
+                "params": op.parameters(),
+            }
             for op in sorted(self.operations.values(), key=lambda o: o.name)
         ]
 
@@ -100,10 +105,13 @@ class Registry(Generic[Ports]):
         """Say what is wrong with the parameter ids a diagram passes to ``name``."""
         described = {p["name"]: p for p in self.get(name).parameters()}
         given_set = set(given)
-        problems = [f"unknown parameter '{p}' for operation '{name}'" for p in sorted(given_set - described.keys())]
+        problems = [
+            f"unknown parameter '{p}' for operation '{name}'" for p in sorted(given_set - described.keys())
+        ]
         problems += [
             f"operation '{name}' needs parameter '{p}'"
-            for p, d in sorted(described.items()) if d["required"] and p not in given_set
+            for p, d in sorted(described.items())
+            if d["required"] and p not in given_set
         ]
         return problems
 

@@ -67,8 +67,9 @@ class DefinitionCatalog:
                 self._bundles.popitem(last=False)
         return built
 
-    def form(self, uow: UnitOfWork, definition_id: int, called: dict[str, int], process_key: str,
-             filename: str) -> dict[str, Any] | None:
+    def form(
+        self, uow: UnitOfWork, definition_id: int, called: dict[str, int], process_key: str, filename: str
+    ) -> dict[str, Any] | None:
         """Return the form a task of ``process_key`` names, from the version the case runs on."""
         top = self.row(uow, definition_id)
         owner = top if process_key == top.key else self.row(uow, called.get(process_key, definition_id))

@@ -34,8 +34,10 @@ def read_directory(path: Path) -> DiagramSet:
     """Read ``*.bpmn``, ``forms/*.json`` and ``<key>.start.schema.json`` from a processes folder."""
     diagrams = [DiagramSource(p.name, p.read_bytes()) for p in sorted(path.glob("*.bpmn"))]
     forms = {p.name: p.read_bytes() for p in sorted((path / "forms").glob("*.json"))}
-    starts = {p.name.removesuffix(".start.schema.json"): p.read_bytes()
-              for p in sorted(path.glob("*.start.schema.json"))}
+    starts = {
+        p.name.removesuffix(".start.schema.json"): p.read_bytes()
+        for p in sorted(path.glob("*.start.schema.json"))
+    }
     return DiagramSet(diagrams, forms, starts)
 
 
@@ -47,7 +49,9 @@ def check(services: Services, diagrams: DiagramSet) -> ValidationReport:
         return validate(diagrams.diagrams, diagrams.forms, services.registry, diagrams.start_schemas, context)
 
 
-def deploy(services: Services, diagrams: DiagramSet, actor: Actor, note: str | None = None) -> list[dict[str, Any]]:
+def deploy(
+    services: Services, diagrams: DiagramSet, actor: Actor, note: str | None = None
+) -> list[dict[str, Any]]:
     """Store a new version of each changed process; refuse the whole set on any error."""
     report = check(services, diagrams)
     if not report.ok:
@@ -59,8 +63,9 @@ def deploy(services: Services, diagrams: DiagramSet, actor: Actor, note: str | N
         return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note))
 
 
-def _store(services: Services, uow: UnitOfWork, candidates: list[ProcessCandidate], actor: Actor,
-           note: str | None) -> list[dict[str, Any]]:
+def _store(
+    services: Services, uow: UnitOfWork, candidates: list[ProcessCandidate], actor: Actor, note: str | None
+) -> list[dict[str, Any]]:
     now = services.clock.now()
     results = []
     for c in candidates:
@@ -71,14 +76,29 @@ def _store(services: Services, uow: UnitOfWork, candidates: list[ProcessCandidat
             continue
         version = (latest.version if latest else 0) + 1
         new_id = uow.definitions.add(
-            key=c.key, version=version, name=c.name, content_hash=digest, source_name=c.source_name,
-            bpmn_xml=c.xml.decode("utf-8"), forms=c.forms, start_schema=c.start_schema,
-            called_keys=c.called_keys, start_messages=c.start_messages, deployed_at=now,
-            deployed_by=f"{actor.kind}:{actor.name}", note=note,
+            key=c.key,
+            version=version,
+            name=c.name,
+            content_hash=digest,
+            source_name=c.source_name,
+            bpmn_xml=c.xml.decode("utf-8"),
+            forms=c.forms,
+            start_schema=c.start_schema,
+            called_keys=c.called_keys,
+            start_messages=c.start_messages,
+            deployed_at=now,
+            deployed_by=f"{actor.kind}:{actor.name}",
+            note=note,
         )
         results.append({"key": c.key, "version": version, "id": new_id, "created": True})
-        uow.audit.append(at=now, actor_kind=actor.kind, actor=actor.name, action="deploy", outcome="ok",
-                         data={"key": c.key, "version": version, "note": note})
+        uow.audit.append(
+            at=now,
+            actor_kind=actor.kind,
+            actor=actor.name,
+            action="deploy",
+            outcome="ok",
+            data={"key": c.key, "version": version, "note": note},
+        )
     uow.commit()
     return results
 
@@ -86,5 +106,6 @@ def _store(services: Services, uow: UnitOfWork, candidates: list[ProcessCandidat
 def _deployed_sources(uow: UnitOfWork, own_names: set[str]) -> list[DiagramSource]:
     return [
         DiagramSource(d.source_name, d.bpmn_xml.encode())
-        for d in uow.definitions.latest_all() if d.source_name not in own_names
+        for d in uow.definitions.latest_all()
+        if d.source_name not in own_names
     ]

@@ -61,13 +61,17 @@ def authenticate(services: Services, header: str | None) -> Actor:
     """Turn an ``Authorization: Bearer`` header into an integrator actor, or raise 401."""
     if not header or not header.startswith("Bearer "):
         raise Unauthenticated("a bearer token is required")
-    parts = header[len("Bearer "):].strip().split("_", 2)
+    parts = header[len("Bearer ") :].strip().split("_", 2)
     if len(parts) != 3 or parts[0] != PREFIX:
         raise Unauthenticated("malformed token")
     _, token_id, secret = parts
     with services.db.unit_of_work(readonly=True) as uow:
         row = uow.tokens.get(token_id)
-    if row is None or row["revoked_at"] is not None or not hmac.compare_digest(row["secret_hash"], _hash(secret)):
+    if (
+        row is None
+        or row["revoked_at"] is not None
+        or not hmac.compare_digest(row["secret_hash"], _hash(secret))
+    ):
         raise Unauthenticated("unknown or revoked token")
     now = services.clock.now()
     if row["last_used_at"] is None or now - row["last_used_at"] > TOUCH_EVERY:

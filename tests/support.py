@@ -66,15 +66,23 @@ class Flaky:
 
 
 def test_registry(board: Switchboard) -> Registry[Ports]:
-    return Registry.of([
-        Operation("echo", EchoParams, lambda ports: Echo(board), "Return the text it was given"),
-        Operation("flaky", FlakyParams, lambda ports: Flaky(board), "Fail while the board says so"),
-    ])
+    return Registry.of(
+        [
+            Operation("echo", EchoParams, lambda ports: Echo(board), "Return the text it was given"),
+            Operation("flaky", FlakyParams, lambda ports: Flaky(board), "Fail while the board says so"),
+        ]
+    )
 
 
 def make_services(url: str, tmp: Path, clock: MovableClock, board: Switchboard) -> Services:
-    settings = Settings(database_url=url, secret_key="test-secret", instance_dir=tmp, runner="off", testing=True,
-                        processes_dir=FIXTURES / "processes")
+    settings = Settings(
+        database_url=url,
+        secret_key="test-secret",
+        instance_dir=tmp,
+        runner="off",
+        testing=True,
+        processes_dir=FIXTURES / "processes",
+    )
     return bootstrap(settings, clock=clock, registry=test_registry(board))
 
 

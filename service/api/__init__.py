@@ -39,7 +39,9 @@ def json_body() -> dict[str, Any]:
     """Return the request's JSON object, or a 422 naming what is wrong with it."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidData("the request body must be a JSON object", [FieldError("(body)", "expected an object")])
+        raise InvalidData(
+            "the request body must be a JSON object", [FieldError("(body)", "expected an object")]
+        )
     return body
 
 

@@ -63,7 +63,9 @@ def list_tasks() -> Any:
 def complete_task(task_id: str) -> Any:
     caller = require("tasks")
     body = json_body()
-    outcome = tasks.complete(services(), task_id, _variables(body), caller, expected_version=body.get("version"))
+    outcome = tasks.complete(
+        services(), task_id, _variables(body), caller, expected_version=body.get("version")
+    )
     return jsonify(outcome.summary())
 
 
@@ -75,8 +77,12 @@ def deliver_message() -> Any:
     if not isinstance(name, str) or not name:
         raise InvalidData("messageName is required", [FieldError("messageName", "required")])
     outcome = messages.deliver(
-        services(), name, caller, business_key=body.get("businessKey"),
-        instance_id=body.get("processInstanceId"), correlation_keys=body.get("correlationKeys") or {},
+        services(),
+        name,
+        caller,
+        business_key=body.get("businessKey"),
+        instance_id=body.get("processInstanceId"),
+        correlation_keys=body.get("correlationKeys") or {},
         variables=_variables(body),
     )
     return jsonify(outcome.summary())
@@ -89,7 +95,9 @@ def _datetime_arg(name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidData(f"{name} must be an ISO 8601 date-time", [FieldError(name, "not a date-time")]) from None
+        raise InvalidData(
+            f"{name} must be an ISO 8601 date-time", [FieldError(name, "not a date-time")]
+        ) from None
     if value.tzinfo is None:
         raise InvalidData(f"{name} needs a time zone", [FieldError(name, "add Z or an offset")])
     return value

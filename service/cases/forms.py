@@ -20,9 +20,14 @@ def _validator(schema_json: str) -> Draft202012Validator:
 def check_names(data: dict[str, Any]) -> None:
     """Refuse variable names that would shadow diagram functions or reach engine internals."""
     bad = [
-        FieldError(k, "names starting with '_' are reserved" if k.startswith("_") else
-                   f"'{k}' is the name of a diagram function")
-        for k in data if k.startswith("_") or k in INJECTED_NAMES
+        FieldError(
+            k,
+            "names starting with '_' are reserved"
+            if k.startswith("_")
+            else f"'{k}' is the name of a diagram function",
+        )
+        for k in data
+        if k.startswith("_") or k in INJECTED_NAMES
     ]
     if bad:
         raise InvalidData("variable names are not allowed", bad)

@@ -15,19 +15,37 @@ if TYPE_CHECKING:
     from service.bootstrap import Services
 
 
-def deliver(services: Services, message_name: str, actor: Actor, *, business_key: str | None = None,
-            instance_id: str | None = None, correlation_keys: dict[str, Any] | None = None,
-            variables: dict[str, Any] | None = None) -> Outcome:
+def deliver(
+    services: Services,
+    message_name: str,
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    instance_id: str | None = None,
+    correlation_keys: dict[str, Any] | None = None,
+    variables: dict[str, Any] | None = None,
+) -> Outcome:
     """Route a message by business key / instance and correlation values; exactly one must match."""
     correlation_keys = correlation_keys or {}
     variables = variables or {}
     payload = {**variables, **correlation_keys}
-    audit = Audit("message", data={"messageName": message_name, "businessKey": business_key,
-                                   "correlationKeys": correlation_keys, "variables": variables})
+    audit = Audit(
+        "message",
+        data={
+            "messageName": message_name,
+            "businessKey": business_key,
+            "correlationKeys": correlation_keys,
+            "variables": variables,
+        },
+    )
     forms.check_names(payload)
-    target = guarded(services, actor, audit,
-                     lambda: _route(services, message_name, business_key, instance_id, correlation_keys),
-                     instance_id)
+    target = guarded(
+        services,
+        actor,
+        audit,
+        lambda: _route(services, message_name, business_key, instance_id, correlation_keys),
+        instance_id,
+    )
     if target is None:
         return _start_on_message(services, message_name, actor, business_key, payload, audit)
 
@@ -40,23 +58,41 @@ def deliver(services: Services, message_name: str, actor: Actor, *, business_key
     return on_instance(services, target, actor, audit, apply)
 
 
-def _route(services: Services, message_name: str, business_key: str | None, instance_id: str | None,
-           correlation_keys: dict[str, Any]) -> str | None:
+def _route(
+    services: Services,
+    message_name: str,
+    business_key: str | None,
+    instance_id: str | None,
+    correlation_keys: dict[str, Any],
+) -> str | None:
     with services.db.unit_of_work(readonly=True) as uow:
-        subscriptions = uow.subscriptions.find(message_name, business_key=business_key, instance_id=instance_id)
+        subscriptions = uow.subscriptions.find(
+            message_name, business_key=business_key, instance_id=instance_id
+        )
         starters = uow.definitions.starting_on_message(message_name) if not subscriptions else []
     matching = {s["instance_id"] for s in subscriptions if _correlates(s["correlation"], correlation_keys)}
     if len(matching) == 1:
         return matching.pop()
     if len(matching) > 1:
-        raise Conflict(f"{len(matching)} instances wait for message '{message_name}'; add correlation keys",
-                       candidates=sorted(matching))
+        raise Conflict(
+            f"{len(matching)} instances wait for message '{message_name}'; add correlation keys",
+            candidates=sorted(matching),
+        )
     if starters and instance_id is None:
         return None
-    wanted = ", ".join(f"{k}={v!r}" for k, v in {"businessKey": business_key, "processInstanceId": instance_id,
-                                                  **correlation_keys}.items() if v is not None)
-    raise NotFound(f"no instance waits for message '{message_name}'" + (f" with {wanted}" if wanted else ""),
-                   messageName=message_name)
+    wanted = ", ".join(
+        f"{k}={v!r}"
+        for k, v in {
+            "businessKey": business_key,
+            "processInstanceId": instance_id,
+            **correlation_keys,
+        }.items()
+        if v is not None
+    )
+    raise NotFound(
+        f"no instance waits for message '{message_name}'" + (f" with {wanted}" if wanted else ""),
+        messageName=message_name,
+    )
 
 
 def _correlates(expected: dict[str, Any], given: dict[str, Any]) -> bool:
@@ -65,11 +101,18 @@ def _correlates(expected: dict[str, Any], given: dict[str, Any]) -> bool:
     return all(expected[k] == v for k, v in given.items() if k in expected)
 
 
-def _start_on_message(services: Services, message_name: str, actor: Actor, business_key: str | None,
-                      payload: dict[str, Any], audit: Audit) -> Outcome:
+def _start_on_message(
+    services: Services,
+    message_name: str,
+    actor: Actor,
+    business_key: str | None,
+    payload: dict[str, Any],
+    audit: Audit,
+) -> Outcome:
     with services.db.unit_of_work(readonly=True) as uow:
         starters = uow.definitions.starting_on_message(message_name)
     if len(starters) != 1:
         raise Conflict(f"{len(starters)} processes start on message '{message_name}'")
-    return lifecycle.start(services, starters[0].key, {}, actor, business_key=business_key,
-                           start_message=(message_name, payload))
+    return lifecycle.start(
+        services, starters[0].key, {}, actor, business_key=business_key, start_message=(message_name, payload)
+    )

@@ -70,8 +70,13 @@ def instance(services: Services, instance_id: str) -> dict[str, Any]:
         ],
         "deadlines": _deadlines(tasks, timers),
         "incidents": [
-            {"id": i["id"], "element": i["task_name"], "message": i["message"], "attempts": i["attempts"],
-             "created": _iso(i["created_at"])}
+            {
+                "id": i["id"],
+                "element": i["task_name"],
+                "message": i["message"],
+                "attempts": i["attempts"],
+                "created": _iso(i["created_at"]),
+            }
             for i in incidents
         ],
     }
@@ -79,13 +84,24 @@ def instance(services: Services, instance_id: str) -> dict[str, Any]:
 
 def _deadlines(tasks: list[dict[str, Any]], timers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = [
-        {"kind": "task", "element": t["name"], "title": t["title"], "due": _iso(t["due_at"]),
-         "citation": t["due_citation"]}
-        for t in tasks if t["due_at"]
+        {
+            "kind": "task",
+            "element": t["name"],
+            "title": t["title"],
+            "due": _iso(t["due_at"]),
+            "citation": t["due_citation"],
+        }
+        for t in tasks
+        if t["due_at"]
     ]
     found += [
-        {"kind": "timer", "element": t["task_name"], "title": t["title"], "due": _iso(t["due_at"]),
-         "citation": t["documentation"]}
+        {
+            "kind": "timer",
+            "element": t["task_name"],
+            "title": t["title"],
+            "due": _iso(t["due_at"]),
+            "citation": t["documentation"],
+        }
         for t in timers
     ]
     return sorted(found, key=lambda d: d["due"] or "")
@@ -98,9 +114,18 @@ def history(services: Services, instance_id: str) -> list[dict[str, Any]]:
             raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
         entries = uow.audit.for_instance(instance_id)
     return [
-        {"id": e["id"], "at": _iso(e["at"]), "actorKind": e["actor_kind"], "actor": e["actor"],
-         "action": e["action"], "taskId": e["task_id"], "task": e["task_name"], "data": e["data"],
-         "outcome": e["outcome"], "detail": e["detail"]}
+        {
+            "id": e["id"],
+            "at": _iso(e["at"]),
+            "actorKind": e["actor_kind"],
+            "actor": e["actor"],
+            "action": e["action"],
+            "taskId": e["task_id"],
+            "task": e["task_name"],
+            "data": e["data"],
+            "outcome": e["outcome"],
+            "detail": e["detail"],
+        }
         for e in entries
     ]
 

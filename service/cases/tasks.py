@@ -22,8 +22,10 @@ def open_task(services: Services, uow: UnitOfWork, task_id: str, actor: Actor) -
     if task is None:
         done = uow.audit.completed_task(task_id)
         if done is not None:
-            raise Conflict(f"task {task_id} was already completed by {done['actor']} at {done['at'].isoformat()}",
-                           taskId=task_id)
+            raise Conflict(
+                f"task {task_id} was already completed by {done['actor']} at {done['at'].isoformat()}",
+                taskId=task_id,
+            )
         raise NotFound(f"task {task_id} is not open", taskId=task_id)
     if not actor.may_work_on(task["lane"]):
         # Same answer as for a task that does not exist: a guessed URL learns nothing.
@@ -38,12 +40,21 @@ def task_form(services: Services, uow: UnitOfWork, task: dict[str, Any]) -> dict
     row = uow.instances.get(task["instance_id"])
     if row is None:
         raise NotFound(f"process instance {task['instance_id']} does not exist")
-    return services.catalog.form(uow, row.definition_id, row.called_definitions, task["process_key"], task["form"])
+    return services.catalog.form(
+        uow, row.definition_id, row.called_definitions, task["process_key"], task["form"]
+    )
 
 
-def complete(services: Services, task_id: str, data: dict[str, Any], actor: Actor, *,
-             expected_version: int | None = None) -> Outcome:
+def complete(
+    services: Services,
+    task_id: str,
+    data: dict[str, Any],
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Outcome:
     """Complete a READY task with validated data and run the case to its next wait state."""
+
     def read() -> dict[str, Any]:
         with services.db.unit_of_work(readonly=True) as uow:
             return open_task(services, uow, task_id, actor)
@@ -54,8 +65,11 @@ def complete(services: Services, task_id: str, data: dict[str, Any], actor: Acto
     def apply(loaded: Loaded) -> WaitState:
         current = open_task(services, loaded.uow, task_id, actor)
         if current["assignee"] not in (None, actor.name) and not actor.is_supervisor:
-            raise Conflict(f"task {task_id} is claimed by {current['assignee']}", taskId=task_id,
-                           assignee=current["assignee"])
+            raise Conflict(
+                f"task {task_id} is claimed by {current['assignee']}",
+                taskId=task_id,
+                assignee=current["assignee"],
+            )
         forms.validate(data, task_form(services, loaded.uow, current), f"form of task {current['name']}")
         ready = services.engine.find_ready_task(loaded.workflow, task_id)
         if ready is None:
@@ -82,8 +96,9 @@ def reassign(services: Services, task_id: str, actor: Actor, assignee: str | Non
     return _assignment(services, task_id, actor, "reassign", assignee)
 
 
-def _assignment(services: Services, task_id: str, actor: Actor, action: str,
-                assignee: str | None) -> dict[str, Any]:
+def _assignment(
+    services: Services, task_id: str, actor: Actor, action: str, assignee: str | None
+) -> dict[str, Any]:
     audit = Audit(action, task_id=task_id, data={"assignee": assignee})
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
@@ -99,9 +114,17 @@ def _assignment(services: Services, task_id: str, actor: Actor, action: str,
                 raise Conflict(f"task {task_id} is already claimed", taskId=task_id)
         else:
             uow.tasks.assign(task_id, assignee, now if assignee else None)
-        uow.audit.append(at=now, actor_kind=actor.kind, actor=actor.name, action=action, outcome="ok",
-                         instance_id=task["instance_id"], task_id=task_id, task_name=task["name"],
-                         data={"assignee": assignee, "previous": holder})
+        uow.audit.append(
+            at=now,
+            actor_kind=actor.kind,
+            actor=actor.name,
+            action=action,
+            outcome="ok",
+            instance_id=task["instance_id"],
+            task_id=task_id,
+            task_name=task["name"],
+            data={"assignee": assignee, "previous": holder},
+        )
         uow.commit()
         return {**task, "assignee": assignee, "claimed_at": now if assignee else None}
 

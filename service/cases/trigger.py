@@ -55,8 +55,16 @@ class Outcome:
             "businessKey": self.business_key,
             "status": self.status,
             "version": self.version,
-            "activeTasks": [{"id": t.task_id, "name": t.name, "title": t.title, "candidateGroup": t.lane,
-                             "due": t.due_at.isoformat() if t.due_at else None} for t in self.wait.ready_tasks],
+            "activeTasks": [
+                {
+                    "id": t.task_id,
+                    "name": t.name,
+                    "title": t.title,
+                    "candidateGroup": t.lane,
+                    "due": t.due_at.isoformat() if t.due_at else None,
+                }
+                for t in self.wait.ready_tasks
+            ],
             "waitingMessages": sorted({s.message_name for s in self.wait.subscriptions}),
             "nextTimerDue": self.wait.next_timer_due.isoformat() if self.wait.next_timer_due else None,
             "incidents": [{"task": f.task_name, "message": f.message} for f in self.wait.failures],
@@ -73,8 +81,9 @@ class Audit:
     data: Any = None
 
 
-def script_engine_for(services: Services, uow: UnitOfWork, instance_id: str,
-                      business_key: str | None) -> RestrictedScriptEngine:
+def script_engine_for(
+    services: Services, uow: UnitOfWork, instance_id: str, business_key: str | None
+) -> RestrictedScriptEngine:
     """Bind service-task calls to this transaction; each call runs in a savepoint."""
     call = services.registry.bind(services.ports(uow))
 
@@ -104,8 +113,11 @@ def on_instance(
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
         if expected_version is not None and row.version != expected_version:
-            raise Conflict(f"process instance {instance_id} is at version {row.version}, not {expected_version}",
-                           instanceId=instance_id, version=row.version)
+            raise Conflict(
+                f"process instance {instance_id} is at version {row.version}, not {expected_version}",
+                instanceId=instance_id,
+                version=row.version,
+            )
         if row.status in FINISHED and not allow_finished:
             raise Conflict(f"process instance {instance_id} is {row.status}", instanceId=instance_id)
         if row.suspended and not ignore_suspension:
@@ -121,36 +133,60 @@ def on_instance(
     return guarded(services, actor, audit, lambda: services.db.run(work), instance_id)
 
 
-def save(services: Services, uow: UnitOfWork, row: InstanceRow, workflow: BpmnWorkflow, wait: WaitState,
-         actor: Actor, audit: Audit, status: str | None = None) -> int:
+def save(
+    services: Services,
+    uow: UnitOfWork,
+    row: InstanceRow,
+    workflow: BpmnWorkflow,
+    wait: WaitState,
+    actor: Actor,
+    audit: Audit,
+    status: str | None = None,
+) -> int:
     """Write state, derived rows, incidents and the audit entry for an existing instance."""
     now = services.clock.now()
     status = status or wait.status
     version = uow.instances.save(
-        row.id, row.version,
-        state=services.engine.dump(workflow), status=status, has_incident=bool(wait.failures),
-        next_timer_due=wait.next_timer_due, variables=_jsonable(services.engine.task_data(workflow)),
-        updated_at=now, completed_at=now if status in FINISHED else None,
+        row.id,
+        row.version,
+        state=services.engine.dump(workflow),
+        status=status,
+        has_incident=bool(wait.failures),
+        next_timer_due=wait.next_timer_due,
+        variables=_jsonable(services.engine.task_data(workflow)),
+        updated_at=now,
+        completed_at=now if status in FINISHED else None,
     )
     write_derived(uow, row.id, row.business_key, wait, now)
     for failure in wait.failures:
         uow.incidents.record(row.id, failure.task_id, failure.task_name, failure.message, failure.detail, now)
-    uow.audit.append(at=now, actor_kind=actor.kind, actor=actor.name, action=audit.action,
-                     outcome="incident" if wait.failures else "ok", instance_id=row.id,
-                     task_id=audit.task_id, task_name=audit.task_name, data=_jsonable(audit.data),
-                     detail=_failure_text(wait))
+    uow.audit.append(
+        at=now,
+        actor_kind=actor.kind,
+        actor=actor.name,
+        action=audit.action,
+        outcome="incident" if wait.failures else "ok",
+        instance_id=row.id,
+        task_id=audit.task_id,
+        task_name=audit.task_name,
+        data=_jsonable(audit.data),
+        detail=_failure_text(wait),
+    )
     return version
 
 
-def write_derived(uow: UnitOfWork, instance_id: str, business_key: str | None, wait: WaitState, now: Any) -> None:
+def write_derived(
+    uow: UnitOfWork, instance_id: str, business_key: str | None, wait: WaitState, now: Any
+) -> None:
     """Keep open tasks, subscriptions and timers equal to the wait state (same transaction)."""
     uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now)
     uow.subscriptions.sync(instance_id, wait.subscriptions, business_key=business_key, now=now)
     uow.timers.sync(instance_id, wait.timers)
 
 
-def guarded(services: Services, actor: Actor, audit: Audit, run: Callable[[], T],
-            instance_id: str | None) -> T:
+def guarded(
+    services: Services, actor: Actor, audit: Audit, run: Callable[[], T], instance_id: str | None
+) -> T:
     """Run a trigger; when it is refused, record the refusal in the audit log and re-raise."""
     try:
         return run()
@@ -159,14 +195,23 @@ def guarded(services: Services, actor: Actor, audit: Audit, run: Callable[[], T]
         raise
 
 
-def record_refusal(services: Services, actor: Actor, audit: Audit, instance_id: str | None,
-                   exc: ServiceError) -> None:
+def record_refusal(
+    services: Services, actor: Actor, audit: Audit, instance_id: str | None, exc: ServiceError
+) -> None:
     """Write a refused trigger to the audit log in its own small transaction."""
     with services.db.unit_of_work() as uow:
-        uow.audit.append(at=services.clock.now(), actor_kind=actor.kind, actor=actor.name, action=audit.action,
-                         outcome="refused", instance_id=instance_id, task_id=audit.task_id,
-                         task_name=audit.task_name, data=_jsonable(audit.data),
-                         detail=f"{exc.status} {exc.detail}"[:2000])
+        uow.audit.append(
+            at=services.clock.now(),
+            actor_kind=actor.kind,
+            actor=actor.name,
+            action=audit.action,
+            outcome="refused",
+            instance_id=instance_id,
+            task_id=audit.task_id,
+            task_name=audit.task_name,
+            data=_jsonable(audit.data),
+            detail=f"{exc.status} {exc.detail}"[:2000],
+        )
         uow.commit()
 
 

@@ -96,7 +96,9 @@ def operations(tree: etree._ElementTree) -> list[OperationUse]:
     """Return the operation every service task calls."""
     uses = []
     for op in tree.getroot().iterfind(".//spiffworkflow:serviceTaskOperator", NSMAP):
-        params = tuple(p.get("id", "") for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NSMAP))
+        params = tuple(
+            p.get("id", "") for p in op.iterfind("spiffworkflow:parameters/spiffworkflow:parameter", NSMAP)
+        )
         uses.append(OperationUse(op.get("id", ""), params, nearest_id(op), op.sourceline))
     return uses
 

@@ -155,11 +155,14 @@ class Engine:
                 return self.wait_state(workflow)
         return self.advance(workflow)
 
-    def deliver_message(self, workflow: BpmnWorkflow, message_name: str, payload: dict[str, Any]) -> WaitState:
+    def deliver_message(
+        self, workflow: BpmnWorkflow, message_name: str, payload: dict[str, Any]
+    ) -> WaitState:
         """Deliver a named message to the workflow's waiting catch events and advance."""
         with timekeeping.running_on(self.clock):
             waiting = [
-                t for t in workflow.event_manager.tasks.values()
+                t
+                for t in workflow.event_manager.tasks.values()
                 if isinstance(t.task_spec.event_definition, MessageEventDefinition)
                 and t.task_spec.event_definition.name == message_name
             ]
@@ -263,13 +266,20 @@ def _waiting_events(workflow: BpmnWorkflow) -> tuple[list[Subscription], list[Pe
         definition = task.task_spec.event_definition
         name = task.task_spec.bpmn_id or task.task_spec.name
         if isinstance(definition, MessageEventDefinition):
-            subscriptions.append(Subscription(definition.name, _expected_correlation(task), str(task.id), name))
+            subscriptions.append(
+                Subscription(definition.name, _expected_correlation(task), str(task.id), name)
+            )
         elif isinstance(definition, TimerEventDefinition):
             due = definition.details(task).value
             if isinstance(due, str):
                 timers.append(
-                    PendingTimer(str(task.id), name, task.task_spec.bpmn_name, _as_utc(due),
-                                 task.task_spec.documentation)
+                    PendingTimer(
+                        str(task.id),
+                        name,
+                        task.task_spec.bpmn_name,
+                        _as_utc(due),
+                        task.task_spec.documentation,
+                    )
                 )
     return subscriptions, timers
 

@@ -45,9 +45,7 @@ def new_parser() -> SpiffBpmnParser:
     return SpiffBpmnParser(validator=None)
 
 
-def add_sources(
-    parser: SpiffBpmnParser, sources: Iterable[DiagramSource]
-) -> dict[str, etree._ElementTree]:
+def add_sources(parser: SpiffBpmnParser, sources: Iterable[DiagramSource]) -> dict[str, etree._ElementTree]:
     """Add each source to the parser and return the parsed trees by file name."""
     trees: dict[str, etree._ElementTree] = {}
     for source in sources:

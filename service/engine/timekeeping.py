@@ -35,7 +35,7 @@ class ClockedDatetime(datetime):
 
 def install() -> None:
     """Route the engine's timer module through the context clock (idempotent)."""
-    _timer_module.datetime = ClockedDatetime  # type: ignore[misc]
+    _timer_module.datetime = ClockedDatetime
 
 
 @contextmanager

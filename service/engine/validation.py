@@ -92,7 +92,9 @@ def validate(
         issues.extend(_lane_warnings(name, tree))
     if any(i.severity == "error" for i in issues):
         return ValidationReport([], issues)
-    candidates, engine_issues = _engine_parse(sources, trees, parsed_forms, start_schemas or {}, context_sources)
+    candidates, engine_issues = _engine_parse(
+        sources, trees, parsed_forms, start_schemas or {}, context_sources
+    )
     return ValidationReport(candidates, issues + engine_issues)
 
 
@@ -106,8 +108,15 @@ def _policy_issues(name: str, tree: etree._ElementTree) -> list[DiagramIssue]:
                 policy.check_expression(snip.source)
         except policy.PolicyViolation as exc:
             problem = inspect.timer_problem(snip.source) if snip.kind == "timer" else None
-            issues.append(DiagramIssue(name, problem or f"{snip.kind} refused by the script policy: {exc}",
-                                       snip.element_id, snip.line, rule="timer" if problem else "policy"))
+            issues.append(
+                DiagramIssue(
+                    name,
+                    problem or f"{snip.kind} refused by the script policy: {exc}",
+                    snip.element_id,
+                    snip.line,
+                    rule="timer" if problem else "policy",
+                )
+            )
             continue
         if snip.kind == "timer":
             problem = inspect.timer_problem(snip.source)
@@ -116,7 +125,9 @@ def _policy_issues(name: str, tree: etree._ElementTree) -> list[DiagramIssue]:
     return issues
 
 
-def _operation_issues(name: str, tree: etree._ElementTree, operations: OperationCatalog) -> list[DiagramIssue]:
+def _operation_issues(
+    name: str, tree: etree._ElementTree, operations: OperationCatalog
+) -> list[DiagramIssue]:
     issues = []
     bpmn_prefix = "{" + NSMAP["bpmn"] + "}"
     element_ids = {
@@ -125,13 +136,26 @@ def _operation_issues(name: str, tree: etree._ElementTree, operations: Operation
     known = operations.names()
     for use in inspect.operations(tree):
         if use.operation not in known:
-            issues.append(DiagramIssue(name, f"no handler is registered for operation '{use.operation}'",
-                                       use.element_id, use.line, rule="registry"))
+            issues.append(
+                DiagramIssue(
+                    name,
+                    f"no handler is registered for operation '{use.operation}'",
+                    use.element_id,
+                    use.line,
+                    rule="registry",
+                )
+            )
             continue
         if use.operation in element_ids:
-            issues.append(DiagramIssue(
-                name, f"operation id '{use.operation}' is also a BPMN element id; the engine would confuse them",
-                use.element_id, use.line, rule="registry"))
+            issues.append(
+                DiagramIssue(
+                    name,
+                    f"operation id '{use.operation}' is also a BPMN element id; the engine confuses them",
+                    use.element_id,
+                    use.line,
+                    rule="registry",
+                )
+            )
         for problem in operations.parameter_problems(use.operation, use.params):
             issues.append(DiagramIssue(name, problem, use.element_id, use.line, rule="registry"))
     return issues
@@ -153,7 +177,9 @@ def _load_forms(forms: Mapping[str, bytes]) -> tuple[dict[str, dict[str, object]
             try:
                 Draft202012Validator.check_schema(doc)
             except SchemaError as exc:
-                issues.append(DiagramIssue(fname, f"form is not a valid JSON Schema: {exc.message}", rule="form"))
+                issues.append(
+                    DiagramIssue(fname, f"form is not a valid JSON Schema: {exc.message}", rule="form")
+                )
                 continue
         parsed[fname] = doc
     return parsed, issues
@@ -161,18 +187,31 @@ def _load_forms(forms: Mapping[str, bytes]) -> tuple[dict[str, dict[str, object]
 
 def _form_issues(name: str, tree: etree._ElementTree, forms: Mapping[str, object]) -> list[DiagramIssue]:
     return [
-        DiagramIssue(name, f"form file '{use.filename}' is missing from processes/forms", use.element_id,
-                     use.line, rule="form")
-        for use in inspect.form_references(tree) if use.filename not in forms
+        DiagramIssue(
+            name,
+            f"form file '{use.filename}' is missing from processes/forms",
+            use.element_id,
+            use.line,
+            rule="form",
+        )
+        for use in inspect.form_references(tree)
+        if use.filename not in forms
     ]
 
 
 def _lane_warnings(name: str, tree: etree._ElementTree) -> list[DiagramIssue]:
     in_lanes = {ref.text for ref in tree.getroot().iterfind(".//bpmn:flowNodeRef", NSMAP)}
     return [
-        DiagramIssue(name, "user task is in no lane, so only supervisors will see it in the inbox",
-                     task.get("id"), task.sourceline, severity="warning", rule="lanes")
-        for task in tree.getroot().iterfind(".//bpmn:userTask", NSMAP) if task.get("id") not in in_lanes
+        DiagramIssue(
+            name,
+            "user task is in no lane, so only supervisors will see it in the inbox",
+            task.get("id"),
+            task.sourceline,
+            severity="warning",
+            rule="lanes",
+        )
+        for task in tree.getroot().iterfind(".//bpmn:userTask", NSMAP)
+        if task.get("id") not in in_lanes
     ]
 
 
@@ -203,9 +242,15 @@ def _engine_parse(
     return candidates, issues
 
 
-def _candidate(key: str, source: DiagramSource, tree: etree._ElementTree, parser: object,
-               forms: Mapping[str, dict[str, object]], start_schemas: Mapping[str, bytes],
-               issues: list[DiagramIssue]) -> ProcessCandidate:
+def _candidate(
+    key: str,
+    source: DiagramSource,
+    tree: etree._ElementTree,
+    parser: object,
+    forms: Mapping[str, dict[str, object]],
+    start_schemas: Mapping[str, bytes],
+    issues: list[DiagramIssue],
+) -> ProcessCandidate:
     process = tree.getroot().find(f"bpmn:process[@id='{key}']", NSMAP)
     assert process is not None
     called = sorted({c.get("calledElement", "") for c in process.iterfind(".//bpmn:callActivity", NSMAP)})
@@ -216,8 +261,9 @@ def _candidate(key: str, source: DiagramSource, tree: etree._ElementTree, parser
             start_schema = json.loads(start_schemas[key])
             Draft202012Validator.check_schema(start_schema)
         except (ValueError, SchemaError) as exc:
-            issues.append(DiagramIssue(f"{key}.start.schema.json", f"start schema is invalid: {exc}",
-                                       rule="form"))
+            issues.append(
+                DiagramIssue(f"{key}.start.schema.json", f"start schema is invalid: {exc}", rule="form")
+            )
     return ProcessCandidate(
         key=key,
         name=process.get("name"),

@@ -46,16 +46,24 @@ def parse_diagram(name: str, xml: bytes) -> etree._ElementTree:
         root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        raise DiagramUnreadable(DiagramIssue(name, f"malformed XML: {exc.msg}", line=line, rule="xml")) from None
+        raise DiagramUnreadable(
+            DiagramIssue(name, f"malformed XML: {exc.msg}", line=line, rule="xml")
+        ) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise DiagramUnreadable(
-            DiagramIssue(name, "document type declarations (DTD/entities) are not allowed", line=1, rule="xml")
+            DiagramIssue(
+                name, "document type declarations (DTD/entities) are not allowed", line=1, rule="xml"
+            )
         )
     if root.tag != f"{{{NSMAP['bpmn']}}}definitions":
         raise DiagramUnreadable(
-            DiagramIssue(name, f"root element must be bpmn:definitions, found {root.tag}", line=root.sourceline,
-                         rule="xml")
+            DiagramIssue(
+                name,
+                f"root element must be bpmn:definitions, found {root.tag}",
+                line=root.sourceline,
+                rule="xml",
+            )
         )
     return tree
 

@@ -28,9 +28,9 @@ T = TypeVar("T")
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for plain postgresql:// URLs (psycopg2 is not a dependency)."""
     if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url[len("postgres://"):]
+        return "postgresql+psycopg://" + url[len("postgres://") :]
     return url
 
 

@@ -94,8 +94,14 @@ def test_the_case_runs_through_service_call_timer_and_message_to_its_end(
     assert [m["messageName"] for m in view["waitingMessages"]] == ["information_received"]
     assert view["waitingMessages"][0]["correlation"] == {"application_number": "A-1"}
 
-    done = messages.deliver(deployed, "information_received", INTEGRATOR, business_key="A-1",
-                            correlation_keys={"application_number": "A-1"}, variables={"pages": 3})
+    done = messages.deliver(
+        deployed,
+        "information_received",
+        INTEGRATOR,
+        business_key="A-1",
+        correlation_keys={"application_number": "A-1"},
+        variables={"pages": 3},
+    )
 
     assert done.status == "completed"
     final = queries.instance(deployed, outcome.instance_id)
@@ -105,15 +111,22 @@ def test_the_case_runs_through_service_call_timer_and_message_to_its_end(
     assert actions == [("start", "ok"), ("complete", "ok"), ("timer", "ok"), ("message", "ok")]
 
 
-def test_a_message_for_another_application_number_reaches_no_instance(deployed: Services, clock: MovableClock) -> None:
+def test_a_message_for_another_application_number_reaches_no_instance(
+    deployed: Services, clock: MovableClock
+) -> None:
     outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     tasks.complete(deployed, _open_task(deployed, outcome.instance_id)["id"], {"decision": "ok"}, REVIEWER)
     clock.advance(days=2)
     timers.fire_due(deployed)
 
     with pytest.raises(NotFound):
-        messages.deliver(deployed, "information_received", INTEGRATOR, business_key="A-1",
-                         correlation_keys={"application_number": "A-2"})
+        messages.deliver(
+            deployed,
+            "information_received",
+            INTEGRATOR,
+            business_key="A-1",
+            correlation_keys={"application_number": "A-2"},
+        )
     assert queries.instance(deployed, outcome.instance_id)["status"] == "waiting"
 
 

@@ -30,8 +30,16 @@ class AuditRepository:
     ) -> None:
         self.conn.execute(
             insert(t).values(
-                at=at, actor_kind=actor_kind, actor=actor, action=action, outcome=outcome,
-                instance_id=instance_id, task_id=task_id, task_name=task_name, data=data, detail=detail,
+                at=at,
+                actor_kind=actor_kind,
+                actor=actor,
+                action=action,
+                outcome=outcome,
+                instance_id=instance_id,
+                task_id=task_id,
+                task_name=task_name,
+                data=data,
+                detail=detail,
             )
         )
 
@@ -42,8 +50,10 @@ class AuditRepository:
     def completed_task(self, task_id: str) -> dict[str, Any] | None:
         """Return the audit entry that completed ``task_id``, if any."""
         r = self.conn.execute(
-            select(t).where(t.c.task_id == task_id, t.c.action == "complete", t.c.outcome.in_(("ok", "incident")))
-            .order_by(t.c.id.desc()).limit(1)
+            select(t)
+            .where(t.c.task_id == task_id, t.c.action == "complete", t.c.outcome.in_(("ok", "incident")))
+            .order_by(t.c.id.desc())
+            .limit(1)
         ).first()
         return dict(r._mapping) if r else None
 

@@ -61,7 +61,9 @@ class DefinitionRepository:
     def latest_all(self) -> list[DefinitionRow]:
         newest = select(t.c.key, func.max(t.c.version).label("v")).group_by(t.c.key).subquery()
         rows = self.conn.execute(
-            select(*_COLUMNS).join(newest, (t.c.key == newest.c.key) & (t.c.version == newest.c.v)).order_by(t.c.key)
+            select(*_COLUMNS)
+            .join(newest, (t.c.key == newest.c.key) & (t.c.version == newest.c.v))
+            .order_by(t.c.key)
         ).all()
         return [_row(r) for r in rows]
 

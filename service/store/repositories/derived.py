@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
 
 from service.engine import PendingTimer, ReadyTask, Subscription
 
@@ -43,8 +43,9 @@ class TaskRepository:
         r = self.conn.execute(select(ht).where(ht.c.id == task_id)).first()
         return dict(r._mapping) if r else None
 
-    def sync(self, instance_id: str, ready: Iterable[ReadyTask], *, business_key: str | None,
-             now: datetime) -> None:
+    def sync(
+        self, instance_id: str, ready: Iterable[ReadyTask], *, business_key: str | None, now: datetime
+    ) -> None:
         """Make the open-task rows of an instance equal its READY human tasks (claims kept)."""
         wanted = {t.task_id: t for t in ready}
         existing = set(self.conn.execute(select(ht.c.id).where(ht.c.instance_id == instance_id)).scalars())
@@ -61,7 +62,8 @@ class TaskRepository:
     def claim(self, task_id: str, user: str, now: datetime) -> bool:
         """Assign an unassigned task; False when someone else holds it."""
         result = self.conn.execute(
-            update(ht).where(ht.c.id == task_id, or_(ht.c.assignee.is_(None), ht.c.assignee == user))
+            update(ht)
+            .where(ht.c.id == task_id, or_(ht.c.assignee.is_(None), ht.c.assignee == user))
             .values(assignee=user, claimed_at=now)
         )
         return result.rowcount == 1
@@ -70,7 +72,7 @@ class TaskRepository:
         self.conn.execute(update(ht).where(ht.c.id == task_id).values(assignee=user, claimed_at=now))
 
     def list(self, f: TaskFilter) -> list[dict[str, Any]]:
-        conditions = []
+        conditions: list[ColumnElement[bool]] = []
         if f.candidate_groups is not None:
             conditions.append(ht.c.lane.in_(list(f.candidate_groups)))
         if f.assignee is not None:
@@ -88,19 +90,32 @@ class TaskRepository:
         if f.due_before is not None:
             conditions.append(ht.c.due_at <= f.due_before)
         query = (
-            select(ht).where(and_(True, *conditions))
+            select(ht)
+            .where(and_(True, *conditions))
             .order_by(ht.c.due_at.is_(None), ht.c.due_at, ht.c.created_at, ht.c.id)
-            .limit(f.limit).offset(f.offset)
+            .limit(f.limit)
+            .offset(f.offset)
         )
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
 
 def _task_values(t: ReadyTask, instance_id: str, business_key: str | None, now: datetime) -> dict[str, Any]:
     return {
-        "id": t.task_id, "instance_id": instance_id, "name": t.name, "title": t.title, "lane": t.lane,
-        "assignee": None, "form": t.form, "ui_form": t.ui_form, "due_at": t.due_at,
-        "due_citation": t.due_citation, "instructions": t.instructions, "process_key": t.process_key,
-        "business_key": business_key, "created_at": now, "claimed_at": None,
+        "id": t.task_id,
+        "instance_id": instance_id,
+        "name": t.name,
+        "title": t.title,
+        "lane": t.lane,
+        "assignee": None,
+        "form": t.form,
+        "ui_form": t.ui_form,
+        "due_at": t.due_at,
+        "due_citation": t.due_citation,
+        "instructions": t.instructions,
+        "process_key": t.process_key,
+        "business_key": business_key,
+        "created_at": now,
+        "claimed_at": None,
     }
 
 
@@ -108,19 +123,35 @@ class SubscriptionRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def sync(self, instance_id: str, subscriptions: Sequence[Subscription], *, business_key: str | None,
-             now: datetime) -> None:
+    def sync(
+        self,
+        instance_id: str,
+        subscriptions: Sequence[Subscription],
+        *,
+        business_key: str | None,
+        now: datetime,
+    ) -> None:
         self.conn.execute(delete(st).where(st.c.instance_id == instance_id))
         if subscriptions:
-            self.conn.execute(insert(st), [
-                {"instance_id": instance_id, "message_name": s.message_name, "business_key": business_key,
-                 "correlation": s.correlation, "task_id": s.task_id, "task_name": s.task_name,
-                 "created_at": now}
-                for s in subscriptions
-            ])
+            self.conn.execute(
+                insert(st),
+                [
+                    {
+                        "instance_id": instance_id,
+                        "message_name": s.message_name,
+                        "business_key": business_key,
+                        "correlation": s.correlation,
+                        "task_id": s.task_id,
+                        "task_name": s.task_name,
+                        "created_at": now,
+                    }
+                    for s in subscriptions
+                ],
+            )
 
-    def find(self, message_name: str, *, business_key: str | None = None,
-             instance_id: str | None = None) -> list[dict[str, Any]]:
+    def find(
+        self, message_name: str, *, business_key: str | None = None, instance_id: str | None = None
+    ) -> list[dict[str, Any]]:
         query = select(st).where(st.c.message_name == message_name)
         if business_key is not None:
             query = query.where(st.c.business_key == business_key)
@@ -140,11 +171,20 @@ class TimerRepository:
     def sync(self, instance_id: str, timers: Sequence[PendingTimer]) -> None:
         self.conn.execute(delete(tt).where(tt.c.instance_id == instance_id))
         if timers:
-            self.conn.execute(insert(tt), [
-                {"task_id": p.task_id, "instance_id": instance_id, "task_name": p.task_name, "title": p.title,
-                 "due_at": p.due_at, "documentation": p.documentation}
-                for p in timers
-            ])
+            self.conn.execute(
+                insert(tt),
+                [
+                    {
+                        "task_id": p.task_id,
+                        "instance_id": instance_id,
+                        "task_name": p.task_name,
+                        "title": p.title,
+                        "due_at": p.due_at,
+                        "documentation": p.documentation,
+                    }
+                    for p in timers
+                ],
+            )
 
     def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(tt).where(tt.c.instance_id == instance_id).order_by(tt.c.due_at))

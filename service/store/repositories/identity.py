@@ -17,8 +17,9 @@ class TokenRepository:
         self.conn = conn
 
     def add(self, token_id: str, name: str, secret_hash: str, scopes: list[str], now: datetime) -> None:
-        self.conn.execute(insert(tk).values(id=token_id, name=name, secret_hash=secret_hash, scopes=scopes,
-                                            created_at=now))
+        self.conn.execute(
+            insert(tk).values(id=token_id, name=name, secret_hash=secret_hash, scopes=scopes, created_at=now)
+        )
 
     def get(self, token_id: str) -> dict[str, Any] | None:
         r = self.conn.execute(select(tk).where(tk.c.id == token_id)).first()
@@ -54,24 +55,45 @@ class UserRepository:
         return user
 
     def groups(self, user_id: int) -> list[str]:
-        rows = self.conn.execute(select(ug.c.group_name).where(ug.c.user_id == user_id).order_by(ug.c.group_name))
+        rows = self.conn.execute(
+            select(ug.c.group_name).where(ug.c.user_id == user_id).order_by(ug.c.group_name)
+        )
         return list(rows.scalars())
 
-    def upsert(self, username: str, display_name: str, email: str | None, password_hash: str,
-               groups: list[str], now: datetime) -> int:
+    def upsert(
+        self,
+        username: str,
+        display_name: str,
+        email: str | None,
+        password_hash: str,
+        groups: list[str],
+        now: datetime,
+    ) -> int:
         existing = self.conn.execute(select(ut.c.id).where(ut.c.username == username)).scalar()
         if existing is None:
-            result = self.conn.execute(insert(ut).values(
-                username=username, display_name=display_name, email=email, password_hash=password_hash,
-                active=True, created_at=now))
+            result = self.conn.execute(
+                insert(ut).values(
+                    username=username,
+                    display_name=display_name,
+                    email=email,
+                    password_hash=password_hash,
+                    active=True,
+                    created_at=now,
+                )
+            )
             user_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         else:
             user_id = int(existing)
-            self.conn.execute(update(ut).where(ut.c.id == user_id).values(
-                display_name=display_name, email=email, password_hash=password_hash, active=True))
+            self.conn.execute(
+                update(ut)
+                .where(ut.c.id == user_id)
+                .values(display_name=display_name, email=email, password_hash=password_hash, active=True)
+            )
         self.conn.execute(delete(ug).where(ug.c.user_id == user_id))
         if groups:
-            self.conn.execute(insert(ug), [{"user_id": user_id, "group_name": g} for g in sorted(set(groups))])
+            self.conn.execute(
+                insert(ug), [{"user_id": user_id, "group_name": g} for g in sorted(set(groups))]
+            )
         return user_id
 
     def list(self) -> list[dict[str, Any]]:

@@ -96,8 +96,9 @@ class IncidentRepository:
         )
         return [dict(r._mapping) for r in rows]
 
-    def record(self, instance_id: str, task_id: str, task_name: str, message: str, detail: str,
-               now: datetime) -> None:
+    def record(
+        self, instance_id: str, task_id: str, task_name: str, message: str, detail: str, now: datetime
+    ) -> None:
         """Open an incident for a failed task, or count one more attempt on the open one."""
         existing = self.conn.execute(
             select(it.c.id, it.c.attempts).where(
@@ -106,15 +107,20 @@ class IncidentRepository:
         ).first()
         if existing:
             self.conn.execute(
-                update(it).where(it.c.id == existing.id).values(
-                    attempts=existing.attempts + 1, message=message, detail=detail, task_id=task_id
-                )
+                update(it)
+                .where(it.c.id == existing.id)
+                .values(attempts=existing.attempts + 1, message=message, detail=detail, task_id=task_id)
             )
             return
         self.conn.execute(
             insert(it).values(
-                instance_id=instance_id, task_id=task_id, task_name=task_name, message=message,
-                detail=detail, attempts=1, created_at=now,
+                instance_id=instance_id,
+                task_id=task_id,
+                task_name=task_name,
+                message=message,
+                detail=detail,
+                attempts=1,
+                created_at=now,
             )
         )
 
