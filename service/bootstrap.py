@@ -13,6 +13,7 @@ from service.config import Settings
 from service.definitions import DefinitionCatalog
 from service.engine import Engine
 from service.engine.functions import diagram_functions
+from service.outbox import Sender
 from service.store import Database, UnitOfWork, make_engine
 from service.store.migrate import upgrade
 
@@ -30,6 +31,7 @@ class Services:
     registry: Registry[Ports]
     catalog: DefinitionCatalog
     ports: PortsFactory
+    senders: dict[str, Sender] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -50,12 +52,18 @@ def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
     return lambda uow: build_ports(uow, settings, clock)
 
 
+def default_senders(settings: Settings) -> dict[str, Sender]:
+    """Return the outbox senders the settings configure (none: messages wait in the outbox)."""
+    return {}
+
+
 def bootstrap(
     settings: Settings,
     *,
     clock: Clock | None = None,
     registry: Registry[Ports] | None = None,
     ports: PortsFactory | None = None,
+    senders: dict[str, Sender] | None = None,
     migrate: bool = True,
 ) -> Services:
     """Build the services from settings; tests pass their own clock, registry or ports."""
@@ -73,4 +81,5 @@ def bootstrap(
         registry=registry or default_registry(),
         catalog=DefinitionCatalog(),
         ports=ports or default_ports(settings, clock),
+        senders=default_senders(settings) if senders is None else senders,
     )

@@ -15,6 +15,7 @@ from .repositories import (
     DefinitionRepository,
     IncidentRepository,
     InstanceRepository,
+    OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
     TimerRepository,
@@ -97,6 +98,7 @@ class UnitOfWork:
         self.audit = AuditRepository(conn)
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
+        self.outbox = OutboxRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

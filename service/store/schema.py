@@ -206,3 +206,22 @@ user_groups = Table(
     Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
     Column("group_name", String(100), primary_key=True),
 )
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Same key, same message: a retried step can never enqueue a second notice or webhook.
+    Column("key", String(300), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("instance_id", ID, index=True),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(20), nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False, default=5),
+    Column("next_attempt_at", UtcDateTime, index=True),
+    Column("last_error", Text),
+    Column("last_response", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+)

@@ -5,12 +5,14 @@ from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
 from .instances import IncidentRepository, InstanceRepository
+from .outbox import OutboxRepository
 
 __all__ = [
     "AuditRepository",
     "DefinitionRepository",
     "IncidentRepository",
     "InstanceRepository",
+    "OutboxRepository",
     "SubscriptionRepository",
     "TaskRepository",
     "TimerRepository",

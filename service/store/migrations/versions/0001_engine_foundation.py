@@ -17,6 +17,27 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("instance_id", sa.String(length=36), nullable=True),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("max_attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("last_response", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("key", name=op.f("uq_outbox_key")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_outbox_instance_id"), ["instance_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_next_attempt_at"), ["next_attempt_at"], unique=False)
 
     op.create_table(
         "api_tokens",
@@ -232,6 +253,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_next_attempt_at"))
+        batch_op.drop_index(batch_op.f("ix_outbox_instance_id"))
+    op.drop_table("outbox")
 
     with op.batch_alter_table("pending_timers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pending_timers_instance_id"))
