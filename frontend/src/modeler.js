@@ -1,1 +1,75 @@
-window.RcpModeler={}
+// Modeler bundle: window.RcpModeler
+import Modeler from 'bpmn-js/lib/Modeler';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import { moddleExtensions } from './shared/moddle-extensions.js';
+import SpiffPropertiesModule from './spiff/index.js';
+import { blankDiagram } from './modeler/blank.js';
+import { clearErrors, markErrors, saveSVG, saveXML, selectElement } from './modeler/helpers.js';
+import { normalizeTimerExpression } from './spiff/timer-expression.js';
+import { labelDiagram } from './shared/a11y.js';
+
+// The properties panel subscribes to selection events in preact effects (after paint):
+// wait for them so selectElement() right after create() updates the panel.
+function afterPaint() {
+  return new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+}
+
+function resolve(el, what) {
+  const node = typeof el === 'string' ? document.querySelector(el) : el;
+  if (!node) throw new Error(`RcpModeler: ${what} not found: ${el}`);
+  return node;
+}
+
+/**
+ * Create a modeler with the properties panel and the Spiff group.
+ *
+ * @param {Element|string} container canvas container
+ * @param {Element|string} propertiesContainer properties panel container
+ * @param {{xml?: string, operations?: Array<{name: string, description?: string, params?: Array<{name: string, type?: string, required?: boolean}>}>, forms?: string[]}} [options]
+ * @return {Promise<object>} handle: {modeler, warnings, saveXML(), saveSVG(), markErrors(issues), clearErrors(), selectElement(id), setOptions({operations, forms}), destroy()}
+ */
+async function create(container, propertiesContainer, options = {}) {
+  const { xml, operations = [], forms = [] } = options;
+  const canvasParent = resolve(container, 'container');
+  const modeler = new Modeler({
+    container: canvasParent,
+    propertiesPanel: {
+      parent: resolve(propertiesContainer, 'properties container'),
+      layout: { groups: { spiff: { open: true }, general: { open: true } } }
+    },
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, SpiffPropertiesModule],
+    moddleExtensions,
+    rcpSpiff: { operations, forms }
+  });
+  const { warnings } = await modeler.importXML(xml || blankDiagram());
+  modeler.get('canvas').zoom('fit-viewport', 'auto');
+  labelDiagram(modeler, canvasParent, 'BPMN diagram editor');
+  await afterPaint();
+  return {
+    modeler,
+    warnings,
+    saveXML: () => saveXML(modeler),
+    saveSVG: () => saveSVG(modeler),
+    markErrors: (issues) => markErrors(modeler, issues),
+    clearErrors: () => clearErrors(modeler),
+    selectElement: (id) => selectElement(modeler, id),
+    setOptions: (opts) => {
+      modeler.get('spiffPropertiesProvider').setOptions(opts);
+      const selected = modeler.get('selection').get();
+      modeler.get('eventBus').fire('propertiesPanel.providersChanged');
+      return selected;
+    },
+    destroy: () => modeler.destroy()
+  };
+}
+
+window.RcpModeler = {
+  create,
+  markErrors,
+  clearErrors,
+  selectElement,
+  saveXML,
+  saveSVG,
+  blankDiagram,
+  normalizeTimerExpression
+};
