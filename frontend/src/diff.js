@@ -3,6 +3,7 @@ import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { moddleExtensions } from './shared/moddle-extensions.js';
 import { compareDefinitions } from './diff/compare.js';
 import { labelDiagram } from './shared/a11y.js';
+import { fitViewport } from './shared/fit.js';
 
 const MARKERS = { added: 'rcp-diff-added', removed: 'rcp-diff-removed', changed: 'rcp-diff-changed', layout: 'rcp-diff-layout' };
 const viewers = new WeakMap();
@@ -19,7 +20,7 @@ async function open(parent, xml, label) {
   const viewer = new NavigatedViewer({ container: parent, moddleExtensions });
   viewers.set(parent, viewer);
   await viewer.importXML(xml);
-  viewer.get('canvas').zoom('fit-viewport', 'auto');
+  fitViewport(viewer, parent);
   labelDiagram(viewer, parent, label);
   return viewer;
 }

@@ -7,6 +7,7 @@ import { blankDiagram } from './modeler/blank.js';
 import { clearErrors, markErrors, saveSVG, saveXML, selectElement } from './modeler/helpers.js';
 import { normalizeTimerExpression } from './spiff/timer-expression.js';
 import { labelDiagram } from './shared/a11y.js';
+import { fitViewport } from './shared/fit.js';
 
 // The properties panel subscribes to selection events in preact effects (after paint):
 // wait for them so selectElement() right after create() updates the panel.
@@ -42,7 +43,7 @@ async function create(container, propertiesContainer, options = {}) {
     rcpSpiff: { operations, forms }
   });
   const { warnings } = await modeler.importXML(xml || blankDiagram());
-  modeler.get('canvas').zoom('fit-viewport', 'auto');
+  fitViewport(modeler, canvasParent);
   labelDiagram(modeler, canvasParent, 'BPMN diagram editor');
   await afterPaint();
   return {

@@ -4,6 +4,7 @@ import { moddleExtensions } from './shared/moddle-extensions.js';
 import { applyHighlights, clearHighlights, HIGHLIGHT_MARKERS } from './shared/highlights.js';
 import { createLegend } from './shared/legend.js';
 import { labelDiagram } from './shared/a11y.js';
+import { fitViewport } from './shared/fit.js';
 
 const viewers = new WeakMap();
 
@@ -30,7 +31,7 @@ async function render(container, xml, highlights = {}, options = {}) {
   const viewer = new NavigatedViewer({ container: parent, moddleExtensions });
   viewers.set(parent, viewer);
   const { warnings } = await viewer.importXML(xml);
-  viewer.get('canvas').zoom('fit-viewport', 'auto');
+  fitViewport(viewer, parent);
   const { missing } = applyHighlights(viewer, highlights || {}, options);
   labelDiagram(viewer, parent);
   return { viewer, warnings, missing };

@@ -44,3 +44,42 @@ export async function offlineOnly(page) {
     return route.abort();
   });
 }
+
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.json': 'application/json', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.eot': 'application/vnd.ms-fontobject', '.svg': 'image/svg+xml', '.bpmn': 'application/xml', '.html': 'text/html' };
+
+/**
+ * Serve a fake origin (default http://rcp.test) from memory/disk via request interception:
+ * `routes` maps a path to {body} or {file}; /static/dist/* is served from distDir.
+ * Every other request is aborted, so nothing leaves the machine.
+ */
+export async function serveFakeOrigin(page, distDir, routes, origin = 'http://rcp.test') {
+  const { readFileSync } = await import('node:fs');
+  const { extname, join } = await import('node:path');
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin !== origin) return route.abort();
+    const entry = routes[url.pathname];
+    try {
+      if (entry) {
+        const body = entry.file ? readFileSync(entry.file) : entry.body;
+        return route.fulfill({ status: entry.status || 200, body, contentType: entry.contentType || TYPES[extname(entry.file || url.pathname)] || 'text/html' });
+      }
+      if (url.pathname.startsWith('/static/dist/')) {
+        const file = join(distDir, url.pathname.slice('/static/dist/'.length));
+        return route.fulfill({ status: 200, body: readFileSync(file), contentType: TYPES[extname(file)] || 'application/octet-stream' });
+      }
+    } catch (err) {
+      return route.fulfill({ status: 404, body: String(err.message) });
+    }
+    return route.fulfill({ status: 404, body: 'not found' });
+  });
+  return origin;
+}
+
+/** HTML page using the bundles exactly as the service does. */
+export function servicePage(name, body, title = `RCP ${name}`) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<link rel="stylesheet" href="/static/dist/${name}.css"></head>
+<body><main id="main"><h1>${title}</h1>${body}</main><script src="/static/dist/${name}.js"></script></body></html>`;
+}
