@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { bpmnlintPlugin } from './lib/bpmnlint-plugin.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,7 +54,8 @@ export async function build(outdir = outdirFromArgs(process.argv.slice(2)), { mi
     format: 'iife',
     platform: 'browser',
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
-    define: { 'process.env.NODE_ENV': '"production"' }
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [bpmnlintPlugin(root)]
   });
   await esbuild.build({ ...common, entryPoints: css });
   const manifest = {};

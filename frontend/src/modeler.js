@@ -3,6 +3,8 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
 import { moddleExtensions } from './shared/moddle-extensions.js';
 import SpiffPropertiesModule from './spiff/index.js';
+import LintModule from 'bpmn-js-bpmnlint';
+import bpmnlintConfig from 'virtual:rcp-bpmnlint';
 import { blankDiagram } from './modeler/blank.js';
 import { clearErrors, markErrors, saveSVG, saveXML, selectElement } from './modeler/helpers.js';
 import { normalizeTimerExpression } from './spiff/timer-expression.js';
@@ -13,6 +15,18 @@ import { fitViewport } from './shared/fit.js';
 // wait for them so selectElement() right after create() updates the panel.
 function afterPaint() {
   return new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+}
+
+/** Run the bundled bpmnlint rules; returns [{elementId, message, severity, rule}]. */
+async function lintIssues(modeler) {
+  const results = await modeler.get('linting').lint();
+  const issues = [];
+  for (const [rule, reports] of Object.entries(results)) {
+    for (const r of reports) {
+      issues.push({ elementId: r.id, message: r.message, severity: r.category === 'error' ? 'error' : 'warning', rule });
+    }
+  }
+  return issues;
 }
 
 function resolve(el, what) {
@@ -26,11 +40,13 @@ function resolve(el, what) {
  *
  * @param {Element|string} container canvas container
  * @param {Element|string} propertiesContainer properties panel container
- * @param {{xml?: string, operations?: Array<{name: string, description?: string, params?: Array<{name: string, type?: string, required?: boolean}>}>, forms?: string[]}} [options]
- * @return {Promise<object>} handle: {modeler, warnings, saveXML(), saveSVG(), markErrors(issues), clearErrors(), selectElement(id), setOptions({operations, forms}), destroy()}
+ * @param {{xml?: string, operations?: Array<{name: string, description?: string, params?: Array<{name: string, type?: string, required?: boolean}>}>, forms?: string[], lint?: boolean}} [options]
+ *   lint: show live bpmnlint results (rules of the repository .bpmnlintrc, bundled at build time); default true
+ * @return {Promise<object>} handle: {modeler, warnings, saveXML(), saveSVG(), markErrors(issues), clearErrors(),
+ *   selectElement(id), lint(), setOptions({operations, forms}), destroy()}
  */
 async function create(container, propertiesContainer, options = {}) {
-  const { xml, operations = [], forms = [] } = options;
+  const { xml, operations = [], forms = [], lint = true } = options;
   const canvasParent = resolve(container, 'container');
   const modeler = new Modeler({
     container: canvasParent,
@@ -38,7 +54,8 @@ async function create(container, propertiesContainer, options = {}) {
       parent: resolve(propertiesContainer, 'properties container'),
       layout: { groups: { spiff: { open: true }, general: { open: true } } }
     },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, SpiffPropertiesModule],
+    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, SpiffPropertiesModule, LintModule],
+    linting: { bpmnlint: bpmnlintConfig, active: !!lint },
     moddleExtensions,
     rcpSpiff: { operations, forms }
   });
@@ -54,6 +71,7 @@ async function create(container, propertiesContainer, options = {}) {
     markErrors: (issues) => markErrors(modeler, issues),
     clearErrors: () => clearErrors(modeler),
     selectElement: (id) => selectElement(modeler, id),
+    lint: () => lintIssues(modeler),
     setOptions: (opts) => {
       modeler.get('spiffPropertiesProvider').setOptions(opts);
       const selected = modeler.get('selection').get();
@@ -72,5 +90,6 @@ window.RcpModeler = {
   saveXML,
   saveSVG,
   blankDiagram,
+  lint: lintIssues,
   normalizeTimerExpression
 };

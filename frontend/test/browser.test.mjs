@@ -38,7 +38,7 @@ async function openPage(name, body) {
 async function axeViolations(page) {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ") + " " + n.html.slice(0, 120) + " " + (n.failureSummary || "").slice(0, 200)).slice(0, 3).join(" | ")}`);
 }
 
 test('viewer renders with run-state markers, legend and no console errors', async () => {
@@ -177,8 +177,10 @@ test('modeler helpers: markErrors, selectElement, saveSVG, blank diagram', async
     };
     window.RcpModeler.clearErrors(m);
     out.cleared = cls('UserTask_review');
+    out.lintSample = await window.handle.lint();
     const blank = await window.RcpModeler.create(document.createElement('div'), document.createElement('div'), {});
     out.blank = await blank.saveXML();
+    out.lintBlank = (await blank.lint()).map((i) => `${i.severity}:${i.rule}:${i.elementId}`);
     blank.destroy();
     return out;
   });
@@ -192,7 +194,10 @@ test('modeler helpers: markErrors, selectElement, saveSVG, blank diagram', async
   assert.match(res.svg, /<svg/);
   assert.doesNotMatch(res.cleared, /rcp-error/);
   assert.match(res.blank, /<bpmn:process id="Process_1" name="New process" isExecutable="true">/);
+  assert.deepEqual(res.lintSample, []);
+  assert.ok(res.lintBlank.includes('error:end-event-required:Process_1'), res.lintBlank.join());
   assert.deepEqual(errors, []);
+  assert.deepEqual(await axeViolations(page), []);
   await page.close();
 });
 
