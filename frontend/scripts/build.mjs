@@ -30,6 +30,18 @@ function listFiles(dir) {
   });
 }
 
+// Source paths in maps are relative to the output dir; make them location independent
+// (rcp-frontend:///src/..., rcp-frontend:///node_modules/...) so any outdir gives identical bytes.
+function normalizeSourceMaps(outdir) {
+  for (const file of listFiles(outdir).filter((f) => f.endsWith('.map'))) {
+    const map = JSON.parse(readFileSync(file, 'utf8'));
+    map.sources = map.sources.map((s) => (/^[\w-]+:[\w-]+$/.test(s.split('/').pop()) && !s.includes('node_modules')
+      ? `rcp-frontend:///virtual/${s.split('/').pop()}` // esbuild plugin namespace (namespace:path)
+      : `rcp-frontend:///${relative(root, resolve(dirname(file), s)).split('\\').join('/')}`));
+    writeFileSync(file, JSON.stringify(map));
+  }
+}
+
 export async function build(outdir = outdirFromArgs(process.argv.slice(2)), { minify = true } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
@@ -58,6 +70,7 @@ export async function build(outdir = outdirFromArgs(process.argv.slice(2)), { mi
     plugins: [bpmnlintPlugin(root)]
   });
   await esbuild.build({ ...common, entryPoints: css });
+  normalizeSourceMaps(outdir);
   const manifest = {};
   for (const file of listFiles(outdir).sort()) {
     manifest[relative(outdir, file).split('\\').join('/')] = createHash('sha256').update(readFileSync(file)).digest('hex');
