@@ -21,6 +21,7 @@ from .trigger import (
     guarded,
     on_instance,
     script_engine_for,
+    waits_of,
     write_derived,
 )
 
@@ -82,6 +83,7 @@ def start(
             created_at=now,
             updated_at=now,
             completed_at=now if wait.status == "completed" else None,
+            waits=waits_of(wait),
             started_by=f"{actor.kind}:{actor.name}",
         )
         write_derived(uow, instance_id, business_key, wait, now)

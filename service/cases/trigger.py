@@ -156,8 +156,9 @@ def save(
         variables=_jsonable(services.engine.task_data(workflow)),
         updated_at=now,
         completed_at=now if status in FINISHED else None,
+        waits=waits_of(wait),
     )
-    write_derived(uow, row.id, row.business_key, wait, now)
+    write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
     for failure in wait.failures:
         uow.incidents.record(row.id, failure.task_id, failure.task_name, failure.message, failure.detail, now)
     uow.audit.append(
@@ -175,13 +176,31 @@ def save(
     return version
 
 
+def waits_of(wait: WaitState) -> dict[str, int]:
+    """Count what the derived tables hold for a wait state."""
+    return {
+        "tasks": len(wait.ready_tasks),
+        "subscriptions": len(wait.subscriptions),
+        "timers": len(wait.timers),
+    }
+
+
 def write_derived(
-    uow: UnitOfWork, instance_id: str, business_key: str | None, wait: WaitState, now: Any
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    wait: WaitState,
+    now: Any,
+    had: dict[str, int] | None = None,
 ) -> None:
     """Keep open tasks, subscriptions and timers equal to the wait state (same transaction)."""
-    uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now)
-    uow.subscriptions.sync(instance_id, wait.subscriptions, business_key=business_key, now=now)
-    uow.timers.sync(instance_id, wait.timers)
+    # ``had`` (the counts saved with the previous state) lets a step skip tables it cannot touch.
+    had = had or {}
+    uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now, had=had.get("tasks", 0))
+    uow.subscriptions.sync(
+        instance_id, wait.subscriptions, business_key=business_key, now=now, had=had.get("subscriptions", 0)
+    )
+    uow.timers.sync(instance_id, wait.timers, had=had.get("timers", 0))
 
 
 def guarded(
