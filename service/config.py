@@ -27,6 +27,8 @@ class Settings:
     processes_dir: Path = ROOT / "processes"
     instance_dir: Path = ROOT / "instance"
     runner: str = "embedded"  # embedded | celery | off
+    celery_queue: str = "rcp"  # the Redis list scale-out sweeps are queued on
+    redis_prefix: str = ""  # prefix for every Redis key (several deployments on one Redis)
     program: dict[str, Any] = field(default_factory=dict)
     testing: bool = False
     session_cookie_secure: bool = False
@@ -47,6 +49,8 @@ class Settings:
             processes_dir=Path(env.get("RCP_PROCESSES_DIR", str(ROOT / "processes"))),
             instance_dir=instance_dir,
             runner=env.get("RCP_RUNNER", "celery" if env.get("REDIS_URL") else "embedded"),
+            celery_queue=env.get("RCP_CELERY_QUEUE", "rcp"),
+            redis_prefix=env.get("RCP_REDIS_PREFIX", ""),
             program=load_program(Path(env["RCP_PROGRAM_CONFIG"]) if env.get("RCP_PROGRAM_CONFIG") else None),
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") == "1",
         )

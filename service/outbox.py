@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -58,3 +58,9 @@ def _attempt(services: Services, send: Sender, message: dict[str, Any]) -> None:
     with services.db.unit_of_work() as uow:
         uow.outbox.mark_sent(message["id"], services.clock.now(), response)
         uow.commit()
+
+
+def next_due(services: Services) -> datetime | None:
+    """Return when the next message with a sender is due (None: nothing waits to be sent)."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        return uow.due.next_outbox_due(sorted(services.senders))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +15,12 @@ from handlers.ports import Ports
 from handlers.registry import CallContext, Operation, Registry
 from service.bootstrap import Services, bootstrap
 from service.cases.actors import Actor
-from service.clock import MovableClock
+from service.clock import Clock
 from service.config import Settings
 from service.deployment import read_directory
+from service.outbox import Sender
+from service.store import UnitOfWork
+from service.store.adapters import build_ports
 
 FIXTURES = Path(__file__).parent / "fixtures"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -34,6 +40,12 @@ class EchoParams:
 @dataclass
 class FlakyParams:
     key: str
+
+
+@dataclass
+class NoticeParams:
+    to: str
+    subject: str
 
 
 @dataclass
@@ -65,16 +77,95 @@ class Flaky:
         return {"ok": params.key}
 
 
+class NoticeThenFlaky:
+    """Enqueue a notice (keyed by the step), then call a service that fails while the board says so.
+
+    A failed try rolls its notice back with it; the step key keeps a retried step from sending twice.
+    """
+
+    def __init__(self, board: Switchboard, ports: Ports) -> None:
+        self.board = board
+        self.outbox = ports.client("outbox")
+
+    def __call__(self, params: NoticeParams, call: CallContext) -> dict[str, Any]:
+        self.outbox.enqueue(
+            key=f"{call.step_key}:notice",
+            kind="email",
+            payload={
+                "key": f"{call.step_key}:notice",
+                "to": params.to,
+                "subject": params.subject,
+                "body": f"Case {call.business_key}",
+            },
+            instance_id=call.instance_id,
+        )
+        return Flaky(self.board)(FlakyParams(key="notice"), call)
+
+
+class OutboxClient:
+    """The outbox as a handler client: messages commit or roll back with the step."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+        self.uow = uow
+        self.clock = clock
+
+    def enqueue(self, *, key: str, kind: str, payload: dict[str, Any], instance_id: str | None) -> bool:
+        return self.uow.outbox.enqueue(
+            key=key, kind=kind, payload=payload, now=self.clock.now(), instance_id=instance_id
+        )
+
+
+def smtp_sender(host: str, port: int, sender: str = "rcp-notices@localhost") -> Sender:
+    """A minimal e-mail sender over SMTP (the test stand-in for the notices sender)."""
+
+    def send(payload: dict[str, Any]) -> str:
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = payload["to"]
+        message["Subject"] = payload["subject"]
+        if payload.get("key"):
+            message["Message-ID"] = f"<{payload['key']}@rcp.test>"
+        message.set_content(payload.get("body", ""))
+        with smtplib.SMTP(host, port, timeout=10) as smtp:
+            smtp.send_message(message)
+        return "250 accepted"
+
+    return send
+
+
 def test_registry(board: Switchboard) -> Registry[Ports]:
     return Registry.of(
         [
             Operation("echo", EchoParams, lambda ports: Echo(board), "Return the text it was given"),
             Operation("flaky", FlakyParams, lambda ports: Flaky(board), "Fail while the board says so"),
+            Operation(
+                "notice_then_flaky",
+                NoticeParams,
+                lambda ports: NoticeThenFlaky(board, ports),
+                "Enqueue a notice, then call a service that may fail",
+            ),
         ]
     )
 
 
-def make_services(url: str, tmp: Path, clock: MovableClock, board: Switchboard) -> Services:
+def test_ports(settings: Settings, clock: Clock) -> Callable[[UnitOfWork], Ports]:
+    """Ports for the test handlers: the production ones plus the outbox client."""
+
+    def ports(uow: UnitOfWork) -> Ports:
+        base = build_ports(uow, settings, clock)
+        return replace(base, clients={**base.clients, "outbox": OutboxClient(uow, clock)})
+
+    return ports
+
+
+def make_services(
+    url: str,
+    tmp: Path,
+    clock: Clock,
+    board: Switchboard,
+    *,
+    senders: dict[str, Sender] | None = None,
+) -> Services:
     settings = Settings(
         database_url=url,
         secret_key="test-secret",
@@ -83,7 +174,13 @@ def make_services(url: str, tmp: Path, clock: MovableClock, board: Switchboard) 
         testing=True,
         processes_dir=FIXTURES / "processes",
     )
-    return bootstrap(settings, clock=clock, registry=test_registry(board))
+    return bootstrap(
+        settings,
+        clock=clock,
+        registry=test_registry(board),
+        ports=test_ports(settings, clock),
+        senders=senders,
+    )
 
 
 def copy_processes(tmp: Path) -> Path:

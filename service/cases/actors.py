@@ -31,4 +31,5 @@ class Actor:
 
 
 TIMER = Actor("timer", "scheduler")
+RETRIES = Actor("system", "retries")  # the background runner trying a failed service task again
 SYSTEM = Actor("system", "system")

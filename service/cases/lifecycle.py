@@ -10,7 +10,7 @@ from service.errors import Conflict, NotFound
 from service.ids import new_id
 from service.store import UnitOfWork
 
-from . import forms
+from . import forms, retries
 from .actors import Actor
 from .trigger import (
     Audit,
@@ -60,26 +60,29 @@ def start(
         called = services.catalog.resolve_called(uow, definition)
         bundle = services.catalog.bundle(uow, definition.id, called)
         instance_id = new_id()
-        engine = script_engine_for(services, uow, instance_id, business_key)
+        attempts = retries.Attempts()
+        engine = script_engine_for(services, uow, instance_id, business_key, attempts)
         workflow = services.engine.new_workflow(bundle, variables, engine)
         wait = services.engine.advance(workflow)
         if start_message is not None:
             wait = services.engine.deliver_message(workflow, *start_message)
         now = services.clock.now()
+        settled = retries.settle(services, uow, None, wait, attempts, now)
         uow.instances.insert(
             id=instance_id,
             definition_id=definition.id,
             process_key=process_key,
             called_definitions=called,
             business_key=business_key,
-            status=wait.status,
+            status=settled.status,
             suspended=False,
-            has_incident=bool(wait.failures),
+            has_incident=settled.has_incident,
             state=services.engine.dump(workflow),
             serializer_version=SERIALIZER_VERSION,
             version=1,
             variables=_jsonable(services.engine.task_data(workflow)),
             next_timer_due=wait.next_timer_due,
+            retry_at=settled.retry_at,
             created_at=now,
             updated_at=now,
             completed_at=now if wait.status == "completed" else None,
@@ -87,20 +90,19 @@ def start(
             started_by=f"{actor.kind}:{actor.name}",
         )
         write_derived(uow, instance_id, business_key, wait, now)
-        for f in wait.failures:
-            uow.incidents.record(instance_id, f.task_id, f.task_name, f.message, f.detail, now)
+        settled.write(uow, instance_id, now)
         uow.audit.append(
             at=now,
             actor_kind=actor.kind,
             actor=actor.name,
             action="start",
-            outcome="incident" if wait.failures else "ok",
+            outcome=settled.outcome,
             instance_id=instance_id,
             data=_jsonable(audit.data),
             detail=_failure_text(wait),
         )
         uow.commit()
-        return Outcome(instance_id, 1, wait.status, wait, business_key)
+        return Outcome(instance_id, 1, settled.status, wait, business_key)
 
     return guarded(services, actor, audit, lambda: services.db.run(work), None)
 
@@ -143,12 +145,14 @@ def set_suspended(
 
 
 def retry(services: Services, instance_id: str, actor: Actor) -> Outcome:
-    """Retry the failed tasks of an instance with an incident (after the cause was fixed)."""
+    """Retry the failed tasks of an instance (after the cause of its incident was fixed)."""
 
     def apply(loaded: Loaded) -> WaitState:
-        if not loaded.row.has_incident:
+        if not loaded.row.has_incident and loaded.row.retry_at is None:
             raise Conflict(f"process instance {instance_id} has no incident to retry")
-        wait = services.engine.retry_failed(loaded.workflow)
+        failed = {f.task_id for f in services.engine.wait_state(loaded.workflow).failures}
+        loaded.attempts.retried.update(failed)
+        wait = services.engine.retry_failed(loaded.workflow, failed)
         if not wait.failures:
             loaded.uow.incidents.resolve_all(instance_id, services.clock.now(), f"{actor.kind}:{actor.name}")
         return wait

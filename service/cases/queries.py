@@ -49,6 +49,7 @@ def instance(services: Services, instance_id: str) -> dict[str, Any]:
         subscriptions = uow.subscriptions.for_instance(instance_id)
         timers = uow.timers.for_instance(instance_id)
         incidents = uow.incidents.open_for(instance_id)
+        calls = uow.calls.for_instance(instance_id)
     return {
         "id": row["id"],
         "processKey": row["process_key"],
@@ -78,6 +79,20 @@ def instance(services: Services, instance_id: str) -> dict[str, Any]:
                 "created": _iso(i["created_at"]),
             }
             for i in incidents
+        ],
+        # Service-task tries that failed, and the retries after them (background work).
+        "nextRetry": _iso(row["retry_at"]),
+        "serviceCalls": [
+            {
+                "element": c["task_name"],
+                "operation": c["operation"],
+                "attempt": c["attempt"],
+                "at": _iso(c["at"]),
+                "outcome": c["outcome"],
+                "error": c["error"],
+                "retryAt": _iso(c["retry_at"]),
+            }
+            for c in calls
         ],
     }
 

@@ -1,15 +1,16 @@
 """One transaction per external trigger: load, apply, run to the next wait state, save.
 
-Every trigger on an existing instance goes through ``on_instance``; starting one goes through
-``save_new``. Both write the state, the derived rows (open tasks, subscriptions, timers), the
-incidents and the audit entry in the same transaction, and commit once.
+Every trigger on an existing instance goes through ``on_instance`` (or ``run_on`` for an instance
+the background runner already locked); starting one goes through ``lifecycle.start``. Both write
+the state, the derived rows (open tasks, subscriptions, timers), the incidents, retries, deadline
+history and the audit entry in the same transaction, and commit once.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -20,6 +21,7 @@ from service.errors import Conflict, NotFound, ServiceError
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
 
+from . import deadlines, retries
 from .actors import Actor
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ class Loaded:
     row: InstanceRow
     workflow: BpmnWorkflow
     uow: UnitOfWork
+    attempts: retries.Attempts = field(default_factory=retries.Attempts)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,11 @@ class Audit:
 
 
 def script_engine_for(
-    services: Services, uow: UnitOfWork, instance_id: str, business_key: str | None
+    services: Services,
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    attempts: retries.Attempts | None = None,
 ) -> RestrictedScriptEngine:
     """Bind service-task calls to this transaction; each call runs in a savepoint."""
     call = services.registry.bind(services.ports(uow))
@@ -91,7 +98,8 @@ def script_engine_for(
         with uow.savepoint():
             return call(operation, params, context)
 
-    return services.engine.script_engine(caller, instance_id, business_key)
+    watched = attempts.watch(caller) if attempts is not None else caller
+    return services.engine.script_engine(watched, instance_id, business_key)
 
 
 def on_instance(
@@ -122,15 +130,29 @@ def on_instance(
             raise Conflict(f"process instance {instance_id} is {row.status}", instanceId=instance_id)
         if row.suspended and not ignore_suspension:
             raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
-        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
-        engine = script_engine_for(services, uow, row.id, row.business_key)
-        workflow = services.engine.restore(row.state, bundle, engine)
-        wait = apply(Loaded(row, workflow, uow))
-        version = save(services, uow, row, workflow, wait, actor, audit, status)
-        uow.commit()
-        return Outcome(row.id, version, status or wait.status, wait, row.business_key)
+        return run_on(services, uow, row, actor, audit, apply, status)
 
     return guarded(services, actor, audit, lambda: services.db.run(work), instance_id)
+
+
+def run_on(
+    services: Services,
+    uow: UnitOfWork,
+    row: InstanceRow,
+    actor: Actor,
+    audit: Audit,
+    apply: Callable[[Loaded], WaitState],
+    status: str | None = None,
+) -> Outcome:
+    """Restore a locked instance, apply the trigger, save and commit (the body of every trigger)."""
+    attempts = retries.Attempts()
+    bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    engine = script_engine_for(services, uow, row.id, row.business_key, attempts)
+    workflow = services.engine.restore(row.state, bundle, engine)
+    wait = apply(Loaded(row, workflow, uow, attempts))
+    version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
+    uow.commit()
+    return Outcome(row.id, version, final, wait, row.business_key)
 
 
 def save(
@@ -142,38 +164,41 @@ def save(
     actor: Actor,
     audit: Audit,
     status: str | None = None,
-) -> int:
-    """Write state, derived rows, incidents and the audit entry for an existing instance."""
+    attempts: retries.Attempts | None = None,
+) -> tuple[int, str]:
+    """Write state, derived rows, incidents and the audit entry; return the new version and status."""
     now = services.clock.now()
-    status = status or wait.status
+    settled = retries.settle(services, uow, row, wait, attempts or retries.Attempts(), now)
+    status = status or settled.status
     version = uow.instances.save(
         row.id,
         row.version,
         state=services.engine.dump(workflow),
         status=status,
-        has_incident=bool(wait.failures),
+        has_incident=settled.has_incident,
         next_timer_due=wait.next_timer_due,
+        retry_at=settled.retry_at,
         variables=_jsonable(services.engine.task_data(workflow)),
         updated_at=now,
         completed_at=now if status in FINISHED else None,
         waits=waits_of(wait),
     )
+    deadlines.record_closed(uow, row, wait, audit.action, audit.task_id, now)
     write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
-    for failure in wait.failures:
-        uow.incidents.record(row.id, failure.task_id, failure.task_name, failure.message, failure.detail, now)
+    settled.write(uow, row.id, now)
     uow.audit.append(
         at=now,
         actor_kind=actor.kind,
         actor=actor.name,
         action=audit.action,
-        outcome="incident" if wait.failures else "ok",
+        outcome=settled.outcome,
         instance_id=row.id,
         task_id=audit.task_id,
         task_name=audit.task_name,
         data=_jsonable(audit.data),
         detail=_failure_text(wait),
     )
-    return version
+    return version, status
 
 
 def waits_of(wait: WaitState) -> dict[str, int]:

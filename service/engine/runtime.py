@@ -6,7 +6,7 @@ Every SpiffWorkflow call the service makes at run time goes through ``Engine``.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +72,10 @@ class TaskFailure:
     task_name: str
     message: str
     detail: str
+    # For a service task: its operation and the diagram's retry settings (serviceTaskOperator/retry).
+    operation: str | None = None
+    retries: int | None = None
+    backoff_base: int | None = None
 
 
 @dataclass
@@ -184,10 +188,11 @@ class Engine:
             _guarded(workflow, workflow.refresh_timers)
         return self.advance(workflow)
 
-    def retry_failed(self, workflow: BpmnWorkflow) -> WaitState:
-        """Put every task in ERROR back to READY and advance (retry after a fix)."""
+    def retry_failed(self, workflow: BpmnWorkflow, task_ids: Collection[str] | None = None) -> WaitState:
+        """Put the tasks in ERROR (or those of ``task_ids``) back to READY and advance."""
         for task in workflow.get_tasks(state=TaskState.ERROR):
-            workflow.reset_from_task_id(task.id)
+            if task_ids is None or str(task.id) in task_ids:
+                workflow.reset_from_task_id(task.id)
         return self.advance(workflow)
 
     def cancel(self, workflow: BpmnWorkflow) -> None:
@@ -251,11 +256,15 @@ def _as_utc(value: Any) -> datetime:
 
 def _failure(task: Task) -> TaskFailure:
     error = task.internal_data.get("rcp_error") or "task failed"
+    spec = task.task_spec
     return TaskFailure(
         task_id=str(task.id),
-        task_name=task.task_spec.bpmn_id or task.task_spec.name,
+        task_name=spec.bpmn_id or spec.name,
         message=str(error),
         detail=str(task.internal_data.get("rcp_error_detail", "")),
+        operation=getattr(spec, "operation_name", None),
+        retries=getattr(spec, "retries", None),
+        backoff_base=getattr(spec, "retry_backoff_base", None),
     )
 
 

@@ -12,10 +12,14 @@ from sqlalchemy.exc import OperationalError
 
 from .repositories import (
     AuditRepository,
+    DeadlineRepository,
     DefinitionRepository,
+    DueWorkRepository,
     IncidentRepository,
     InstanceRepository,
+    LeaseRepository,
     OutboxRepository,
+    ServiceCallRepository,
     SubscriptionRepository,
     TaskRepository,
     TimerRepository,
@@ -99,6 +103,11 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        # Background work (service/jobs): due rows, attempts, leases, deadline history.
+        self.due = DueWorkRepository(conn)
+        self.calls = ServiceCallRepository(conn)
+        self.leases = LeaseRepository(conn)
+        self.deadlines = DeadlineRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

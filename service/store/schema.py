@@ -93,6 +93,8 @@ process_instances = Table(
     Column("version", Integer, nullable=False),
     Column("variables", JSON, nullable=False),
     Column("next_timer_due", UtcDateTime, index=True),
+    # Earliest scheduled retry of a failed service task (background work, schema_jobs.py).
+    Column("retry_at", UtcDateTime, index=True),
     # How many open tasks, subscriptions and timers the derived tables hold for the instance, so a
     # step that leaves none and found none skips their statements.
     Column("waits", JSON, nullable=False),

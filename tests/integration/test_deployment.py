@@ -37,11 +37,17 @@ def test_redeploying_unchanged_content_makes_no_new_version(services: Services) 
 
     assert sorted((r["key"], r["version"], r["created"]) for r in first) == [
         ("flaky_lookup", 1, True),
+        ("notice_retry", 1, True),
+        ("patient_lookup", 1, True),
         ("smoke", 1, True),
+        ("timer_only", 1, True),
     ]
     assert sorted((r["key"], r["version"], r["created"]) for r in again) == [
         ("flaky_lookup", 1, False),
+        ("notice_retry", 1, False),
+        ("patient_lookup", 1, False),
         ("smoke", 1, False),
+        ("timer_only", 1, False),
     ]
 
 
@@ -56,6 +62,9 @@ def test_changed_content_makes_the_next_version(services: Services, tmp_path: Pa
     assert {(r["key"], r["version"], r["created"]) for r in result} == {
         ("smoke", 2, True),
         ("flaky_lookup", 1, False),
+        ("notice_retry", 1, False),
+        ("patient_lookup", 1, False),
+        ("timer_only", 1, False),
     }
 
 
@@ -66,7 +75,13 @@ def test_a_changed_form_alone_makes_a_new_version(services: Services, tmp_path: 
     form.write_text(form.read_text().replace('"title": "Review"', '"title": "Review (v2)"'))
 
     versions = {r["key"]: r["version"] for r in deploy(services, read_directory(folder), ANALYST)}
-    assert versions == {"smoke": 2, "flaky_lookup": 1}
+    assert versions == {
+        "smoke": 2,
+        "flaky_lookup": 1,
+        "notice_retry": 1,
+        "patient_lookup": 1,
+        "timer_only": 1,
+    }
 
 
 def test_running_cases_stay_on_their_version_and_new_cases_use_the_latest(

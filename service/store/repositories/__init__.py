@@ -1,18 +1,24 @@
 """Repositories: the only code that writes SQL, each working inside a unit of work's connection."""
 
 from .audit import AuditRepository
+from .deadlines import DeadlineRepository
 from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
 from .instances import IncidentRepository, InstanceRepository
+from .jobs import DueWorkRepository, LeaseRepository, ServiceCallRepository
 from .outbox import OutboxRepository
 
 __all__ = [
     "AuditRepository",
+    "DeadlineRepository",
     "DefinitionRepository",
+    "DueWorkRepository",
     "IncidentRepository",
     "InstanceRepository",
+    "LeaseRepository",
     "OutboxRepository",
+    "ServiceCallRepository",
     "SubscriptionRepository",
     "TaskRepository",
     "TimerRepository",

@@ -34,6 +34,7 @@ class InstanceRow:
     updated_at: datetime
     completed_at: datetime | None
     started_by: str | None
+    retry_at: datetime | None = None  # earliest scheduled service-task retry (background work)
 
 
 _COLUMNS = list(t.c)
@@ -51,6 +52,7 @@ _SAVE_COLUMNS = (
     "updated_at",
     "completed_at",
     "waits",
+    "retry_at",
 )
 _SAVE = (
     update(t)
@@ -118,9 +120,19 @@ class IncidentRepository:
         return [dict(r._mapping) for r in rows]
 
     def record(
-        self, instance_id: str, task_id: str, task_name: str, message: str, detail: str, now: datetime
+        self,
+        instance_id: str,
+        task_id: str,
+        task_name: str,
+        message: str,
+        detail: str,
+        now: datetime,
+        attempts: int | None = None,
     ) -> None:
-        """Open an incident for a failed task, or count one more attempt on the open one."""
+        """Open an incident for a failed task, or count one more attempt on the open one.
+
+        ``attempts`` (the service-task tries counted so far) replaces the count when given.
+        """
         existing = self.conn.execute(
             select(it.c.id, it.c.attempts).where(
                 it.c.instance_id == instance_id, it.c.task_name == task_name, it.c.resolved_at.is_(None)
@@ -130,7 +142,12 @@ class IncidentRepository:
             self.conn.execute(
                 update(it)
                 .where(it.c.id == existing.id)
-                .values(attempts=existing.attempts + 1, message=message, detail=detail, task_id=task_id)
+                .values(
+                    attempts=attempts or existing.attempts + 1,
+                    message=message,
+                    detail=detail,
+                    task_id=task_id,
+                )
             )
             return
         self.conn.execute(
@@ -140,7 +157,7 @@ class IncidentRepository:
                 task_name=task_name,
                 message=message,
                 detail=detail,
-                attempts=1,
+                attempts=attempts or 1,
                 created_at=now,
             )
         )

@@ -1,0 +1,99 @@
+"""``rcp worker`` (a Celery worker sweeping due work) and ``rcp scheduler`` (queues the sweeps).
+
+Scale-out: any number of ``rcp worker`` processes against PostgreSQL and Redis. Each worker also
+starts a scheduler beside it unless ``--no-scheduler``; the schedulers elect one leader through
+the database, so every worker is alike and none must run as a single replica.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from service.config import Settings
+
+log = logging.getLogger("rcp")
+
+_SCHEDULER_CMD = "import sys; from service.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    worker = commands.add_parser("worker", help="run a Celery worker for background work (scale-out)")
+    worker.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="pool processes")
+    worker.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    worker.add_argument("--loglevel", default="WARNING")
+    worker.add_argument("--no-scheduler", action="store_true", help="do not start a scheduler beside it")
+    worker.set_defaults(handler=_worker)
+
+    scheduler = commands.add_parser("scheduler", help="queue sweeps while work is due (leader elected)")
+    scheduler.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
+    scheduler.add_argument("--loglevel", default="INFO")
+    scheduler.set_defaults(handler=_scheduler)
+
+
+def _settings() -> Settings:
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        print("REDIS_URL is not set: workers need Redis (and PostgreSQL in DATABASE_URL)", file=sys.stderr)
+        raise SystemExit(2)
+    return settings
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from service.jobs.celery_app import create_celery
+
+    settings = _settings()
+    logging.basicConfig(level=args.loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_celery(settings)
+    beside = None
+    if not args.no_scheduler:
+        command = [sys.executable, "-c", _SCHEDULER_CMD, "scheduler", "--parent", str(os.getpid())]
+        # Same process group: a signal to the worker's group reaches it too. Fixed arguments only.
+        beside = subprocess.Popen(command)  # noqa: S603
+    try:
+        app.worker_main(
+            [
+                "worker",
+                f"--loglevel={args.loglevel}",
+                f"--concurrency={args.concurrency}",
+                f"--pool={args.pool}",
+                f"--queues={settings.celery_queue}",
+                f"--hostname=rcp-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ]
+        )
+    finally:
+        if beside is not None:
+            beside.terminate()
+            beside.wait(timeout=15)
+    return 0
+
+
+def _scheduler(args: argparse.Namespace) -> int:
+    from service.bootstrap import bootstrap
+    from service.jobs.celery_app import CeleryDispatcher, create_celery
+    from service.jobs.scheduler import Scheduler
+
+    settings = _settings()
+    logging.basicConfig(level=args.loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    services = bootstrap(settings, migrate=False)
+    app = create_celery(settings)
+    scheduler = Scheduler(services, CeleryDispatcher(app, settings.celery_queue), parent=args.parent)
+
+    def stop(signum: int, frame: Any) -> None:
+        scheduler.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        scheduler.run_forever()
+    finally:
+        services.close()
+    return 0

@@ -1,0 +1,120 @@
+"""Deadlines: the open ones (derived task and timer rows) and the history of those that closed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, func, insert, select
+
+from ..schema import human_tasks as ht
+from ..schema import pending_timers as tt
+from ..schema import process_instances as it
+from ..schema_jobs import deadline_history as dh
+
+
+class DeadlineRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def open_for(self, instance_id: str, *, tasks: bool, timers: bool) -> list[dict[str, Any]]:
+        """Return the instance's open task deadlines and pending timers (before a step changes them)."""
+        found: list[dict[str, Any]] = []
+        if tasks:
+            rows = self.conn.execute(
+                select(ht.c.id, ht.c.name, ht.c.title, ht.c.due_at, ht.c.due_citation).where(
+                    ht.c.instance_id == instance_id, ht.c.due_at.is_not(None)
+                )
+            )
+            found += [{"kind": "task", **r._mapping} for r in rows]
+        if timers:
+            rows = self.conn.execute(
+                select(
+                    tt.c.task_id.label("id"),
+                    tt.c.task_name.label("name"),
+                    tt.c.title,
+                    tt.c.due_at,
+                    tt.c.documentation.label("due_citation"),
+                ).where(tt.c.instance_id == instance_id)
+            )
+            found += [{"kind": "timer", **r._mapping} for r in rows]
+        return found
+
+    def record(self, rows: Sequence[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(insert(dh), list(rows))
+
+    def open_groups(self, now: datetime, week_end: datetime) -> list[dict[str, Any]]:
+        """Count open deadlines per diagram element: all, overdue, and due before ``week_end``."""
+        groups: list[dict[str, Any]] = []
+        for kind, table, name, title, citation in (
+            ("task", ht, ht.c.name, ht.c.title, ht.c.due_citation),
+            ("timer", tt, tt.c.task_name, tt.c.title, tt.c.documentation),
+        ):
+            due = table.c.due_at
+            query = (
+                select(
+                    name.label("name"),
+                    title.label("title"),
+                    citation.label("citation"),
+                    func.count().label("open"),
+                    func.sum(case((due < now, 1), else_=0)).label("overdue"),
+                    func.sum(case(((due >= now) & (due < week_end), 1), else_=0)).label("this_week"),
+                )
+                .where(due.is_not(None))
+                .group_by(name, title, citation)
+            )
+            groups += [{"kind": kind, **r._mapping} for r in self.conn.execute(query)]
+        return groups
+
+    def upcoming(self, limit: int) -> list[dict[str, Any]]:
+        """Return the ``limit`` nearest open deadlines (overdue first), with their cases."""
+        tasks = self.conn.execute(
+            select(
+                ht.c.id,
+                ht.c.name,
+                ht.c.title,
+                ht.c.due_at,
+                ht.c.due_citation.label("citation"),
+                ht.c.lane,
+                ht.c.assignee,
+                ht.c.instance_id,
+                ht.c.business_key,
+                ht.c.process_key,
+            )
+            .where(ht.c.due_at.is_not(None))
+            .order_by(ht.c.due_at)
+            .limit(limit)
+        )
+        timers = self.conn.execute(
+            select(
+                tt.c.task_id.label("id"),
+                tt.c.task_name.label("name"),
+                tt.c.title,
+                tt.c.due_at,
+                tt.c.documentation.label("citation"),
+                tt.c.instance_id,
+                it.c.business_key,
+                it.c.process_key,
+            )
+            .join(it, it.c.id == tt.c.instance_id)
+            .order_by(tt.c.due_at)
+            .limit(limit)
+        )
+        rows = [{"kind": "task", **r._mapping} for r in tasks]
+        rows += [{"kind": "timer", "lane": None, "assignee": None, **r._mapping} for r in timers]
+        return sorted(rows, key=lambda r: r["due_at"])[:limit]
+
+    def closed_counts(self, since: datetime) -> list[dict[str, Any]]:
+        """Count deadlines closed since ``since`` per rule: met on time, late, withdrawn."""
+        query = (
+            select(dh.c.rule, dh.c.on_time, func.count().label("n"))
+            .where(dh.c.closed_at >= since)
+            .group_by(dh.c.rule, dh.c.on_time)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(dh).where(dh.c.instance_id == instance_id).order_by(dh.c.id))
+        return [dict(r._mapping) for r in rows]
