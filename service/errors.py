@@ -37,6 +37,14 @@ class Conflict(ServiceError):
     type_slug = "conflict"
 
 
+class Busy(ServiceError):
+    """The case stayed locked by another step longer than a request waits; nothing was changed."""
+
+    status = 503
+    title = "Busy"
+    type_slug = "busy"
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One failing field of a submitted document."""

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 
+from service.errors import Busy
+
 from .repositories import (
     AuditRepository,
     DeadlineRepository,
@@ -148,14 +150,19 @@ class Database:
         return UnitOfWork(self.engine, readonly=readonly)
 
     def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 5) -> T:
-        """Run ``work`` in a unit of work, retrying when the database reports a lock or deadlock."""
+        """Run ``work`` in a unit of work, retrying when the database reports a lock or deadlock.
+
+        A caller never sees a lock error: when every attempt met one, it gets ``Busy`` (503).
+        """
         for attempt in range(1, attempts + 1):
             try:
                 with self.unit_of_work() as uow:
                     return work(uow)
             except OperationalError as exc:
-                if attempt == attempts or not _is_transient(exc):
+                if not _is_transient(exc):
                     raise
+                if attempt == attempts:
+                    raise Busy("the case is busy with another step; try again in a moment") from exc
                 time.sleep(0.02 * 2**attempt)
         raise AssertionError("unreachable")
 

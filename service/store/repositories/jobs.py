@@ -91,7 +91,7 @@ class LeaseRepository:
         """Take or renew ``name`` for ``holder``; False while another holder's lease is live."""
         taken = self.conn.execute(
             update(lt)
-            .where(lt.c.name == name, (lt.c.holder == holder) | (lt.c.expires_at < now))
+            .where(lt.c.name == name, (lt.c.holder == holder) | (lt.c.expires_at <= now))
             .values(
                 holder=holder,
                 expires_at=now + ttl,
