@@ -102,6 +102,8 @@ def start(
             detail=_failure_text(wait),
         )
         uow.commit()
+        if wait.status != "completed":
+            services.live.put(instance_id, 1, workflow)
         return Outcome(instance_id, 1, settled.status, wait, business_key)
 
     return guarded(services, actor, audit, lambda: services.db.run(work), None)

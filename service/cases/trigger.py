@@ -74,7 +74,7 @@ class Outcome:
         }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Audit:
     """What the audit entry of a trigger says."""
 
@@ -104,7 +104,7 @@ def script_engine_for(
 
 def on_instance(
     services: Services,
-    instance_id: str,
+    target: str | Callable[[UnitOfWork], str],
     actor: Actor,
     audit: Audit,
     apply: Callable[[Loaded], WaitState],
@@ -114,9 +114,14 @@ def on_instance(
     status: str | None = None,
     ignore_suspension: bool = False,
 ) -> Outcome:
-    """Run ``apply`` on a locked, restored instance and save the result in one transaction."""
+    """Run ``apply`` on a locked, restored instance and save the result in one transaction.
+
+    ``target`` is the instance id, or a function finding it inside the transaction (a task's case).
+    """
+    known_id = target if isinstance(target, str) else None
 
     def work(uow: UnitOfWork) -> Outcome:
+        instance_id = target if isinstance(target, str) else target(uow)
         row = uow.instances.get(instance_id, lock=True)
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
@@ -132,7 +137,7 @@ def on_instance(
             raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
         return run_on(services, uow, row, actor, audit, apply, status)
 
-    return guarded(services, actor, audit, lambda: services.db.run(work), instance_id)
+    return guarded(services, actor, audit, lambda: services.db.run(work), known_id)
 
 
 def run_on(
@@ -146,12 +151,18 @@ def run_on(
 ) -> Outcome:
     """Restore a locked instance, apply the trigger, save and commit (the body of every trigger)."""
     attempts = retries.Attempts()
-    bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
     engine = script_engine_for(services, uow, row.id, row.business_key, attempts)
-    workflow = services.engine.restore(row.state, bundle, engine)
+    workflow = services.live.take(row.id, row.version)
+    if workflow is None:
+        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+        workflow = services.engine.restore(row.state, bundle, engine)
+    else:
+        workflow.script_engine = engine
     wait = apply(Loaded(row, workflow, uow, attempts))
     version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
     uow.commit()
+    if final not in FINISHED:
+        services.live.put(row.id, version, workflow)
     return Outcome(row.id, version, final, wait, row.business_key)
 
 

@@ -107,9 +107,9 @@ def test_an_instance_that_cannot_be_processed_gets_an_incident_and_does_not_bloc
 ) -> None:
     broken, *healthy = _timers(deployed, clock, 3)
     with deployed.db.unit_of_work() as uow:
-        uow.conn.execute(
-            text("UPDATE process_instances SET state = '{\"oops\": 1}' WHERE id = :i"), {"i": broken}
-        )
+        # Another process wrote a state this one cannot read (its newer version skips any cache).
+        corrupt = "UPDATE process_instances SET state = '{}', version = version + 1 WHERE id = :i"
+        uow.conn.execute(text(corrupt), {"i": broken})
         uow.commit()
     clock.advance(days=15, seconds=1)
 
