@@ -62,6 +62,6 @@ def _http_error(exc: HTTPException) -> Response:
 
 def register(app: Flask) -> None:
     """Attach the API's routes to the app."""
-    from . import routes  # noqa: F401  (routes attach themselves to the blueprint)
+    from . import incidents, routes  # noqa: F401  (they attach themselves to the blueprint)
 
     app.register_blueprint(bp)

@@ -162,6 +162,29 @@ class IncidentRepository:
             )
         )
 
+    def listing(
+        self,
+        *,
+        resolved: bool | None,
+        process_key: str | None = None,
+        business_key: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Incidents with their instances, newest first (``resolved`` None: both kinds)."""
+        query = (
+            select(it, t.c.process_key, t.c.business_key, t.c.status.label("instance_status"))
+            .join(t, t.c.id == it.c.instance_id)
+            .order_by(it.c.id.desc())
+            .limit(limit)
+        )
+        if resolved is not None:
+            query = query.where(it.c.resolved_at.is_not(None) if resolved else it.c.resolved_at.is_(None))
+        if process_key is not None:
+            query = query.where(t.c.process_key == process_key)
+        if business_key is not None:
+            query = query.where(t.c.business_key == business_key)
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
     def resolve_all(self, instance_id: str, now: datetime, by: str) -> int:
         result = self.conn.execute(
             update(it)
