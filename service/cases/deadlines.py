@@ -55,7 +55,7 @@ def citation_in(text: str | None) -> str | None:
 
 def classify(citation: str | None, *texts: str | None) -> str:
     """Return the rule a deadline belongs to, from its citation and the element's names."""
-    words = " ".join(t for t in (citation, *texts) if t).lower()
+    words = " ".join(t for t in (citation, *texts) if t).lower().replace("_", " ")
     if "remind" in words:
         return "reminder"
     cited = citation_in(citation) or citation_in(words)
