@@ -13,8 +13,10 @@ from sqlalchemy.exc import OperationalError
 from .repositories import (
     AuditRepository,
     DefinitionRepository,
+    InboxRepository,
     IncidentRepository,
     InstanceRepository,
+    LoginRepository,
     OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
@@ -99,6 +101,8 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.logins = LoginRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

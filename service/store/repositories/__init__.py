@@ -4,14 +4,17 @@ from .audit import AuditRepository
 from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
+from .inbox import InboxRepository, LoginRepository
 from .instances import IncidentRepository, InstanceRepository
 from .outbox import OutboxRepository
 
 __all__ = [
     "AuditRepository",
     "DefinitionRepository",
+    "InboxRepository",
     "IncidentRepository",
     "InstanceRepository",
+    "LoginRepository",
     "OutboxRepository",
     "SubscriptionRepository",
     "TaskRepository",
