@@ -62,7 +62,23 @@ def site(world: World) -> Iterator[str]:
 def new_page(browser: Browser) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
-    return context.new_page()
+    page = context.new_page()
+    # Script errors and CSP refusals are collected (a 4xx page the test expects is not one).
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: errors.append(message.text)
+        if message.type == "error" and not message.text.startswith("Failed to load resource")
+        else None,
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def console_errors(page: Page) -> list[str]:
+    found: list[str] = page.console_errors  # type: ignore[attr-defined]
+    return found
 
 
 def shot(page: Page, name: str) -> None:
@@ -149,6 +165,7 @@ def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_ta
     assert "rcp-active" in marker_of(page, "decide")
     assert "rcp-completed" in marker_of(page, "review")
     assert "rcp-active" not in marker_of(page, "review")
+    assert console_errors(page) == []
     progress = page.get_by_role("table", name="Progress by diagram element")
     expect(progress.get_by_role("row", name=re.compile(r"Decide on certification"))).to_contain_text("Active")
     shot(page, "flow-4-case-diagram")
@@ -254,6 +271,9 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     page.keyboard.press("Space")  # procedure checked
     page.keyboard.press("Tab")
     page.keyboard.type("Houston")  # type-ahead in the office list
+    expect(page.locator("#field-decision")).to_be_checked()
+    expect(page.locator("#field-employees_trained")).to_have_value("7")
+    expect(page.locator("#field-office")).to_have_value("houston")
     tab_to(page, "button[value='complete']")
     shot(page, "keyboard-form-filled")
     page.keyboard.press("Enter")
