@@ -17,9 +17,11 @@ from .repositories import (
     DeadlineRepository,
     DefinitionRepository,
     DueWorkRepository,
+    InboxRepository,
     IncidentRepository,
     InstanceRepository,
     LeaseRepository,
+    LoginRepository,
     OutboxRepository,
     ServiceCallRepository,
     SubscriptionRepository,
@@ -105,6 +107,8 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.logins = LoginRepository(conn)
         # Background work (service/jobs): due rows, attempts, leases, deadline history.
         self.due = DueWorkRepository(conn)
         self.calls = ServiceCallRepository(conn)

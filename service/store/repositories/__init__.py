@@ -5,6 +5,7 @@ from .deadlines import DeadlineRepository
 from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
+from .inbox import InboxRepository, LoginRepository
 from .instances import IncidentRepository, InstanceRepository
 from .jobs import DueWorkRepository, LeaseRepository, ServiceCallRepository
 from .outbox import OutboxRepository
@@ -14,9 +15,11 @@ __all__ = [
     "DeadlineRepository",
     "DefinitionRepository",
     "DueWorkRepository",
+    "InboxRepository",
     "IncidentRepository",
     "InstanceRepository",
     "LeaseRepository",
+    "LoginRepository",
     "OutboxRepository",
     "ServiceCallRepository",
     "SubscriptionRepository",
