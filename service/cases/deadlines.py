@@ -32,17 +32,42 @@ _CITATION = re.compile(r"163\.\d+(?:\([a-z0-9]+\))*", re.IGNORECASE)
 class Rule:
     id: str
     citation: str | None
+    short: str
     label: str
     days: int | None
 
 
 RULES = (
-    Rule("163.11(b)", "§163.11(b)", "Closing conference within 15 days after the petition is received", 15),
-    Rule("163.11(a)(6)", "§163.11(a)(6)", "Audit report copy within 30 days after it is completed", 30),
-    Rule("163.13(d)-appeal", "§163.13(d)", "Appeal received within 30 days after the notice", 30),
-    Rule("163.13(d)-decision", "§163.13(d)", "Appeal decided within 30 days after receipt", 30),
-    Rule("reminder", None, "Reminders", None),
-    Rule("other", None, "Other deadlines", None),
+    Rule(
+        "163.11(b)",
+        "§163.11(b)",
+        "Closing conference",
+        "Closing conference held within 15 days after the petition is received",
+        15,
+    ),
+    Rule(
+        "163.11(a)(6)",
+        "§163.11(a)(6)",
+        "Audit report copy",
+        "Copy of the audit report sent within 30 days after it is completed",
+        30,
+    ),
+    Rule(
+        "163.13(d)-appeal",
+        "§163.13(d)",
+        "Appeal window",
+        "Appeal received within 30 days after the notice is issued",
+        30,
+    ),
+    Rule(
+        "163.13(d)-decision",
+        "§163.13(d)",
+        "Appeal decision",
+        "Appeal decided within 30 days after it is received",
+        30,
+    ),
+    Rule("reminder", None, "Reminders", "Reminders and follow-ups", None),
+    Rule("other", None, "Other", "Other deadlines", None),
 )
 RULES_BY_ID = {r.id: r for r in RULES}
 
@@ -148,7 +173,14 @@ def board(services: Services, actor: Actor, *, limit: int = 200) -> dict[str, An
         "weekEnds": week_end.isoformat(),
         "historyDays": HISTORY.days,
         "rules": [
-            {"id": r.id, "citation": r.citation, "label": r.label, "days": r.days, **counts[r.id]}
+            {
+                "id": r.id,
+                "citation": r.citation,
+                "short": r.short,
+                "label": r.label,
+                "days": r.days,
+                **counts[r.id],
+            }
             for r in RULES
         ],
         "deadlines": [_listed(d, now) for d in upcoming],

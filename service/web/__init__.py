@@ -69,7 +69,7 @@ def _when(value: datetime | str | None, with_time: bool = True) -> str:
 
 def register(app: Flask) -> None:
     """Attach the web pages, their template helpers and the security headers to the app."""
-    from . import auth, case_views, inbox_views, task_views  # noqa: F401  (routes attach to bp)
+    from . import auth, case_views, deadlines, inbox_views, incidents, task_views  # noqa: F401  (on bp)
 
     settings = app.extensions["rcp"].settings
     app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME

@@ -93,6 +93,11 @@ ROUTES = {
     "delete rita's filter": Route(
         "POST", "/inbox/filters/{filter}/delete", statuses=expect(SIGN_IN, 404, reviewers=303)
     ),
+    "deadline board": Route("GET", "/deadlines", statuses=expect(SIGN_IN, 403, supervisors=200)),
+    "incidents": Route("GET", "/incidents", statuses=expect(SIGN_IN, 403, supervisors=200)),
+    "retry a case without incident": Route(
+        "POST", "/cases/{case}/retry", statuses=expect(SIGN_IN, 403, supervisors=409)
+    ),
     "sign out": Route("POST", "/logout", statuses=expect(SIGN_IN, 303)),
     "sign-in page": Route("GET", "/login", statuses=expect(200, 200)),
     "sign in, wrong password": Route(

@@ -1,0 +1,17 @@
+"""The deadline board (supervisors): open deadlines by rule, met on time vs late, a chart, a list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+from service.cases import deadlines
+
+from . import actor, bp, charts, services
+
+
+@bp.get("/deadlines", endpoint="deadlines")
+def deadline_board() -> Any:
+    board = deadlines.board(services(), actor())
+    return render_template("web/deadlines.html", board=board, chart=charts.met_vs_late(board["rules"]))
