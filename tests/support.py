@@ -91,11 +91,12 @@ class NoticeThenFlaky:
         self.outbox.enqueue(
             key=f"{call.step_key}:notice",
             kind="email",
+            # The payload shape of the notices' SMTP sender (branch program): to, subject, text, message_id.
             payload={
-                "key": f"{call.step_key}:notice",
-                "to": params.to,
+                "to": [params.to],
                 "subject": params.subject,
-                "body": f"Case {call.business_key}",
+                "text": f"Case {call.business_key}",
+                "message_id": f"<{call.step_key}:notice@rcp.test>",
             },
             instance_id=call.instance_id,
         )
@@ -116,19 +117,18 @@ class OutboxClient:
 
 
 def smtp_sender(host: str, port: int, sender: str = "rcp-notices@localhost") -> Sender:
-    """A minimal e-mail sender over SMTP (the test stand-in for the notices sender)."""
+    """A minimal e-mail sender over SMTP (stands in for the notices' sender until it is merged)."""
 
     def send(payload: dict[str, Any]) -> str:
         message = EmailMessage()
         message["From"] = sender
-        message["To"] = payload["to"]
+        message["To"] = ", ".join(payload["to"])
         message["Subject"] = payload["subject"]
-        if payload.get("key"):
-            message["Message-ID"] = f"<{payload['key']}@rcp.test>"
-        message.set_content(payload.get("body", ""))
+        message["Message-ID"] = payload["message_id"]
+        message.set_content(payload["text"])
         with smtplib.SMTP(host, port, timeout=10) as smtp:
             smtp.send_message(message)
-        return "250 accepted"
+        return f"accepted by {host}:{port}"
 
     return send
 
