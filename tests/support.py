@@ -96,7 +96,7 @@ class NoticeThenFlaky:
                 "to": [params.to],
                 "subject": params.subject,
                 "text": f"Case {call.business_key}",
-                "message_id": f"<{call.step_key}:notice@rcp.test>",
+                "message_id": f"<{call.step_key.replace(':', '.')}.notice@rcp.test>",
             },
             instance_id=call.instance_id,
         )

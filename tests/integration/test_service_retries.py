@@ -70,7 +70,7 @@ def test_a_handler_failing_twice_then_succeeding_completes_with_three_attempts_a
     assert _attempts(mailing, outcome.instance_id) == [(1, "failed"), (2, "failed"), (3, "ok")]
     assert mailbox.subjects() == ["Notice of violation"]
     # The message carries the step's key: the same for every try of the step.
-    assert mailbox.messages[0]["Message-ID"].startswith(f"<{outcome.instance_id}:")
+    assert mailbox.messages[0]["Message-ID"].startswith(f"<{outcome.instance_id}.")
     assert [status for _, status in _outbox(mailing, outcome.instance_id)] == ["sent"]
     clock.advance(days=1)
     jobs.sweep(mailing)
