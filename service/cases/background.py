@@ -1,10 +1,11 @@
-"""Triggers the background runner sets off: take one due instance, run it, commit.
+"""Triggers the background runner sets off: take due instances, run each, commit.
 
-The instance is taken and processed in the same transaction: on PostgreSQL it stays locked
+Instances are taken and processed in the same transaction: on PostgreSQL they stay locked
 (``FOR UPDATE SKIP LOCKED``) until the commit, so two workers never take the same one, and a worker
-killed half-way leaves nothing behind (its connection dies, the transaction rolls back, the lock
-goes, and the work is still due for the next taker). An instance whose processing raises something
-that is not a database hiccup is quarantined with an incident, so it cannot block the queue.
+killed half-way leaves nothing behind (its connection dies, the transaction rolls back, the locks
+go, and the work is still due for the next taker). Timers are taken in small batches, so a commit
+(a disk flush) is shared by the batch. An instance whose processing raises something that is not a
+database hiccup is quarantined with an incident, so it cannot block the queue.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
@@ -21,48 +23,62 @@ from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
 
 from .actors import Actor
-from .trigger import Audit, Loaded, run_on
+from .trigger import Audit, Loaded, step
 
 if TYPE_CHECKING:
     from service.bootstrap import Services
 
 log = logging.getLogger("rcp.jobs")
 
-Take = Callable[[UnitOfWork], "InstanceRow | None"]
+TakeMany = Callable[[UnitOfWork, datetime, int], list[InstanceRow]]
 
 
 class _Unprocessable(Exception):
-    def __init__(self, instance_id: str) -> None:
+    def __init__(self, instance_id: str, audit: Audit) -> None:
         super().__init__(instance_id)
         self.instance_id = instance_id
+        self.audit = audit
 
 
-def take_and_run(
+def run_due(
     services: Services,
-    take: Take,
+    take: TakeMany,
     actor: Actor,
-    audit: Audit,
+    audit: Callable[[], Audit],
     apply: Callable[[Loaded], WaitState],
-) -> str | None:
-    """Take one due instance with ``take`` and run ``apply`` on it; return its id (None: none due)."""
+    *,
+    batch: int,
+) -> list[str]:
+    """Take up to ``batch`` due instances, run ``apply`` on each, commit once; return their ids.
 
-    def work(uow: UnitOfWork) -> str | None:
-        row = take(uow)
-        if row is None:
-            return None
-        try:
-            run_on(services, uow, row, actor, audit, apply)
-        except OperationalError:
-            raise  # a lock or deadlock: Database.run tries again
-        except Exception as exc:
-            raise _Unprocessable(row.id) from exc
-        return row.id
+    An instance that cannot be processed rolls the batch back; it is quarantined and the others
+    are taken again by the next call (rare, so no savepoint per instance is paid for).
+    """
+    now = services.clock.now()
+
+    def work(uow: UnitOfWork) -> list[str]:
+        done: list[str] = []
+        keeps: list[Callable[[], None]] = []
+        for row in take(uow, now, batch):
+            entry = audit()
+            try:
+                _, keep = step(services, uow, row, actor, entry, apply)
+            except OperationalError:
+                raise  # a lock or deadlock: Database.run tries the batch again
+            except Exception as exc:
+                raise _Unprocessable(row.id, entry) from exc
+            done.append(row.id)
+            keeps.append(keep)
+        uow.commit()
+        for keep in keeps:
+            keep()
+        return done
 
     try:
         return services.db.run(work)
     except _Unprocessable as exc:
-        quarantine(services, exc.instance_id, actor, audit, exc.__cause__ or exc)
-        return exc.instance_id
+        quarantine(services, exc.instance_id, actor, exc.audit, exc.__cause__ or exc)
+        return [exc.instance_id]
 
 
 def quarantine(services: Services, instance_id: str, actor: Actor, audit: Audit, exc: BaseException) -> None:
@@ -88,4 +104,5 @@ def quarantine(services: Services, instance_id: str, actor: Actor, audit: Audit,
         )
         uow.commit()
 
+    services.live.forget(instance_id)
     services.db.run(work)

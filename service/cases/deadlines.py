@@ -98,17 +98,23 @@ def classify(citation: str | None, *texts: str | None) -> str:
 
 def record_closed(
     uow: UnitOfWork, row: InstanceRow, wait: WaitState, action: str, task_id: str | None, now: datetime
-) -> None:
-    """Write a history row for each task deadline or timer the step closed."""
-    had = row.waits or {}
-    tasks, timers = had.get("tasks", 1) > 0, had.get("timers", 1) > 0
-    if not (tasks or timers):
-        return
-    before = uow.deadlines.open_for(row.id, tasks=tasks, timers=timers)
-    if not before:
-        return
+) -> dict[str, int]:
+    """Write a history row for each task deadline or timer the step closed.
+
+    The instance's pending-timer rows are taken (deleted and read in one statement); the returned
+    counts tell ``write_derived`` that none are left to delete before it writes the new ones.
+    """
+    had = dict(row.waits or {})
+    before: list[dict[str, Any]] = []
+    if had.get("tasks", 1) > 0:
+        before += uow.deadlines.open_tasks(row.id)
+    if had.get("timers", 1) > 0:
+        before += uow.deadlines.take_timers(row.id)
+        had["timers"] = 0
     still = {t.task_id for t in wait.ready_tasks} | {t.task_id for t in wait.timers}
-    uow.deadlines.record([_closed(row, d, action, task_id, now) for d in before if d["id"] not in still])
+    closed = [_closed(row, d, action, task_id, now) for d in before if d["id"] not in still]
+    uow.deadlines.record(closed)
+    return had
 
 
 def _closed(

@@ -199,22 +199,31 @@ def due_tasks(uow: UnitOfWork, instance_id: str, now: datetime) -> set[str]:
 
 
 def retry_next(services: Services) -> str | None:
-    """Run the due retries of one instance no other worker holds; return its id (None: none due)."""
+    """Run the due retries of one instance no other worker holds; return its id (None: none due).
+
+    One instance per transaction: a retry calls out, and the instance stays locked meanwhile.
+    """
     from .actors import RETRIES
-    from .background import take_and_run
+    from .background import run_due
     from .trigger import Audit, Loaded
 
-    now = services.clock.now()
     data: dict[str, Any] = {}
 
     def apply(loaded: Loaded) -> WaitState:
-        due = due_tasks(loaded.uow, loaded.row.id, now)
+        due = due_tasks(loaded.uow, loaded.row.id, services.clock.now())
         loaded.attempts.retried.update(due)
-        data["tasks"] = sorted(due)
+        data["tasks"] = sorted(due)  # what the audit entry says was tried again
         return services.engine.retry_failed(loaded.workflow, due)
 
-    audit = Audit("retry", data=data)
-    return take_and_run(services, lambda uow: uow.due.take_due_retry(now), RETRIES, audit, apply)
+    done = run_due(
+        services,
+        lambda uow, now, n: uow.due.take_due_retries(now, n),
+        RETRIES,
+        lambda: Audit("retry", data=data),
+        apply,
+        batch=1,
+    )
+    return done[0] if done else None
 
 
 def retry_due(services: Services, limit: int = 50) -> int:

@@ -6,34 +6,44 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from service.engine import WaitState
+from service.store import UnitOfWork
+from service.store.repositories.instances import InstanceRow
 
 from .actors import TIMER
-from .background import take_and_run
+from .background import run_due
 from .trigger import Audit, Loaded
 
 if TYPE_CHECKING:
     from service.bootstrap import Services
 
 
-def fire_next(services: Services) -> str | None:
-    """Fire the timers of the most overdue instance no other worker holds; return its id.
+BATCH = 20  # instances fired per transaction: one disk flush for all of them
 
-    Taking the instance and firing it is one transaction, with the instance's next due time
-    recomputed by the save: a timer fires exactly once, however many workers look.
+
+def fire_batch(services: Services, size: int = BATCH) -> int:
+    """Fire the timers of up to ``size`` due instances no other worker holds; return how many.
+
+    Taking the instances and firing them is one transaction, each instance's next due time
+    recomputed by its save: a timer fires exactly once, however many workers look.
     """
-    now = services.clock.now()
 
     def apply(loaded: Loaded) -> WaitState:
         return services.engine.fire_timers(loaded.workflow)
 
-    return take_and_run(services, lambda uow: uow.due.take_due_timer(now), TIMER, Audit("timer"), apply)
+    def take(uow: UnitOfWork, now: datetime, n: int) -> list[InstanceRow]:
+        return uow.due.take_due_timers(now, n)
+
+    return len(run_due(services, take, TIMER, lambda: Audit("timer"), apply, batch=size))
 
 
 def fire_due(services: Services, limit: int = 100) -> int:
-    """Fire every due timer (up to ``limit`` instances); return how many instances moved."""
+    """Fire every due timer (up to about ``limit`` instances); return how many instances moved."""
     fired = 0
-    while fired < limit and fire_next(services) is not None:
-        fired += 1
+    while fired < limit:
+        moved = fire_batch(services, min(BATCH, limit - fired))
+        if not moved:
+            break
+        fired += moved
     return fired
 
 

@@ -150,6 +150,26 @@ def run_on(
     status: str | None = None,
 ) -> Outcome:
     """Restore a locked instance, apply the trigger, save and commit (the body of every trigger)."""
+    outcome, keep = step(services, uow, row, actor, audit, apply, status)
+    uow.commit()
+    keep()
+    return outcome
+
+
+def step(
+    services: Services,
+    uow: UnitOfWork,
+    row: InstanceRow,
+    actor: Actor,
+    audit: Audit,
+    apply: Callable[[Loaded], WaitState],
+    status: str | None = None,
+) -> tuple[Outcome, Callable[[], None]]:
+    """Restore, apply and save without committing; call the returned function after the commit.
+
+    The background runner steps several instances in one transaction (one commit for a batch of
+    timers); the workflows are kept alive only once their transaction committed.
+    """
     attempts = retries.Attempts()
     engine = script_engine_for(services, uow, row.id, row.business_key, attempts)
     workflow = services.live.take(row.id, row.version)
@@ -160,10 +180,12 @@ def run_on(
         workflow.script_engine = engine
     wait = apply(Loaded(row, workflow, uow, attempts))
     version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
-    uow.commit()
-    if final not in FINISHED:
-        services.live.put(row.id, version, workflow)
-    return Outcome(row.id, version, final, wait, row.business_key)
+
+    def keep() -> None:
+        if final not in FINISHED:
+            services.live.put(row.id, version, workflow)
+
+    return Outcome(row.id, version, final, wait, row.business_key), keep
 
 
 def save(
@@ -194,8 +216,8 @@ def save(
         completed_at=now if status in FINISHED else None,
         waits=waits_of(wait),
     )
-    deadlines.record_closed(uow, row, wait, audit.action, audit.task_id, now)
-    write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
+    had = deadlines.record_closed(uow, row, wait, audit.action, audit.task_id, now)
+    write_derived(uow, row.id, row.business_key, wait, now, had=had)
     settled.write(uow, row.id, now)
     uow.audit.append(
         at=now,

@@ -27,20 +27,20 @@ class DueWorkRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def take_due_timer(self, now: datetime) -> InstanceRow | None:
-        """Lock and return the instance whose timer is most overdue (None when nothing is due)."""
-        return self._take(t.c.next_timer_due, now)
+    def take_due_timers(self, now: datetime, limit: int) -> list[InstanceRow]:
+        """Lock and return up to ``limit`` instances whose timers are due, most overdue first."""
+        return self._take(t.c.next_timer_due, now, limit)
 
-    def take_due_retry(self, now: datetime) -> InstanceRow | None:
-        """Lock and return an instance with a service-task retry due."""
-        return self._take(t.c.retry_at, now)
+    def take_due_retries(self, now: datetime, limit: int) -> list[InstanceRow]:
+        """Lock and return up to ``limit`` instances with a service-task retry due."""
+        return self._take(t.c.retry_at, now, limit)
 
-    def _take(self, column: ColumnElement[Any], now: datetime) -> InstanceRow | None:
-        query = select(*t.c).where(column <= now, *_ELIGIBLE).order_by(column).limit(1)
+    def _take(self, column: ColumnElement[Any], now: datetime, limit: int) -> list[InstanceRow]:
+        query = select(*t.c).where(column <= now, *_ELIGIBLE).order_by(column).limit(limit)
         if self.conn.dialect.name == "postgresql":
+            # Rows another worker (or a person's step) holds are passed over, not waited for.
             query = query.with_for_update(skip_locked=True)
-        r = self.conn.execute(query).first()
-        return InstanceRow(**r._mapping) if r else None
+        return [InstanceRow(**r._mapping) for r in self.conn.execute(query)]
 
     def next_timer_due(self) -> datetime | None:
         return self.conn.execute(select(func.min(t.c.next_timer_due)).where(*_ELIGIBLE)).scalar()
