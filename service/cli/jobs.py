@@ -36,6 +36,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     scheduler.set_defaults(handler=_scheduler)
 
 
+def _logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # the engine logs every task state at INFO
+
+
 def _settings() -> Settings:
     settings = Settings.from_env()
     if not settings.redis_url:
@@ -48,7 +53,7 @@ def _worker(args: argparse.Namespace) -> int:
     from service.jobs.celery_app import create_celery
 
     settings = _settings()
-    logging.basicConfig(level=args.loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging(args.loglevel)
     app = create_celery(settings)
     beside = None
     if not args.no_scheduler:
@@ -82,7 +87,7 @@ def _scheduler(args: argparse.Namespace) -> int:
     from service.jobs.scheduler import Scheduler
 
     settings = _settings()
-    logging.basicConfig(level=args.loglevel, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _logging(args.loglevel)
     services = bootstrap(settings, migrate=False)
     app = create_celery(settings)
     scheduler = Scheduler(services, CeleryDispatcher(app, settings.celery_queue), parent=args.parent)

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -48,6 +49,7 @@ class Scheduler:
         target: int = 2,
         poll: float = 0.5,
         busy: float = 0.05,
+        blind: float = 1.0,
         ttl: float = 10.0,
         parent: int | None = None,
     ) -> None:
@@ -56,10 +58,13 @@ class Scheduler:
         self.target = target
         self.poll = poll
         self.busy = busy
+        self.blind = blind
+        self._blind_next = 0.0
         self.ttl = timedelta(seconds=ttl)
         self.parent = parent
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.leading = False
+        self._announced = False
         self._renewed = 0.0
         self._stop = threading.Event()
 
@@ -90,11 +95,14 @@ class Scheduler:
         listed = jobs.jobs()
         now = self.services.clock.now()
         due = jobs.next_due(self.services, listed)
-        blind = any(j.next_due is None for j in listed)  # jobs that cannot say when they are due
+        # Jobs that cannot say when they are due run once every ``blind`` seconds.
+        blind = any(j.next_due is None for j in listed) and time.monotonic() >= self._blind_next
         if (due is not None and due <= now) or blind:
             missing = self.target - self.dispatcher.waiting()
             if missing > 0:
                 self.dispatcher.dispatch(missing)
+            if blind:
+                self._blind_next = time.monotonic() + self.blind
             if due is not None and due <= now:
                 return self.busy
         if due is None:
@@ -110,8 +118,9 @@ class Scheduler:
         with self.services.db.unit_of_work() as uow:
             leading = uow.leases.acquire(LEASE, self.holder, now, self.ttl)
             uow.commit()
-        if leading != self.leading:
+        if leading != self.leading or not self._announced:
             log.info("scheduler %s %s", self.holder, "leads" if leading else "stands by")
+            self._announced = True
         self.leading = leading
         self._renewed = clock if leading else 0.0
         return leading
