@@ -211,6 +211,9 @@ def retry_next(services: Services) -> str | None:
 
     def apply(loaded: Loaded) -> WaitState:
         due = due_tasks(loaded.uow, loaded.row.id, services.clock.now())
+        if not due:
+            # retry_at said a retry was due but no failed try is waiting: never loop on it.
+            raise RuntimeError("a retry was scheduled but no failed step waits for it")
         loaded.attempts.retried.update(due)
         data["tasks"] = sorted(due)  # what the audit entry says was tried again
         return services.engine.retry_failed(loaded.workflow, due)

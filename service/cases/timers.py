@@ -28,12 +28,24 @@ def fire_batch(services: Services, size: int = BATCH) -> int:
     """
 
     def apply(loaded: Loaded) -> WaitState:
-        return services.engine.fire_timers(loaded.workflow)
+        wait = services.engine.fire_timers(loaded.workflow)
+        due = loaded.row.next_timer_due
+        if due is not None and wait.next_timer_due == due and _still_waiting(loaded, wait, due):
+            # The engine fired nothing although the timer was due: taking the instance again
+            # would loop forever, so it gets an incident instead (see background.quarantine).
+            raise RuntimeError(f"the timer due at {due.isoformat()} did not fire")
+        return wait
 
     def take(uow: UnitOfWork, now: datetime, n: int) -> list[InstanceRow]:
         return uow.due.take_due_timers(now, n)
 
     return len(run_due(services, take, TIMER, lambda: Audit("timer"), apply, batch=size))
+
+
+def _still_waiting(loaded: Loaded, wait: WaitState, due: datetime) -> bool:
+    """Is the same timer task that was due before the step still waiting after it?"""
+    before = {t["task_id"] for t in loaded.uow.timers.for_instance(loaded.row.id) if t["due_at"] <= due}
+    return any(t.task_id in before for t in wait.timers if t.due_at <= due)
 
 
 def fire_due(services: Services, limit: int = 100) -> int:

@@ -49,15 +49,17 @@ def cluster(pg_url: str, tmp_path: Path) -> Iterator[Cluster]:
     started.stop()
 
 
-def _start_timers(services: Services, n: int) -> datetime:
-    """Start ``n`` instances whose one timer is due at the same moment, once all of them wait."""
-    # Generous: every instance must be waiting before the moment, even on a busy machine.
-    fire_at = datetime.now(UTC) + timedelta(seconds=3 + n / 100)
+def _start_timers(services: Services, n: int, *, spread: float = 0.0) -> datetime:
+    """Start ``n`` instances whose timers come due together (or one after another over ``spread`` s).
+
+    The first is due only once every instance waits, even on a busy machine.
+    """
+    first = datetime.now(UTC) + timedelta(seconds=3 + n / 100)
     for i in range(n):
-        variables = {"fire_at": fire_at.isoformat()}
+        variables = {"fire_at": (first + timedelta(seconds=spread * i / n)).isoformat()}
         lifecycle.start(services, "timer_only", variables, INTEGRATOR, business_key=f"T-{i}")
-    assert datetime.now(UTC) < fire_at, "the instances were not all waiting before their timers came due"
-    return fire_at
+    assert datetime.now(UTC) < first, "the instances were not all waiting before their timers came due"
+    return first
 
 
 def _fired(services: Services) -> tuple[int, int]:
@@ -72,7 +74,7 @@ def _wait_for(services: Services, count: int, timeout: float, cluster: Cluster) 
     ends = time.monotonic() + timeout
     while _fired(services)[0] < count:
         assert time.monotonic() < ends, f"only {_fired(services)} fired; worker logs:\n{cluster.log_text()}"
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def _assert_each_fired_once_and_nothing_left(services: Services, n: int) -> None:
@@ -124,8 +126,9 @@ def test_a_worker_killed_mid_batch_leaves_nothing_locked_or_half_written(
     doomed = cluster.start_worker()
     cluster.start_worker()
     cluster.wait_ready(2)
-    _start_timers(wall_services, N)
-    _wait_for(wall_services, 150, timeout=60, cluster=cluster)
+    # Due over 4 seconds, so the workers are busy firing when one of them is killed.
+    _start_timers(wall_services, N, spread=4)
+    _wait_for(wall_services, 100, timeout=60, cluster=cluster)
 
     cluster.kill(doomed, signal.SIGKILL)
     assert _fired(wall_services)[0] < N, "the kill must land in the middle of the batch"
