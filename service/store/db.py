@@ -12,7 +12,9 @@ from sqlalchemy.exc import OperationalError
 
 from .repositories import (
     AuditRepository,
+    CaseMigrationRepository,
     DefinitionRepository,
+    DraftRepository,
     IncidentRepository,
     InstanceRepository,
     OutboxRepository,
@@ -99,6 +101,8 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.drafts = DraftRepository(conn)
+        self.case_migrations = CaseMigrationRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

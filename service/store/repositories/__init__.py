@@ -5,11 +5,14 @@ from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
 from .instances import IncidentRepository, InstanceRepository
+from .modeler import CaseMigrationRepository, DraftRepository
 from .outbox import OutboxRepository
 
 __all__ = [
     "AuditRepository",
+    "CaseMigrationRepository",
     "DefinitionRepository",
+    "DraftRepository",
     "IncidentRepository",
     "InstanceRepository",
     "OutboxRepository",
