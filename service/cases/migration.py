@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MAX_CASES = 1000
 
 
-def _require_supervisor(actor: Actor) -> None:
+def require_supervisor(actor: Actor) -> None:
     if not actor.is_supervisor:
         raise Forbidden("only supervisors move running cases to another version")
 
@@ -72,7 +72,7 @@ def check(
     services: Services, process_key: str, from_version: int, actor: Actor, to_version: int | None = None
 ) -> dict[str, Any]:
     """Report which running cases of a version can move to the target version, and why not."""
-    _require_supervisor(actor)
+    require_supervisor(actor)
     with services.db.unit_of_work(readonly=True) as uow:
         source, target = _versions(uow, process_key, from_version, to_version)
         cases = []
@@ -109,7 +109,7 @@ def migrate(
     instance_ids: list[str] | None = None,
 ) -> dict[str, Any]:
     """Move running cases (all of the version, or the ones named) that can move; report each."""
-    _require_supervisor(actor)
+    require_supervisor(actor)
     with services.db.unit_of_work(readonly=True) as uow:
         source, target = _versions(uow, process_key, from_version, to_version)
         running = uow.case_migrations.running_on(source.id, MAX_CASES)

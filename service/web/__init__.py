@@ -1,0 +1,1 @@
+"""Server-rendered pages for staff (Jinja), signed-in users only."""

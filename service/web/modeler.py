@@ -1,0 +1,202 @@
+"""The web modeler for analysts (and case migration for supervisors): pages of the blueprint.
+
+Routes parse the request, call one ``service.modeler`` / ``service.cases.migration`` function and
+render. The JSON endpoints the editor page calls are in ``modeler_json``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+
+from service.bootstrap import Services
+from service.cases import migration
+from service.cases.actors import Actor
+from service.errors import FieldError, InvalidData, ServiceError
+from service.modeler import drafts, require_analyst, versions
+
+bp = Blueprint("modeler", __name__, url_prefix="/modeler", template_folder="templates")
+CSRF_KEY = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def services() -> Services:
+    found: Services = current_app.extensions["rcp"]
+    return found
+
+
+def actor() -> Actor:
+    found: Actor = g.modeler_actor
+    return found
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/modeler/api/")
+
+
+def csrf_token() -> str:
+    """Return this session's CSRF token (the same one the inbox's forms carry)."""
+    token = session.get(CSRF_KEY)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[CSRF_KEY] = token
+    return token
+
+
+def csrf_field() -> Markup:
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_KEY, escape(csrf_token()))
+
+
+def _signed_in() -> Actor | None:
+    from service.web.identity import session_actor
+
+    return session_actor(services())
+
+
+@bp.before_request
+def _authenticate() -> Any:
+    found = _signed_in()
+    if found is None:
+        if wants_json():
+            raise _Unauthenticated("sign in first")
+        return redirect(f"/login?{urlencode({'next': request.full_path.rstrip('?')})}", 303)
+    g.modeler_actor = found
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        expected = session.get(CSRF_KEY)
+        given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_KEY, "")
+        if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given.encode()):
+            abort(400, description="The page has expired or did not come from this site. Reload it.")
+    return None
+
+
+class _Unauthenticated(ServiceError):
+    status = 401
+    title = "Unauthenticated"
+    type_slug = "unauthenticated"
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError) -> Any:
+    if wants_json():
+        from service.api.problems import from_error
+
+        return from_error(exc)
+    return render_template("modeler/error.html", status=exc.status, title=exc.title, error=exc), exc.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Any:
+    if exc.code is None or exc.code < 400:
+        return exc
+    if wants_json():
+        from service.api.problems import problem
+
+        slug = exc.name.lower().replace(" ", "-")
+        return problem(exc.code, exc.name, exc.description or exc.name, slug)
+    return render_template(
+        "modeler/error.html", status=exc.code, title=exc.name, error=exc.description
+    ), exc.code
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def int_arg(name: str) -> int | None:
+    raw = request.values.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidData(f"{name} must be a whole number", [FieldError(name, "not a number")]) from None
+
+
+@bp.get("/")
+def index() -> Any:
+    require_analyst(actor())
+    return render_template(
+        "modeler/index.html",
+        processes=versions.processes(services(), actor()),
+        drafts=drafts.list_own(services(), actor()),
+    )
+
+
+@bp.get("/edit")
+def edit() -> Any:
+    require_analyst(actor())
+    process, draft = request.args.get("process"), request.args.get("draft")
+    source: dict[str, Any] = {"kind": "new"}
+    xml = None
+    if draft:
+        opened = drafts.open_own(services(), actor(), draft)
+        xml, source = opened.pop("xml"), {"kind": "draft", **opened}
+    elif process:
+        opened = versions.for_editing(services(), actor(), process, int_arg("version"))
+        xml, source = opened.pop("xml"), {"kind": "definition", **opened}
+    return render_template("modeler/edit.html", source=source, xml=xml, csrf=csrf_token())
+
+
+@bp.post("/drafts/<draft_id>/delete")
+def delete_draft(draft_id: str) -> Any:
+    drafts.delete_own(services(), actor(), draft_id)
+    return redirect(url_for("modeler.index"), 303)
+
+
+@bp.get("/processes/<key>/versions")
+def version_list(key: str) -> Any:
+    require_analyst(actor())
+    listed = versions.versions(services(), actor(), key)
+    numbers = [v["version"] for v in listed["versions"]]
+    after = int_arg("to") or numbers[0]
+    before = int_arg("from") or (numbers[1] if len(numbers) > 1 else None)
+    compared = versions.diff(services(), actor(), key, before, after) if before is not None else None
+    return render_template(
+        "modeler/versions.html", listed=listed, compared=compared, before=before, after=after
+    )
+
+
+@bp.route("/processes/<key>/migration", methods=["GET", "POST"])
+def migration_page(key: str) -> Any:
+    migration.require_supervisor(actor())
+    listed = versions.versions(services(), actor(), key)
+    source = int_arg("from")
+    target = int_arg("to")
+    result = None
+    if request.method == "POST":
+        if source is None:
+            raise InvalidData("pick the version to move cases from", [FieldError("from", "required")])
+        # Only the cases ticked on the form move (none ticked: none move).
+        result = migration.migrate(services(), key, source, actor(), target, request.form.getlist("case"))
+    report = migration.check(services(), key, source, actor(), target) if source is not None else None
+    return render_template(
+        "modeler/migration.html", listed=listed, report=report, result=result, source=source, target=target
+    )
+
+
+def register(app: Flask) -> None:
+    """Attach the modeler's pages and JSON endpoints to the app."""
+    from . import modeler_json  # noqa: F401  (JSON routes attach to bp)
+
+    app.jinja_env.globals.setdefault("modeler_csrf_field", csrf_field)
+    app.register_blueprint(bp)
