@@ -46,6 +46,8 @@ def check(
             )
         except subprocess.TimeoutExpired:
             return [_unavailable(file_name, f"the check took longer than {TIMEOUT_SECONDS} s")]
+        except OSError as exc:
+            return [_unavailable(file_name, f"Node.js could not start: {exc.strerror or exc}")]
     try:
         report = json.loads(done.stdout)
         problems = report["files"][0]["problems"]
