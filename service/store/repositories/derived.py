@@ -21,6 +21,7 @@ from ..schema import pending_timers as tt
 # Built once: the trigger path runs these on every step.
 _TASK_IDS = select(ht.c.id).where(ht.c.instance_id == bindparam("instance_id"))
 _TASK_GET = select(ht).where(ht.c.id == bindparam("task_id"))
+_TASK_DELETE = delete(ht).where(ht.c.id.in_(bindparam("ids", expanding=True)))
 _TASK_INSERT = insert(ht)
 _SUB_DELETE = delete(st).where(st.c.instance_id == bindparam("instance_id"))
 _SUB_INSERT = insert(st)
@@ -68,7 +69,7 @@ class TaskRepository:
             existing = set(self.conn.execute(_TASK_IDS, {"instance_id": instance_id}).scalars())
         gone = existing - wanted.keys()
         if gone:
-            self.conn.execute(delete(ht).where(ht.c.id.in_(gone)))
+            self.conn.execute(_TASK_DELETE, {"ids": sorted(gone)})
         new = [t for tid, t in wanted.items() if tid not in existing]
         if new:
             self.conn.execute(_TASK_INSERT, [_task_values(t, instance_id, business_key, now) for t in new])
