@@ -13,11 +13,12 @@ from service.cases.actors import SYSTEM, Actor
 from service.config import Settings
 from service.deployment import check, deploy, read_directory
 from service.errors import DeploymentRejected
+from service.users import ensure_demo_users
 
 log = logging.getLogger("rcp")
 
 # Steps the run command takes after deploying (demo users, ...); areas of the service add theirs.
-RUN_PREPARERS: list[Any] = []
+RUN_PREPARERS: list[Any] = [ensure_demo_users]
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -1,5 +1,6 @@
 """Everything that touches SpiffWorkflow: parsing, validation, script policy, running, state."""
 
+from .progress import ElementStates
 from .runtime import Engine, NotWaiting, PendingTimer, ReadyTask, Subscription, TaskFailure, WaitState
 from .scripting import CallContext
 from .specs import DiagramSource, SpecBundle, SpecError
@@ -7,6 +8,7 @@ from .specs import DiagramSource, SpecBundle, SpecError
 __all__ = [
     "CallContext",
     "DiagramSource",
+    "ElementStates",
     "Engine",
     "NotWaiting",
     "PendingTimer",

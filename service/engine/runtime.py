@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
 
-from . import serializer, timekeeping
+from . import progress, serializer, timekeeping
 from .scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
 from .specs import SpecBundle
 
@@ -216,6 +216,10 @@ class Engine:
         subscriptions, timers = _waiting_events(workflow)
         status = "error" if failures else "waiting"
         return WaitState(status, ready, subscriptions, timers, failures)
+
+    def element_states(self, workflow: BpmnWorkflow) -> progress.ElementStates:
+        """Return the completed, active, waiting and failed BPMN element ids of the workflow."""
+        return progress.element_states(workflow)
 
     def task_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """Return the data of the workflow's most recent task (the case's variables)."""

@@ -15,8 +15,10 @@ from .repositories import (
     CaseMigrationRepository,
     DefinitionRepository,
     DraftRepository,
+    InboxRepository,
     IncidentRepository,
     InstanceRepository,
+    LoginRepository,
     OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
@@ -103,6 +105,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(conn)
         self.drafts = DraftRepository(conn)
         self.case_migrations = CaseMigrationRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.logins = LoginRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

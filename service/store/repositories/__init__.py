@@ -4,6 +4,7 @@ from .audit import AuditRepository
 from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
+from .inbox import InboxRepository, LoginRepository
 from .instances import IncidentRepository, InstanceRepository
 from .modeler import CaseMigrationRepository, DraftRepository
 from .outbox import OutboxRepository
@@ -13,8 +14,10 @@ __all__ = [
     "CaseMigrationRepository",
     "DefinitionRepository",
     "DraftRepository",
+    "InboxRepository",
     "IncidentRepository",
     "InstanceRepository",
+    "LoginRepository",
     "OutboxRepository",
     "SubscriptionRepository",
     "TaskRepository",
