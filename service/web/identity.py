@@ -1,8 +1,4 @@
-"""Who is signed in: the session's user, with the groups that decide what they may do.
-
-The staff web inbox owns sign-in (``/login``) and keeps the username in ``session["user"]``;
-this reads it back for the modeler's pages.
-"""
+"""Who is signed in on a modeler page: the inbox's session, checked the way the inbox checks it."""
 
 from __future__ import annotations
 
@@ -10,19 +6,29 @@ from typing import TYPE_CHECKING
 
 from flask import session
 
-from service.cases.actors import Actor
+from service import users
+
+from .auth import IDLE_TIMEOUT, SESSION_KEYS
 
 if TYPE_CHECKING:
     from service.bootstrap import Services
 
 
-def session_actor(services: Services) -> Actor | None:
-    """Return the signed-in, active user as an actor, or None."""
+def signed_in_user(services: Services) -> users.User | None:
+    """Return the session's active user and note the visit, or end the session and return None."""
+    now = services.clock.now().timestamp()
     username = session.get("user")
-    if not isinstance(username, str):
+    found = users.active_user(services, username) if isinstance(username, str) else None
+    seen = session.get("seen")
+    # A new password, a deactivated account or 30 idle minutes end the session (as in the inbox).
+    if (
+        found is None
+        or session.get("fp") != found.fingerprint
+        or not isinstance(seen, int | float)
+        or now - seen > IDLE_TIMEOUT.total_seconds()
+    ):
+        for key in SESSION_KEYS:
+            session.pop(key, None)
         return None
-    with services.db.unit_of_work(readonly=True) as uow:
-        user = uow.users.by_username(username)
-    if user is None or not user["active"]:
-        return None
-    return Actor("user", user["username"], frozenset(user["groups"]))
+    session["seen"] = now
+    return found

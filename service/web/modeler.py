@@ -7,9 +7,7 @@ render. The JSON endpoints the editor page calls are in ``modeler_json``.
 from __future__ import annotations
 
 import hmac
-import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -24,7 +22,6 @@ from flask import (
     session,
     url_for,
 )
-from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from service.bootstrap import Services
@@ -33,10 +30,14 @@ from service.cases.actors import Actor
 from service.errors import FieldError, InvalidData, ServiceError
 from service.modeler import drafts, require_analyst, versions
 
+from . import security
+from .identity import signed_in_user
+
 bp = Blueprint("modeler", __name__, url_prefix="/modeler", template_folder="templates")
-CSRF_KEY = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-SUPERVISOR_ENDPOINTS = frozenset({"modeler.migration_page", "modeler.migration_check", "modeler.migrate"})
+SUPERVISOR_ENDPOINTS = frozenset(
+    {"modeler.migration_index", "modeler.migration_page", "modeler.migration_check", "modeler.migrate"}
+)
 
 
 def services() -> Services:
@@ -53,23 +54,12 @@ def wants_json() -> bool:
     return request.path.startswith("/modeler/api/")
 
 
-def csrf_token() -> str:
-    """Return this session's CSRF token (the same one the inbox's forms carry)."""
-    token = session.get(CSRF_KEY)
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        session[CSRF_KEY] = token
-    return token
-
-
-def csrf_field() -> Markup:
-    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_KEY, escape(csrf_token()))
-
-
 def _signed_in() -> Actor | None:
-    from service.web.identity import session_actor
-
-    return session_actor(services())
+    found = signed_in_user(services())
+    if found is None:
+        return None
+    g.user = found  # the base template shows who is signed in
+    return found.actor()
 
 
 @bp.before_request
@@ -78,7 +68,8 @@ def _authenticate() -> Any:
     if found is None:
         if wants_json():
             raise _Unauthenticated("sign in first")
-        return redirect(f"/login?{urlencode({'next': request.full_path.rstrip('?')})}", 303)
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("web.login", next=target), 303)
     g.modeler_actor = found
     # Every modeler route is for analysts, except moving cases, which is for supervisors.
     if request.endpoint in SUPERVISOR_ENDPOINTS:
@@ -86,8 +77,8 @@ def _authenticate() -> Any:
     else:
         require_analyst(found)
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        expected = session.get(CSRF_KEY)
-        given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_KEY, "")
+        expected = session.get(security.CSRF_FIELD)
+        given = request.headers.get(CSRF_HEADER) or request.form.get(security.CSRF_FIELD, "")
         if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given.encode()):
             abort(400, description="The page has expired or did not come from this site. Reload it.")
     return None
@@ -105,7 +96,7 @@ def _service_error(exc: ServiceError) -> Any:
         from service.api.problems import from_error
 
         return from_error(exc)
-    return render_template("modeler/error.html", status=exc.status, title=exc.title, error=exc), exc.status
+    return render_template("web/error.html", status=exc.status, title=exc.title, error=exc), exc.status
 
 
 @bp.errorhandler(HTTPException)
@@ -117,9 +108,7 @@ def _http_error(exc: HTTPException) -> Any:
 
         slug = exc.name.lower().replace(" ", "-")
         return problem(exc.code, exc.name, exc.description or exc.name, slug)
-    return render_template(
-        "modeler/error.html", status=exc.code, title=exc.name, error=exc.description
-    ), exc.code
+    return render_template("web/error.html", status=exc.code, title=exc.name, error=exc.description), exc.code
 
 
 @bp.after_request
@@ -158,7 +147,7 @@ def edit() -> Any:
     elif process:
         opened = versions.for_editing(services(), actor(), process, int_arg("version"))
         xml, source = opened.pop("xml"), {"kind": "definition", **opened}
-    return render_template("modeler/edit.html", source=source, xml=xml, csrf=csrf_token())
+    return render_template("modeler/edit.html", source=source, xml=xml, csrf=security.csrf_token())
 
 
 @bp.post("/drafts/<draft_id>/delete")
@@ -177,6 +166,11 @@ def version_list(key: str) -> Any:
     return render_template(
         "modeler/versions.html", listed=listed, compared=compared, before=before, after=after
     )
+
+
+@bp.get("/migration")
+def migration_index() -> Any:
+    return render_template("modeler/migration_index.html", processes=versions.processes(services(), actor()))
 
 
 @bp.route("/processes/<key>/migration", methods=["GET", "POST"])
@@ -200,5 +194,4 @@ def register(app: Flask) -> None:
     """Attach the modeler's pages and JSON endpoints to the app."""
     from . import modeler_json  # noqa: F401  (JSON routes attach to bp)
 
-    app.jinja_env.globals.setdefault("modeler_csrf_field", csrf_field)
     app.register_blueprint(bp)

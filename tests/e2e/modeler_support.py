@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
+from service import create_app, users
 from service.bootstrap import Services, bootstrap
 from service.cases.actors import SYSTEM
 from service.clock import MovableClock
@@ -18,6 +18,7 @@ from tests.support import FIXTURES, Switchboard, test_registry
 MODELER_FIXTURES = FIXTURES / "modeler"
 REVIEW_XML = (MODELER_FIXTURES / "application_review.bpmn").read_text()
 
+UNUSED_HASH = "not-a-password-hash"
 # username -> groups; every group of the program plus a user in none.
 STAFF = {
     "ana": ["analysts"],
@@ -35,7 +36,7 @@ def add_staff(services: Services) -> None:
     """Create the staff users (sign-in is by session in these tests, so passwords are unused)."""
     with services.db.unit_of_work() as uow:
         for username, groups in STAFF.items():
-            uow.users.upsert(username, username.title(), None, "unused-hash", groups, services.clock.now())
+            uow.users.upsert(username, username.title(), None, UNUSED_HASH, groups, services.clock.now())
         uow.commit()
 
 
@@ -59,9 +60,17 @@ def app_for(services: Services) -> Flask:
     return create_app(services=services)
 
 
-def sign_in(client: FlaskClient, username: str) -> str:
-    """Sign ``username`` in on this client and return the session's CSRF token."""
+def sign_in(client: FlaskClient, services: Services, username: str) -> str:
+    """Leave the session the sign-in page leaves for ``username``; return its CSRF token.
+
+    (Hashing a password per user and test would dominate these tests' time; the browser test signs
+    in through the real page.)
+    """
     with client.session_transaction() as session:
-        session["user"] = username
-        session["csrf_token"] = f"csrf-{username}"
+        session.update(
+            user=username,
+            fp=users.fingerprint(UNUSED_HASH),
+            seen=services.clock.now().timestamp(),
+            csrf_token=f"csrf-{username}",
+        )
     return f"csrf-{username}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,9 +13,12 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from service import users
 from service.bootstrap import Services
 from service.cases import lifecycle, queries, tasks, timers
+from service.cases.actors import SYSTEM
 from service.clock import MovableClock
+from service.config import ROOT
 from service.store.repositories.derived import TaskFilter
 from tests.e2e.modeler_support import app_for, modeler_services
 from tests.support import INTEGRATOR, REVIEWER, Switchboard
@@ -33,7 +37,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-default-apps",
 ]
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(os.environ.get("RCP_SCREENSHOTS_DIR", str(ROOT / "artifacts" / "screenshots")))
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 KEY = "application_review"
+PASSWORD = "a-long-analyst-password"
 START = {"application_number": "A-1", "received_on": "2026-01-05"}
 
 
@@ -54,6 +62,7 @@ class Served:
 @pytest.fixture
 def services(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[Services]:
     built = modeler_services(sqlite_url, tmp_path, clock, board)
+    users.update(built, "ana", password=PASSWORD, display_name="Ana Analyst", by=SYSTEM)
     yield built
     built.close()
 
@@ -71,7 +80,7 @@ def page(served: tuple[Flask, Served]) -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    app, server = served
+    _, server = served
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1500, "height": 1000})
@@ -79,7 +88,6 @@ def page(served: tuple[Flask, Served]) -> Iterator[Any]:
             "**/*",
             lambda route: route.continue_() if route.request.url.startswith(server.url) else route.abort(),
         )
-        context.add_cookies([_session_cookie(app, server.url, "ana")])
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))  # type: ignore[attr-defined]
@@ -90,13 +98,6 @@ def page(served: tuple[Flask, Served]) -> Iterator[Any]:
         page.base = server.url  # type: ignore[attr-defined]
         yield page
         browser.close()
-
-
-def _session_cookie(app: Flask, url: str, username: str) -> dict[str, Any]:
-    # Signed in the way the staff sign-in page leaves a session: the username in the session.
-    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-    value = serializer.dumps({"user": username})
-    return {"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": url}
 
 
 def _task(services: Services, instance_id: str) -> dict[str, Any]:
@@ -129,10 +130,36 @@ def _open_group(page: Any, group: str) -> None:
         header.click()
 
 
+def _sign_in(page: Any, username: str) -> None:
+    page.goto(page.base + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name="Inbox").wait_for()
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Return the page's serious and critical WCAG 2.1 A/AA violations found by axe-core."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"rule": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def _edit_in_the_browser(page: Any) -> None:
-    page.goto(page.base + "/modeler/")
+    _sign_in(page, "ana")
+    page.get_by_role("link", name="Process modeler").click()
     page.click(f'tr[data-process="{KEY}"] >> text=Edit latest')
     page.wait_for_selector("body[data-modeler-ready=true]")
+    assert _axe_violations(page) == []
 
     _select(page, "review")
     _type(page, "name", "Check the application")
@@ -149,6 +176,7 @@ def _edit_in_the_browser(page: Any) -> None:
     assert "must be quoted" in errors.first.inner_text()
     marked = page.locator('.djs-element[data-element-id="reply_period"]')
     assert "rcp-error" in (marked.get_attribute("class") or "")
+    _shot(page, "modeler-1-unquoted-timer-marked")
 
     _select(page, "review")
     errors.first.locator("button").click()
@@ -164,6 +192,7 @@ def _edit_in_the_browser(page: Any) -> None:
     page.fill("#note", "Rename the review task; reply period of 20 days")
     page.click("#deploy")
     page.wait_for_selector(f'.deployed[data-key="{KEY}"][data-version="2"]')
+    _shot(page, "modeler-2-deployed")
 
 
 def test_an_analyst_edits_validates_and_deploys_and_cases_keep_their_version(
@@ -190,7 +219,9 @@ def test_an_analyst_edits_validates_and_deploys_and_cases_keep_their_version(
     outcome = tasks.complete(services, new_task["id"], {"recommendation": "deny"}, REVIEWER)
     assert outcome.wait.next_timer_due == clock.now() + timedelta(days=20)
 
-    # The versions page: author, note, and the diff showing exactly the two changed elements.
+    # The versions page (signed in again: 15 days passed): author, note, and the diff showing
+    # exactly the two changed elements.
+    _sign_in(page, "ana")
     page.goto(page.base + f"/modeler/processes/{KEY}/versions")
     row = page.locator('#versions tr[data-version="2"]')
     assert "Rename the review task; reply period of 20 days" in row.inner_text()
@@ -201,6 +232,8 @@ def test_an_analyst_edits_validates_and_deploys_and_cases_keep_their_version(
         "review",
     ]
     page.wait_for_selector("#visual-diff[data-rendered=true]")
+    _shot(page, "modeler-3-versions-diff")
+    assert _axe_violations(page) == []
     for element in ("review", "reply_period"):
         shape = page.locator(f'#diff-after .djs-element[data-element-id="{element}"]')
         assert "rcp-diff-changed" in (shape.get_attribute("class") or "")

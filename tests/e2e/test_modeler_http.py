@@ -69,6 +69,7 @@ ANALYST_ROUTES = [
     Route("GET", f"/modeler/api/processes/{KEY}/diff?from=1&to=2", "analysts", 200),
 ]
 SUPERVISOR_ROUTES = [
+    Route("GET", "/modeler/migration", "supervisors", 200),
     Route("GET", f"/modeler/processes/{KEY}/migration", "supervisors", 200),
     Route("GET", f"/modeler/processes/{KEY}/migration?from=1", "supervisors", 200),
     Route("POST", f"/modeler/processes/{KEY}/migration", "supervisors", 200, form={"from": "1"}),
@@ -82,7 +83,7 @@ def _send(world: World, route: Route, username: str | None) -> int:
     headers = {}
     data: dict[str, str] | None = None
     if username is not None:
-        token = sign_in(client, username)
+        token = sign_in(client, world.services, username)
         headers["X-CSRF-Token"] = token
         if route.form is not None:
             data = {**route.form, "csrf_token": token}
@@ -111,7 +112,7 @@ def test_nobody_signed_out_gets_in(world: World, route: Route) -> None:
 
 def test_a_post_without_the_session_csrf_token_is_refused_and_changes_nothing(world: World) -> None:
     client = world.app.test_client()
-    sign_in(client, "ana")
+    sign_in(client, world.services, "ana")
 
     response = client.post(
         "/modeler/api/deploy", json={"xml": V3_XML, "note": "n"}, headers={"X-CSRF-Token": "forged"}
@@ -125,7 +126,7 @@ def test_a_post_without_the_session_csrf_token_is_refused_and_changes_nothing(wo
 
 def test_a_rejected_deploy_answers_problem_json_with_each_issue(world: World) -> None:
     client = world.app.test_client()
-    token = sign_in(client, "ana")
+    token = sign_in(client, world.services, "ana")
 
     response = client.post(
         "/modeler/api/deploy",
@@ -143,7 +144,7 @@ def test_a_rejected_deploy_answers_problem_json_with_each_issue(world: World) ->
 
 def test_a_version_downloads_as_an_attachment_with_its_stored_xml(world: World) -> None:
     client = world.app.test_client()
-    sign_in(client, "ana")
+    sign_in(client, world.services, "ana")
 
     response = client.get(f"/modeler/api/processes/{KEY}/versions/1/bpmn")
 
@@ -153,7 +154,7 @@ def test_a_version_downloads_as_an_attachment_with_its_stored_xml(world: World) 
 
 def test_the_versions_api_counts_running_cases_per_version(world: World) -> None:
     client = world.app.test_client()
-    sign_in(client, "ana")
+    sign_in(client, world.services, "ana")
 
     listed = client.get(f"/modeler/api/processes/{KEY}/versions").get_json()["versions"]
 
