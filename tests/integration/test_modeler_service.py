@@ -6,6 +6,7 @@ import pytest
 
 from service.bootstrap import Services
 from service.cases import lifecycle
+from service.cli.core import deploy_folder
 from service.deployment import deploy, read_directory
 from service.errors import DeploymentRejected, Forbidden, InvalidData, NotFound
 from service.modeler import checks, drafts, versions
@@ -197,3 +198,15 @@ def test_an_integrator_with_the_deploy_scope_deploys_like_an_analyst(deployed: S
     assert versions.versions(deployed, ANALYST, "application_review")["versions"][0]["deployedBy"] == (
         "integrator:portal"
     )
+
+
+def test_restarting_the_service_keeps_a_version_deployed_from_the_modeler(deployed: Services) -> None:
+    checks.deploy(deployed, ANALYST, _edited().encode(), "v2 from the modeler")
+
+    # ``rcp run`` deploys the processes folder, which still holds version 1's content.
+    assert deploy_folder(deployed, FIXTURES / "modeler", keep_newer=True) == 0
+    assert _version_numbers(deployed) == [2, 1]
+
+    # An explicit ``rcp deploy`` of that folder is a deliberate new version.
+    assert deploy_folder(deployed, FIXTURES / "modeler", note="back to the folder") == 0
+    assert _version_numbers(deployed) == [3, 2, 1]
