@@ -113,16 +113,9 @@ def migrate(
     with services.db.unit_of_work(readonly=True) as uow:
         source, target = _versions(uow, process_key, from_version, to_version)
         running = uow.case_migrations.running_on(source.id, MAX_CASES)
-    wanted = running if instance_ids is None else [i for i in instance_ids if i in set(running)]
-    results = [
-        {
-            "id": i,
-            "migrated": False,
-            "reasons": [{"elementId": None, "name": None, "reason": "not a running case of this version"}],
-        }
-        for i in (instance_ids or [])
-        if i not in set(running)
-    ]
+    # Named cases are each checked under their lock (finished, or on another version: refused).
+    wanted = running if instance_ids is None else list(dict.fromkeys(instance_ids))
+    results = []
     for instance_id in wanted:
         results.append(_migrate_one(services, instance_id, source, target, actor))
     return {
@@ -156,17 +149,7 @@ def _migrate_one(
             )
         engine_migration.migrate(loaded.workflow, bundle, services.clock)
         loaded.uow.case_migrations.repin(row.id, target.id, called)
-        loaded.uow.case_migrations.record(
-            instance_id=row.id,
-            process_key=source.key,
-            from_definition_id=source.id,
-            to_definition_id=target.id,
-            from_version=source.version,
-            to_version=target.version,
-            instance_version=row.version + 1,
-            migrated_at=services.clock.now(),
-            migrated_by=f"{actor.kind}:{actor.name}",
-        )
+        _record(services, loaded, source, target, actor)
         return services.engine.advance(loaded.workflow)
 
     try:
@@ -178,3 +161,19 @@ def _migrate_one(
         # The cached workflow was built on the old specs; the next trigger restores from the row.
         services.live.forget(instance_id)
     return {"id": instance_id, "migrated": True, "status": outcome.status, "reasons": []}
+
+
+def _record(
+    services: Services, loaded: Loaded, source: DefinitionRow, target: DefinitionRow, actor: Actor
+) -> None:
+    loaded.uow.case_migrations.record(
+        instance_id=loaded.row.id,
+        process_key=source.key,
+        from_definition_id=source.id,
+        to_definition_id=target.id,
+        from_version=source.version,
+        to_version=target.version,
+        instance_version=loaded.row.version + 1,
+        migrated_at=services.clock.now(),
+        migrated_by=f"{actor.kind}:{actor.name}",
+    )

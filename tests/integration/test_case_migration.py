@@ -160,3 +160,17 @@ def test_a_suspended_case_is_reported_and_left_alone(on_v1: Services) -> None:
     assert "suspended" in report["reasons"][0]["reason"]
     assert result["migrated"] == 0
     assert queries.instance(on_v1, case)["definitionVersion"] == 1
+
+
+def test_only_the_named_cases_move(on_v1: Services) -> None:
+    first, second = _start(on_v1, "A-1"), _start(on_v1, "A-2")
+    _deploy(on_v1, _later_steps_changed())
+
+    result = migration.migrate(on_v1, "smoke", 1, SUPERVISOR, instance_ids=[first, "no-such-case"])
+
+    assert [(r["id"], r["migrated"]) for r in result["results"]] == [(first, True), ("no-such-case", False)]
+    assert "does not exist" in result["results"][1]["reasons"][0]["reason"]
+    assert queries.instance(on_v1, first)["definitionVersion"] == 2
+    assert queries.instance(on_v1, second)["definitionVersion"] == 1
+    again = migration.migrate(on_v1, "smoke", 1, SUPERVISOR, instance_ids=[first])
+    assert again["results"][0]["migrated"] is False, "a case already on version 2 is not moved again"
