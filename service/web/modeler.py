@@ -29,6 +29,7 @@ from service.cases import migration
 from service.cases.actors import Actor
 from service.errors import FieldError, InvalidData, ServiceError
 from service.modeler import drafts, require_analyst, versions
+from service.tokens import Unauthenticated
 
 from . import security
 from .identity import signed_in_user
@@ -67,7 +68,7 @@ def _authenticate() -> Any:
     found = _signed_in()
     if found is None:
         if wants_json():
-            raise _Unauthenticated("sign in first")
+            raise Unauthenticated("sign in first")
         target = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for("web.login", next=target), 303)
     g.modeler_actor = found
@@ -82,12 +83,6 @@ def _authenticate() -> Any:
         if not isinstance(expected, str) or not hmac.compare_digest(expected.encode(), given.encode()):
             abort(400, description="The page has expired or did not come from this site. Reload it.")
     return None
-
-
-class _Unauthenticated(ServiceError):
-    status = 401
-    title = "Unauthenticated"
-    type_slug = "unauthenticated"
 
 
 @bp.errorhandler(ServiceError)

@@ -169,7 +169,12 @@
     $('upload').addEventListener('change', upload);
     $('deploy-form').addEventListener('submit', deploy);
     document.body.dataset.modelerReady = 'true';
-    say(state.handle.warnings.length ? 'Opened with ' + state.handle.warnings.length + ' import warning(s).' : 'Ready.');
+    if (new URLSearchParams(window.location.search).get('upload')) {
+      say('Choose the diagram with “Open a .bpmn file”.');
+      document.querySelector('label[for="upload"]').scrollIntoView();
+    } else {
+      say(state.handle.warnings.length ? 'Opened with ' + state.handle.warnings.length + ' import warning(s).' : 'Ready.');
+    }
   }
 
   start();
