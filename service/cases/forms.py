@@ -47,6 +47,10 @@ def validate(data: dict[str, Any], schema: dict[str, Any] | None, what: str) -> 
         path = ".".join(str(p) for p in err.absolute_path)
         if err.validator == "required" and isinstance(err.instance, dict):
             missing = [name for name in err.validator_value if name not in err.instance]
-            path = ".".join(filter(None, [path, missing[0] if missing else ""]))
+            # One error per missing property, each naming it: pick the one this error is about.
+            named = next(
+                (n for n in missing if err.message.startswith(repr(n))), missing[0] if missing else ""
+            )
+            path = ".".join(filter(None, [path, named]))
         fields.append(FieldError(path or "(root)", err.message))
     raise InvalidData(f"{what}: {len(fields)} field(s) failed validation", fields)

@@ -88,7 +88,8 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page: Page, site: str, username: str) -> None:
+def sign_in(page: Page, world: World, site: str, username: str) -> None:
+    world.ensure_user(username)
     page.goto(f"{site}/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -131,7 +132,7 @@ def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_ta
 ) -> None:
     case_id = world.start_case("A-1")
     page = new_page(browser)
-    sign_in(page, site, "rita")
+    sign_in(page, world, site, "rita")
     claim_from_queue(page, "A-1")
     expect(page.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
     shot(page, "flow-1-claimed-task")
@@ -178,12 +179,12 @@ def test_a_second_reviewer_claiming_the_same_task_is_told_who_claimed_it_first(
 ) -> None:
     world.start_case("A-2")
     late = new_page(browser)
-    sign_in(late, site, "rob")
+    sign_in(late, world, site, "rob")
     late.get_by_role("link", name=re.compile(r"^Group queue")).click()
     expect(late.get_by_role("row").filter(has_text="A-2")).to_be_visible()
 
     first = new_page(browser)
-    sign_in(first, site, "rita")
+    sign_in(first, world, site, "rita")
     claim_from_queue(first, "A-2")
     expect(first.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
 
@@ -199,7 +200,7 @@ def test_a_user_of_another_group_can_neither_list_nor_open_the_task(
     case_id = world.start_case("A-3")
     task = world.open_task(case_id)
     page = new_page(browser)
-    sign_in(page, site, "fred")
+    sign_in(page, world, site, "fred")
     page.get_by_role("link", name=re.compile(r"^Group queue")).click()
     expect(page.get_by_role("row").filter(has_text="A-3")).to_have_count(0)
 
@@ -220,7 +221,7 @@ def test_login_inbox_task_and_case_pages_have_no_serious_or_critical_accessibili
     found: dict[str, list[dict[str, Any]]] = {}
     page.goto(f"{site}/login")
     found["login"] = axe_violations(page)
-    sign_in(page, site, "rita")
+    sign_in(page, world, site, "rita")
     page.get_by_role("link", name=re.compile(r"^Group queue")).click()
     found["inbox"] = axe_violations(page)
     claim_from_queue(page, "A-4")
@@ -249,6 +250,7 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     browser: Browser, world: World, site: str
 ) -> None:
     world.start_case("A-5")
+    world.ensure_user("rita")
     page = new_page(browser)
     page.goto(f"{site}/login")
     page.keyboard.type("rita")  # the username field has the focus on arrival
