@@ -1,6 +1,15 @@
 """Everything that touches SpiffWorkflow: parsing, validation, script policy, running, state."""
 
-from .runtime import Engine, NotWaiting, PendingTimer, ReadyTask, Subscription, TaskFailure, WaitState
+from .runtime import (
+    Engine,
+    MessageIncomplete,
+    NotWaiting,
+    PendingTimer,
+    ReadyTask,
+    Subscription,
+    TaskFailure,
+    WaitState,
+)
 from .scripting import CallContext
 from .specs import DiagramSource, SpecBundle, SpecError
 
@@ -8,6 +17,7 @@ __all__ = [
     "CallContext",
     "DiagramSource",
     "Engine",
+    "MessageIncomplete",
     "NotWaiting",
     "PendingTimer",
     "ReadyTask",
