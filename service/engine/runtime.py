@@ -219,6 +219,10 @@ class Engine:
         status = "error" if failures else "waiting"
         return WaitState(status, ready, subscriptions, timers, failures)
 
+    def data_of(self, task: Task) -> dict[str, Any]:
+        """Return a copy of one task's data (what its form may be bound to)."""
+        return dict(task.data)
+
     def task_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """Return the data of the workflow's most recent task (the case's variables)."""
         last = workflow.last_task or workflow.task_tree
