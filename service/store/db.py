@@ -15,6 +15,7 @@ from .repositories import (
     DefinitionRepository,
     IncidentRepository,
     InstanceRepository,
+    NoticeRepository,
     OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
@@ -99,6 +100,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.notices = NoticeRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

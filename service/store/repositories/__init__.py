@@ -5,6 +5,7 @@ from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
 from .instances import IncidentRepository, InstanceRepository
+from .notices import NoticeRepository
 from .outbox import OutboxRepository
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "DefinitionRepository",
     "IncidentRepository",
     "InstanceRepository",
+    "NoticeRepository",
     "OutboxRepository",
     "SubscriptionRepository",
     "TaskRepository",
