@@ -55,6 +55,7 @@ class ProposeRemoval:
 class RemovalStep:
     removal_number: str
     reason: str | None = None
+    effective_on: str | None = None
 
 
 class EnforcementDesk(Desk):
@@ -165,18 +166,18 @@ class EnforcementDesk(Desk):
         return {"removal_number": removal["removal_number"], "immediate": basis is not None}
 
     def apply_removal(self, p: RemovalStep, call: CallContext) -> dict[str, Any]:
-        """Make the removal effective today (§163.13(c)(3)); a removal already in effect stays as it is."""
+        """Make the removal effective (§163.13(c)(3)); a removal already in effect stays as it is."""
         removal = need(self.records.removal(p.removal_number), "removal", p.removal_number)
         if removal["status"] == "effective":
             return {"removal_number": p.removal_number, "effective_on": removal["effective_on"].isoformat()}
-        today = self.today()
-        self.records.update_removal(p.removal_number, status="effective", effective_on=today)
+        day = as_date(p.effective_on) if p.effective_on else self.today()
+        self.records.update_removal(p.removal_number, status="effective", effective_on=day)
         self.records.set_certification(
-            removal["importer_number"], certification_status="removed", removal_effective_on=today
+            removal["importer_number"], certification_status="removed", removal_effective_on=day
         )
         return {
             "removal_number": p.removal_number,
-            "effective_on": today.isoformat(),
+            "effective_on": day.isoformat(),
             "citation": "§163.13(c)(3)",
         }
 
