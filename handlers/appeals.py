@@ -84,15 +84,7 @@ class AppealDesk(Desk):
                 decision_reasons=reasons,
                 decided_on=self.today(),
             )
-        return {
-            "appeal_number": appeal["appeal_number"],
-            "kind": kind,
-            "received_on": received.isoformat(),
-            "window_closes_on": closes.isoformat(),
-            "timely": timely,
-            "decision_due_on": due.isoformat() if due else None,
-            "citation": "§163.13(d)",
-        }
+        return _summary(self._appeal(appeal["appeal_number"]))
 
     def delay_appeal_decision(self, p: DelayAppeal, call: CallContext) -> dict[str, Any]:
         """Move a denial appeal's decision date, recording why and what remains (§163.13(d))."""
@@ -112,7 +104,7 @@ class AppealDesk(Desk):
         self.records.update_appeal(
             p.appeal_number, decision_due_on=anticipated, delays=[*appeal["delays"], delay]
         )
-        return {"decision_due_on": anticipated.isoformat(), "citation": "§163.13(d)"}
+        return _summary(self._appeal(p.appeal_number))
 
     def decide_appeal(self, p: DecideAppeal, call: CallContext) -> dict[str, Any]:
         """Record the written decision on a timely appeal (§163.13(d))."""
@@ -205,3 +197,19 @@ class AppealDesk(Desk):
                 appeal, "appeal_decision", "Decision on your appeal", text, appeal_outcome=appeal["decision"]
             ),
         )
+
+
+def _summary(appeal: Record) -> dict[str, Any]:
+    """Describe an appeal for the diagram: kind, timeliness and the decision's due date (§163.13(d))."""
+    due = appeal["decision_due_on"]
+    return {
+        "appeal_number": appeal["appeal_number"],
+        "notice_number": appeal["notice_number"],
+        "kind": appeal["kind"],
+        "received_on": appeal["received_on"].isoformat(),
+        "window_closes_on": appeal["window_closes_on"].isoformat(),
+        "timely": bool(appeal["timely"]),
+        "decision_due_on": due.isoformat() if due else None,
+        "delays": len(appeal["delays"]),
+        "citation": "§163.13(d)",
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .deadlines import appeal_window_closes
+from .deadlines import appeal_window_closes, late_appeals_answered_until
 from .desk import Desk, as_date, need
 from .notices import Letter, Stamp
 from .records import Record
@@ -265,6 +265,7 @@ class ApplicationLetters(Desk):
                 "Notice of denial of certification",
                 text,
                 appeal_window_closes_on=closes.isoformat(),
+                late_appeals_answered_until=late_appeals_answered_until(closes, self.program).isoformat(),
             )
 
         return self.notices.issue(call, "DEN", compose)

@@ -51,3 +51,8 @@ def configured_days(program: dict[str, Any], name: str) -> int:
 def reminder_on(due_on: date, program: dict[str, Any], name: str) -> date:
     """Return the day to remind staff of ``due_on`` (the lead time is configuration)."""
     return due_on - timedelta(days=configured_days(program, name))
+
+
+def late_appeals_answered_until(window_closes_on: date, program: dict[str, Any]) -> date:
+    """Return the last day a late appeal still gets a reasoned rejection (configuration)."""
+    return window_closes_on + timedelta(days=configured_days(program, "late_appeal_listening"))

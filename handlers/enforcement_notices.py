@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from .deadlines import appeal_window_closes, configured_days
+from .deadlines import appeal_window_closes, configured_days, late_appeals_answered_until
 from .desk import Desk, need
 from .notices import Letter, Stamp
 from .records import Record
@@ -94,6 +94,7 @@ class EnforcementLetters(Desk):
 
         def compose(stamp: Stamp) -> Letter:
             closes = appeal_window_closes(stamp.issued_on)  # §163.13(d)
+            late_until = late_appeals_answered_until(closes, self.program)
             if basis:
                 effect = (
                     "This removal takes effect immediately, because "
@@ -130,7 +131,11 @@ class EnforcementLetters(Desk):
                 paragraphs=text,
                 office=self.office("field_office"),
                 signer="director_title",
-                facts={"appeal_window_closes_on": closes.isoformat(), "immediate": bool(basis)},
+                facts={
+                    "appeal_window_closes_on": closes.isoformat(),
+                    "late_appeals_answered_until": late_until.isoformat(),
+                    "immediate": bool(basis),
+                },
             )
 
         issued = self.notices.issue(call, "REMV", compose)

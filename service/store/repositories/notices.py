@@ -32,6 +32,7 @@ class NoticeRepository:
         case_ref: str | None = None,
         instance_id: str | None = None,
         kind: str | None = None,
+        notice_number: str | None = None,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
         """Return notices (without their PDF bytes), newest last, with their e-mail's state."""
@@ -48,6 +49,8 @@ class NoticeRepository:
             query = query.where(t.c.instance_id == instance_id)
         if kind is not None:
             query = query.where(t.c.kind == kind)
+        if notice_number is not None:
+            query = query.where(t.c.notice_number == notice_number)
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def _first(self, condition: Any) -> dict[str, Any] | None:
