@@ -169,3 +169,10 @@ def appeal(services: Services, actor: Actor, appeal_number: str) -> dict[str, An
     if found is None:
         raise NotFound(f"no appeal {appeal_number}", appealNumber=appeal_number)
     return _plain(found)
+
+
+def appeals_of(services: Services, actor: Actor, notice_number: str) -> list[dict[str, Any]]:
+    """Return the appeals received against a notice (of denial or removal), oldest first."""
+    _may_read(actor)
+    with services.db.unit_of_work(readonly=True) as uow:
+        return [_plain(a) for a in CaseRecords(uow.conn, services.clock.now).appeals_of(notice_number)]
