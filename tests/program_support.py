@@ -89,6 +89,10 @@ class Case:
         )
         return found[0]
 
+    def form(self, name: str) -> dict[str, Any]:
+        """Return the open task's form schema as its user sees it (bound to the case's data)."""
+        return dict(tasks.bound_form(self.services, self.task(name)["id"], Actor("system", "test"))["schema"])
+
     def complete(self, name: str, data: dict[str, Any], actor: Actor | None = None) -> Any:
         task = self.task(name)
         return tasks.complete(self.services, task["id"], data, actor or GROUPS[task["candidateGroup"]])

@@ -80,23 +80,21 @@ class RegistryRecords(ProgramTables):
         bond_status: str | None = None,
     ) -> Row:
         found = self.recordkeeper(importer_number)
-        facts = {"name": name, "email": email, "address": address}
-        if recordkeeper_class is not None:
-            facts["recordkeeper_class"] = recordkeeper_class
-        if bond_status is not None:
-            facts["bond_status"] = bond_status
+        given = {
+            "name": name,
+            "email": email,
+            "address": address,
+            "recordkeeper_class": recordkeeper_class,
+            "bond_status": bond_status,
+        }
+        facts = {k: v for k, v in given.items() if v is not None}  # what is not known stays as it was
         if found is not None:
             return self._update(recordkeepers, "importer_number", importer_number, facts)
         now = self.now()
+        values = {"bond_status": "unknown", "certification_status": "none", **facts}
         self.conn.execute(
             insert(recordkeepers).values(
-                id=new_id(),
-                importer_number=importer_number,
-                bond_status="unknown",
-                certification_status="none",
-                created_at=now,
-                updated_at=now,
-                **facts,
+                id=new_id(), importer_number=importer_number, created_at=now, updated_at=now, **values
             )
         )
         created = self.recordkeeper(importer_number)
