@@ -38,10 +38,19 @@ STARTED_BY_INTEGRATORS = {
     "notice_of_violation",
     "certification_removal",
 }
-FLOW_NODES = (
-    "startEvent endEvent intermediateCatchEvent boundaryEvent userTask serviceTask scriptTask "
-    "callActivity subProcess exclusiveGateway eventBasedGateway"
-).split()
+FLOW_NODES = [
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "boundaryEvent",
+    "userTask",
+    "serviceTask",
+    "scriptTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "eventBasedGateway",
+]
 DIAGRAMS = sorted(PROCESSES.glob("*.bpmn"))
 
 
