@@ -13,6 +13,7 @@ from service.config import Settings
 from service.definitions import DefinitionCatalog
 from service.engine import Engine
 from service.engine.functions import diagram_functions
+from service.engine.live import LiveWorkflows
 from service.outbox import Sender
 from service.store import Database, UnitOfWork, make_engine
 from service.store.migrate import upgrade
@@ -31,6 +32,7 @@ class Services:
     registry: Registry[Ports]
     catalog: DefinitionCatalog
     ports: PortsFactory
+    live: LiveWorkflows = field(default_factory=LiveWorkflows)
     senders: dict[str, Sender] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 

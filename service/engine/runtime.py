@@ -211,10 +211,23 @@ class Engine:
 
     def wait_state(self, workflow: BpmnWorkflow) -> WaitState:
         """Describe the workflow's current wait state."""
-        failures = [_failure(t) for t in workflow.get_tasks(state=TaskState.ERROR)]
-        if workflow.is_completed():
+        # One pass over every task of the workflow and its subprocesses (the engine's own queries
+        # walk the tree once per question; this runs after every trigger).
+        errors: list[Task] = []
+        manual_ready: list[Task] = []
+        unfinished = False
+        for task in _all_tasks(workflow):
+            state = task.state
+            if state == TaskState.ERROR:
+                errors.append(task)
+            elif state == TaskState.READY and task.task_spec.manual:
+                manual_ready.append(task)
+            if task.workflow is workflow and state & TaskState.NOT_FINISHED_MASK:
+                unfinished = True
+        failures = [_failure(t) for t in errors]
+        if not unfinished:
             return WaitState(status="completed")
-        ready = [self._ready_task(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+        ready = [self._ready_task(t) for t in manual_ready]
         subscriptions, timers = _waiting_events(workflow)
         status = "error" if failures else "waiting"
         return WaitState(status, ready, subscriptions, timers, failures)
@@ -257,6 +270,13 @@ class Engine:
             task.internal_data["rcp_due_at"] = _as_utc(value).isoformat() if value else None
         stored = task.internal_data["rcp_due_at"]
         return datetime.fromisoformat(stored) if stored else None
+
+
+def _all_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    tasks = list(workflow.tasks.values())
+    for subprocess in workflow.subprocesses.values():
+        tasks.extend(subprocess.tasks.values())
+    return tasks
 
 
 def _as_utc(value: Any) -> datetime:
