@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,14 @@ def test_timers_compute_deadlines_from_the_rule_start_date_never_from_now() -> N
 
     assert timers
     assert [t for t in timers if "now()" in t[1] or "today()" in t[1]] == []
+
+
+@pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.stem)
+def test_the_documentation_picture_shows_the_current_diagram(path: Path) -> None:
+    svg = (PROCESSES.parent / "docs" / "diagrams" / f"{path.stem}.svg").read_text()
+    shown = {i for i in re.findall(r'data-element-id="([^"]+)"', svg) if not i.endswith("_label")}
+    root = _tree(path).getroot()
+    drawn = {s.get("bpmnElement") for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    drawn |= {e.get("bpmnElement") for e in root.iterfind(".//bpmndi:BPMNEdge", NS)}
+
+    assert shown == drawn, "re-render with tools/render_diagrams.sh"
