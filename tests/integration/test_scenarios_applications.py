@@ -62,7 +62,9 @@ def test_approval_after_two_information_rounds_and_a_site_visit_records_each_sus
         ("information_received", {"application_number": "A-2026-001"}),
     ]
     # §163.12(c)(1) has no time limit: only a reminder every configured 14 days.
-    assert [(e, due) for e, due, _ in case.deadlines()] == [("reminder_period", "2026-01-19T09:00:00+00:00")]
+    [(element, due, citation)] = case.deadlines()
+    assert (element, due) == ("reminder_period", "2026-01-19T09:00:00+00:00")
+    assert "§163.12(c)(1)" in citation
 
     assert advance_to(services, clock, moment("2026-01-19", 10)) == 1
     assert [(e, due) for e, due, _ in case.deadlines()] == [("reminder_period", "2026-02-02T09:00:00+00:00")]

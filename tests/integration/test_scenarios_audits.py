@@ -185,6 +185,7 @@ def test_an_overdue_report_copy_is_recorded_as_missed_and_escalated(
         ("send_report_copy", "2026-02-04T23:59:59+00:00"),
         ("copy_deadline_missed", "2026-02-04T23:59:59+00:00"),
     ]
+    assert all("§163.11(a)(6)" in citation for _, _, citation in case.deadlines())
 
     assert advance_to(services, clock, moment("2026-02-05")) == 1
 

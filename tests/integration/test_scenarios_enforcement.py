@@ -142,6 +142,9 @@ def test_a_willful_failure_is_referred_for_a_penalty_and_removal_takes_effect_at
     keeper = program.recordkeeper(services, INTAKE, IOR)
     assert (keeper["certification_status"], keeper["removal_effective_on"]) == ("removed", "2026-01-05")
     assert case.waiting_for() == [("appeal_received", {"notice_number": notice["noticeNumber"]})]
+    [(element, due, citation)] = case.deadlines()
+    assert (element, due) == ("appeal_window_closed", "2026-02-04T23:59:59+00:00")  # issuance + 30
+    assert "§163.13(c)(3)" in citation
 
 
 def test_a_removal_without_immediate_grounds_takes_effect_only_after_30_days_without_appeal(
@@ -174,6 +177,9 @@ def test_a_removal_without_immediate_grounds_takes_effect_only_after_30_days_wit
         "only if no appeal is received within the 30-day period, that is after 2026-02-04" in notice["text"]
     )
     assert program.recordkeeper(services, INTAKE, IOR)["certification_status"] == "removal_pending"
+    [(element, due, citation)] = case.deadlines()
+    assert (element, due) == ("appeal_window_closed", "2026-02-04T23:59:59+00:00")
+    assert "§163.13(c)(3)" in citation
 
     assert advance_to(services, clock, moment("2026-02-04", 23)) == 0
     assert advance_to(services, clock, moment("2026-02-05", 0)) == 1
