@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.base import EventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -250,7 +251,7 @@ class Engine:
             name=spec.bpmn_id or spec.name,
             title=spec.bpmn_name,
             lane=spec.lane,
-            process_key=task.workflow.spec.name,
+            process_key=_process_key(task),
             form=props.get("formJsonSchemaFilename"),
             ui_form=props.get("formUiSchemaFilename"),
             due_at=self._due_at(task, props.get("dueDate")),
@@ -277,6 +278,17 @@ def _all_tasks(workflow: BpmnWorkflow) -> list[Task]:
     for subprocess in workflow.subprocesses.values():
         tasks.extend(subprocess.tasks.values())
     return tasks
+
+
+def _process_key(task: Task) -> str:
+    """Return the id of the process a task belongs to (an embedded sub-process is part of it)."""
+    workflow = task.workflow
+    while getattr(workflow, "parent_task_id", None) is not None:
+        parent = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        if isinstance(parent.task_spec, CallActivity):
+            break
+        workflow = parent.workflow
+    return str(workflow.spec.name)
 
 
 def _as_utc(value: Any) -> datetime:

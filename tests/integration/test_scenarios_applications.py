@@ -57,6 +57,7 @@ def test_approval_after_two_information_rounds_and_a_site_visit_records_each_sus
 
     _review(case, "request_information", information_needed="Your written recordkeeping procedures.")
     assert case.task("await_information")["candidateGroup"] == "reviewers"
+    assert case.task("await_information")["processKey"] == "information_request"  # the called process
     assert sorted(case.waiting_for()) == [
         ("application_withdrawn", {"application_number": "A-2026-001"}),
         ("information_received", {"application_number": "A-2026-001"}),

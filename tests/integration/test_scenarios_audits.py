@@ -53,6 +53,7 @@ def test_an_eligible_petition_accepts_a_conference_on_day_15_and_refuses_day_16(
     case = Case.start(services, clock, "closing_conference_petition", petition("AU-101"), "AU-101")
     task = case.task("provide_conference")
     assert (task["due"], task["dueCitation"]) == ("2026-01-20T23:59:59+00:00", "§163.11(b)")  # receipt + 15
+    assert task["processKey"] == "closing_conference_petition"  # not the embedded sub-process's id
     assert [(element, due) for element, due, _ in case.deadlines()] == [
         ("conference_reminder", "2026-01-17T00:00:00+00:00"),  # 3 days before, from configuration
         ("provide_conference", "2026-01-20T23:59:59+00:00"),
