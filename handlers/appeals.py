@@ -74,9 +74,9 @@ class AppealDesk(Desk):
         )
         if not timely:
             reasons = (
-                f"The appeal was received on {received.isoformat()}, after the 30-day period following the"
-                f" notice of {notice['issued_on'].isoformat()} closed on {closes.isoformat()} (19 CFR"
-                " 163.13(d))."
+                f"The appeal was received on {received.isoformat()}, after the 30-day period following"
+                f" the notice of {notice['issued_on'].isoformat()} closed on {closes.isoformat()}"
+                " (19 CFR 163.13(d))."
             )
             self.records.update_appeal(
                 appeal["appeal_number"],

@@ -65,9 +65,9 @@ class ApplicationLetters(Desk):
         text = [
             f"We received your application {p.application_number} for certification in the {PROGRAM}"
             f" on {received}.",
-            "The regulatory audit field office will review and verify the information in it. We may ask you"
-            " for more information or tell you that an on-site verification is warranted (19 CFR"
-            " 163.12(c)(1)).",
+            "The regulatory audit field office will review and verify the information in it. We may ask"
+            " you for more information or tell you that an on-site verification is warranted"
+            " (19 CFR 163.12(c)(1)).",
         ]
         return self.notices.issue(
             call,

@@ -110,8 +110,8 @@ class AuditLetters(Desk):
         text = [
             f"A formal investigation has commenced on the issue of audit {p.audit_number}"
             + (f" ({commenced.isoformat()})" if commenced else "")
-            + f". Under 19 CFR 163.11(c), {what[p.procedure]} no longer applies, so the deadline it set is"
-            " lifted.",
+            + f". Under 19 CFR 163.11(c), {what[p.procedure]} no longer applies, so the deadline it set"
+            " is lifted.",
         ]
         section = "regulatory_audit_division" if p.procedure == "petition" else "field_office"
         return self.notices.issue(

@@ -92,32 +92,42 @@ class NoticeIssuer:
             body=text.split("\n\n")[1:],
             issued_at=stamp.issued_at,
         )
-        notice = {
-            "notice_number": stamp.number,
-            "step_key": call.step_key,
-            "kind": letter.kind,
-            "case_ref": letter.case_ref,
-            "instance_id": call.instance_id,
-            "recipient_name": letter.recipient.name,
-            "recipient_email": letter.recipient.email,
-            "recipient_address": letter.recipient.address,
-            "issued_at": stamp.issued_at,
-            "issued_on": stamp.issued_on,
-            "rule_cited": letter.rule_cited,
-            "subject": letter.subject,
-            "body": text,
-            "pdf": pdf,
-            "facts": letter.facts,
-        }
-        email = None
-        if letter.recipient.email:
-            email = {
-                "to": [letter.recipient.email],
-                "reply_to": letter.office.get("email"),
-                "subject": f"{letter.subject} ({stamp.number})",
-                "text": text,
-            }
-        return summary(self.archive.store(notice, email))
+        return summary(
+            self.archive.store(_record(call, stamp, letter, text, pdf), _email(stamp, letter, text))
+        )
+
+
+def _record(call: CallContext, stamp: Stamp, letter: Letter, text: str, pdf: bytes) -> Record:
+    """Return the notice as the archive keeps it: who, when, which rule, what it said."""
+    return {
+        "notice_number": stamp.number,
+        "step_key": call.step_key,
+        "kind": letter.kind,
+        "case_ref": letter.case_ref,
+        "instance_id": call.instance_id,
+        "recipient_name": letter.recipient.name,
+        "recipient_email": letter.recipient.email,
+        "recipient_address": letter.recipient.address,
+        "issued_at": stamp.issued_at,
+        "issued_on": stamp.issued_on,
+        "rule_cited": letter.rule_cited,
+        "subject": letter.subject,
+        "body": text,
+        "pdf": pdf,
+        "facts": letter.facts,
+    }
+
+
+def _email(stamp: Stamp, letter: Letter, text: str) -> Record | None:
+    """Return the notice's e-mail, or None when the recipient has no address (it goes by mail)."""
+    if not letter.recipient.email:
+        return None
+    return {
+        "to": [letter.recipient.email],
+        "reply_to": letter.office.get("email"),
+        "subject": f"{letter.subject} ({stamp.number})",
+        "text": text,
+    }
 
 
 def summary(notice: Record) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bpmn_geometry import ACTIVITIES, COL_W, EVENTS, GATEWAYS, ROW_H, Box, anchor, label_box, route, size
 from lxml import etree
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -26,22 +27,9 @@ DC = "http://www.omg.org/spec/DD/20100524/DC"
 DI = "http://www.omg.org/spec/DD/20100524/DI"
 NS = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI}
 
-COL_W, ROW_H = 150, 140  # grid cell
 POOL_BAND, LANE_BAND = 30, 30  # label bands of the pool and of each lane
 MARGIN = 20
 X0 = POOL_BAND + LANE_BAND + 10  # first column's left edge, relative to the pool
-ACTIVITIES = {
-    "task",
-    "userTask",
-    "serviceTask",
-    "scriptTask",
-    "callActivity",
-    "sendTask",
-    "receiveTask",
-    "manualTask",
-}
-EVENTS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
-GATEWAYS = {"exclusiveGateway", "parallelGateway", "eventBasedGateway", "inclusiveGateway"}
 FLOW_NODES = ACTIVITIES | EVENTS | GATEWAYS | {"subProcess"}
 
 
@@ -52,30 +40,6 @@ def q(tag: str) -> str:
 
 def local(elem: etree._Element) -> str:
     return etree.QName(elem).localname
-
-
-@dataclass
-class Box:
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
 
 
 @dataclass
@@ -115,14 +79,6 @@ class Grid:
     @property
     def columns(self) -> int:
         return max((len(cells) for _, rows in self.lanes for cells in rows), default=1)
-
-
-def size(kind: str) -> tuple[int, int]:
-    if kind in EVENTS:
-        return 36, 36
-    if kind in GATEWAYS:
-        return 50, 50
-    return 100, 80
 
 
 def layout(bpmn_path: Path, grid_path: Path) -> None:
@@ -287,15 +243,31 @@ def _diagram(
         extra = {"isExpanded": "true"} if kind == "subProcess" else {}
         if kind == "exclusiveGateway":
             extra["isMarkerVisible"] = "true"
-        _shape(plane, ident, boxes[ident], _label(nodes, ident, boxes[ident]), **extra)
+        _shape(plane, ident, boxes[ident], label_box(nodes, ident, boxes[ident], local), **extra)
+    _edges(plane, nodes, flows, boxes)
+    return diagram
+
+
+def _label_element(parent: etree._Element, box: Box) -> None:
+    label = etree.SubElement(parent, q("bpmndi:BPMNLabel"))
+    etree.SubElement(label, q("dc:Bounds"), x=_n(box.x), y=_n(box.y), width=_n(box.w), height=_n(box.h))
+
+
+def _edges(
+    plane: etree._Element,
+    nodes: dict[str, etree._Element],
+    flows: list[etree._Element],
+    boxes: dict[str, Box],
+) -> None:
+    """Write each sequence flow's waypoints, and its label beside the first segment."""
     for flow in flows:
         edge = etree.SubElement(
             plane, q("bpmndi:BPMNEdge"), id=f"{flow.get('id')}_di", bpmnElement=flow.get("id")
         )
         source, target = flow.get("sourceRef"), flow.get("targetRef")
         points = route(
-            _anchor(boxes[source], nodes[source]),
-            _anchor(boxes[target], nodes[target]),
+            anchor(boxes[source], local(nodes[source])),
+            anchor(boxes[target], local(nodes[target])),
             local(nodes[source]),
             local(nodes[target]),
         )
@@ -310,40 +282,6 @@ def _diagram(
             else:
                 label = Box(x0 + 6, y0 - 22, 84, 20)
             _label_element(edge, label)
-    return diagram
-
-
-def _anchor(box: Box, node: etree._Element) -> Box:
-    """Connect sequence flows to an expanded sub-process at the height of its first row."""
-    if local(node) != "subProcess":
-        return box
-    return Box(box.x, box.y + ROW_H / 2 - 6 - 40, box.w, 80)
-
-
-def _label(nodes: dict[str, etree._Element], ident: str, box: Box) -> Box | None:
-    """Place external labels where edges do not run: beside boundary events, above gateways."""
-    node = nodes[ident]
-    kind = local(node)
-    if not node.get("name"):
-        return None
-    if kind == "boundaryEvent":
-        host = node.get("attachedToRef")
-        siblings = [
-            i for i, n in nodes.items() if local(n) == "boundaryEvent" and n.get("attachedToRef") == host
-        ]
-        if siblings.index(ident) % 2 == 0 and local(nodes[host]) != "subProcess":
-            return Box(box.x - 84, box.bottom - 4, 82, 40)
-        return Box(box.right + 2, box.bottom - 4, 82, 40)
-    if kind in GATEWAYS:  # lower left: edges leave a gateway to the right, up or down
-        return Box(box.cx - 104, box.bottom - 6, 94, 40)
-    if kind in EVENTS:
-        return Box(box.cx - 50, box.bottom + 4, 100, 28)
-    return None
-
-
-def _label_element(parent: etree._Element, box: Box) -> None:
-    label = etree.SubElement(parent, q("bpmndi:BPMNLabel"))
-    etree.SubElement(label, q("dc:Bounds"), x=_n(box.x), y=_n(box.y), width=_n(box.w), height=_n(box.h))
 
 
 def _shape(plane: etree._Element, ident: str, box: Box, label: Box | None = None, **attrs: str) -> None:
@@ -355,38 +293,6 @@ def _shape(plane: etree._Element, ident: str, box: Box, label: Box | None = None
 
 def _n(v: float) -> str:
     return str(round(v))
-
-
-def route(s: Box, t: Box, skind: str, tkind: str) -> list[tuple[float, float]]:
-    """Return orthogonal waypoints from ``s`` to ``t``."""
-    if skind == "boundaryEvent":
-        if abs(t.cx - s.cx) < 2 and t.y > s.bottom:
-            return [(s.cx, s.bottom), (t.cx, t.y)]
-        if t.y > s.bottom or abs(t.cy - s.cy) > ROW_H / 2:
-            side = t.x if t.cx > s.cx else t.right
-            return [(s.cx, s.bottom), (s.cx, t.cy), (side, t.cy)]
-    if abs(t.cx - s.cx) < 1 and t.y > s.bottom:  # straight down
-        return [(s.cx, s.bottom), (t.cx, t.y)]
-    if abs(t.cx - s.cx) < 1 and t.bottom < s.y:  # straight up
-        return [(s.cx, s.y), (t.cx, t.bottom)]
-    if t.x >= s.right - 1:  # forward
-        if abs(s.cy - t.cy) < 1:
-            return [(s.right, s.cy), (t.x, t.cy)]
-        if skind in GATEWAYS or skind == "boundaryEvent":
-            exit_y = s.y if t.cy < s.cy else s.bottom
-            return [(s.cx, exit_y), (s.cx, t.cy), (t.x, t.cy)]
-        if tkind in GATEWAYS:
-            entry_y = t.bottom if s.cy > t.cy else t.y
-            return [(s.right, s.cy), (t.cx, s.cy), (t.cx, entry_y)]
-        xm = t.x - 20
-        return [(s.right, s.cy), (xm, s.cy), (xm, t.cy), (t.x, t.cy)]
-    # backward: in the gap above the source's row when the target is higher, else below it
-    gap = (ROW_H - 80) / 2 - 6
-    if t.cy < s.cy - 1:
-        channel = s.cy - 40 - gap
-        return [(s.cx, s.y), (s.cx, channel), (t.cx, channel), (t.cx, t.bottom)]
-    channel = max(s.bottom, t.bottom) + gap
-    return [(s.cx, s.bottom), (s.cx, channel), (t.cx, channel), (t.cx, t.bottom)]
 
 
 def main(argv: list[str]) -> int:
