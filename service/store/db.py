@@ -19,6 +19,7 @@ from .repositories import (
     IncidentRepository,
     InstanceRepository,
     LoginRepository,
+    NoticeRepository,
     OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
@@ -107,6 +108,7 @@ class UnitOfWork:
         self.case_migrations = CaseMigrationRepository(conn)
         self.inbox = InboxRepository(conn)
         self.logins = LoginRepository(conn)
+        self.notices = NoticeRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

@@ -7,6 +7,7 @@ Areas of the service keep their tables in their own ``schema_*`` module on the s
 from . import (
     schema_inbox,  # noqa: F401  (registers the inbox tables)
     schema_modeler,  # noqa: F401  (registers the modeler tables)
+    schema_program,  # noqa: F401  (registers the program's tables)
 )
 from .schema import metadata
 

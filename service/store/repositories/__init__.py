@@ -7,6 +7,7 @@ from .identity import TokenRepository, UserRepository
 from .inbox import InboxRepository, LoginRepository
 from .instances import IncidentRepository, InstanceRepository
 from .modeler import CaseMigrationRepository, DraftRepository
+from .notices import NoticeRepository
 from .outbox import OutboxRepository
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "IncidentRepository",
     "InstanceRepository",
     "LoginRepository",
+    "NoticeRepository",
     "OutboxRepository",
     "SubscriptionRepository",
     "TaskRepository",
