@@ -1,11 +1,16 @@
-"""An analyst edits, validates and deploys application_review in real Chromium; cases keep versions."""
+"""An analyst edits, validates and deploys the program's application_review in real Chromium.
+
+The analyst renames the review task and turns the late-appeal timer into a 60-day duration, typed
+unquoted first: the server's error is marked on the timer, the analyst fixes it and deploys with a
+note. The case started before keeps version 1 and finishes on it; a new case runs version 2; the
+versions page shows exactly the two changed elements.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +20,18 @@ from werkzeug.serving import make_server
 
 from service import users
 from service.bootstrap import Services
-from service.cases import lifecycle, queries, tasks, timers
 from service.cases.actors import SYSTEM
 from service.clock import MovableClock
 from service.config import ROOT
-from service.store.repositories.derived import TaskFilter
-from tests.e2e.modeler_support import app_for, modeler_services
-from tests.support import INTEGRATOR, REVIEWER, Switchboard
+from tests.e2e.modeler_support import add_staff, app_for
+from tests.integration.test_scenarios_appeals import DENIAL
+from tests.integration.test_scenarios_applications import REVIEW_FORM, application
+from tests.program_support import Case, advance_to, moment, program_services
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-# No network beyond the app: the browser is also told to abort every other request.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+# No network beyond the app: the browser context also aborts every request to another origin.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,7 +47,8 @@ SHOTS = Path(os.environ.get("RCP_SCREENSHOTS_DIR", str(ROOT / "artifacts" / "scr
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 KEY = "application_review"
 PASSWORD = "a-long-analyst-password"
-START = {"application_number": "A-1", "received_on": "2026-01-05"}
+RENAMED = "Check completeness and compliance"
+NOTE = "Rename the review; answer late appeals for 60 days after the window closes"
 
 
 class Served:
@@ -60,30 +66,25 @@ class Served:
 
 
 @pytest.fixture
-def services(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[Services]:
-    built = modeler_services(sqlite_url, tmp_path, clock, board)
+def services(sqlite_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Services]:
+    built = program_services(sqlite_url, tmp_path, clock)  # processes/ deployed as version 1
+    add_staff(built)
     users.update(built, "ana", password=PASSWORD, display_name="Ana Analyst", by=SYSTEM)
     yield built
     built.close()
 
 
 @pytest.fixture
-def served(services: Services) -> Iterator[tuple[Flask, Served]]:
-    app = app_for(services)
-    server = Served(app)
-    yield app, server
-    server.stop()
+def page(services: Services) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: ./scripts/setup.sh --dev installs Debian chromium")
+    from playwright.sync_api import sync_playwright
 
-
-@pytest.fixture
-def page(served: tuple[Flask, Served]) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    _, server = served
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    server = Served(app_for(services))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        context.set_default_timeout(15_000)
         context.route(
             "**/*",
             lambda route: route.continue_() if route.request.url.startswith(server.url) else route.abort(),
@@ -98,15 +99,19 @@ def page(served: tuple[Flask, Served]) -> Iterator[Any]:
         page.base = server.url  # type: ignore[attr-defined]
         yield page
         browser.close()
+    server.stop()
 
 
-def _task(services: Services, instance_id: str) -> dict[str, Any]:
-    [task] = queries.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
-    return task
+def _sign_in(page: Any, username: str) -> None:
+    page.goto(page.base + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name="Inbox").wait_for()
 
 
 def _select(page: Any, element_id: str) -> None:
-    page.click(f'.djs-element[data-element-id="{element_id}"]', position={"x": 18, "y": 18})
+    page.click(f'#canvas .djs-element.djs-shape[data-element-id="{element_id}"]')
     _wait_selected(page, element_id)
 
 
@@ -128,14 +133,6 @@ def _open_group(page: Any, group: str) -> None:
     header = page.locator(f'[data-group-id="group-{group}"] .bio-properties-panel-group-header')
     if "open" not in (header.get_attribute("class") or ""):
         header.click()
-
-
-def _sign_in(page: Any, username: str) -> None:
-    page.goto(page.base + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", level=1, name="Inbox").wait_for()
 
 
 def _shot(page: Any, name: str) -> None:
@@ -161,80 +158,89 @@ def _edit_in_the_browser(page: Any) -> None:
     page.wait_for_selector("body[data-modeler-ready=true]")
     assert _axe_violations(page) == []
 
-    _select(page, "review")
-    _type(page, "name", "Check the application")
+    _select(page, "review_application")
+    _type(page, "name", RENAMED)
 
-    _select(page, "reply_period")
+    # The generic BPMN "Timer" group stores what is typed as is: P60D, unquoted.
+    _select(page, "stop_listening")
     _open_group(page, "timer")
-    _type(page, "timerEventDefinitionValue", "P20D")  # the generic BPMN field stores it unquoted
+    page.select_option("#bio-properties-panel-timerEventDefinitionType", "timeDuration")
+    _type(page, "timerEventDefinitionValue", "P60D")
 
     page.click("#validate")
     page.wait_for_selector("#issues li")
     errors = page.locator("#issues li.issue--error")
-    assert errors.count() == 1
-    assert errors.first.get_attribute("data-element-id") == "reply_period"
+    assert errors.count() == 1, page.inner_text("#issues")
+    assert errors.first.get_attribute("data-element-id") == "stop_listening"
     assert "must be quoted" in errors.first.inner_text()
-    marked = page.locator('.djs-element[data-element-id="reply_period"]')
+    marked = page.locator('#canvas .djs-element[data-element-id="stop_listening"]')
     assert "rcp-error" in (marked.get_attribute("class") or "")
     _shot(page, "modeler-1-unquoted-timer-marked")
 
-    _select(page, "review")
-    errors.first.locator("button").click()
-    _wait_selected(page, "reply_period")
+    _select(page, "review_application")
+    errors.first.locator("button").click()  # the problem selects its element
+    _wait_selected(page, "stop_listening")
 
-    _type(page, "spiff-timer-expression", '"P20D"')  # as the error says
+    _type(page, "spiff-timer-expression", '"P60D"')  # as the error says
     page.click("#validate")
     page.wait_for_selector("#issues-summary:text('No problems found.')")
     assert "rcp-error" not in (marked.get_attribute("class") or "")
 
     page.click("#deploy")
     assert page.locator("#note-error").is_visible(), "deploying without a note is refused on the page"
-    page.fill("#note", "Rename the review task; reply period of 20 days")
+    page.fill("#note", NOTE)
     page.click("#deploy")
     page.wait_for_selector(f'.deployed[data-key="{KEY}"][data-version="2"]')
     _shot(page, "modeler-2-deployed")
 
 
+def _deny(case: Case) -> None:
+    case.complete(
+        "review_application",
+        {**REVIEW_FORM, "review_next_step": "recommend_denial", "review_reasons": "Element (iv) is missing."},
+    )
+    case.complete("decide_application", DENIAL)
+
+
 def test_an_analyst_edits_validates_and_deploys_and_cases_keep_their_version(
     services: Services, page: Any, clock: MovableClock
 ) -> None:
-    before = lifecycle.start(services, KEY, START, INTEGRATOR, business_key="A-1").instance_id
+    before = Case.start(services, clock, KEY, application("A-2026-001"), "A-2026-001")
 
     _edit_in_the_browser(page)
 
-    # The case started before keeps version 1 and finishes on it.
-    old_task = _task(services, before)
-    assert old_task["title"] == "Review the application"
-    tasks.complete(services, old_task["id"], {"recommendation": "approve"}, REVIEWER)
-    clock.advance(days=15, seconds=1)
-    assert timers.fire_due(services) == 1
-    finished = queries.instance(services, before)
-    assert (finished["status"], finished["definitionVersion"]) == ("completed", 1)
+    # The case started before keeps version 1 and finishes on it: the late-appeal period ends on
+    # the configured date (2026-03-06), not 60 days after the appeal window.
+    assert before.task("review_application")["title"] == "Review completeness and compliance"
+    _deny(before)
+    assert advance_to(services, clock, moment("2026-02-05")) == 1
+    assert advance_to(services, clock, moment("2026-03-07")) == 1
+    assert (before.status, before.view()["definitionVersion"]) == ("completed", 1)
 
-    # A new case runs version 2: the renamed task and the 20-day period.
-    after = lifecycle.start(services, KEY, {**START, "application_number": "A-2"}, INTEGRATOR)
-    assert queries.instance(services, after.instance_id)["definitionVersion"] == 2
-    new_task = _task(services, after.instance_id)
-    assert new_task["title"] == "Check the application"
-    outcome = tasks.complete(services, new_task["id"], {"recommendation": "deny"}, REVIEWER)
-    assert outcome.wait.next_timer_due == clock.now() + timedelta(days=20)
+    # A new case runs version 2: the renamed task, then the 60-day late-appeal period.
+    after = Case.start(services, clock, KEY, application("A-2026-002"), "A-2026-002")
+    assert after.view()["definitionVersion"] == 2
+    assert after.task("review_application")["title"] == RENAMED
+    _deny(after)
+    assert advance_to(services, clock, moment("2026-04-07")) == 1  # the appeal window closed
+    assert [(e, due) for e, due, _ in after.deadlines()] == [("stop_listening", "2026-06-06T09:00:00+00:00")]
 
-    # The versions page (signed in again: 15 days passed): author, note, and the diff showing
+    # The versions page (signed in again: months passed): author, note, and the diff showing
     # exactly the two changed elements.
     _sign_in(page, "ana")
     page.goto(page.base + f"/modeler/processes/{KEY}/versions")
     row = page.locator('#versions tr[data-version="2"]')
-    assert "Rename the review task; reply period of 20 days" in row.inner_text()
+    assert NOTE in row.inner_text()
     assert "user:ana" in row.inner_text()
     changed = page.locator("#changes tr[data-element-id]")
     assert sorted(changed.nth(i).get_attribute("data-element-id") for i in range(changed.count())) == [
-        "reply_period",
-        "review",
+        "review_application",
+        "stop_listening",
     ]
     page.wait_for_selector("#visual-diff[data-rendered=true]")
-    _shot(page, "modeler-3-versions-diff")
-    assert _axe_violations(page) == []
-    for element in ("review", "reply_period"):
+    for element in ("review_application", "stop_listening"):
         shape = page.locator(f'#diff-after .djs-element[data-element-id="{element}"]')
         assert "rcp-diff-changed" in (shape.get_attribute("class") or "")
+    _shot(page, "modeler-3-versions-diff")
+    assert _axe_violations(page) == []
     assert page.errors == []  # type: ignore[attr-defined]
