@@ -56,7 +56,12 @@ def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
 
 def default_senders(settings: Settings) -> dict[str, Sender]:
     """Return the outbox senders the settings configure (none: messages wait in the outbox)."""
-    return {}
+    senders: dict[str, Sender] = {}
+    if settings.smtp_host:
+        from service.notify import SmtpSender
+
+        senders["email"] = SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+    return senders
 
 
 def bootstrap(

@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { bpmnlintPlugin } from './lib/bpmnlint-plugin.mjs';
+import { cspPlugin } from './lib/csp-plugin.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -67,7 +68,7 @@ export async function build(outdir = outdirFromArgs(process.argv.slice(2)), { mi
     platform: 'browser',
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [bpmnlintPlugin(root)]
+    plugins: [bpmnlintPlugin(root), cspPlugin()]
   });
   await esbuild.build({ ...common, entryPoints: css });
   normalizeSourceMaps(outdir);

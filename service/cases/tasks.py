@@ -48,6 +48,31 @@ def task_form(
     )
 
 
+def bound_form(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:
+    """Return an open task's form schema bound to its case data, and its UI schema, for display."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        task = open_task(services, uow, task_id, actor)
+        row = uow.instances.get(task["instance_id"])
+        if row is None:
+            raise NotFound(f"process instance {task['instance_id']} does not exist")
+        schema = task_form(services, uow, task, row)
+        ui = None
+        if task["ui_form"]:
+            ui = services.catalog.form(
+                uow, row.definition_id, row.called_definitions, task["process_key"], task["ui_form"]
+            )
+        if schema is None or not forms.placeholders(schema):
+            return {"schema": schema, "uiSchema": ui}
+        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    workflow = services.engine.restore(
+        row.state, bundle, services.engine.script_engine(None, row.id, row.business_key)
+    )
+    ready = services.engine.find_ready_task(workflow, task_id)
+    if ready is None:
+        raise Conflict(f"task {task_id} is no longer ready", taskId=task_id)
+    return {"schema": forms.bind(schema, services.engine.data_of(ready)), "uiSchema": ui}
+
+
 def complete(
     services: Services,
     task_id: str,
@@ -73,11 +98,14 @@ def complete(
                 taskId=task_id,
                 assignee=current["assignee"],
             )
-        schema = task_form(services, loaded.uow, current, loaded.row)
-        forms.validate(data, schema, f"form of task {current['name']}")
         ready = services.engine.find_ready_task(loaded.workflow, task_id)
         if ready is None:
             raise Conflict(f"task {task_id} is no longer ready", taskId=task_id)
+        # The form is bound to this task's data, so case-specific bounds (a deadline) hold here too.
+        schema = forms.bind(
+            task_form(services, loaded.uow, current, loaded.row), services.engine.data_of(ready)
+        )
+        forms.validate(data, schema, f"form of task {current['name']}")
         return services.engine.complete_task(loaded.workflow, ready, data)
 
     return on_instance(services, locate, actor, audit, apply, expected_version=expected_version)

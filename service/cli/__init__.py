@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import core, jobs, tokens, users
+from . import core, jobs, notices, tokens, users
 
 # Each module adds its subcommands; a new area of the service adds its module here.
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -14,6 +14,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     tokens.register,
     jobs.register,
     users.register,
+    notices.register,
 ]
 
 

@@ -14,14 +14,17 @@ from service.errors import Busy
 
 from .repositories import (
     AuditRepository,
+    CaseMigrationRepository,
     DeadlineRepository,
     DefinitionRepository,
+    DraftRepository,
     DueWorkRepository,
     InboxRepository,
     IncidentRepository,
     InstanceRepository,
     LeaseRepository,
     LoginRepository,
+    NoticeRepository,
     OutboxRepository,
     ServiceCallRepository,
     SubscriptionRepository,
@@ -107,8 +110,11 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.drafts = DraftRepository(conn)
+        self.case_migrations = CaseMigrationRepository(conn)
         self.inbox = InboxRepository(conn)
         self.logins = LoginRepository(conn)
+        self.notices = NoticeRepository(conn)
         # Background work (service/jobs): due rows, attempts, leases, deadline history.
         self.due = DueWorkRepository(conn)
         self.calls = ServiceCallRepository(conn)

@@ -19,5 +19,5 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "heads") -> None:
-    """Bring the database at ``url`` to ``revision`` (every head: areas branch from one base)."""
+    """Bring the database at ``url`` to ``revision`` (every head: areas add migrations side by side)."""
     command.upgrade(alembic_config(url), revision)

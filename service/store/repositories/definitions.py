@@ -53,6 +53,16 @@ class DefinitionRepository:
         r = self.conn.execute(select(*_COLUMNS).where(t.c.key == key, t.c.version == version)).first()
         return _row(r) if r else None
 
+    def by_content(self, key: str, content_hash: str) -> DefinitionRow | None:
+        """Return the newest version of ``key`` with exactly this content, if any."""
+        r = self.conn.execute(
+            select(*_COLUMNS)
+            .where(t.c.key == key, t.c.content_hash == content_hash)
+            .order_by(t.c.version.desc())
+            .limit(1)
+        ).first()
+        return _row(r) if r else None
+
     def versions(self, key: str) -> list[DefinitionRow]:
         rows = self.conn.execute(select(*_COLUMNS).where(t.c.key == key).order_by(t.c.version)).all()
         return [_row(r) for r in rows]
