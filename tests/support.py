@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from service.config import Settings
 from service.deployment import read_directory
 from service.outbox import Sender
 from service.store import UnitOfWork
-from service.store.adapters import build_ports
+from service.store.adapters import build_ports, message_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -91,12 +89,12 @@ class NoticeThenFlaky:
         self.outbox.enqueue(
             key=f"{call.step_key}:notice",
             kind="email",
-            # The payload shape of the notices' SMTP sender (branch program): to, subject, text, message_id.
+            # The payload the notices' SMTP sender (service.notify.SmtpSender) sends.
             payload={
                 "to": [params.to],
                 "subject": params.subject,
                 "text": f"Case {call.business_key}",
-                "message_id": f"<{call.step_key.replace(':', '.')}.notice@rcp.test>",
+                "message_id": message_id(f"{call.step_key}:notice", "rcp-notices@localhost"),
             },
             instance_id=call.instance_id,
         )
@@ -114,23 +112,6 @@ class OutboxClient:
         return self.uow.outbox.enqueue(
             key=key, kind=kind, payload=payload, now=self.clock.now(), instance_id=instance_id
         )
-
-
-def smtp_sender(host: str, port: int, sender: str = "rcp-notices@localhost") -> Sender:
-    """A minimal e-mail sender over SMTP (stands in for the notices' sender until it is merged)."""
-
-    def send(payload: dict[str, Any]) -> str:
-        message = EmailMessage()
-        message["From"] = sender
-        message["To"] = ", ".join(payload["to"])
-        message["Subject"] = payload["subject"]
-        message["Message-ID"] = payload["message_id"]
-        message.set_content(payload["text"])
-        with smtplib.SMTP(host, port, timeout=10) as smtp:
-            smtp.send_message(message)
-        return f"accepted by {host}:{port}"
-
-    return send
 
 
 def test_registry(board: Switchboard) -> Registry[Ports]:

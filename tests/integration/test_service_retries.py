@@ -14,8 +14,10 @@ from service.bootstrap import Services
 from service.cases import lifecycle, queries
 from service.clock import MovableClock
 from service.deployment import deploy
+from service.notify import SmtpSender
+from service.store.adapters import message_id
 from tests.mailbox import Mailbox, smtp_server
-from tests.support import INTEGRATOR, SUPERVISOR, Switchboard, make_services, processes, smtp_sender
+from tests.support import INTEGRATOR, SUPERVISOR, Switchboard, make_services, processes
 
 VARIABLES = {"recipient": "records@importer.example"}
 
@@ -31,7 +33,11 @@ def mailing(
     db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard, mailbox: Mailbox
 ) -> Iterator[Services]:
     built = make_services(
-        db_url, tmp_path, clock, board, senders={"email": smtp_sender(mailbox.host, mailbox.port)}
+        db_url,
+        tmp_path,
+        clock,
+        board,
+        senders={"email": SmtpSender(mailbox.host, mailbox.port, "rcp-notices@localhost")},
     )
     deploy(built, processes(), INTEGRATOR)
     yield built
@@ -69,9 +75,10 @@ def test_a_handler_failing_twice_then_succeeding_completes_with_three_attempts_a
     assert view["incidents"] == []
     assert _attempts(mailing, outcome.instance_id) == [(1, "failed"), (2, "failed"), (3, "ok")]
     assert mailbox.subjects() == ["Notice of violation"]
-    # The message carries the step's key: the same for every try of the step.
-    assert mailbox.messages[0]["Message-ID"].startswith(f"<{outcome.instance_id}.")
-    assert [status for _, status in _outbox(mailing, outcome.instance_id)] == ["sent"]
+    # The message is keyed by the step (the same for every try of it), and so is its Message-ID.
+    [(key, status)] = _outbox(mailing, outcome.instance_id)
+    assert key.startswith(f"{outcome.instance_id}:") and status == "sent"
+    assert mailbox.messages[0]["Message-ID"] == message_id(key, "rcp-notices@localhost")
     clock.advance(days=1)
     jobs.sweep(mailing)
     assert len(mailbox.messages) == 1, "no second notice, however long the runner goes on"
