@@ -83,6 +83,8 @@ def classify(citation: str | None, *texts: str | None) -> str:
     words = " ".join(t for t in (citation, *texts) if t).lower().replace("_", " ")
     if "remind" in words:
         return "reminder"
+    if "appeal window" in words:
+        return "163.13(d)-appeal"  # whatever else its text cites, it is the §163.13(d) window
     cited = citation_in(citation) or citation_in(words)
     if cited is None:
         return "other"
@@ -145,7 +147,10 @@ def _outcome(d: dict[str, Any], action: str, task_id: str | None, now: datetime)
         return "withdrawn", None
     if d["kind"] == "timer":
         if due <= now:
-            return "fired", now - due <= TIMER_TOLERANCE
+            # A window lapsing, a reminder or an escalation: nobody met or missed anything by it
+            # (a task it interrupts is recorded as late on its own). Kept to show the runner's
+            # precision: a timer that fired more than a minute after its due time fired late.
+            return ("fired" if now - due <= TIMER_TOLERANCE else "fired-late"), None
         # The awaited message came first (e.g. an appeal received inside its window).
         return ("met", True) if action == "message" else ("withdrawn", None)
     if action == "complete" and d["id"] == task_id:
@@ -171,13 +176,17 @@ def board(services: Services, actor: Actor, *, limit: int = 200) -> dict[str, An
         c["open"] += int(g["open"])
         c["overdue"] += int(g["overdue"] or 0)
         c["dueThisWeek"] += int(g["this_week"] or 0)
+    timers_late = 0
     for h in closed:
+        if h["outcome"] == "fired-late":
+            timers_late += int(h["n"])
         if h["on_time"] is not None and h["rule"] in counts:
             counts[h["rule"]]["metOnTime" if h["on_time"] else "late"] += int(h["n"])
     return {
         "asOf": now.isoformat(),
         "weekEnds": week_end.isoformat(),
         "historyDays": HISTORY.days,
+        "timersFiredLate": timers_late,
         "rules": [
             {
                 "id": r.id,

@@ -41,7 +41,7 @@ deadline_history = Table(
     Column("citation", String(200)),
     Column("due_at", UtcDateTime, nullable=False),
     Column("closed_at", UtcDateTime, nullable=False),
-    Column("outcome", String(20), nullable=False),  # met | late | fired | withdrawn
+    Column("outcome", String(20), nullable=False),  # met | late | fired | fired-late | withdrawn
     Column("on_time", Boolean),  # None: withdrawn before it was due (counts neither way)
     Column("action", String(40), nullable=False),
     Index(None, "closed_at", "rule"),

@@ -71,14 +71,17 @@ def test_the_board_counts_open_deadlines_by_rule_and_what_was_met_on_time_or_lat
         "late": 1,
     }
     appeal = _rule(board, "163.13(d)-appeal")
+    # A window that lapses is neither met nor missed by anyone: only its open twin counts.
     assert {k: appeal[k] for k in ("open", "overdue", "dueThisWeek", "metOnTime", "late")} == {
         "open": 1,
         "overdue": 0,
         "dueThisWeek": 0,
-        "metOnTime": 1,
+        "metOnTime": 0,
         "late": 0,
     }
     assert board["weekEnds"] == "2026-01-12T00:00:00+00:00"
+    # The petitions' one-day timers came due on the 6th while nothing ran until the 7th.
+    assert board["timersFiredLate"] == 2
 
 
 def test_the_board_lists_deadlines_soonest_first_with_their_cases(
@@ -115,7 +118,7 @@ def test_each_closed_deadline_is_recorded_once_with_its_outcome(
         fired = uow.deadlines.for_instance(board_state["window_fires"])
     review = [h for h in late if h["element"] == "review"]
     assert [(h["outcome"], h["on_time"], h["action"]) for h in review] == [("late", False, "complete")]
-    assert [(h["rule"], h["outcome"], h["on_time"]) for h in fired] == [("163.13(d)-appeal", "fired", True)]
+    assert [(h["rule"], h["outcome"], h["on_time"]) for h in fired] == [("163.13(d)-appeal", "fired", None)]
 
 
 def test_only_supervisors_see_the_board(services: Services) -> None:

@@ -14,6 +14,7 @@ from service.cases.deadlines import citation_in, classify
         ("§ 163.11(b)", "hold_conference", None, "163.11(b)"),
         ("§163.11(a)(6)", "send_report", "Send the audit report", "163.11(a)(6)"),
         ("§163.13(d) appeal window closes", "appeal_window", "Appeal window", "163.13(d)-appeal"),
+        ("§163.13(c)(3): removal takes effect", "appeal_window_closed", "30 days after", "163.13(d)-appeal"),
         ("§163.13(d)", "decide_appeal", "Decide the appeal", "163.13(d)-decision"),
         ("§163.13(d)", "appeal_decision_due", None, "163.13(d)-decision"),
         ("§163.12(b)", "remind_applicant", "Remind the applicant", "reminder"),

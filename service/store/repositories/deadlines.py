@@ -108,11 +108,11 @@ class DeadlineRepository:
         return sorted(rows, key=lambda r: r["due_at"])[:limit]
 
     def closed_counts(self, since: datetime) -> list[dict[str, Any]]:
-        """Count deadlines closed since ``since`` per rule: met on time, late, withdrawn."""
+        """Count deadlines closed since ``since`` per rule and outcome."""
         query = (
-            select(dh.c.rule, dh.c.on_time, func.count().label("n"))
+            select(dh.c.rule, dh.c.outcome, dh.c.on_time, func.count().label("n"))
             .where(dh.c.closed_at >= since)
-            .group_by(dh.c.rule, dh.c.on_time)
+            .group_by(dh.c.rule, dh.c.outcome, dh.c.on_time)
         )
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
