@@ -1,8 +1,8 @@
 """Deadlines for people: which rule sets each one, the record of those met or missed, the board.
 
 Every step that closes a task with a due date or a timer writes one ``deadline_history`` row
-(``record_closed``, called from ``trigger.save``), so the board can say how many deadlines of each
-rule were met on time and how many late over the last 90 days.
+(``record_closed``, called from ``trigger.save`` with the rows ``write_derived`` removed), so the
+board can say how many deadlines of each rule were met on time and how many late over 90 days.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from service.engine import WaitState
 from service.errors import Forbidden
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
@@ -98,25 +97,31 @@ def classify(citation: str | None, *texts: str | None) -> str:
     return "other"
 
 
-def record_closed(
-    uow: UnitOfWork, row: InstanceRow, wait: WaitState, action: str, task_id: str | None, now: datetime
-) -> dict[str, int]:
-    """Write a history row for each task deadline or timer the step closed.
+@dataclass(frozen=True)
+class Closed:
+    """The open-task and pending-timer rows a step removed (``write_derived`` returns them)."""
 
-    The instance's pending-timer rows are taken (deleted and read in one statement); the returned
-    counts tell ``write_derived`` that none are left to delete before it writes the new ones.
-    """
-    had = dict(row.waits or {})
-    before: list[dict[str, Any]] = []
-    if had.get("tasks", 1) > 0:
-        before += uow.deadlines.open_tasks(row.id)
-    if had.get("timers", 1) > 0:
-        before += uow.deadlines.take_timers(row.id)
-        had["timers"] = 0
-    still = {t.task_id for t in wait.ready_tasks} | {t.task_id for t in wait.timers}
-    closed = [_closed(row, d, action, task_id, now) for d in before if d["id"] not in still]
-    uow.deadlines.record(closed)
-    return had
+    tasks: list[dict[str, Any]]
+    timers: list[dict[str, Any]]
+
+
+def record_closed(
+    uow: UnitOfWork, row: InstanceRow, closed: Closed, action: str, task_id: str | None, now: datetime
+) -> None:
+    """Write a history row for each task deadline or timer the step closed."""
+    found = [{"kind": "task", **t} for t in closed.tasks if t["due_at"] is not None] + [
+        {
+            "kind": "timer",
+            "id": t["task_id"],
+            "name": t["task_name"],
+            "title": t["title"],
+            "due_at": t["due_at"],
+            "due_citation": t["documentation"],
+        }
+        for t in closed.timers
+    ]
+    if found:
+        uow.deadlines.record([_closed(row, d, action, task_id, now) for d in found])
 
 
 def _closed(

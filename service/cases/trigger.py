@@ -216,8 +216,8 @@ def save(
         completed_at=now if status in FINISHED else None,
         waits=waits_of(wait),
     )
-    had = deadlines.record_closed(uow, row, wait, audit.action, audit.task_id, now)
-    write_derived(uow, row.id, row.business_key, wait, now, had=had)
+    closed = write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
+    deadlines.record_closed(uow, row, closed, audit.action, audit.task_id, now)
     settled.write(uow, row.id, now)
     uow.audit.append(
         at=now,
@@ -250,15 +250,21 @@ def write_derived(
     wait: WaitState,
     now: Any,
     had: dict[str, int] | None = None,
-) -> None:
-    """Keep open tasks, subscriptions and timers equal to the wait state (same transaction)."""
+) -> deadlines.Closed:
+    """Keep open tasks, subscriptions and timers equal to the wait state (same transaction).
+
+    Return the task and timer rows the step closed (for the deadline history).
+    """
     # ``had`` (the counts saved with the previous state) lets a step skip tables it cannot touch.
     had = had or {}
-    uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now, had=had.get("tasks", 0))
+    tasks = uow.tasks.sync(
+        instance_id, wait.ready_tasks, business_key=business_key, now=now, had=had.get("tasks", 0)
+    )
     uow.subscriptions.sync(
         instance_id, wait.subscriptions, business_key=business_key, now=now, had=had.get("subscriptions", 0)
     )
-    uow.timers.sync(instance_id, wait.timers, had=had.get("timers", 0))
+    timers = uow.timers.sync(instance_id, wait.timers, had=had.get("timers", 0))
+    return deadlines.Closed(tasks, timers)
 
 
 def guarded(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, func, insert, select
+from sqlalchemy import Connection, case, func, insert, select
 
 from ..schema import human_tasks as ht
 from ..schema import pending_timers as tt
@@ -17,30 +17,6 @@ from ..schema_jobs import deadline_history as dh
 class DeadlineRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-
-    def open_tasks(self, instance_id: str) -> list[dict[str, Any]]:
-        """Return the instance's open tasks that have a due date (before a step changes them)."""
-        rows = self.conn.execute(
-            select(ht.c.id, ht.c.name, ht.c.title, ht.c.due_at, ht.c.due_citation).where(
-                ht.c.instance_id == instance_id, ht.c.due_at.is_not(None)
-            )
-        )
-        return [{"kind": "task", **r._mapping} for r in rows]
-
-    def take_timers(self, instance_id: str) -> list[dict[str, Any]]:
-        """Delete the instance's pending-timer rows and return them (the step writes the new ones)."""
-        rows = self.conn.execute(
-            delete(tt)
-            .where(tt.c.instance_id == instance_id)
-            .returning(
-                tt.c.task_id.label("id"),
-                tt.c.task_name.label("name"),
-                tt.c.title,
-                tt.c.due_at,
-                tt.c.documentation.label("due_citation"),
-            )
-        )
-        return [{"kind": "timer", **r._mapping} for r in rows]
 
     def record(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:

@@ -19,13 +19,20 @@ from ..schema import message_subscriptions as st
 from ..schema import pending_timers as tt
 
 # Built once: the trigger path runs these on every step.
-_TASK_IDS = select(ht.c.id).where(ht.c.instance_id == bindparam("instance_id"))
+# The rows a step replaces come back with what the deadline history needs (no extra query).
+_TASK_ROWS = select(ht.c.id, ht.c.name, ht.c.title, ht.c.due_at, ht.c.due_citation).where(
+    ht.c.instance_id == bindparam("instance_id")
+)
 _TASK_GET = select(ht).where(ht.c.id == bindparam("task_id"))
 _TASK_DELETE = delete(ht).where(ht.c.id.in_(bindparam("ids", expanding=True)))
 _TASK_INSERT = insert(ht)
 _SUB_DELETE = delete(st).where(st.c.instance_id == bindparam("instance_id"))
 _SUB_INSERT = insert(st)
-_TIMER_DELETE = delete(tt).where(tt.c.instance_id == bindparam("instance_id"))
+_TIMER_DELETE = (
+    delete(tt)
+    .where(tt.c.instance_id == bindparam("instance_id"))
+    .returning(tt.c.task_id, tt.c.task_name, tt.c.title, tt.c.due_at, tt.c.documentation)
+)
 _TIMER_INSERT = insert(tt)
 
 
@@ -61,18 +68,23 @@ class TaskRepository:
         business_key: str | None,
         now: datetime,
         had: int = 1,
-    ) -> None:
-        """Make the open-task rows of an instance equal its READY human tasks (claims kept)."""
+    ) -> list[dict[str, Any]]:
+        """Make the open-task rows of an instance equal its READY human tasks (claims kept).
+
+        Return the rows of the tasks that are no longer open (id, name, title, due_at, due_citation).
+        """
         wanted = {t.task_id: t for t in ready}
-        existing: set[str] = set()
+        existing: dict[str, dict[str, Any]] = {}
         if had:
-            existing = set(self.conn.execute(_TASK_IDS, {"instance_id": instance_id}).scalars())
-        gone = existing - wanted.keys()
+            rows = self.conn.execute(_TASK_ROWS, {"instance_id": instance_id})
+            existing = {r.id: dict(r._mapping) for r in rows}
+        gone = sorted(existing.keys() - wanted.keys())
         if gone:
-            self.conn.execute(_TASK_DELETE, {"ids": sorted(gone)})
+            self.conn.execute(_TASK_DELETE, {"ids": gone})
         new = [t for tid, t in wanted.items() if tid not in existing]
         if new:
             self.conn.execute(_TASK_INSERT, [_task_values(t, instance_id, business_key, now) for t in new])
+        return [existing[tid] for tid in gone]
 
     def remove_all(self, instance_id: str) -> None:
         self.conn.execute(delete(ht).where(ht.c.instance_id == instance_id))
@@ -188,9 +200,13 @@ class TimerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def sync(self, instance_id: str, timers: Sequence[PendingTimer], had: int = 1) -> None:
+    def sync(self, instance_id: str, timers: Sequence[PendingTimer], had: int = 1) -> list[dict[str, Any]]:
+        """Replace the instance's timer rows; return the rows of timers that are no longer pending."""
+        before = []
         if had:
-            self.conn.execute(_TIMER_DELETE, {"instance_id": instance_id})
+            before = [
+                dict(r._mapping) for r in self.conn.execute(_TIMER_DELETE, {"instance_id": instance_id})
+            ]
         if timers:
             self.conn.execute(
                 _TIMER_INSERT,
@@ -206,6 +222,8 @@ class TimerRepository:
                     for p in timers
                 ],
             )
+        still = {p.task_id for p in timers}
+        return [r for r in before if r["task_id"] not in still]
 
     def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(tt).where(tt.c.instance_id == instance_id).order_by(tt.c.due_at))
