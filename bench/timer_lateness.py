@@ -142,7 +142,7 @@ def main() -> int:
     )
     parser.add_argument("--timers", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=2, help="pool processes per worker")
+    parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker")
     parser.add_argument("--rate", type=float, default=500.0, help="timers due per second (paced)")
     parser.add_argument("--schedules", default="burst,paced")
     args = parser.parse_args()
