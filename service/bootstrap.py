@@ -73,7 +73,7 @@ def bootstrap(
             settings.instance_dir.mkdir(parents=True, exist_ok=True)
         upgrade(settings.database_url)
     db = Database(make_engine(settings.database_url))
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -83,3 +83,9 @@ def bootstrap(
         ports=ports or default_ports(settings, clock),
         senders=default_senders(settings) if senders is None else senders,
     )
+    if senders is None:
+        from service.webhook_delivery import WebhookSender
+
+        # Webhooks need no configuration: registered receivers are called from the outbox.
+        services.senders["webhook"] = WebhookSender(services)
+    return services

@@ -10,7 +10,7 @@ from service.errors import Conflict, NotFound
 from service.ids import new_id
 from service.store import UnitOfWork
 
-from . import forms
+from . import buffering, forms
 from .actors import Actor
 from .trigger import (
     Audit,
@@ -39,68 +39,99 @@ def start(
     start_message: tuple[str, dict[str, Any]] | None = None,
 ) -> Outcome:
     """Start an instance of the latest (or a given) version and run it to its first wait state."""
-    audit = Audit(
+
+    def work(uow: UnitOfWork) -> Outcome:
+        outcome = begin(
+            services,
+            uow,
+            process_key,
+            variables,
+            actor,
+            business_key=business_key,
+            version=version,
+            start_message=start_message,
+        )
+        uow.commit()
+        return outcome
+
+    audit = start_audit(process_key, variables, business_key)
+    return guarded(services, actor, audit, lambda: services.db.run(work), None)
+
+
+def start_audit(process_key: str, variables: dict[str, Any], business_key: str | None) -> Audit:
+    return Audit(
         "start", data={"processKey": process_key, "businessKey": business_key, "variables": variables}
     )
 
-    def work(uow: UnitOfWork) -> Outcome:
-        definition = (
-            uow.definitions.by_version(process_key, version)
-            if version is not None
-            else uow.definitions.latest(process_key)
-        )
-        if definition is None:
-            raise NotFound(
-                f"no deployed process definition '{process_key}'"
-                + (f" version {version}" if version is not None else ""),
-                processKey=process_key,
-            )
-        forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
-        called = services.catalog.resolve_called(uow, definition)
-        bundle = services.catalog.bundle(uow, definition.id, called)
-        instance_id = new_id()
-        engine = script_engine_for(services, uow, instance_id, business_key)
-        workflow = services.engine.new_workflow(bundle, variables, engine)
-        wait = services.engine.advance(workflow)
-        if start_message is not None:
-            wait = services.engine.deliver_message(workflow, *start_message)
-        now = services.clock.now()
-        uow.instances.insert(
-            id=instance_id,
-            definition_id=definition.id,
-            process_key=process_key,
-            called_definitions=called,
-            business_key=business_key,
-            status=wait.status,
-            suspended=False,
-            has_incident=bool(wait.failures),
-            state=services.engine.dump(workflow),
-            serializer_version=SERIALIZER_VERSION,
-            version=1,
-            variables=_jsonable(services.engine.task_data(workflow)),
-            next_timer_due=wait.next_timer_due,
-            created_at=now,
-            updated_at=now,
-            completed_at=now if wait.status == "completed" else None,
-            started_by=f"{actor.kind}:{actor.name}",
-        )
-        write_derived(uow, instance_id, business_key, wait, now)
-        for f in wait.failures:
-            uow.incidents.record(instance_id, f.task_id, f.task_name, f.message, f.detail, now)
-        uow.audit.append(
-            at=now,
-            actor_kind=actor.kind,
-            actor=actor.name,
-            action="start",
-            outcome="incident" if wait.failures else "ok",
-            instance_id=instance_id,
-            data=_jsonable(audit.data),
-            detail=_failure_text(wait),
-        )
-        uow.commit()
-        return Outcome(instance_id, 1, wait.status, wait, business_key)
 
-    return guarded(services, actor, audit, lambda: services.db.run(work), None)
+def begin(
+    services: Services,
+    uow: UnitOfWork,
+    process_key: str,
+    variables: dict[str, Any],
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    version: int | None = None,
+    start_message: tuple[str, dict[str, Any]] | None = None,
+) -> Outcome:
+    """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
+    definition = (
+        uow.definitions.by_version(process_key, version)
+        if version is not None
+        else uow.definitions.latest(process_key)
+    )
+    if definition is None:
+        raise NotFound(
+            f"no deployed process definition '{process_key}'"
+            + (f" version {version}" if version is not None else ""),
+            processKey=process_key,
+        )
+    forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
+    called = services.catalog.resolve_called(uow, definition)
+    bundle = services.catalog.bundle(uow, definition.id, called)
+    instance_id = new_id()
+    engine = script_engine_for(services, uow, instance_id, business_key)
+    workflow = services.engine.new_workflow(bundle, variables, engine)
+    wait = services.engine.advance(workflow)
+    if start_message is not None:
+        wait = services.engine.deliver_message(workflow, *start_message)
+    wait, taken = buffering.settle(services, uow, instance_id, business_key, workflow, wait)
+    now = services.clock.now()
+    uow.instances.insert(
+        id=instance_id,
+        definition_id=definition.id,
+        process_key=process_key,
+        called_definitions=called,
+        business_key=business_key,
+        status=wait.status,
+        suspended=False,
+        has_incident=bool(wait.failures),
+        state=services.engine.dump(workflow),
+        serializer_version=SERIALIZER_VERSION,
+        version=1,
+        variables=_jsonable(services.engine.task_data(workflow)),
+        next_timer_due=wait.next_timer_due,
+        created_at=now,
+        updated_at=now,
+        completed_at=now if wait.status == "completed" else None,
+        started_by=f"{actor.kind}:{actor.name}",
+    )
+    write_derived(uow, instance_id, business_key, wait, now)
+    for f in wait.failures:
+        uow.incidents.record(instance_id, f.task_id, f.task_name, f.message, f.detail, now)
+    uow.audit.append(
+        at=now,
+        actor_kind=actor.kind,
+        actor=actor.name,
+        action="start",
+        outcome="incident" if wait.failures else "ok",
+        instance_id=instance_id,
+        data=_jsonable(start_audit(process_key, variables, business_key).data),
+        detail=_failure_text(wait),
+    )
+    buffering.record(uow, instance_id, taken, now)
+    return Outcome(instance_id, 1, wait.status, wait, business_key)
 
 
 def cancel(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:

@@ -20,6 +20,7 @@ from service.errors import Conflict, NotFound, ServiceError
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
 
+from . import buffering, webhooks
 from .actors import Actor
 
 if TYPE_CHECKING:
@@ -126,7 +127,11 @@ def on_instance(
         engine = script_engine_for(services, uow, row.id, row.business_key)
         workflow = services.engine.restore(row.state, bundle, engine)
         wait = apply(Loaded(row, workflow, uow))
+        taken: list[dict[str, Any]] = []
+        if wait.subscriptions and not uow.instances.is_suspended(row.id):
+            wait, taken = buffering.settle(services, uow, row.id, row.business_key, workflow, wait)
         version = save(services, uow, row, workflow, wait, actor, audit, status)
+        buffering.record(uow, row.id, taken, services.clock.now())
         uow.commit()
         return Outcome(row.id, version, status or wait.status, wait, row.business_key)
 
@@ -179,9 +184,10 @@ def write_derived(
     uow: UnitOfWork, instance_id: str, business_key: str | None, wait: WaitState, now: Any
 ) -> None:
     """Keep open tasks, subscriptions and timers equal to the wait state (same transaction)."""
-    uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now)
+    created = uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now)
     uow.subscriptions.sync(instance_id, wait.subscriptions, business_key=business_key, now=now)
     uow.timers.sync(instance_id, wait.timers)
+    webhooks.on_wait_state(uow, instance_id, business_key, wait, created, now)
 
 
 def guarded(

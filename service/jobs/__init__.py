@@ -18,11 +18,13 @@ Job = Callable[["Services"], int]
 def periodic_jobs() -> list[tuple[str, Job]]:
     """Return the jobs every runner repeats: each returns how much work it did."""
     from service import outbox
-    from service.cases import timers
+    from service.cases import housekeeping, timers, webhooks
 
     return [
         ("timers", lambda services: timers.fire_due(services, limit=200)),
         ("outbox", lambda services: outbox.deliver_due(services, limit=50)),
+        ("missed-deadlines", webhooks.report_missed_deadlines),
+        ("api-housekeeping", housekeeping.run),
     ]
 
 

@@ -13,14 +13,19 @@ from sqlalchemy.exc import OperationalError
 from .repositories import (
     AuditRepository,
     DefinitionRepository,
+    IdempotencyRepository,
     IncidentRepository,
     InstanceRepository,
+    MailboxRepository,
     OutboxRepository,
+    RateLimitRepository,
+    SearchRepository,
     SubscriptionRepository,
     TaskRepository,
     TimerRepository,
     TokenRepository,
     UserRepository,
+    WebhookRepository,
 )
 
 T = TypeVar("T")
@@ -99,6 +104,12 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        # integrator API
+        self.idempotency = IdempotencyRepository(conn)
+        self.mailbox = MailboxRepository(conn)
+        self.webhooks = WebhookRepository(conn)
+        self.rate_limits = RateLimitRepository(conn)
+        self.search = SearchRepository(conn)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

@@ -45,8 +45,8 @@ class TaskRepository:
 
     def sync(
         self, instance_id: str, ready: Iterable[ReadyTask], *, business_key: str | None, now: datetime
-    ) -> None:
-        """Make the open-task rows of an instance equal its READY human tasks (claims kept)."""
+    ) -> list[ReadyTask]:
+        """Make the open-task rows of an instance equal its READY human tasks; return the new ones."""
         wanted = {t.task_id: t for t in ready}
         existing = set(self.conn.execute(select(ht.c.id).where(ht.c.instance_id == instance_id)).scalars())
         gone = existing - wanted.keys()
@@ -55,6 +55,7 @@ class TaskRepository:
         new = [t for tid, t in wanted.items() if tid not in existing]
         if new:
             self.conn.execute(insert(ht), [_task_values(t, instance_id, business_key, now) for t in new])
+        return new
 
     def remove_all(self, instance_id: str) -> None:
         self.conn.execute(delete(ht).where(ht.c.instance_id == instance_id))

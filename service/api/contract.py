@@ -1,0 +1,379 @@
+"""Declare an operation once: route, scope, parameters, body and responses, all from ``schemas``.
+
+``@operation(...)`` registers the Flask route on the blueprint, validates every query parameter,
+header and body against the declared schemas before the view runs (a 422 names each failing
+field), and records the operation for the OpenAPI document. With response checking on (tests, or
+``RCP_API_VALIDATE_RESPONSES=1``) every answer is checked against its declared schema as well.
+
+A view receives a ``Call`` (parsed path, query, headers, body and the caller) and returns a
+``Reply`` (or a plain dict for 200).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from flask import Response, current_app, g, request
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from service.cases.actors import Actor
+from service.errors import FieldError, Forbidden, InvalidData, ServiceError
+
+from . import schemas as S
+
+DOCUMENT_URI = "urn:rcp:api"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter, path parameter or request header."""
+
+    schema: S.Schema
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: schema per media type (JSON first)."""
+
+    content: dict[str, S.Schema]
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A declared response: description, schema (None: no JSON body) and media type."""
+
+    description: str
+    schema: S.Schema | None = None
+    media_type: str = "application/json"
+    headers: dict[str, Param] = field(default_factory=dict)
+    links: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """What a view gets: parsed and validated input, and who is calling."""
+
+    actor: Actor
+    path: dict[str, str]
+    query: dict[str, Any]
+    headers: dict[str, str]
+    body: Any
+    media_type: str | None
+
+
+@dataclass
+class Reply:
+    body: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    tag: str
+    summary: str
+    description: str
+    scope: str | None
+    query: dict[str, Param]
+    path_params: dict[str, Param]
+    headers: dict[str, Param]
+    body: Body | None
+    answers: dict[int, Answer]
+
+
+OPERATIONS: dict[str, Operation] = {}
+PROBLEM = S.ref("Problem")
+
+
+def problem_answer(description: str) -> Answer:
+    return Answer(description, PROBLEM, "application/problem+json")
+
+
+def operation(
+    method: str,
+    path: str,
+    *,
+    operation_id: str,
+    tag: str,
+    summary: str,
+    scope: str | None,
+    answers: dict[int, Answer],
+    description: str = "",
+    query: dict[str, Param] | None = None,
+    path_params: dict[str, Param] | None = None,
+    headers: dict[str, Param] | None = None,
+    body: Body | None = None,
+) -> Callable[[Callable[[Call], Reply | dict[str, Any] | list[Any]]], Callable[..., Response]]:
+    """Declare and register an API operation (see the module docstring)."""
+    from . import bp
+
+    names = re.findall(r"{(\w+)}", path)
+    op = Operation(
+        operation_id,
+        method.upper(),
+        path,
+        tag,
+        summary,
+        description,
+        scope,
+        query or {},
+        path_params or {n: Param(S.ID) for n in names},
+        headers or {},
+        body,
+        _with_common_answers(answers, scope, body is not None or bool(query) or bool(headers)),
+    )
+    if operation_id in OPERATIONS:
+        raise ValueError(f"operation {operation_id} is declared twice")
+
+    def decorate(view: Callable[[Call], Reply | dict[str, Any] | list[Any]]) -> Callable[..., Response]:
+        def endpoint(**path_values: str) -> Response:
+            caller = _authorised(op)
+            call = Call(caller, path_values, _query(op), _headers(op), *_body(op))
+            reply = view(call)
+            return _respond(reply if isinstance(reply, Reply) else Reply(reply))
+
+        endpoint.__name__ = operation_id
+        endpoint.__doc__ = view.__doc__
+        bp.add_url_rule(re.sub(r"{(\w+)}", r"<\1>", path), operation_id, endpoint, methods=[op.method])
+        OPERATIONS[operation_id] = op
+        return endpoint
+
+    return decorate
+
+
+def _with_common_answers(answers: dict[int, Answer], scope: str | None, has_input: bool) -> dict[int, Answer]:
+    common = {
+        401: problem_answer("no valid bearer token"),
+        429: Answer(
+            "too many requests for this token; retry after the given seconds",
+            PROBLEM,
+            "application/problem+json",
+            headers={"Retry-After": Param({"type": "integer"}, "seconds to wait", True)},
+        ),
+    }
+    if scope is not None:
+        common[403] = problem_answer(f"the token lacks the '{scope}' scope")
+    if has_input:
+        common[422] = problem_answer("invalid input; `errors` names each failing field")
+    return {**common, **answers}
+
+
+def _authorised(op: Operation) -> Actor:
+    caller: Actor = g.actor
+    if op.scope is not None and op.scope not in caller.scopes:
+        raise Forbidden(f"this token lacks the '{op.scope}' scope", requiredScope=op.scope)
+    return caller
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Registry[Any]:
+    document = {"components": {"schemas": S.COMPONENTS}}
+    return Registry().with_resource(DOCUMENT_URI, Resource.from_contents(document, DRAFT202012))
+
+
+@lru_cache(maxsize=512)
+def _validator(schema_json: str) -> Draft202012Validator:
+    schema = _anchored(json.loads(schema_json))
+    return Draft202012Validator(
+        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _anchored(schema: Any) -> Any:
+    """Point local ``#/components`` references at the registered document."""
+    if isinstance(schema, dict):
+        return {
+            k: (
+                DOCUMENT_URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else _anchored(v)
+            )
+            for k, v in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_anchored(v) for v in schema]
+    return schema
+
+
+def check(instance: Any, schema: S.Schema, prefix: str = "") -> list[FieldError]:
+    """Return the fields of ``instance`` that fail ``schema`` (empty when it conforms)."""
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    found = []
+    for err in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
+        path = [str(p) for p in err.absolute_path]
+        if err.validator == "required" and isinstance(err.instance, dict):
+            missing = [n for n in err.validator_value if n not in err.instance]
+            path += missing[:1]
+        elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            allowed = set(err.schema.get("properties", {}))
+            path += sorted(k for k in err.instance if k not in allowed)[:1]
+        name = ".".join(path)
+        found.append(FieldError(prefix + name if name else prefix.rstrip(".") or "(body)", err.message))
+    return found
+
+
+def _query(op: Operation) -> dict[str, Any]:
+    errors = [FieldError(n, "unknown query parameter") for n in request.args if n not in op.query]
+    values: dict[str, Any] = {}
+    for name, param in op.query.items():
+        raw = request.args.getlist(name)
+        if not raw:
+            if param.required:
+                errors.append(FieldError(name, "is required"))
+            continue
+        try:
+            values[name] = coerce(raw, param.schema)
+        except ValueError as exc:
+            errors.append(FieldError(name, str(exc)))
+            continue
+        errors += [FieldError(name, e.message) for e in check(_plain(values[name]), param.schema)]
+    if errors:
+        raise InvalidData("the query parameters are not valid", errors)
+    return values
+
+
+def coerce(raw: list[str], schema: S.Schema) -> Any:
+    """Turn query strings into the schema's type (repeated parameters for arrays)."""
+    kind = schema.get("type")
+    if kind == "array":
+        return [coerce([r], schema.get("items", {})) for r in raw]
+    if len(raw) > 1:
+        raise ValueError("is given more than once")
+    text = raw[0]
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", text):
+            raise ValueError("must be an integer")
+        return int(text)
+    if kind == "boolean":
+        if text not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return text == "true"
+    if schema.get("format") == "date-time":
+        return parse_datetime(text)
+    return text
+
+
+def parse_datetime(text: str) -> datetime:
+    """Read an RFC 3339 date-time; it must carry a zone (Z or an offset)."""
+    normal = text.strip().upper()
+    normal = re.sub(r"(\.\d{6})\d+", r"\1", normal)
+    try:
+        value = datetime.fromisoformat(normal)
+    except ValueError:
+        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-01-05T09:00:00Z") from None
+    if value.tzinfo is None or "T" not in normal:
+        raise ValueError("must be a date-time with a zone, e.g. 2026-01-05T09:00:00Z")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _headers(op: Operation) -> dict[str, str]:
+    values: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for name, param in op.headers.items():
+        raw = request.headers.get(name)
+        if raw is None:
+            if param.required:
+                errors.append(FieldError(name, "header is required"))
+            continue
+        errors += [FieldError(name, e.message) for e in check(raw, param.schema)]
+        values[name] = raw
+    if errors:
+        raise InvalidData("the request headers are not valid", errors)
+    return values
+
+
+def _body(op: Operation) -> tuple[Any, str | None]:
+    if op.body is None:
+        return None, None
+    media = request.mimetype
+    if not op.body.required and not request.get_data(cache=True):
+        return {}, None
+    if media not in op.body.content:
+        raise UnsupportedMediaType(
+            f"send the body as {' or '.join(op.body.content)}", accepted=list(op.body.content)
+        )
+    if media == "multipart/form-data":
+        body: Any = {"files": request.files.getlist("files"), **request.form.to_dict()}
+        checked: Any = {**body, "files": ["(file)" for _ in body["files"]]}
+    else:
+        try:
+            body = json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidData("the body is not valid JSON", [FieldError("(body)", "not JSON")]) from None
+        checked = body
+    errors = check(checked, op.body.content[media])
+    if errors:
+        raise InvalidData("the request body is not valid", errors)
+    return body, media
+
+
+class UnsupportedMediaType(ServiceError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _respond(reply: Reply) -> Response:
+    if reply.status == 204:
+        response = Response(status=204)
+        del response.headers["Content-Type"]
+    elif reply.media_type == "application/json":
+        response = Response(json.dumps(reply.body), reply.status, mimetype="application/json")
+    else:
+        response = Response(reply.body, reply.status, mimetype=reply.media_type)
+    response.headers.update(reply.headers)
+    return response
+
+
+def conformance_problems(operation_id: str, response: Response) -> list[str]:
+    """Return how a response departs from its operation's declaration (empty when it conforms)."""
+    op = OPERATIONS.get(operation_id)
+    if op is None:
+        return []
+    answer = op.answers.get(response.status_code)
+    if answer is None:
+        return [f"status {response.status_code} is not declared for {operation_id}"]
+    if answer.schema is None:
+        return []
+    if response.mimetype != answer.media_type:
+        return [f"{response.status_code} is {response.mimetype}, declared {answer.media_type}"]
+    missing = [h for h, p in answer.headers.items() if p.required and h not in response.headers]
+    if missing:
+        return [f"header {h} is missing" for h in missing]
+    if not answer.media_type.endswith("json") or response.direct_passthrough:
+        return []
+    body = json.loads(response.get_data())
+    return [f"{e.field}: {e.message}" for e in check(body, answer.schema)]
+
+
+def validating_responses() -> bool:
+    services = current_app.extensions["rcp"]
+    return bool(services.settings.testing or services.settings.api.validate_responses)

@@ -1,0 +1,82 @@
+"""Hand buffered messages to an instance the moment it starts waiting for them (same transaction).
+
+Every trigger that leaves an instance with message subscriptions calls ``settle`` before saving:
+a live buffered message that fits one of them is delivered at once, which may lead to another
+wait, and so on. ``record`` then writes one audit entry per message taken, after the trigger's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from service.engine import NotWaiting, Subscription, WaitState
+from service.store import UnitOfWork
+
+from .correlation import correlates
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+
+    from service.bootstrap import Services
+
+MAX_CHAIN = 20  # buffered messages one trigger may take in a row (each may lead to the next wait)
+
+
+def settle(
+    services: Services,
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    workflow: BpmnWorkflow,
+    wait: WaitState,
+) -> tuple[WaitState, list[dict[str, Any]]]:
+    """Deliver fitting buffered messages to the workflow; return the new wait state and what it took."""
+    taken: list[dict[str, Any]] = []
+    now = services.clock.now()
+    for _ in range(MAX_CHAIN):
+        if not wait.subscriptions or wait.failures:
+            break
+        names = {s.message_name for s in wait.subscriptions}
+        uow.mailbox.lock_names(names)
+        pending = uow.mailbox.pending_for(names, business_key, instance_id, now)
+        message = next((m for m in pending if _fits(m, wait.subscriptions)), None)
+        if message is None:
+            break
+        try:
+            with uow.savepoint():
+                if not uow.mailbox.take(message["id"], instance_id, now):
+                    break
+                payload = {**message["variables"], **message["correlation_keys"]}
+                wait = services.engine.deliver_message(workflow, message["message_name"], payload)
+        except NotWaiting:
+            break  # the engine disagrees with the subscription rows: leave the message buffered
+        taken.append(message)
+    return wait, taken
+
+
+def _fits(message: dict[str, Any], subscriptions: list[Subscription]) -> bool:
+    return any(
+        s.message_name == message["message_name"] and correlates(s.correlation, message["correlation_keys"])
+        for s in subscriptions
+    )
+
+
+def record(uow: UnitOfWork, instance_id: str, taken: list[dict[str, Any]], now: Any) -> None:
+    """Write the audit entry of each buffered message an instance took, as its sender's trigger."""
+    for m in taken:
+        uow.audit.append(
+            at=now,
+            actor_kind=m["sender_kind"],
+            actor=m["sender"],
+            action="message",
+            outcome="ok",
+            instance_id=instance_id,
+            data={
+                "messageName": m["message_name"],
+                "businessKey": m["business_key"],
+                "correlationKeys": m["correlation_keys"],
+                "variables": m["variables"],
+                "bufferedMessageId": m["id"],
+                "bufferedAt": m["created_at"].isoformat(),
+            },
+        )
