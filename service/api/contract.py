@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -30,6 +30,11 @@ from service.errors import FieldError, Forbidden, InvalidData, ServiceError
 from . import schemas as S
 
 DOCUMENT_URI = "urn:rcp:api"
+# The details of refusals by the declared schemas (tests tell them from business-rule refusals).
+INVALID_QUERY = "the query parameters are not valid"
+INVALID_HEADERS = "the request headers are not valid"
+INVALID_BODY = "the request body is not valid"
+CONTRACT_REFUSALS = (INVALID_QUERY, INVALID_HEADERS, INVALID_BODY)
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,9 @@ def operation(
         path_params or {n: Param(S.ID) for n in names},
         headers or {},
         body,
-        _with_common_answers(answers, scope, body is not None or bool(query) or bool(headers)),
+        _with_common_answers(
+            answers, scope, body is not None or bool(query) or bool(headers), body is not None
+        ),
     )
     if operation_id in OPERATIONS:
         raise ValueError(f"operation {operation_id} is declared twice")
@@ -157,7 +164,9 @@ def operation(
     return decorate
 
 
-def _with_common_answers(answers: dict[int, Answer], scope: str | None, has_input: bool) -> dict[int, Answer]:
+def _with_common_answers(
+    answers: dict[int, Answer], scope: str | None, has_input: bool, has_body: bool
+) -> dict[int, Answer]:
     common = {
         401: problem_answer("no valid bearer token"),
         429: Answer(
@@ -171,6 +180,10 @@ def _with_common_answers(answers: dict[int, Answer], scope: str | None, has_inpu
         common[403] = problem_answer(f"the token lacks the '{scope}' scope")
     if has_input:
         common[422] = problem_answer("invalid input; `errors` names each failing field")
+    if has_body:
+        common[400] = problem_answer("the body cannot be read (e.g. a broken multipart form)")
+        common[413] = problem_answer("the body is larger than 4 MB")
+        common[415] = problem_answer("the body is not sent in an accepted media type")
     return {**common, **answers}
 
 
@@ -245,7 +258,7 @@ def _query(op: Operation) -> dict[str, Any]:
             continue
         errors += [FieldError(name, e.message) for e in check(_plain(values[name]), param.schema)]
     if errors:
-        raise InvalidData("the query parameters are not valid", errors)
+        raise InvalidData(INVALID_QUERY, errors)
     return values
 
 
@@ -280,7 +293,10 @@ def parse_datetime(text: str) -> datetime:
         raise ValueError("must be an RFC 3339 date-time, e.g. 2026-01-05T09:00:00Z") from None
     if value.tzinfo is None or "T" not in normal:
         raise ValueError("must be a date-time with a zone, e.g. 2026-01-05T09:00:00Z")
-    return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
 
 
 def _plain(value: Any) -> Any:
@@ -303,7 +319,7 @@ def _headers(op: Operation) -> dict[str, str]:
         errors += [FieldError(name, e.message) for e in check(raw, param.schema)]
         values[name] = raw
     if errors:
-        raise InvalidData("the request headers are not valid", errors)
+        raise InvalidData(INVALID_HEADERS, errors)
     return values
 
 
@@ -318,8 +334,7 @@ def _body(op: Operation) -> tuple[Any, str | None]:
             f"send the body as {' or '.join(op.body.content)}", accepted=list(op.body.content)
         )
     if media == "multipart/form-data":
-        body: Any = {"files": request.files.getlist("files"), **request.form.to_dict()}
-        checked: Any = {**body, "files": ["(file)" for _ in body["files"]]}
+        body, checked = _multipart()
     else:
         try:
             body = json.loads(request.get_data(cache=True) or b"null")
@@ -328,8 +343,23 @@ def _body(op: Operation) -> tuple[Any, str | None]:
         checked = body
     errors = check(checked, op.body.content[media])
     if errors:
-        raise InvalidData("the request body is not valid", errors)
+        raise InvalidData(INVALID_BODY, errors)
     return body, media
+
+
+def _multipart() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the form as a body (file parts as lists of uploads) and as a document to check."""
+    body: dict[str, Any] = {}
+    checked: dict[str, Any] = {}
+    for name in request.form:
+        values = request.form.getlist(name)
+        body[name] = checked[name] = values[0] if len(values) == 1 else values
+    for name in request.files:
+        if name in body:
+            raise InvalidData(INVALID_BODY, [FieldError(name, "send either text or files, not both")])
+        body[name] = request.files.getlist(name)
+        checked[name] = ["(file)" for _ in body[name]]
+    return body, checked
 
 
 class UnsupportedMediaType(ServiceError):

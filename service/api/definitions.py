@@ -18,7 +18,7 @@ from .contract import Answer, Body, Call, Param, Reply, operation, problem_answe
 
 TAG = "Process definitions"
 KEY = Param({"type": "string", "pattern": S.KEY_PATTERN}, "the process id (e.g. application_review)")
-VERSION = {"version": Param({"type": "integer", "minimum": 1}, "a version instead of the latest")}
+VERSION = {"version": Param(S.VERSION, "a version instead of the latest")}
 IDEMPOTENCY_KEY = Param(
     {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"^[\x21-\x7e]+$"},
     "repeat a start safely: the same key with the same body returns the first response (and starts "

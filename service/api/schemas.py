@@ -49,6 +49,8 @@ DATETIME: Schema = {"type": "string", "format": "date-time"}
 NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 200}
 BUSINESS_KEY: Schema = {"type": "string", "minLength": 1, "maxLength": 200}
 ANY_OBJECT: Schema = {"type": "object"}
+INT32_MAX = 2_147_483_647
+VERSION: Schema = {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
 VARIABLES: Schema = {
     "type": "object",
     "description": "process variables by name (plain JSON values, checked against the start schema "
@@ -236,7 +238,7 @@ COMPONENTS["StartRequest"] = obj(
     closed=True,
     businessKey={**BUSINESS_KEY, "description": "your identifier of the case, e.g. the application number"},
     variables=VARIABLES,
-    version={"type": "integer", "minimum": 1, "description": "start this version instead of the latest"},
+    version={**VERSION, "description": "start this version instead of the latest"},
 )
 COMPONENTS["MessageRequest"] = obj(
     ["messageName"],
@@ -247,7 +249,7 @@ COMPONENTS["MessageRequest"] = obj(
     correlationKeys={
         "type": "object",
         "description": "values the waiting instance must expect, e.g. the application number",
-        "propertyNames": {"maxLength": 100},
+        "propertyNames": {"minLength": 1, "maxLength": 100},
     },
     variables=VARIABLES,
     buffer={
@@ -270,13 +272,15 @@ COMPONENTS["BufferedMessage"] = obj(
     deliveredTo=nullable(STRING),
 )
 COMPONENTS["ReasonRequest"] = obj(
-    ["reason"], closed=True, reason={"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"}
+    ["reason"],
+    closed=True,
+    reason={"type": "string", "minLength": 1, "maxLength": 2000, "description": "recorded in the audit log"},
 )
 COMPONENTS["CompleteRequest"] = obj(
     [],
     closed=True,
     variables=VARIABLES,
-    version={"type": "integer", "minimum": 1, "description": "the instance version you read (409 if stale)"},
+    version={**VERSION, "description": "the instance version you read (409 if stale)"},
 )
 COMPONENTS["DeploymentRequest"] = obj(
     ["diagrams"],
@@ -306,8 +310,10 @@ COMPONENTS["DeploymentRequest"] = obj(
 )
 COMPONENTS["DeploymentUpload"] = obj(
     ["files"],
+    closed=True,
     files={
         "type": "array",
+        "minItems": 1,
         "description": "*.bpmn diagrams, <key>.start.schema.json start schemas, other *.json forms",
         "items": {"type": "string", "contentMediaType": "application/octet-stream"},
     },

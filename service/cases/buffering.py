@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from service.engine import NotWaiting, Subscription, WaitState
 from service.store import UnitOfWork
 
-from .correlation import correlates
+from .correlation import correlates, with_expected_correlation
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -39,14 +39,17 @@ def settle(
         names = {s.message_name for s in wait.subscriptions}
         uow.mailbox.lock_names(names)
         pending = uow.mailbox.pending_for(names, business_key, instance_id, now)
-        message = next((m for m in pending if _fits(m, wait.subscriptions)), None)
-        if message is None:
+        found = next(((m, s) for m in pending for s in wait.subscriptions if _fits(m, s)), None)
+        if found is None:
             break
+        message, subscription = found
         try:
             with uow.savepoint():
                 if not uow.mailbox.take(message["id"], instance_id, now):
                     break
-                payload = {**message["variables"], **message["correlation_keys"]}
+                payload = with_expected_correlation(
+                    {**message["variables"], **message["correlation_keys"]}, [subscription.correlation]
+                )
                 wait = services.engine.deliver_message(workflow, message["message_name"], payload)
         except NotWaiting:
             break  # the engine disagrees with the subscription rows: leave the message buffered
@@ -54,10 +57,9 @@ def settle(
     return wait, taken
 
 
-def _fits(message: dict[str, Any], subscriptions: list[Subscription]) -> bool:
-    return any(
-        s.message_name == message["message_name"] and correlates(s.correlation, message["correlation_keys"])
-        for s in subscriptions
+def _fits(message: dict[str, Any], subscription: Subscription) -> bool:
+    return subscription.message_name == message["message_name"] and correlates(
+        subscription.correlation, message["correlation_keys"]
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from service.errors import NotFound
+from service.errors import FieldError, InvalidData, NotFound
 from service.store.repositories.derived import TaskFilter
 
 from . import lifecycle, queries, tasks
@@ -14,21 +14,27 @@ if TYPE_CHECKING:
     from service.bootstrap import Services
 
 
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise InvalidData("say why", [FieldError("reason", "must not be blank")])
+    return reason.strip()
+
+
 def suspend(services: Services, instance_id: str, actor: Actor, reason: str) -> dict[str, Any]:
     """Suspend an instance (no trigger, no timer until resumed); recorded with the reason."""
-    lifecycle.set_suspended(services, instance_id, actor, reason, True)
+    lifecycle.set_suspended(services, instance_id, actor, _reason(reason), True)
     return queries.instance(services, instance_id)
 
 
 def resume(services: Services, instance_id: str, actor: Actor, reason: str) -> dict[str, Any]:
     """Resume a suspended instance; recorded with the reason."""
-    lifecycle.set_suspended(services, instance_id, actor, reason, False)
+    lifecycle.set_suspended(services, instance_id, actor, _reason(reason), False)
     return queries.instance(services, instance_id)
 
 
 def cancel(services: Services, instance_id: str, actor: Actor, reason: str) -> dict[str, Any]:
     """Cancel an instance; recorded with the reason."""
-    lifecycle.cancel(services, instance_id, actor, reason)
+    lifecycle.cancel(services, instance_id, actor, _reason(reason))
     return queries.instance(services, instance_id)
 
 

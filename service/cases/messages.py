@@ -11,7 +11,7 @@ from service.store.repositories.definitions import DefinitionRow
 
 from . import forms, lifecycle
 from .actors import Actor
-from .correlation import correlates
+from .correlation import correlates, with_expected_correlation
 from .trigger import Audit, Loaded, Outcome, guarded, on_instance
 
 if TYPE_CHECKING:
@@ -53,8 +53,15 @@ def deliver(
         return _start_on_message(services, message_name, actor, business_key, payload, audit)
 
     def apply(loaded: Loaded) -> WaitState:
+        expected = [
+            s["correlation"]
+            for s in loaded.uow.subscriptions.for_instance(loaded.row.id)
+            if s["message_name"] == message_name
+        ]
         try:
-            return services.engine.deliver_message(loaded.workflow, message_name, payload)
+            return services.engine.deliver_message(
+                loaded.workflow, message_name, with_expected_correlation(payload, expected)
+            )
         except NotWaiting as exc:
             raise Conflict(str(exc), instanceId=loaded.row.id) from None
 

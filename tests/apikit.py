@@ -1,0 +1,134 @@
+"""Helpers for the integrator API's tests: services with API settings, tokens, a world of cases."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app, tokens
+from service.bootstrap import Services, bootstrap
+from service.cases import lifecycle, queries
+from service.cases.notice_directory import EXTRA, Notice
+from service.clock import MovableClock
+from service.config import ApiSettings, Settings
+from service.deployment import deploy, read_directory
+from service.store.repositories.derived import TaskFilter
+from tests.support import FIXTURES, INTEGRATOR, REVIEWER, START, Switchboard, test_registry
+
+API_FIXTURES = FIXTURES / "api_processes"
+SMOKE_VARS = {"application_number": "A-1", "received_on": "2026-01-05"}
+# A real, tiny PDF: what the notification service would hand over.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+    b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def api_services(url: str, tmp: Path, clock: MovableClock, board: Switchboard, **api: Any) -> Services:
+    """Services like the suite's, with API settings (no rate limit unless a test sets one)."""
+    settings = Settings(
+        database_url=url,
+        secret_key="test-secret",
+        instance_dir=tmp,
+        runner="off",
+        testing=True,
+        processes_dir=FIXTURES / "processes",
+        api=ApiSettings(**{"rate_limit": 0, **api}),
+    )
+    return bootstrap(settings, clock=clock, registry=test_registry(board))
+
+
+def deploy_all(services: Services) -> None:
+    """Deploy the smoke process and the API's fixture processes."""
+    deploy(services, read_directory(FIXTURES / "processes"), INTEGRATOR)
+    deploy(services, read_directory(API_FIXTURES), INTEGRATOR)
+
+
+def token(services: Services, name: str, *scopes: str) -> dict[str, str]:
+    """Create a token and return the Authorization header carrying it."""
+    return {"Authorization": f"Bearer {tokens.create(services, name, list(scopes))}"}
+
+
+def open_task(services: Services, instance_id: str) -> dict[str, Any]:
+    found = queries.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
+    assert len(found) == 1
+    return found[0]
+
+
+@dataclass
+class FakeNotices:
+    """A notice directory holding what the test puts in (implements ``NoticeDirectory``)."""
+
+    notices: dict[str, Notice] = field(default_factory=dict)
+
+    def by_business_key(self, business_key: str) -> list[Notice]:
+        return sorted(
+            (n for n in self.notices.values() if n.business_key == business_key), key=lambda n: n.issued_at
+        )
+
+    def get(self, notice_id: str) -> Notice | None:
+        return self.notices.get(notice_id)
+
+    def pdf(self, notice_id: str) -> bytes | None:
+        return PDF if notice_id in self.notices else None
+
+
+def with_notices(services: Services) -> FakeNotices:
+    """Wire a notice directory with one notice of violation in case A-1."""
+    directory = FakeNotices()
+    directory.notices["N-1"] = Notice(
+        id="N-1",
+        kind="notice_of_violation",
+        issued_at=datetime(2026, 1, 6, 12, 0, tzinfo=START.tzinfo),
+        business_key="A-1",
+        title="Notice of violation",
+        recipient="Acme Imports",
+        citation="§163.12(d)",
+        text="The entry record demanded was not produced.",
+        delivery_status="sent",
+    )
+    services.extras[EXTRA] = directory
+    return directory
+
+
+def app_for(services: Services) -> Flask:
+    return create_app(services=services)
+
+
+def start_smoke(services: Services, business_key: str = "A-1") -> str:
+    return lifecycle.start(services, "smoke", SMOKE_VARS, INTEGRATOR, business_key=business_key).instance_id
+
+
+def problem(response: Any) -> dict[str, Any]:
+    """Return the problem document of a refused request (asserting it is one)."""
+    assert response.mimetype == "application/problem+json", response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    assert body["status"] == response.status_code
+    return body
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with waitress on a free loopback port; yield its base URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
