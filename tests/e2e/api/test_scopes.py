@@ -1,4 +1,4 @@
-"""Every endpoint × (no token, wrong scope, right scope), from one table."""
+"""Every endpoint by (no token, wrong scope, right scope), from one table."""
 
 from __future__ import annotations
 
