@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import Message
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,50 @@ def serving(app: Flask) -> Iterator[str]:
 
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@dataclass
+class Received:
+    headers: Message  # case-insensitive, as HTTP header names are
+    body: bytes
+
+
+class Receiver:
+    """A real HTTP server on loopback that records what it is sent and answers as told."""
+
+    def __init__(self, answers: list[int]) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.answers = list(answers)
+        self.received: list[Received] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                receiver.received.append(Received(self.headers, self.rfile.read(length)))
+                status = receiver.answers.pop(0) if receiver.answers else 200
+                payload = b"thanks" if status < 300 else b"busy, try later"
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks/rcp"
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
