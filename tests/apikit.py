@@ -6,8 +6,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.message import Message
 from datetime import datetime
+from email.message import Message
 from pathlib import Path
 from typing import Any
 

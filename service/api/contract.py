@@ -234,6 +234,8 @@ def check(instance: Any, schema: S.Schema, prefix: str = "") -> list[FieldError]
         if err.validator == "required" and isinstance(err.instance, dict):
             missing = [n for n in err.validator_value if n not in err.instance]
             path += missing[:1]
+        elif "propertyNames" in err.schema_path and isinstance(err.instance, str):
+            path.append(err.instance)  # the name itself is wrong: point at it
         elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = set(err.schema.get("properties", {}))
             path += sorted(k for k in err.instance if k not in allowed)[:1]
