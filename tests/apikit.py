@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,13 +122,20 @@ def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` with waitress on a free loopback port; yield its base URL."""
     from waitress.server import create_server
 
+    from waitress import wasyncore
+
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     finally:
-        server.close()
+        # Let finished connections close before the sockets go (else waitress logs EBADF).
+        deadline = time.monotonic() + 5
+        while len(server._map) > 2 and time.monotonic() < deadline:  # type: ignore[union-attr]
+            time.sleep(0.01)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        wasyncore.close_all(server._map)  # type: ignore[union-attr]
         thread.join(timeout=5)
 
 
