@@ -120,9 +120,8 @@ def problem(response: Any) -> dict[str, Any]:
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve ``app`` with waitress on a free loopback port; yield its base URL."""
-    from waitress.server import create_server
-
     from waitress import wasyncore
+    from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
