@@ -15,21 +15,16 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from flask import Response, current_app, g, request
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from service.cases.actors import Actor
 from service.errors import FieldError, Forbidden, InvalidData, ServiceError
 
 from . import schemas as S
+from .validation import check, coerce, plain
 
-DOCUMENT_URI = "urn:rcp:api"
 # The details of refusals by the declared schemas (tests tell them from business-rule refusals).
 INVALID_QUERY = "the query parameters are not valid"
 INVALID_HEADERS = "the request headers are not valid"
@@ -110,6 +105,9 @@ def problem_answer(description: str) -> Answer:
     return Answer(description, PROBLEM, "application/problem+json")
 
 
+View = Callable[[Call], "Reply | dict[str, Any] | list[Any]"]
+
+
 def operation(
     method: str,
     path: str,
@@ -124,11 +122,9 @@ def operation(
     path_params: dict[str, Param] | None = None,
     headers: dict[str, Param] | None = None,
     body: Body | None = None,
-) -> Callable[[Callable[[Call], Reply | dict[str, Any] | list[Any]]], Callable[..., Response]]:
+) -> Callable[[View], Callable[..., Response]]:
     """Declare and register an API operation (see the module docstring)."""
-    from . import bp
-
-    names = re.findall(r"{(\w+)}", path)
+    takes_input = body is not None or bool(query) or bool(headers)
     op = Operation(
         operation_id,
         method.upper(),
@@ -138,30 +134,31 @@ def operation(
         description,
         scope,
         query or {},
-        path_params or {n: Param(S.ID) for n in names},
+        path_params or {n: Param(S.ID) for n in re.findall(r"{(\w+)}", path)},
         headers or {},
         body,
-        _with_common_answers(
-            answers, scope, body is not None or bool(query) or bool(headers), body is not None
-        ),
+        _with_common_answers(answers, scope, takes_input, body is not None),
     )
     if operation_id in OPERATIONS:
         raise ValueError(f"operation {operation_id} is declared twice")
+    return lambda view: _register(op, view)
 
-    def decorate(view: Callable[[Call], Reply | dict[str, Any] | list[Any]]) -> Callable[..., Response]:
-        def endpoint(**path_values: str) -> Response:
-            caller = _authorised(op)
-            call = Call(caller, path_values, _query(op), _headers(op), *_body(op))
-            reply = view(call)
-            return _respond(reply if isinstance(reply, Reply) else Reply(reply))
 
-        endpoint.__name__ = operation_id
-        endpoint.__doc__ = view.__doc__
-        bp.add_url_rule(re.sub(r"{(\w+)}", r"<\1>", path), operation_id, endpoint, methods=[op.method])
-        OPERATIONS[operation_id] = op
-        return endpoint
+def _register(op: Operation, view: View) -> Callable[..., Response]:
+    from . import bp
 
-    return decorate
+    def endpoint(**path_values: str) -> Response:
+        caller = _authorised(op)
+        call = Call(caller, path_values, _query(op), _headers(op), *_body(op))
+        reply = view(call)
+        return _respond(reply if isinstance(reply, Reply) else Reply(reply))
+
+    endpoint.__name__ = op.operation_id
+    endpoint.__doc__ = view.__doc__
+    rule = re.sub(r"{(\w+)}", r"<\1>", op.path)
+    bp.add_url_rule(rule, op.operation_id, endpoint, methods=[op.method])
+    OPERATIONS[op.operation_id] = op
+    return endpoint
 
 
 def _with_common_answers(
@@ -197,53 +194,6 @@ def _authorised(op: Operation) -> Actor:
 # --- input -------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _registry() -> Registry[Any]:
-    document = {"components": {"schemas": S.COMPONENTS}}
-    return Registry().with_resource(DOCUMENT_URI, Resource.from_contents(document, DRAFT202012))
-
-
-@lru_cache(maxsize=512)
-def _validator(schema_json: str) -> Draft202012Validator:
-    schema = _anchored(json.loads(schema_json))
-    return Draft202012Validator(
-        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-
-
-def _anchored(schema: Any) -> Any:
-    """Point local ``#/components`` references at the registered document."""
-    if isinstance(schema, dict):
-        return {
-            k: (
-                DOCUMENT_URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else _anchored(v)
-            )
-            for k, v in schema.items()
-        }
-    if isinstance(schema, list):
-        return [_anchored(v) for v in schema]
-    return schema
-
-
-def check(instance: Any, schema: S.Schema, prefix: str = "") -> list[FieldError]:
-    """Return the fields of ``instance`` that fail ``schema`` (empty when it conforms)."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
-    found = []
-    for err in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
-        path = [str(p) for p in err.absolute_path]
-        if err.validator == "required" and isinstance(err.instance, dict):
-            missing = [n for n in err.validator_value if n not in err.instance]
-            path += missing[:1]
-        elif "propertyNames" in err.schema_path and isinstance(err.instance, str):
-            path.append(err.instance)  # the name itself is wrong: point at it
-        elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            allowed = set(err.schema.get("properties", {}))
-            path += sorted(k for k in err.instance if k not in allowed)[:1]
-        name = ".".join(path)
-        found.append(FieldError(prefix + name if name else prefix.rstrip(".") or "(body)", err.message))
-    return found
-
-
 def _query(op: Operation) -> dict[str, Any]:
     errors = [FieldError(n, "unknown query parameter") for n in request.args if n not in op.query]
     values: dict[str, Any] = {}
@@ -258,55 +208,10 @@ def _query(op: Operation) -> dict[str, Any]:
         except ValueError as exc:
             errors.append(FieldError(name, str(exc)))
             continue
-        errors += [FieldError(name, e.message) for e in check(_plain(values[name]), param.schema)]
+        errors += [FieldError(name, e.message) for e in check(plain(values[name]), param.schema)]
     if errors:
         raise InvalidData(INVALID_QUERY, errors)
     return values
-
-
-def coerce(raw: list[str], schema: S.Schema) -> Any:
-    """Turn query strings into the schema's type (repeated parameters for arrays)."""
-    kind = schema.get("type")
-    if kind == "array":
-        return [coerce([r], schema.get("items", {})) for r in raw]
-    if len(raw) > 1:
-        raise ValueError("is given more than once")
-    text = raw[0]
-    if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,18}", text):
-            raise ValueError("must be an integer")
-        return int(text)
-    if kind == "boolean":
-        if text not in ("true", "false"):
-            raise ValueError("must be true or false")
-        return text == "true"
-    if schema.get("format") == "date-time":
-        return parse_datetime(text)
-    return text
-
-
-def parse_datetime(text: str) -> datetime:
-    """Read an RFC 3339 date-time; it must carry a zone (Z or an offset)."""
-    normal = text.strip().upper()
-    normal = re.sub(r"(\.\d{6})\d+", r"\1", normal)
-    try:
-        value = datetime.fromisoformat(normal)
-    except ValueError:
-        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-01-05T09:00:00Z") from None
-    if value.tzinfo is None or "T" not in normal:
-        raise ValueError("must be a date-time with a zone, e.g. 2026-01-05T09:00:00Z")
-    try:
-        return value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("is out of range") from None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _headers(op: Operation) -> dict[str, str]:

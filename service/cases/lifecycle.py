@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.engine import WaitState
@@ -9,6 +10,7 @@ from service.engine.serializer import SERIALIZER_VERSION
 from service.errors import Conflict, NotFound
 from service.ids import new_id
 from service.store import UnitOfWork
+from service.store.repositories.definitions import DefinitionRow
 
 from . import buffering, forms
 from .actors import Actor
@@ -76,17 +78,7 @@ def begin(
     start_message: tuple[str, dict[str, Any]] | None = None,
 ) -> Outcome:
     """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
-    definition = (
-        uow.definitions.by_version(process_key, version)
-        if version is not None
-        else uow.definitions.latest(process_key)
-    )
-    if definition is None:
-        raise NotFound(
-            f"no deployed process definition '{process_key}'"
-            + (f" version {version}" if version is not None else ""),
-            processKey=process_key,
-        )
+    definition = _definition(uow, process_key, version)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
     called = services.catalog.resolve_called(uow, definition)
     bundle = services.catalog.bundle(uow, definition.id, called)
@@ -117,6 +109,38 @@ def begin(
         completed_at=now if wait.status == "completed" else None,
         started_by=f"{actor.kind}:{actor.name}",
     )
+    _record_start(
+        uow, instance_id, business_key, wait, actor, start_audit(process_key, variables, business_key), now
+    )
+    buffering.record(uow, instance_id, taken, now)
+    return Outcome(instance_id, 1, wait.status, wait, business_key)
+
+
+def _definition(uow: UnitOfWork, process_key: str, version: int | None) -> DefinitionRow:
+    definition = (
+        uow.definitions.by_version(process_key, version)
+        if version is not None
+        else uow.definitions.latest(process_key)
+    )
+    if definition is None:
+        raise NotFound(
+            f"no deployed process definition '{process_key}'"
+            + (f" version {version}" if version is not None else ""),
+            processKey=process_key,
+        )
+    return definition
+
+
+def _record_start(
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    wait: WaitState,
+    actor: Actor,
+    audit: Audit,
+    now: datetime,
+) -> None:
+    """Write the derived rows, incidents and audit entry of a new instance."""
     write_derived(uow, instance_id, business_key, wait, now)
     for f in wait.failures:
         uow.incidents.record(instance_id, f.task_id, f.task_name, f.message, f.detail, now)
@@ -127,11 +151,9 @@ def begin(
         action="start",
         outcome="incident" if wait.failures else "ok",
         instance_id=instance_id,
-        data=_jsonable(start_audit(process_key, variables, business_key).data),
+        data=_jsonable(audit.data),
         detail=_failure_text(wait),
     )
-    buffering.record(uow, instance_id, taken, now)
-    return Outcome(instance_id, 1, wait.status, wait, business_key)
 
 
 def cancel(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:

@@ -34,6 +34,21 @@ class Sent:
     body: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Letter:
+    """A message as the integrator addressed it."""
+
+    name: str
+    business_key: str | None
+    instance_id: str | None
+    correlation_keys: dict[str, Any]
+    variables: dict[str, Any]
+
+    @property
+    def addressed(self) -> bool:
+        return bool(self.business_key or self.instance_id or self.correlation_keys)
+
+
 def send(
     services: Services,
     message_name: str,
@@ -46,68 +61,68 @@ def send(
     buffer: bool = False,
 ) -> Sent:
     """Deliver a message to the one instance waiting for it; buffer it if asked and none waits."""
-    correlation_keys = correlation_keys or {}
-    variables = variables or {}
+    letter = Letter(message_name, business_key, instance_id, correlation_keys or {}, variables or {})
     if buffer:
-        forms.check_names({**variables, **correlation_keys})
-        if not (business_key or instance_id or correlation_keys):
-            raise InvalidData(
-                "a buffered message must say whom it is for",
-                [FieldError("buffer", "give businessKey, processInstanceId or correlationKeys")],
-            )
-        audit = Audit("message", data={"messageName": message_name, "businessKey": business_key})
-        kept = guarded(
-            services,
-            actor,
-            audit,
-            lambda: services.db.run(
-                lambda uow: _keep_unless_awaited(
-                    services, uow, message_name, actor, business_key, instance_id, correlation_keys, variables
-                )
-            ),
-            instance_id,
-        )
+        kept = _buffer_unless_awaited(services, letter, actor)
         if kept is not None:
             return Sent(False, kept)
     outcome = messages.deliver(
         services,
-        message_name,
+        letter.name,
         actor,
-        business_key=business_key,
-        instance_id=instance_id,
-        correlation_keys=correlation_keys,
-        variables=variables,
+        business_key=letter.business_key,
+        instance_id=letter.instance_id,
+        correlation_keys=letter.correlation_keys,
+        variables=letter.variables,
     )
     return Sent(True, queries.instance(services, outcome.instance_id))
 
 
+def _buffer_unless_awaited(services: Services, letter: Letter, actor: Actor) -> dict[str, Any] | None:
+    forms.check_names({**letter.variables, **letter.correlation_keys})
+    if not letter.addressed:
+        raise InvalidData(
+            "a buffered message must say whom it is for",
+            [FieldError("buffer", "give businessKey, processInstanceId or correlationKeys")],
+        )
+    audit = Audit("message", data={"messageName": letter.name, "businessKey": letter.business_key})
+
+    def keep(uow: UnitOfWork) -> dict[str, Any] | None:
+        return _keep_unless_awaited(services, uow, letter, actor)
+
+    return guarded(services, actor, audit, lambda: services.db.run(keep), letter.instance_id)
+
+
 def _keep_unless_awaited(
-    services: Services,
-    uow: UnitOfWork,
-    message_name: str,
-    actor: Actor,
-    business_key: str | None,
-    instance_id: str | None,
-    correlation_keys: dict[str, Any],
-    variables: dict[str, Any],
+    services: Services, uow: UnitOfWork, letter: Letter, actor: Actor
 ) -> dict[str, Any] | None:
     # Under the same per-name lock as ``buffering.settle``: either the instance's trigger sees
     # this message, or this transaction sees the instance's subscription. Never neither.
-    uow.mailbox.lock_names([message_name])
-    matching, starters = messages.candidates(uow, message_name, business_key, instance_id, correlation_keys)
-    if matching or (starters and instance_id is None):
+    uow.mailbox.lock_names([letter.name])
+    matching, starters = messages.candidates(
+        uow, letter.name, letter.business_key, letter.instance_id, letter.correlation_keys
+    )
+    if matching or (starters and letter.instance_id is None):
         return None  # someone waits (or a process starts on it): deliver normally
-    if instance_id is not None and uow.instances.summary(instance_id) is None:
-        raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+    if letter.instance_id is not None and uow.instances.summary(letter.instance_id) is None:
+        raise NotFound(f"process instance {letter.instance_id} does not exist", instanceId=letter.instance_id)
+    message_id = _keep(services, uow, letter, actor)
+    row = uow.mailbox.get(message_id)
+    uow.commit()
+    assert row is not None
+    return buffered_view(row)
+
+
+def _keep(services: Services, uow: UnitOfWork, letter: Letter, actor: Actor) -> str:
     now = services.clock.now()
     message_id = new_id()
     uow.mailbox.add(
         id=message_id,
-        message_name=message_name,
-        business_key=business_key,
-        instance_id=instance_id,
-        correlation_keys=correlation_keys,
-        variables=variables,
+        message_name=letter.name,
+        business_key=letter.business_key,
+        instance_id=letter.instance_id,
+        correlation_keys=letter.correlation_keys,
+        variables=letter.variables,
         sender_kind=actor.kind,
         sender=actor.name,
         status="pending",
@@ -120,19 +135,16 @@ def _keep_unless_awaited(
         actor=actor.name,
         action="message",
         outcome="buffered",
-        instance_id=instance_id,
+        instance_id=letter.instance_id,
         data={
-            "messageName": message_name,
-            "businessKey": business_key,
-            "correlationKeys": correlation_keys,
-            "variables": variables,
+            "messageName": letter.name,
+            "businessKey": letter.business_key,
+            "correlationKeys": letter.correlation_keys,
+            "variables": letter.variables,
             "bufferedMessageId": message_id,
         },
     )
-    row = uow.mailbox.get(message_id)
-    uow.commit()
-    assert row is not None
-    return buffered_view(row)
+    return message_id
 
 
 def buffered_view(row: dict[str, Any]) -> dict[str, Any]:

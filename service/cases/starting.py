@@ -48,24 +48,22 @@ def start(
     idempotency_key: str | None = None,
 ) -> Started:
     """Start an instance and return its view; with a key, a repeat returns the first answer."""
-    request: dict[str, Any] = {"processKey": process_key, "businessKey": business_key, "variables": variables}
-    if version is not None:
-        request["version"] = version
-    digest = hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+    digest = _digest(process_key, variables, business_key, version)
 
     def work(uow: UnitOfWork) -> Started:
         now = services.clock.now()
+        record = None
         if idempotency_key is not None:
             found = uow.idempotency.find(actor.name, idempotency_key, now)
             if found is not None:
-                return _replay(found, digest, idempotency_key)
+                return _replay(found, digest)
             expires = now + services.settings.api.idempotency_ttl
             record = uow.idempotency.claim(actor.name, idempotency_key, OPERATION, digest, now, expires)
         outcome = lifecycle.begin(
             services, uow, process_key, variables, actor, business_key=business_key, version=version
         )
         body = queries.instance_in(services, uow, outcome.instance_id)
-        if idempotency_key is not None:
+        if record is not None:
             uow.idempotency.complete(record, 201, body, outcome.instance_id)
         uow.commit()
         return Started(201, body)
@@ -77,14 +75,29 @@ def start(
         if idempotency_key is None:
             raise
     # A twin with the same key committed first while this one waited: answer as it did.
+    return guarded(
+        services, actor, audit, lambda: _replay_twin(services, actor, idempotency_key, digest), None
+    )
+
+
+def _digest(
+    process_key: str, variables: dict[str, Any], business_key: str | None, version: int | None
+) -> str:
+    request: dict[str, Any] = {"processKey": process_key, "businessKey": business_key, "variables": variables}
+    if version is not None:
+        request["version"] = version
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay_twin(services: Services, actor: Actor, key: str, digest: str) -> Started:
     with services.db.unit_of_work(readonly=True) as uow:
-        found = uow.idempotency.find(actor.name, idempotency_key, services.clock.now())
+        found = uow.idempotency.find(actor.name, key, services.clock.now())
     if found is None:
         raise RuntimeError("idempotency key vanished right after a conflict on it")
-    return guarded(services, actor, audit, lambda: _replay(found, digest, idempotency_key), None)
+    return _replay(found, digest)
 
 
-def _replay(found: dict[str, Any], digest: str, key: str) -> Started:
+def _replay(found: dict[str, Any], digest: str) -> Started:
     if found["request_hash"] != digest:
         raise InvalidData(
             "this Idempotency-Key was used with a different request; use a new key for a new request",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from service.api import schemas as S
-from service.api.contract import check, coerce, parse_datetime
+from service.api.validation import check, coerce, parse_datetime
 from service.cases.correlation import with_expected_correlation
 from service.cases.search import decode_cursor, encode_cursor
 from service.errors import InvalidData
