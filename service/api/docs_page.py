@@ -19,6 +19,7 @@ section.op{border:1px solid #dcdcdc;border-radius:4px;margin:1rem 0;padding:.25r
 .m-get{background:#2e6b2f}.m-delete{background:#b50909}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border:1px solid #dcdcdc;padding:.25rem .5rem;text-align:left;vertical-align:top}
+td p{margin:0}
 code,pre{font-family:ui-monospace,monospace;font-size:13px}
 pre{background:#f5f5f5;padding:.5rem;overflow:auto}
 nav ul{columns:2}
