@@ -37,7 +37,7 @@ def settle(
         if not wait.subscriptions or wait.failures:
             break
         names = {s.message_name for s in wait.subscriptions}
-        uow.mailbox.lock_names(names)
+        uow.mailbox.lock_names(names, exclusive=False)
         pending = uow.mailbox.pending_for(names, business_key, instance_id, now)
         found = next(((m, s) for m in pending for s in wait.subscriptions if _fits(m, s)), None)
         if found is None:

@@ -98,7 +98,7 @@ def _keep_unless_awaited(
 ) -> dict[str, Any] | None:
     # Under the same per-name lock as ``buffering.settle``: either the instance's trigger sees
     # this message, or this transaction sees the instance's subscription. Never neither.
-    uow.mailbox.lock_names([letter.name])
+    uow.mailbox.lock_names([letter.name], exclusive=True)
     matching, starters = messages.candidates(
         uow, letter.name, letter.business_key, letter.instance_id, letter.correlation_keys
     )

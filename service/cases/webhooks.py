@@ -12,7 +12,7 @@ import hmac
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -35,8 +35,6 @@ EVENT_TYPES = {
 }
 PING = "ping"
 ATTEMPTS = 8  # with the outbox's backoff (30 s doubling, 1 h cap): about an hour of retries
-MISSED = "deadline.missed"
-SCAN_BATCH = 500
 Data = dict[str, Any] | Callable[[], dict[str, Any]]
 
 
@@ -156,7 +154,7 @@ def ping(services: Services, owner: str | None, webhook_id: str) -> dict[str, An
         row = _owned(uow, owner, webhook_id)
         now = services.clock.now()
         event_key = new_id()
-        _enqueue(uow, row, PING, event_key, {"webhookId": webhook_id}, now, None)
+        enqueue(uow, row, PING, event_key, {"webhookId": webhook_id}, now, None)
         uow.commit()
     return {"webhookId": webhook_id, "eventId": event_id(PING, event_key), "eventType": PING}
 
@@ -172,15 +170,20 @@ def publish(uow: UnitOfWork, event_type: str, event_key: str, data: Data, now: d
     ``event_key`` identifies the event (e.g. the task id): the same event is queued only once per
     webhook however often a retried step publishes it. Returns how many deliveries were queued.
     """
-    hooks = uow.webhooks.subscribers(event_type)
+    return _publish_to(uow, uow.webhooks.subscribers(event_type), event_type, event_key, data, now)
+
+
+def _publish_to(
+    uow: UnitOfWork, hooks: list[dict[str, Any]], event_type: str, event_key: str, data: Data, now: datetime
+) -> int:
     if not hooks:
         return 0
     body = data() if callable(data) else data
     instance_id = body.get("processInstanceId")
-    return sum(_enqueue(uow, hook, event_type, event_key, body, now, instance_id) for hook in hooks)
+    return sum(enqueue(uow, hook, event_type, event_key, body, now, instance_id) for hook in hooks)
 
 
-def _enqueue(
+def enqueue(
     uow: UnitOfWork,
     hook: dict[str, Any],
     event_type: str,
@@ -214,8 +217,11 @@ def on_wait_state(
     now: datetime,
 ) -> None:
     """Publish what a trigger brought about: new tasks, the instance's end, failed tasks."""
+    hooks = uow.webhooks.subscribers("task.created") if created else []
     for task in created:
-        publish(uow, "task.created", task.task_id, _task_data(task, instance_id, business_key), now)
+        _publish_to(
+            uow, hooks, "task.created", task.task_id, _task_data(task, instance_id, business_key), now
+        )
     if wait.status == "completed":
         publish(uow, "instance.completed", instance_id, lambda: _instance_data(uow, instance_id), now)
     for failure in wait.failures:
@@ -249,51 +255,4 @@ def _instance_data(uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
         "processDefinitionKey": row.get("process_key"),
         "businessKey": row.get("business_key"),
         "status": row.get("status"),
-    }
-
-
-def report_missed_deadlines(services: Services) -> int:
-    """Publish ``deadline.missed`` for open tasks whose due time passed since the last scan."""
-    with services.db.unit_of_work(readonly=True) as uow:
-        if not uow.webhooks.subscribers(MISSED):
-            return 0
-    return services.db.run(lambda uow: _scan_deadlines(uow, services.clock.now()))
-
-
-def _scan_deadlines(uow: UnitOfWork, now: datetime) -> int:
-    mark = uow.webhooks.watermark(MISSED)
-    hooks = uow.webhooks.subscribers(MISSED)
-    if not hooks:
-        return 0
-    # A webhook hears of deadlines that pass after it was registered, never of older ones.
-    since = min(h["created_at"] for h in hooks)
-    if mark is not None and mark > since:
-        since = mark
-    tasks = uow.webhooks.tasks_due_between(since, now, SCAN_BATCH)
-    queued = 0
-    for task in tasks:
-        data = {**_open_task_data(task), "missedAt": task["due_at"].isoformat()}
-        for hook in hooks:
-            if task["due_at"] > hook["created_at"]:
-                queued += _enqueue(uow, hook, MISSED, task["id"], data, now, task["instance_id"])
-    if len(tasks) == SCAN_BATCH:
-        uow.webhooks.set_watermark(MISSED, tasks[-1]["due_at"])  # the rest on the next run
-    elif tasks or mark is None or now - mark > timedelta(minutes=5):
-        uow.webhooks.set_watermark(MISSED, now)  # rarely written while nothing falls due
-    uow.commit()
-    return queued
-
-
-def _open_task_data(task: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "taskId": task["id"],
-        "name": task["name"],
-        "title": task["title"],
-        "candidateGroup": task["lane"],
-        "assignee": task["assignee"],
-        "due": task["due_at"].isoformat() if task["due_at"] else None,
-        "dueCitation": task["due_citation"],
-        "processInstanceId": task["instance_id"],
-        "processDefinitionKey": task["process_key"],
-        "businessKey": task["business_key"],
     }

@@ -18,12 +18,12 @@ Job = Callable[["Services"], int]
 def periodic_jobs() -> list[tuple[str, Job]]:
     """Return the jobs every runner repeats: each returns how much work it did."""
     from service import outbox
-    from service.cases import housekeeping, timers, webhooks
+    from service.cases import housekeeping, missed_deadlines, timers
 
     return [
         ("timers", lambda services: timers.fire_due(services, limit=200)),
         ("outbox", lambda services: outbox.deliver_due(services, limit=50)),
-        ("missed-deadlines", webhooks.report_missed_deadlines),
+        ("missed-deadlines", missed_deadlines.report),
         ("api-housekeeping", housekeeping.run),
     ]
 

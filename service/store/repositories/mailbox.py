@@ -17,18 +17,20 @@ class MailboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def lock_names(self, names: Iterable[str]) -> None:
-        """Serialise buffering and subscribing per message name until commit (PostgreSQL).
+    def lock_names(self, names: Iterable[str], *, exclusive: bool) -> None:
+        """Serialise buffering against subscribing, per message name, until commit (PostgreSQL).
 
         Without it a message buffered while an instance starts waiting could miss it: each
-        transaction would look before the other committed. SQLite serialises writers anyway.
+        transaction would look before the other committed. Subscribing triggers take the lock
+        shared (they never wait for each other), buffering takes it exclusive. SQLite serialises
+        writers anyway.
         """
         if self.conn.dialect.name != "postgresql":
             return
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
         for name in sorted(set(names)):
             self.conn.execute(
-                text("SELECT pg_advisory_xact_lock(:cls, hashtext(:name))"),
-                {"cls": _LOCK_CLASS, "name": name},
+                text(f"SELECT {function}(:cls, hashtext(:name))"), {"cls": _LOCK_CLASS, "name": name}
             )
 
     def add(self, **values: Any) -> None:

@@ -12,7 +12,7 @@ from flask import Flask
 
 from service import outbox
 from service.bootstrap import Services
-from service.cases import lifecycle, mailbox, tasks, webhooks
+from service.cases import lifecycle, mailbox, missed_deadlines, tasks, webhooks
 from service.clock import MovableClock
 from service.webhook_delivery import SIGNATURE_HEADER
 from tests.apikit import Received, Receiver, open_task, problem, token
@@ -115,12 +115,12 @@ def test_a_missed_deadline_is_reported_once(api: Services, clock: MovableClock) 
     token(api, "portal", "read")
     hook = webhooks.register(api, "portal", "http://127.0.0.1:9/hook", ["deadline.missed"])
     instance = lifecycle.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1").instance_id
-    assert webhooks.report_missed_deadlines(api) == 0  # due on 20 January, end of day
+    assert missed_deadlines.report(api) == 0  # due on 20 January, end of day
 
     clock.advance(days=16)
-    assert webhooks.report_missed_deadlines(api) == 1
+    assert missed_deadlines.report(api) == 1
     clock.advance(seconds=30)
-    assert webhooks.report_missed_deadlines(api) == 0
+    assert missed_deadlines.report(api) == 0
 
     deliveries = webhooks.deliveries(api, "portal", hook["id"])
     assert [d["eventType"] for d in deliveries] == ["deadline.missed"]
