@@ -192,6 +192,7 @@ def enqueue(
     now: datetime,
     instance_id: str | None,
 ) -> bool:
+    """Queue one event for one webhook; False when it was queued before (same event key)."""
     event = {
         "id": event_id(event_type, event_key),
         "type": event_type,
