@@ -26,9 +26,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.extensions["rcp"] = services
 
-    from service import api
+    from service import api, web
 
     api.register(app)
+    web.register(app)
+
+    from service.web import modeler
+
+    modeler.register(app)
 
     @app.get("/healthz")
     def healthz() -> Any:

@@ -31,6 +31,7 @@ class Settings:
     program: dict[str, Any] = field(default_factory=dict)
     testing: bool = False
     session_cookie_secure: bool = False
+    demo_users: bool = True
     api: ApiSettings = field(default_factory=lambda: ApiSettings())
 
     @classmethod
@@ -51,6 +52,7 @@ class Settings:
             runner=env.get("RCP_RUNNER", "celery" if env.get("REDIS_URL") else "embedded"),
             program=load_program(Path(env["RCP_PROGRAM_CONFIG"]) if env.get("RCP_PROGRAM_CONFIG") else None),
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") == "1",
+            demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
             api=ApiSettings.from_env(env),
         )
         return replace(settings, **overrides)

@@ -50,29 +50,55 @@ def check(services: Services, diagrams: DiagramSet) -> ValidationReport:
 
 
 def deploy(
-    services: Services, diagrams: DiagramSet, actor: Actor, note: str | None = None
+    services: Services,
+    diagrams: DiagramSet,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    keep_newer: bool = False,
 ) -> list[dict[str, Any]]:
-    """Store a new version of each changed process; refuse the whole set on any error."""
+    """Store a new version of each changed process; refuse the whole set on any error.
+
+    ``keep_newer`` (the start of ``rcp run``): content that is already *some* version of a process
+    is not deployed again, so a newer version deployed from the web modeler stays the latest
+    instead of being replaced by the older copy in the processes folder.
+    """
     report = check(services, diagrams)
     if not report.ok:
         raise DeploymentRejected(report.issues)
     try:
-        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note))
+        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
     except IntegrityError:
         # Another deployment took the same version number at the same moment: try once more.
-        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note))
+        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
 
 
 def _store(
-    services: Services, uow: UnitOfWork, candidates: list[ProcessCandidate], actor: Actor, note: str | None
+    services: Services,
+    uow: UnitOfWork,
+    candidates: list[ProcessCandidate],
+    actor: Actor,
+    note: str | None,
+    keep_newer: bool = False,
 ) -> list[dict[str, Any]]:
     now = services.clock.now()
     results = []
     for c in candidates:
         digest = c.content_hash()
         latest = uow.definitions.latest(c.key)
-        if latest is not None and latest.content_hash == digest:
-            results.append({"key": c.key, "version": latest.version, "id": latest.id, "created": False})
+        same = latest if latest is not None and latest.content_hash == digest else None
+        if same is None and keep_newer and latest is not None:
+            same = uow.definitions.by_content(c.key, digest)
+        if same is not None:
+            results.append(
+                {
+                    "key": c.key,
+                    "version": same.version,
+                    "id": same.id,
+                    "created": False,
+                    "latestVersion": latest.version if latest else same.version,
+                }
+            )
             continue
         version = (latest.version if latest else 0) + 1
         new_id = uow.definitions.add(

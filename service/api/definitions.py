@@ -39,6 +39,7 @@ START_LINKS = {
         "requestBody": {
             "messageName": "$response.body#/waitingMessages/0/messageName",
             "processInstanceId": "$response.body#/id",
+            "correlationKeys": "$response.body#/waitingMessages/0/correlation",
         },
     },
 }

@@ -7,12 +7,11 @@ wait, and so on. ``record`` then writes one audit entry per message taken, after
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.engine import NotWaiting, Subscription, WaitState
+from service.engine import MessageIncomplete, NotWaiting, Subscription, WaitState
 from service.store import UnitOfWork
-
-from .correlation import correlates, with_expected_correlation
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -39,27 +38,41 @@ def settle(
         names = {s.message_name for s in wait.subscriptions}
         uow.mailbox.lock_names(names, exclusive=False)
         pending = uow.mailbox.pending_for(names, business_key, instance_id, now)
-        found = next(((m, s) for m in pending for s in wait.subscriptions if _fits(m, s)), None)
-        if found is None:
+        fitting = [m for m in pending if any(_fits(m, s) for s in wait.subscriptions)]
+        after = next(
+            (w for m in fitting if (w := _deliver(services, uow, instance_id, workflow, m, now))), None
+        )
+        if after is None:
             break
-        message, subscription = found
-        try:
-            with uow.savepoint():
-                if not uow.mailbox.take(message["id"], instance_id, now):
-                    break
-                payload = with_expected_correlation(
-                    {**message["variables"], **message["correlation_keys"]}, [subscription.correlation]
-                )
-                wait = services.engine.deliver_message(workflow, message["message_name"], payload)
-        except NotWaiting:
-            break  # the engine disagrees with the subscription rows: leave the message buffered
+        wait, message = after
         taken.append(message)
     return wait, taken
 
 
+def _deliver(
+    services: Services,
+    uow: UnitOfWork,
+    instance_id: str,
+    workflow: BpmnWorkflow,
+    message: dict[str, Any],
+    now: datetime,
+) -> tuple[WaitState, dict[str, Any]] | None:
+    """Hand one buffered message to the workflow; None (and nothing changed) when it is refused."""
+    payload = {**message["variables"], **message["correlation_keys"]}
+    try:
+        with uow.savepoint():
+            if not uow.mailbox.take(message["id"], instance_id, now):
+                return None
+            return services.engine.deliver_message(workflow, message["message_name"], payload), message
+    except (NotWaiting, MessageIncomplete):
+        return None  # the engine refuses it: the message stays buffered for another instance
+
+
 def _fits(message: dict[str, Any], subscription: Subscription) -> bool:
-    return subscription.message_name == message["message_name"] and correlates(
-        subscription.correlation, message["correlation_keys"]
+    """The name matches and the message carries every correlation value the instance expects."""
+    given = {**message["variables"], **message["correlation_keys"]}
+    return subscription.message_name == message["message_name"] and all(
+        key in given and given[key] == value for key, value in subscription.correlation.items()
     )
 
 

@@ -10,15 +10,3 @@ def correlates(expected: dict[str, Any], given: dict[str, Any]) -> bool:
     # A key the integrator sends must agree with the instance's value for it; keys the instance
     # does not correlate on are ignored (the business key already narrowed the candidates).
     return all(expected[k] == v for k, v in given.items() if k in expected)
-
-
-def with_expected_correlation(payload: dict[str, Any], expected: list[dict[str, Any]]) -> dict[str, Any]:
-    """Complete a routed message with the correlation values its instance expects.
-
-    Routing (by instance id or business key) already chose the instance; the engine then checks
-    the message's correlation values, so a sender need not repeat values it did not route by.
-    Values the sender gave were checked to agree and are kept.
-    """
-    if len(expected) != 1:
-        return payload
-    return {**expected[0], **payload}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +24,13 @@ from .trigger import (
     guarded,
     on_instance,
     script_engine_for,
+    waits_of,
     write_derived,
 )
 
 if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+
     from service.bootstrap import Services
 
 
@@ -43,7 +47,7 @@ def start(
     """Start an instance of the latest (or a given) version and run it to its first wait state."""
 
     def work(uow: UnitOfWork) -> Outcome:
-        outcome = begin(
+        begun = begin(
             services,
             uow,
             process_key,
@@ -54,7 +58,7 @@ def start(
             start_message=start_message,
         )
         uow.commit()
-        return outcome
+        return begun.committed(services)
 
     audit = start_audit(process_key, variables, business_key)
     return guarded(services, actor, audit, lambda: services.db.run(work), None)
@@ -64,6 +68,20 @@ def start_audit(process_key: str, variables: dict[str, Any], business_key: str |
     return Audit(
         "start", data={"processKey": process_key, "businessKey": business_key, "variables": variables}
     )
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A started instance before its commit: the outcome, and the workflow to keep alive after."""
+
+    outcome: Outcome
+    workflow: BpmnWorkflow
+
+    def committed(self, services: Services) -> Outcome:
+        """Keep the workflow for the instance's next trigger (call only after the commit)."""
+        if self.outcome.status != "completed":
+            services.live.put(self.outcome.instance_id, 1, self.workflow)
+        return self.outcome
 
 
 def begin(
@@ -76,7 +94,7 @@ def begin(
     business_key: str | None = None,
     version: int | None = None,
     start_message: tuple[str, dict[str, Any]] | None = None,
-) -> Outcome:
+) -> Begun:
     """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
     definition = _definition(uow, process_key, version)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
@@ -107,13 +125,14 @@ def begin(
         created_at=now,
         updated_at=now,
         completed_at=now if wait.status == "completed" else None,
+        waits=waits_of(wait),
         started_by=f"{actor.kind}:{actor.name}",
     )
     _record_start(
         uow, instance_id, business_key, wait, actor, start_audit(process_key, variables, business_key), now
     )
     buffering.record(uow, instance_id, taken, now)
-    return Outcome(instance_id, 1, wait.status, wait, business_key)
+    return Begun(Outcome(instance_id, 1, wait.status, wait, business_key), workflow)
 
 
 def _definition(uow: UnitOfWork, process_key: str, version: int | None) -> DefinitionRow:

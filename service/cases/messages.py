@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from service.engine import NotWaiting, WaitState
-from service.errors import Conflict, NotFound
+from service.engine import MessageIncomplete, NotWaiting, WaitState
+from service.errors import Conflict, FieldError, InvalidData, NotFound
 from service.store import UnitOfWork
 from service.store.repositories.definitions import DefinitionRow
 
 from . import forms, lifecycle
 from .actors import Actor
-from .correlation import correlates, with_expected_correlation
+from .correlation import correlates
 from .trigger import Audit, Loaded, Outcome, guarded, on_instance
 
 if TYPE_CHECKING:
@@ -53,17 +53,13 @@ def deliver(
         return _start_on_message(services, message_name, actor, business_key, payload, audit)
 
     def apply(loaded: Loaded) -> WaitState:
-        expected = [
-            s["correlation"]
-            for s in loaded.uow.subscriptions.for_instance(loaded.row.id)
-            if s["message_name"] == message_name
-        ]
         try:
-            return services.engine.deliver_message(
-                loaded.workflow, message_name, with_expected_correlation(payload, expected)
-            )
+            return services.engine.deliver_message(loaded.workflow, message_name, payload)
         except NotWaiting as exc:
             raise Conflict(str(exc), instanceId=loaded.row.id) from None
+        except MessageIncomplete as exc:
+            field = f"correlationKeys.{exc.property_id}"
+            raise InvalidData(str(exc), [FieldError(field, str(exc))]) from None
 
     return on_instance(services, target, actor, audit, apply)
 

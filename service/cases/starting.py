@@ -59,13 +59,15 @@ def start(
                 return _replay(found, digest)
             expires = now + services.settings.api.idempotency_ttl
             record = uow.idempotency.claim(actor.name, idempotency_key, OPERATION, digest, now, expires)
-        outcome = lifecycle.begin(
+        begun = lifecycle.begin(
             services, uow, process_key, variables, actor, business_key=business_key, version=version
         )
-        body = queries.instance_in(services, uow, outcome.instance_id)
+        instance_id = begun.outcome.instance_id
+        body = queries.instance_in(services, uow, instance_id)
         if record is not None:
-            uow.idempotency.complete(record, 201, body, outcome.instance_id)
+            uow.idempotency.complete(record, 201, body, instance_id)
         uow.commit()
+        begun.committed(services)
         return Started(201, body)
 
     audit = lifecycle.start_audit(process_key, variables, business_key)

@@ -37,6 +37,7 @@ class Loaded:
     row: InstanceRow
     workflow: BpmnWorkflow
     uow: UnitOfWork
+    takes_buffered: bool = True  # False once the trigger suspends the instance
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Outcome:
         }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Audit:
     """What the audit entry of a trigger says."""
 
@@ -97,7 +98,7 @@ def script_engine_for(
 
 def on_instance(
     services: Services,
-    instance_id: str,
+    target: str | Callable[[UnitOfWork], str],
     actor: Actor,
     audit: Audit,
     apply: Callable[[Loaded], WaitState],
@@ -107,9 +108,14 @@ def on_instance(
     status: str | None = None,
     ignore_suspension: bool = False,
 ) -> Outcome:
-    """Run ``apply`` on a locked, restored instance and save the result in one transaction."""
+    """Run ``apply`` on a locked, restored instance and save the result in one transaction.
+
+    ``target`` is the instance id, or a function finding it inside the transaction (a task's case).
+    """
+    known_id = target if isinstance(target, str) else None
 
     def work(uow: UnitOfWork) -> Outcome:
+        instance_id = target if isinstance(target, str) else target(uow)
         row = uow.instances.get(instance_id, lock=True)
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
@@ -123,19 +129,26 @@ def on_instance(
             raise Conflict(f"process instance {instance_id} is {row.status}", instanceId=instance_id)
         if row.suspended and not ignore_suspension:
             raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
-        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
         engine = script_engine_for(services, uow, row.id, row.business_key)
-        workflow = services.engine.restore(row.state, bundle, engine)
-        wait = apply(Loaded(row, workflow, uow))
+        workflow = services.live.take(row.id, row.version)
+        if workflow is None:
+            bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+            workflow = services.engine.restore(row.state, bundle, engine)
+        else:
+            workflow.script_engine = engine
+        loaded = Loaded(row, workflow, uow)
+        wait = apply(loaded)
         taken: list[dict[str, Any]] = []
-        if wait.subscriptions and not uow.instances.is_suspended(row.id):
+        if wait.subscriptions and loaded.takes_buffered:
             wait, taken = buffering.settle(services, uow, row.id, row.business_key, workflow, wait)
         version = save(services, uow, row, workflow, wait, actor, audit, status)
         buffering.record(uow, row.id, taken, services.clock.now())
         uow.commit()
+        if wait.status not in FINISHED and status not in FINISHED:
+            services.live.put(row.id, version, workflow)
         return Outcome(row.id, version, status or wait.status, wait, row.business_key)
 
-    return guarded(services, actor, audit, lambda: services.db.run(work), instance_id)
+    return guarded(services, actor, audit, lambda: services.db.run(work), known_id)
 
 
 def save(
@@ -161,8 +174,9 @@ def save(
         variables=_jsonable(services.engine.task_data(workflow)),
         updated_at=now,
         completed_at=now if status in FINISHED else None,
+        waits=waits_of(wait),
     )
-    write_derived(uow, row.id, row.business_key, wait, now)
+    write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
     for failure in wait.failures:
         uow.incidents.record(row.id, failure.task_id, failure.task_name, failure.message, failure.detail, now)
     uow.audit.append(
@@ -180,13 +194,33 @@ def save(
     return version
 
 
+def waits_of(wait: WaitState) -> dict[str, int]:
+    """Count what the derived tables hold for a wait state."""
+    return {
+        "tasks": len(wait.ready_tasks),
+        "subscriptions": len(wait.subscriptions),
+        "timers": len(wait.timers),
+    }
+
+
 def write_derived(
-    uow: UnitOfWork, instance_id: str, business_key: str | None, wait: WaitState, now: Any
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    wait: WaitState,
+    now: Any,
+    had: dict[str, int] | None = None,
 ) -> None:
     """Keep open tasks, subscriptions and timers equal to the wait state (same transaction)."""
-    created = uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now)
-    uow.subscriptions.sync(instance_id, wait.subscriptions, business_key=business_key, now=now)
-    uow.timers.sync(instance_id, wait.timers)
+    # ``had`` (the counts saved with the previous state) lets a step skip tables it cannot touch.
+    had = had or {}
+    created = uow.tasks.sync(
+        instance_id, wait.ready_tasks, business_key=business_key, now=now, had=had.get("tasks", 0)
+    )
+    uow.subscriptions.sync(
+        instance_id, wait.subscriptions, business_key=business_key, now=now, had=had.get("subscriptions", 0)
+    )
+    uow.timers.sync(instance_id, wait.timers, had=had.get("timers", 0))
     webhooks.on_wait_state(uow, instance_id, business_key, wait, created, now)
 
 

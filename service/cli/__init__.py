@@ -6,13 +6,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import api, core, tokens
+from . import api, core, notices, tokens, users
 
 # Each module adds its subcommands; a new area of the service adds its module here.
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     core.register,
     tokens.register,
     api.register,
+    users.register,
+    notices.register,
 ]
 
 

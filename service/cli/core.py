@@ -13,11 +13,12 @@ from service.cases.actors import SYSTEM, Actor
 from service.config import Settings
 from service.deployment import check, deploy, read_directory
 from service.errors import DeploymentRejected
+from service.users import ensure_demo_users
 
 log = logging.getLogger("rcp")
 
 # Steps the run command takes after deploying (demo users, ...); areas of the service add theirs.
-RUN_PREPARERS: list[Any] = []
+RUN_PREPARERS: list[Any] = [ensure_demo_users]
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -51,15 +52,30 @@ def services_from_env(**overrides: Any) -> Services:
 
 
 def deploy_folder(
-    services: Services, folder: Path | None, actor: Actor = SYSTEM, note: str | None = None
+    services: Services,
+    folder: Path | None,
+    actor: Actor = SYSTEM,
+    note: str | None = None,
+    *,
+    keep_newer: bool = False,
 ) -> int:
     try:
-        results = deploy(services, read_directory(folder or services.settings.processes_dir), actor, note)
+        diagrams = read_directory(folder or services.settings.processes_dir)
+        results = deploy(services, diagrams, actor, note, keep_newer=keep_newer)
     except DeploymentRejected as exc:
         for issue in exc.issues:
             print(f"{issue.severity.upper()}: {issue}", file=sys.stderr)
         return 2
     for r in results:
+        if r.get("latestVersion", r["version"]) > r["version"]:
+            log.warning(
+                "%s: the folder holds version %s; version %s (from the web modeler) stays the latest."
+                " Download it from the modeler's versions page to bring the folder up to date.",
+                r["key"],
+                r["version"],
+                r["latestVersion"],
+            )
+            continue
         state = "new version" if r["created"] else "unchanged"
         log.info("deployed %s version %s (%s)", r["key"], r["version"], state)
     return 0
@@ -106,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
 
     overrides = {"port": args.port} if args.port else {}
     services = services_from_env(**overrides)
-    if deploy_folder(services, None) != 0:
+    if deploy_folder(services, None, keep_newer=True) != 0:
         return 2
     for prepare in RUN_PREPARERS:
         prepare(services)

@@ -1,13 +1,25 @@
 """Everything that touches SpiffWorkflow: parsing, validation, script policy, running, state."""
 
-from .runtime import Engine, NotWaiting, PendingTimer, ReadyTask, Subscription, TaskFailure, WaitState
+from .progress import ElementStates
+from .runtime import (
+    Engine,
+    MessageIncomplete,
+    NotWaiting,
+    PendingTimer,
+    ReadyTask,
+    Subscription,
+    TaskFailure,
+    WaitState,
+)
 from .scripting import CallContext
 from .specs import DiagramSource, SpecBundle, SpecError
 
 __all__ = [
     "CallContext",
     "DiagramSource",
+    "ElementStates",
     "Engine",
+    "MessageIncomplete",
     "NotWaiting",
     "PendingTimer",
     "ReadyTask",

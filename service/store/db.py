@@ -12,11 +12,16 @@ from sqlalchemy.exc import OperationalError
 
 from .repositories import (
     AuditRepository,
+    CaseMigrationRepository,
     DefinitionRepository,
+    DraftRepository,
     IdempotencyRepository,
+    InboxRepository,
     IncidentRepository,
     InstanceRepository,
+    LoginRepository,
     MailboxRepository,
+    NoticeRepository,
     OutboxRepository,
     RateLimitRepository,
     SearchRepository,
@@ -104,6 +109,11 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.drafts = DraftRepository(conn)
+        self.case_migrations = CaseMigrationRepository(conn)
+        self.inbox = InboxRepository(conn)
+        self.logins = LoginRepository(conn)
+        self.notices = NoticeRepository(conn)
         # integrator API
         self.idempotency = IdempotencyRepository(conn)
         self.mailbox = MailboxRepository(conn)

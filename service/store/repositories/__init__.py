@@ -5,8 +5,11 @@ from .definitions import DefinitionRepository
 from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .idempotency import IdempotencyRepository
 from .identity import TokenRepository, UserRepository
+from .inbox import InboxRepository, LoginRepository
 from .instances import IncidentRepository, InstanceRepository
 from .mailbox import MailboxRepository
+from .modeler import CaseMigrationRepository, DraftRepository
+from .notices import NoticeRepository
 from .outbox import OutboxRepository
 from .ratelimits import RateLimitRepository
 from .search import SearchRepository
@@ -14,11 +17,16 @@ from .webhooks import WebhookRepository
 
 __all__ = [
     "AuditRepository",
+    "CaseMigrationRepository",
     "DefinitionRepository",
+    "DraftRepository",
     "IdempotencyRepository",
+    "InboxRepository",
     "IncidentRepository",
     "InstanceRepository",
+    "LoginRepository",
     "MailboxRepository",
+    "NoticeRepository",
     "OutboxRepository",
     "RateLimitRepository",
     "SearchRepository",

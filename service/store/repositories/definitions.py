@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from ..schema import process_definitions as t
 
@@ -29,7 +29,8 @@ class DefinitionRow:
     note: str | None
 
 
-_COLUMNS = [c for c in t.c]
+_COLUMNS = list(t.c)
+_LATEST = select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1)
 
 
 def _row(r: Any) -> DefinitionRow:
@@ -45,13 +46,21 @@ class DefinitionRepository:
         return _row(r) if r else None
 
     def latest(self, key: str) -> DefinitionRow | None:
-        r = self.conn.execute(
-            select(*_COLUMNS).where(t.c.key == key).order_by(t.c.version.desc()).limit(1)
-        ).first()
+        r = self.conn.execute(_LATEST, {"key": key}).first()
         return _row(r) if r else None
 
     def by_version(self, key: str, version: int) -> DefinitionRow | None:
         r = self.conn.execute(select(*_COLUMNS).where(t.c.key == key, t.c.version == version)).first()
+        return _row(r) if r else None
+
+    def by_content(self, key: str, content_hash: str) -> DefinitionRow | None:
+        """Return the newest version of ``key`` with exactly this content, if any."""
+        r = self.conn.execute(
+            select(*_COLUMNS)
+            .where(t.c.key == key, t.c.content_hash == content_hash)
+            .order_by(t.c.version.desc())
+            .limit(1)
+        ).first()
         return _row(r) if r else None
 
     def versions(self, key: str) -> list[DefinitionRow]:

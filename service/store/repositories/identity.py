@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..schema import api_tokens as tk
 from ..schema import user_groups as ug
@@ -95,6 +95,30 @@ class UserRepository:
                 insert(ug), [{"user_id": user_id, "group_name": g} for g in sorted(set(groups))]
             )
         return user_id
+
+    def update(self, user_id: int, **values: Any) -> None:
+        """Change a user's display name, e-mail, password hash or active flag."""
+        self.conn.execute(update(ut).where(ut.c.id == user_id).values(**values))
+
+    def set_groups(self, user_id: int, groups: list[str]) -> None:
+        self.conn.execute(delete(ug).where(ug.c.user_id == user_id))
+        if groups:
+            self.conn.execute(
+                insert(ug), [{"user_id": user_id, "group_name": g} for g in sorted(set(groups))]
+            )
+
+    def in_group(self, group: str) -> list[dict[str, Any]]:
+        """Return the active users of a group, by username."""
+        rows = self.conn.execute(
+            select(ut.c.username, ut.c.display_name)
+            .join(ug, ug.c.user_id == ut.c.id)
+            .where(ug.c.group_name == group, ut.c.active.is_(True))
+            .order_by(ut.c.username)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(ut)).scalar_one())
 
     def list(self) -> list[dict[str, Any]]:
         users = [dict(r._mapping) for r in self.conn.execute(select(ut).order_by(ut.c.username))]

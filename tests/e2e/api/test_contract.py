@@ -109,7 +109,8 @@ def test_start_get_and_message_chains_hold_the_contract(contract: OpenApiSchema)
             # values (a random business key would rightly match nothing).
             body = case.body if isinstance(case.body, dict) else {}
             if case.operation.label == "POST /messages" and body.get("messageName") == "document_received":
-                case.body = {k: body[k] for k in ("messageName", "processInstanceId") if k in body}
+                link = ("messageName", "processInstanceId", "correlationKeys")
+                case.body = {k: body[k] for k in link if k in body}
 
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)

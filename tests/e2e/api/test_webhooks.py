@@ -97,7 +97,9 @@ def test_instance_completed_and_incident_events_are_queued_for_subscribers(
     waiting = lifecycle.start(api, "api_twostep", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
     tasks.complete(api, open_task(api, waiting.instance_id)["id"], {}, REVIEWER)
     scanner = mailbox.Actor("integrator", "scanner", scopes=frozenset({"message"}))
-    mailbox.send(api, "document_received", scanner, business_key="C-1")
+    mailbox.send(
+        api, "document_received", scanner, business_key="C-1", correlation_keys={"case_number": "C-1"}
+    )
     board.failures_left = 1
     failing = lifecycle.start(api, "api_flaky", {}, INTEGRATOR, business_key="F-1")
 

@@ -34,7 +34,14 @@ def test_a_message_for_the_one_waiting_instance_moves_it_on(api: Services) -> No
     target = _waiting(api, "C-1")
     _waiting(api, "C-2")
 
-    sent = mailbox.send(api, DOCUMENT, SCANNER, business_key="C-1", variables={"pages": 3})
+    sent = mailbox.send(
+        api,
+        DOCUMENT,
+        SCANNER,
+        business_key="C-1",
+        correlation_keys={"case_number": "C-1"},
+        variables={"pages": 3},
+    )
 
     assert sent.delivered
     assert sent.body["id"] == target
@@ -42,13 +49,15 @@ def test_a_message_for_the_one_waiting_instance_moves_it_on(api: Services) -> No
     assert sent.body["variables"]["document"] == {"pages": 3, "case_number": "C-1"}
 
 
-def test_a_message_routed_by_instance_id_needs_no_correlation_values(api: Services) -> None:
+def test_a_message_routed_by_instance_id_still_carries_its_correlation_values(api: Services) -> None:
     target = _waiting(api, "C-1")
 
-    sent = mailbox.send(api, DOCUMENT, SCANNER, instance_id=target)
+    with pytest.raises(InvalidData) as refused:
+        mailbox.send(api, DOCUMENT, SCANNER, instance_id=target)
+    sent = mailbox.send(api, DOCUMENT, SCANNER, instance_id=target, correlation_keys={"case_number": "C-1"})
 
+    assert [e.field for e in refused.value.errors] == ["correlationKeys.case_number"]
     assert sent.body["waitingMessages"] == []
-    assert sent.body["variables"]["document"] == {"case_number": "C-1"}
 
 
 def test_a_message_nobody_waits_for_is_404_and_changes_nothing(api: Services) -> None:
@@ -94,7 +103,9 @@ def test_a_message_start_event_starts_a_new_instance(api: Services) -> None:
 
 def test_a_buffered_message_is_taken_by_the_trigger_that_makes_the_instance_wait(api: Services) -> None:
     instance = lifecycle.start(api, "api_twostep", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
-    kept = mailbox.send(api, DOCUMENT, SCANNER, business_key="C-1", variables={"pages": 7}, buffer=True)
+    kept = mailbox.send(
+        api, DOCUMENT, SCANNER, correlation_keys={"case_number": "C-1"}, variables={"pages": 7}, buffer=True
+    )
     assert not kept.delivered
     assert kept.body["status"] == "pending"
 
@@ -147,7 +158,9 @@ def test_an_expired_buffered_message_is_never_delivered(api: Services, clock: Mo
 def test_a_message_sent_with_buffer_to_a_waiting_instance_is_delivered_at_once(api: Services) -> None:
     target = _waiting(api, "C-1")
 
-    sent = mailbox.send(api, DOCUMENT, SCANNER, business_key="C-1", buffer=True)
+    sent = mailbox.send(
+        api, DOCUMENT, SCANNER, business_key="C-1", correlation_keys={"case_number": "C-1"}, buffer=True
+    )
 
     assert sent.delivered and sent.body["id"] == target
 

@@ -8,7 +8,6 @@ import pytest
 
 from service.api import schemas as S
 from service.api.validation import check, coerce, parse_datetime
-from service.cases.correlation import with_expected_correlation
 from service.cases.search import decode_cursor, encode_cursor
 from service.errors import InvalidData
 from service.ratelimit import MemoryLimiter, gcra, retry_after_seconds
@@ -68,10 +67,3 @@ def test_a_budget_allows_a_burst_then_one_request_per_interval() -> None:
     assert limiter.take("t", T0 + timedelta(seconds=20)) is None
     assert gcra(None, T0, 1, timedelta(seconds=10)) == (T0 + timedelta(seconds=10), timedelta(0))
     assert retry_after_seconds(timedelta(milliseconds=1)) == 1
-
-
-def test_a_routed_message_is_completed_with_the_values_its_instance_expects() -> None:
-    expected = [{"case_number": "C-1"}]
-    assert with_expected_correlation({"pages": 2}, expected) == {"case_number": "C-1", "pages": 2}
-    assert with_expected_correlation({"case_number": "C-1"}, expected) == {"case_number": "C-1"}
-    assert with_expected_correlation({"pages": 2}, [{"a": 1}, {"a": 2}]) == {"pages": 2}

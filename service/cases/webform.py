@@ -1,0 +1,193 @@
+"""Web forms generated from a task's JSON Schema and UI schema, and posted values turned into data.
+
+The UI schema follows react-jsonschema-form's keys, as spiff-arena's forms do: ``ui:order``,
+``ui:widget`` (``textarea``, ``radio``, ``select``, ``checkbox``), ``ui:help``, ``ui:title``,
+``ui:placeholder`` and ``ui:enumNames``. Enum labels may also come from ``oneOf`` entries with
+``const`` and ``title``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.errors import FieldError
+
+RADIO_UP_TO = 4  # enums with this many options or fewer are radio buttons unless told otherwise
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input of a generated form."""
+
+    name: str
+    label: str
+    widget: str  # text | textarea | number | integer | date | checkbox | radio | select | checkboxes | json
+    required: bool = False
+    help: str | None = None
+    placeholder: str | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    values: list[Any] = field(default_factory=list)  # enum values, in the order of ``options``
+
+
+def build(schema: Mapping[str, Any] | None, ui: Mapping[str, Any] | None) -> list[FormField]:
+    """Return the form's fields in ``ui:order`` (then schema) order."""
+    if not schema:
+        return []
+    ui = ui or {}
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    order = [n for n in ui.get("ui:order", []) if n in properties]
+    order += [n for n in properties if n not in order]
+    return [_field(name, properties[name], ui.get(name, {}), name in required) for name in order]
+
+
+def _field(name: str, prop: Mapping[str, Any], ui: Mapping[str, Any], required: bool) -> FormField:
+    label = ui.get("ui:title") or prop.get("title") or name.replace("_", " ").capitalize()
+    values, labels = _enum(prop, ui)
+    kind = prop.get("type")
+    widget = ui.get("ui:widget")
+    attrs: dict[str, Any] = {}
+    if values:
+        widget = (
+            widget if widget in ("radio", "select") else ("radio" if len(values) <= RADIO_UP_TO else "select")
+        )
+    elif kind == "array" and isinstance(prop.get("items"), Mapping) and _enum(prop["items"], {})[0]:
+        values, labels = _enum(prop["items"], ui)
+        widget = "checkboxes"
+    elif kind == "boolean":
+        widget = "checkbox"
+    elif kind in ("number", "integer"):
+        widget = kind
+        attrs = {k: prop[k] for k in ("minimum", "maximum") if k in prop}
+    elif kind == "string" and prop.get("format") == "date":
+        widget = "date"
+    elif kind == "string":
+        widget = "textarea" if widget == "textarea" else "text"
+        attrs = {"maxlength": prop["maxLength"]} if "maxLength" in prop else {}
+    else:
+        widget = "json"
+    return FormField(
+        name=name,
+        label=str(label),
+        widget=widget,
+        required=required,
+        help=ui.get("ui:help") or prop.get("description"),
+        placeholder=ui.get("ui:placeholder"),
+        options=[(_text(v), str(lab)) for v, lab in zip(values, labels, strict=True)],
+        attrs=attrs,
+        values=list(values),
+    )
+
+
+def _enum(prop: Mapping[str, Any], ui: Mapping[str, Any]) -> tuple[list[Any], list[str]]:
+    if "enum" in prop:
+        values = list(prop["enum"])
+        names = ui.get("ui:enumNames") or []
+        labels = [names[i] if i < len(names) else _text(v) for i, v in enumerate(values)]
+        return values, labels
+    choices = [c for c in prop.get("oneOf", []) if isinstance(c, Mapping) and "const" in c]
+    return [c["const"] for c in choices], [c.get("title") or _text(c["const"]) for c in choices]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def coerce(
+    fields: Sequence[FormField], posted: Mapping[str, list[str]]
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Turn posted strings into typed data; empty inputs are left out (so "required" can say so)."""
+    data: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for f in fields:
+        raw = [v for v in posted.get(f.name, []) if v != ""]
+        if f.widget == "checkbox":
+            data[f.name] = bool(raw)
+            continue
+        if f.widget == "checkboxes":
+            chosen = [f.values[i] for i, (value, _) in enumerate(f.options) if value in raw]
+            if len(chosen) != len(set(raw)):
+                errors.append(FieldError(f.name, "Choose from the options shown"))
+            data[f.name] = chosen
+            continue
+        if not raw or not raw[0].strip():
+            continue
+        try:
+            data[f.name] = _one(f, raw[0])
+        except ValueError as exc:
+            errors.append(FieldError(f.name, str(exc)))
+    return data, errors
+
+
+def _one(f: FormField, text: str) -> Any:
+    if f.widget in ("radio", "select"):
+        for i, (value, _) in enumerate(f.options):
+            if value == text:
+                return f.values[i]
+        raise ValueError("Choose one of the options")
+    if f.widget == "integer":
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise ValueError("Enter a whole number, like 12") from None
+    if f.widget == "number":
+        try:
+            number = float(text.strip())
+        except ValueError:
+            raise ValueError("Enter a number, like 12.5") from None
+        return int(number) if number.is_integer() and "." not in text else number
+    if f.widget == "json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueError("Enter valid JSON") from None
+    return text
+
+
+_FRIENDLY = [
+    (re.compile(r"is a required property"), "{need} for \u201c{label}\u201d"),
+    (re.compile(r"is not one of"), "Choose one of the options"),
+    (re.compile(r"is less than the minimum of (\S+)"), "Enter a number of at least {0}"),
+    (re.compile(r"is greater than the maximum of (\S+)"), "Enter a number of at most {0}"),
+    (re.compile(r"is less than or equal to the minimum of (\S+)"), "Enter a number above {0}"),
+    (re.compile(r"is greater than or equal to the maximum of (\S+)"), "Enter a number below {0}"),
+    (re.compile(r"is not a '(date)'"), "Enter a date as YYYY-MM-DD"),
+    (re.compile(r"is not a 'date-time'"), "Enter a date and time, like 2026-01-31T14:00:00Z"),
+    (re.compile(r"is not a 'email'"), "Enter an e-mail address, like name@example.gov"),
+    (re.compile(r"is too long"), "Shorten this to at most {max} characters"),
+    (re.compile(r"should be non-empty|is too short"), "{need} for \u201c{label}\u201d"),
+    (re.compile(r"does not match"), "Enter a value in the expected format"),
+    (re.compile(r"is not of type"), "Enter a valid value"),
+]
+
+
+def friendly(errors: Sequence[FieldError], fields: Sequence[FormField]) -> list[FieldError]:
+    """Say what went wrong the way a form does ("Enter a date as YYYY-MM-DD"), one per field."""
+    by_name = {f.name: f for f in fields}
+    result: dict[str, FieldError] = {}
+    for err in errors:
+        f = by_name.get(err.field.split(".")[0])
+        if f is None or err.field in result:
+            result.setdefault(err.field, err)
+            continue
+        need = "Choose an option" if f.widget in ("radio", "select", "checkboxes") else "Enter a value"
+        message = err.message
+        for pattern, template in _FRIENDLY:
+            found = pattern.search(err.message)
+            if found:
+                message = template.format(
+                    *found.groups(),
+                    need=need,
+                    label=f.label,
+                    max=f.attrs.get("maxlength", "the allowed number of"),
+                )
+                break
+        result[f.name] = FieldError(f.name, message)
+    return list(result.values())

@@ -1,0 +1,113 @@
+"""``rcp user create|update|list``: staff users of the web inbox and their groups."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from service import users
+from service.cases.actors import ALL_GROUPS, Actor
+from service.errors import ServiceError
+
+from .core import services_from_env
+
+CLI = Actor("user", "cli")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    user = commands.add_parser("user", help="manage staff users of the web inbox")
+    sub = user.add_subparsers(dest="user_command", required=True)
+    create = sub.add_parser("create", help="create a user (asks for the password unless --password-env)")
+    create.add_argument("username")
+    create.add_argument("--groups", required=True, help=f"comma-separated, from: {', '.join(ALL_GROUPS)}")
+    create.add_argument("--name", default=None, help="display name (default: the username)")
+    create.add_argument("--email", default=None)
+    create.add_argument("--password-env", metavar="VAR", help="read the password from this variable")
+    create.set_defaults(handler=_create)
+    change = sub.add_parser("update", help="change a user's groups, password, name or active flag")
+    change.add_argument("username")
+    change.add_argument("--groups", default=None, help="replace the groups (comma-separated)")
+    change.add_argument("--name", default=None)
+    change.add_argument("--email", default=None)
+    change.add_argument("--password-env", metavar="VAR", help="set the password from this variable")
+    change.add_argument("--ask-password", action="store_true", help="ask for a new password")
+    state = change.add_mutually_exclusive_group()
+    state.add_argument("--deactivate", action="store_true", help="refuse further sign-ins")
+    state.add_argument("--activate", action="store_true")
+    change.set_defaults(handler=_update)
+    listing = sub.add_parser("list", help="list users with their groups")
+    listing.set_defaults(handler=_list)
+
+
+def _groups(text: str) -> list[str]:
+    return [g.strip() for g in text.split(",") if g.strip()]
+
+
+def _password(var: str | None, ask: bool = True) -> str | None:
+    if var:
+        value = os.environ.get(var)
+        if not value:
+            raise ServiceError(f"environment variable {var} is not set")
+        return value
+    if not ask:
+        return None
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise ServiceError("the passwords differ")
+    return first
+
+
+def _create(args: argparse.Namespace) -> int:
+    services = services_from_env()
+    try:
+        user = users.create(
+            services,
+            args.username,
+            _password(args.password_env) or "",
+            _groups(args.groups),
+            display_name=args.name,
+            email=args.email,
+            by=CLI,
+        )
+    except ServiceError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    finally:
+        services.close()
+    print(f"created {user.username} ({', '.join(user.groups)})")
+    return 0
+
+
+def _update(args: argparse.Namespace) -> int:
+    services = services_from_env()
+    try:
+        user = users.update(
+            services,
+            args.username,
+            by=CLI,
+            groups=_groups(args.groups) if args.groups is not None else None,
+            password=_password(args.password_env, ask=args.ask_password),
+            display_name=args.name,
+            email=args.email,
+            active=True if args.activate else False if args.deactivate else None,
+        )
+    except ServiceError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    finally:
+        services.close()
+    print(f"updated {user.username} ({', '.join(user.groups)}){'' if user.active else ' inactive'}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    services = services_from_env()
+    try:
+        for user in users.list_users(services):
+            state = "active" if user.active else "inactive"
+            print(f"{user.username}\t{user.display_name}\t{','.join(user.groups)}\t{state}")
+    finally:
+        services.close()
+    return 0

@@ -1,0 +1,69 @@
+"""Which BPMN elements of a workflow ran, run, wait or failed: what the case diagram highlights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+
+@dataclass(frozen=True)
+class ElementStates:
+    """BPMN element ids of one diagram file by run state, and the lanes the case has reached."""
+
+    completed: list[str] = field(default_factory=list)
+    active: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)
+    lanes: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def element_states(workflow: BpmnWorkflow) -> ElementStates:
+    """Sort the top diagram's elements (embedded subprocesses included) by their run state.
+
+    Elements of processes reached through call activities live in other diagram files, so they
+    are left out: their ids mean nothing on this diagram. An element that ran before and runs
+    again (a loop) counts as active or waiting, not completed.
+    """
+    top_file = workflow.spec.file
+    found: dict[str, set[str]] = {"completed": set(), "active": set(), "waiting": set(), "incidents": set()}
+    lanes: set[str] = set()
+    names: dict[str, str] = {}
+    for task in workflow.get_tasks(state=TaskState.ANY_MASK):
+        spec = task.task_spec
+        element = getattr(spec, "bpmn_id", None)
+        if not element or task.workflow.spec.file != top_file:
+            continue
+        kind = _kind(task)
+        if kind is None:
+            continue
+        found[kind].add(element)
+        names[element] = getattr(spec, "bpmn_name", None) or element
+        lane = getattr(spec, "lane", None)
+        if lane:
+            lanes.add(lane)
+    found["completed"] -= found["active"] | found["waiting"] | found["incidents"]
+    return ElementStates(
+        completed=sorted(found["completed"]),
+        active=sorted(found["active"]),
+        waiting=sorted(found["waiting"]),
+        incidents=sorted(found["incidents"]),
+        lanes=sorted(lanes),
+        names=names,
+    )
+
+
+def _kind(task: Task) -> str | None:
+    state = task.state
+    if state == TaskState.COMPLETED:
+        return "completed"
+    if state == TaskState.ERROR:
+        return "incidents"
+    if state in (TaskState.READY, TaskState.STARTED):
+        return "active"
+    if state == TaskState.WAITING and getattr(task.task_spec, "event_definition", None) is not None:
+        return "waiting"
+    return None

@@ -1,0 +1,10 @@
+"""The web modeler's service functions: validate, draft, deploy, versions and diffs.
+
+Every function takes the acting user and checks the role itself, so any route (web page, JSON
+endpoint, integrator API) that calls one refuses non-analysts the same way.
+"""
+
+from . import checks, drafts, versions
+from .access import may_model, require_analyst, require_reader
+
+__all__ = ["checks", "drafts", "may_model", "require_analyst", "require_reader", "versions"]

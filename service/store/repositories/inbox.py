@@ -1,0 +1,188 @@
+"""Reads and writes of the staff inbox: task lists by index order, saved filters, drafts, logins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    union_all,
+    update,
+)
+
+from ..schema import human_tasks as ht
+from ..schema import process_instances as pi
+from ..schema_inbox import login_failures as lf
+from ..schema_inbox import saved_filters as sf
+from ..schema_inbox import task_drafts as td
+
+LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
+
+
+@dataclass(frozen=True)
+class InboxSlice:
+    """Which open tasks an inbox list shows; every field narrows it."""
+
+    lanes: Sequence[str] | None = None  # None: every lane (supervisors)
+    assignee: str | None = None
+    unassigned: bool = False
+    process_key: str | None = None
+    key_prefix: str | None = None
+    due_before: datetime | None = None
+    overdue_at: datetime | None = None
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+class InboxRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _conditions(self, s: InboxSlice) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if s.assignee is not None:
+            found.append(ht.c.assignee == s.assignee)
+        if s.unassigned:
+            found.append(ht.c.assignee.is_(None))
+        if s.process_key:
+            found.append(ht.c.process_key == s.process_key)
+        if s.key_prefix:
+            if self.conn.dialect.name == "postgresql":
+                pattern = _like_prefix(s.key_prefix.lower())
+                found.append(func.lower(ht.c.business_key).like(pattern, escape="\\"))
+            else:  # SQLite's LIKE ignores ASCII case and uses the NOCASE index
+                found.append(ht.c.business_key.like(_like_prefix(s.key_prefix), escape="\\"))
+        if s.due_before is not None:
+            found.append(ht.c.due_at <= s.due_before)
+        if s.overdue_at is not None:
+            found.append(ht.c.due_at < s.overdue_at)
+        return found
+
+    def _select(self, s: InboxSlice, lane: str | None, lanes: Sequence[str] | None) -> Select[Any]:
+        conditions = self._conditions(s)
+        if lane is not None:
+            conditions.append(ht.c.lane == lane)
+        elif lanes is not None:
+            conditions.append(ht.c.lane.in_(list(lanes)))
+        return select(*LIST_COLUMNS).where(and_(true(), *conditions))
+
+    def page_query(self, s: InboxSlice, limit: int, offset: int) -> Select[Any]:
+        """Return the query of one page: open tasks by due date (undated last), then id."""
+        order = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
+        if s.lanes is None or len(s.lanes) <= 1 or s.assignee is not None:
+            lane = s.lanes[0] if s.lanes is not None and len(s.lanes) == 1 else None
+            return self._select(s, lane, s.lanes).order_by(*order).limit(limit).offset(offset)
+        # An IN list over lanes would make the database sort the whole queue; a union of
+        # per-lane index ranges, each cut at offset + limit, keeps the cost to one page.
+        parts = [
+            self._select(s, lane, None).order_by(*order).limit(offset + limit).subquery().select()
+            for lane in sorted(set(s.lanes))
+        ]
+        merged = union_all(*parts).subquery()
+        return (
+            select(merged)
+            .order_by(merged.c.due_at.is_(None), merged.c.due_at, merged.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+
+    def page(self, s: InboxSlice, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Return one page of open tasks (see ``page_query``)."""
+        if s.lanes is not None and not s.lanes:
+            return []
+        return [dict(r._mapping) for r in self.conn.execute(self.page_query(s, limit, offset))]
+
+    def explain(self, s: InboxSlice, limit: int, offset: int) -> str:
+        """Return the database's plan for one page (benchmarks and tests check it sorts nothing)."""
+        query = self.page_query(s, limit, offset).compile(self.conn, compile_kwargs={"literal_binds": True})
+        prefix = "EXPLAIN QUERY PLAN " if self.conn.dialect.name == "sqlite" else "EXPLAIN "
+        rows = self.conn.exec_driver_sql(prefix + str(query)).all()
+        return "\n".join(str(r[-1]) for r in rows)
+
+    def count(self, s: InboxSlice, cap: int) -> int:
+        """Count matching tasks, stopping at ``cap`` so a count never scans a whole queue."""
+        if s.lanes is not None and not s.lanes:
+            return 0
+        capped = self._select(s, None, s.lanes).with_only_columns(ht.c.id).limit(cap).subquery()
+        return int(self.conn.execute(select(func.count()).select_from(capped)).scalar_one())
+
+    def case_labels(
+        self, instance_ids: Sequence[str], paths: Sequence[tuple[str, ...]]
+    ) -> dict[str, str | None]:
+        """Return, per instance, the first of the given variable paths that holds a value."""
+        if not instance_ids:
+            return {}
+        label = func.coalesce(*[pi.c.variables[path].as_string() for path in paths])
+        rows = self.conn.execute(select(pi.c.id, label.label("label")).where(pi.c.id.in_(list(instance_ids))))
+        return {r.id: r.label for r in rows}
+
+    def open_task_lanes(self, instance_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(ht.c.lane).where(ht.c.instance_id == instance_id).distinct())
+        return [dict(r._mapping) for r in rows]
+
+    def filters(self, username: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(sf).where(sf.c.username == username).order_by(sf.c.name))
+        return [dict(r._mapping) for r in rows]
+
+    def save_filter(self, username: str, name: str, query: str, now: datetime) -> None:
+        """Save a named filter; a filter of the same name is replaced."""
+        done = self.conn.execute(
+            update(sf).where(sf.c.username == username, sf.c.name == name).values(query=query, created_at=now)
+        )
+        if done.rowcount == 0:
+            self.conn.execute(insert(sf).values(username=username, name=name, query=query, created_at=now))
+
+    def delete_filter(self, username: str, filter_id: int) -> bool:
+        done = self.conn.execute(delete(sf).where(sf.c.username == username, sf.c.id == filter_id))
+        return done.rowcount == 1
+
+    def draft(self, task_id: str, username: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(td).where(td.c.task_id == task_id, td.c.username == username)).first()
+        return dict(r._mapping) if r else None
+
+    def save_draft(self, task_id: str, username: str, fields: dict[str, Any], now: datetime) -> None:
+        done = self.conn.execute(
+            update(td)
+            .where(td.c.task_id == task_id, td.c.username == username)
+            .values(fields=fields, saved_at=now)
+        )
+        if done.rowcount == 0:
+            self.conn.execute(
+                insert(td).values(task_id=task_id, username=username, fields=fields, saved_at=now)
+            )
+
+
+class LoginRepository:
+    """Failed sign-ins per username, for locking an account out for a while (NIST AC-7)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def failures(self, username: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(lf).where(lf.c.username == username)).first()
+        return dict(r._mapping) if r else None
+
+    def record_failure(
+        self, username: str, failures: int, first_failed_at: datetime, locked_until: datetime | None
+    ) -> None:
+        values = {"failures": failures, "first_failed_at": first_failed_at, "locked_until": locked_until}
+        done = self.conn.execute(update(lf).where(lf.c.username == username).values(**values))
+        if done.rowcount == 0:
+            self.conn.execute(insert(lf).values(username=username, **values))
+
+    def clear(self, username: str) -> None:
+        self.conn.execute(delete(lf).where(lf.c.username == username))

@@ -1,0 +1,75 @@
+"""Tables and indexes of the staff web inbox: saved filters, task drafts, login throttling.
+
+The inbox reads the engine's ``human_tasks`` rows; the indexes below let every inbox list take
+its first page straight off an index in due-date order (no sort of the whole queue), so a page
+costs the same with ten thousand cases as with a hundred thousand.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint, func
+
+from .schema import ID, UtcDateTime, human_tasks, metadata
+
+ht = human_tasks
+# Due date ascending with undated tasks last, then id: the one inbox order, matched by each index.
+_DUE_ORDER = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
+
+saved_filters = Table(
+    "saved_filters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("query", String(1000), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("username", "name"),
+)
+
+task_drafts = Table(
+    "task_drafts",
+    metadata,
+    # A draft lives as long as its open task: completing the task removes the row, and with it
+    # the draft, in the same transaction.
+    Column("task_id", ID, ForeignKey("human_tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("username", String(100), primary_key=True),
+    Column("fields", JSON, nullable=False),
+    Column("saved_at", UtcDateTime, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("username", String(100), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_failed_at", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime),
+)
+
+# Group queue of one lane (unassigned tasks).
+Index(
+    "ix_human_tasks_queue",
+    ht.c.lane,
+    *_DUE_ORDER,
+    postgresql_where=ht.c.assignee.is_(None),
+    sqlite_where=ht.c.assignee.is_(None),
+)
+# Supervisors' queue: unassigned tasks of every lane.
+Index(
+    "ix_human_tasks_unassigned",
+    *_DUE_ORDER,
+    postgresql_where=ht.c.assignee.is_(None),
+    sqlite_where=ht.c.assignee.is_(None),
+)
+# "My tasks".
+Index("ix_human_tasks_assignee_due", ht.c.assignee, *_DUE_ORDER)
+# "All open" (supervisors).
+Index("ix_human_tasks_open_due", *_DUE_ORDER)
+# Case-insensitive business-key prefix search: LIKE on SQLite (case-insensitive for ASCII) needs a
+# NOCASE index; PostgreSQL needs lower() with the pattern operator class whatever the collation.
+Index("ix_human_tasks_business_key_nocase", ht.c.business_key.collate("NOCASE")).ddl_if(dialect="sqlite")
+Index(
+    "ix_human_tasks_business_key_lower",
+    func.lower(ht.c.business_key).label("business_key_lower"),
+    postgresql_ops={"business_key_lower": "varchar_pattern_ops"},
+).ddl_if(dialect="postgresql")

@@ -1,0 +1,72 @@
+"""Sign-in and sign-out; every other page needs a signed-in, active user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+
+from service import users
+
+from . import bp, security, services, user
+
+PUBLIC_ENDPOINTS = {"web.login"}
+IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_KEYS = ("user", "fp", "seen")
+
+
+def _here() -> str:
+    query = request.query_string.decode()
+    return request.path + (f"?{query}" if query else "")
+
+
+@bp.before_request
+def _require_sign_in() -> Any:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        security.check_csrf()
+        return None
+    now = services().clock.now().timestamp()
+    username = session.get("user")
+    found = users.active_user(services(), username) if isinstance(username, str) else None
+    seen = session.get("seen")
+    # A new password, a deactivated account or 30 idle minutes end the session.
+    if (
+        found is None
+        or session.get("fp") != found.fingerprint
+        or not isinstance(seen, int | float)
+        or now - seen > IDLE_TIMEOUT.total_seconds()
+    ):
+        for key in SESSION_KEYS:
+            session.pop(key, None)
+        target = _here() if request.method == "GET" else None
+        return redirect(url_for("web.login", next=target), 303)
+    security.check_csrf()
+    session["seen"] = now
+    g.user = found
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    target = security.local_path(request.values.get("next"), url_for("web.inbox"))
+    if request.method == "GET":
+        return render_template("web/login.html", next=target, username="")
+    username = request.form.get("username", "")
+    try:
+        signed_in = users.sign_in(services(), username, request.form.get("password", ""))
+    except users.SignInRefused as exc:
+        return render_template("web/login.html", next=target, username=username, error=exc.detail), 401
+    session.clear()  # a fresh session: nothing set before signing in carries over
+    session.permanent = True
+    session.update(user=signed_in.username, fp=signed_in.fingerprint, seen=services().clock.now().timestamp())
+    security.renew_csrf()
+    return redirect(target, 303)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    users.record_sign_out(services(), user())
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("web.login"), 303)

@@ -1,0 +1,76 @@
+"""What the modeler's HTTP and browser tests share: staff users, signing in, a deployed fixture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app, users
+from service.bootstrap import Services, bootstrap
+from service.cases.actors import SYSTEM
+from service.clock import MovableClock
+from service.config import Settings
+from service.deployment import deploy, read_directory
+from tests.support import FIXTURES, Switchboard, test_registry
+
+MODELER_FIXTURES = FIXTURES / "modeler"
+REVIEW_XML = (MODELER_FIXTURES / "application_review.bpmn").read_text()
+
+UNUSED_HASH = "not-a-password-hash"
+# username -> groups; every group of the program plus a user in none.
+STAFF = {
+    "ana": ["analysts"],
+    "sam": ["supervisors"],
+    "rita": ["reviewers"],
+    "fred": ["field_auditors"],
+    "dana": ["field_director"],
+    "hal": ["hq_regulatory_audit"],
+    "pat": ["penalties"],
+    "nobody": [],
+}
+
+
+def add_staff(services: Services) -> None:
+    """Create the staff users (sign-in is by session in these tests, so passwords are unused)."""
+    with services.db.unit_of_work() as uow:
+        for username, groups in STAFF.items():
+            uow.users.upsert(username, username.title(), None, UNUSED_HASH, groups, services.clock.now())
+        uow.commit()
+
+
+def modeler_services(url: str, tmp: Path, clock: MovableClock, board: Switchboard) -> Services:
+    """Services whose processes folder is the modeler fixture, deployed once as version 1."""
+    settings = Settings(
+        database_url=url,
+        secret_key="test-secret",
+        instance_dir=tmp,
+        runner="off",
+        testing=True,
+        processes_dir=MODELER_FIXTURES,
+    )
+    services = bootstrap(settings, clock=clock, registry=test_registry(board))
+    deploy(services, read_directory(MODELER_FIXTURES), SYSTEM, "initial deployment")
+    add_staff(services)
+    return services
+
+
+def app_for(services: Services) -> Flask:
+    return create_app(services=services)
+
+
+def sign_in(client: FlaskClient, services: Services, username: str) -> str:
+    """Leave the session the sign-in page leaves for ``username``; return its CSRF token.
+
+    (Hashing a password per user and test would dominate these tests' time; the browser test signs
+    in through the real page.)
+    """
+    with client.session_transaction() as session:
+        session.update(
+            user=username,
+            fp=users.fingerprint(UNUSED_HASH),
+            seen=services.clock.now().timestamp(),
+            csrf_token=f"csrf-{username}",
+        )
+    return f"csrf-{username}"

@@ -1,0 +1,288 @@
+"""Staff work a case in real Chromium: claim, fix a field error, complete, see the case diagram.
+
+Screenshots of every step go to ``artifacts/screenshots/`` (``RCP_SCREENSHOTS_DIR`` overrides it);
+CI keeps that folder as an artefact. axe-core checks each page for WCAG 2.1 AA violations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from service.clock import MovableClock
+from tests.e2e.inbox_world import PASSWORD, World, build_world, repo_root, serving
+from tests.support import Switchboard, make_services
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = repo_root() / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(os.environ.get("RCP_SCREENSHOTS_DIR", str(repo_root() / "artifacts" / "screenshots")))
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: ./scripts/setup.sh --dev installs Debian chromium")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def world(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[World]:
+    services = make_services(sqlite_url, tmp_path, clock, board)
+    yield build_world(services)
+    services.close()
+
+
+@pytest.fixture
+def site(world: World) -> Iterator[str]:
+    with serving(world.app) as base:
+        yield base
+
+
+def new_page(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    # Script errors and CSP refusals are collected (a 4xx page the test expects is not one).
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.console_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def console_errors(page: Page) -> list[str]:
+    found: list[str] = page.console_errors  # type: ignore[attr-defined]
+    return found
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, world: World, site: str, username: str) -> None:
+    world.ensure_user(username)
+    page.goto(f"{site}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
+
+
+def claim_from_queue(page: Page, business_key: str) -> None:
+    page.get_by_role("link", name=re.compile(r"^Group queue")).click()
+    row = page.get_by_role("row").filter(has_text=business_key)
+    row.get_by_role("button", name=re.compile(r"^Claim")).click()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page; return its serious and critical WCAG 2.1 A/AA violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: ./scripts/setup.sh installs the front-end packages (axe-core)")
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def wait_for_diagram(page: Page) -> None:
+    expect(page.locator("#diagram[data-rendered='true']")).to_be_attached()
+
+
+def marker_of(page: Page, element_id: str) -> str:
+    return (
+        page.locator(f"#diagram g.djs-element[data-element-id='{element_id}']").first.get_attribute("class")
+        or ""
+    )
+
+
+def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_task_on_the_diagram(
+    browser: Browser, world: World, site: str
+) -> None:
+    case_id = world.start_case("A-1")
+    page = new_page(browser)
+    sign_in(page, world, site, "rita")
+    claim_from_queue(page, "A-1")
+    expect(page.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
+    shot(page, "flow-1-claimed-task")
+
+    page.get_by_label("Complete: send to the Director").check()
+    page.get_by_label("Employees trained in recordkeeping").fill("-3")
+    page.get_by_label("Reviewing office").select_option("houston")
+    page.get_by_label("Notes for the Director").fill("Procedures look sound.")
+    page.get_by_role("button", name="Complete task").click()
+
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter a number of at least 0")).to_have_attribute(
+        "href", "#field-employees_trained"
+    )
+    expect(page.locator("#error-employees_trained")).to_contain_text("Enter a number of at least 0")
+    expect(page.get_by_label("Employees trained in recordkeeping")).to_have_value("-3")
+    expect(page.get_by_label("Employees trained in recordkeeping")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Complete: send to the Director")).to_be_checked()
+    expect(page.get_by_label("Reviewing office")).to_have_value("houston")
+    expect(page.get_by_label("Notes for the Director")).to_have_value("Procedures look sound.")
+    shot(page, "flow-2-field-error")
+
+    page.get_by_label("Employees trained in recordkeeping").fill("12")
+    page.get_by_role("button", name="Complete task").click()
+    confirmation = page.get_by_role("status")
+    expect(confirmation).to_contain_text("\u201cReview the application\u201d completed for case A-1.")
+    expect(confirmation).to_contain_text("Next: \u201cDecide on certification\u201d for field_director")
+    shot(page, "flow-3-completed")
+
+    page.goto(f"{site}/cases/{case_id}")
+    wait_for_diagram(page)
+    assert "rcp-active" in marker_of(page, "decide")
+    assert "rcp-completed" in marker_of(page, "review")
+    assert "rcp-active" not in marker_of(page, "review")
+    assert console_errors(page) == []
+    progress = page.get_by_role("table", name="Progress by diagram element")
+    expect(progress.get_by_role("row", name=re.compile(r"Decide on certification"))).to_contain_text("Active")
+    shot(page, "flow-4-case-diagram")
+
+
+def test_a_second_reviewer_claiming_the_same_task_is_told_who_claimed_it_first(
+    browser: Browser, world: World, site: str
+) -> None:
+    world.start_case("A-2")
+    late = new_page(browser)
+    sign_in(late, world, site, "rob")
+    late.get_by_role("link", name=re.compile(r"^Group queue")).click()
+    expect(late.get_by_role("row").filter(has_text="A-2")).to_be_visible()
+
+    first = new_page(browser)
+    sign_in(first, world, site, "rita")
+    claim_from_queue(first, "A-2")
+    expect(first.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
+
+    late.get_by_role("row").filter(has_text="A-2").get_by_role("button", name=re.compile(r"^Claim")).click()
+    expect(late.get_by_role("alert")).to_have_text("This task is already claimed by rita.")
+    expect(late.get_by_role("row").filter(has_text="A-2")).to_have_count(0)
+    shot(late, "claim-already-claimed")
+
+
+def test_a_user_of_another_group_can_neither_list_nor_open_the_task(
+    browser: Browser, world: World, site: str
+) -> None:
+    case_id = world.start_case("A-3")
+    task = world.open_task(case_id)
+    page = new_page(browser)
+    sign_in(page, world, site, "fred")
+    page.get_by_role("link", name=re.compile(r"^Group queue")).click()
+    expect(page.get_by_role("row").filter(has_text="A-3")).to_have_count(0)
+
+    for url in (f"{site}/tasks/{task['id']}", f"{site}/cases/{case_id}"):
+        response = page.goto(url)
+        assert response is not None and response.status == 404
+        expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+        expect(page.locator("main")).not_to_contain_text("Review the application")
+        expect(page.locator("main")).not_to_contain_text("Acme Imports")
+    shot(page, "other-group-not-found")
+
+
+def test_login_inbox_task_and_case_pages_have_no_serious_or_critical_accessibility_violations(
+    browser: Browser, world: World, site: str
+) -> None:
+    case_id = world.start_case("A-4")
+    page = new_page(browser)
+    found: dict[str, list[dict[str, Any]]] = {}
+    page.goto(f"{site}/login")
+    found["login"] = axe_violations(page)
+    sign_in(page, world, site, "rita")
+    page.get_by_role("link", name=re.compile(r"^Group queue")).click()
+    found["inbox"] = axe_violations(page)
+    claim_from_queue(page, "A-4")
+    found["task"] = axe_violations(page)
+    page.get_by_role("button", name="Complete task").click()
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+    found["task with errors"] = axe_violations(page)
+    page.goto(f"{site}/cases/{case_id}")
+    wait_for_diagram(page)
+    found["case"] = axe_violations(page)
+    shot(page, "axe-case-page")
+
+    assert {name: v for name, v in found.items() if v} == {}, json.dumps(found, indent=1)
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
+    browser: Browser, world: World, site: str
+) -> None:
+    world.start_case("A-5")
+    world.ensure_user("rita")
+    page = new_page(browser)
+    page.goto(f"{site}/login")
+    page.keyboard.type("rita")  # the username field has the focus on arrival
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
+
+    tab_to(page, "a[href*='view=queue']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"view=queue"))
+    tab_to(page, "form[action$='/claim'] button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tasks/[0-9a-f-]+$"))
+    expect(page.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
+
+    tab_to(page, "#field-decision")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("7")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # procedure checked
+    page.keyboard.press("Tab")
+    page.keyboard.type("Houston")  # type-ahead in the office list
+    expect(page.locator("#field-decision")).to_be_checked()
+    expect(page.locator("#field-employees_trained")).to_have_value("7")
+    expect(page.locator("#field-office")).to_have_value("houston")
+    tab_to(page, "button[value='complete']")
+    shot(page, "keyboard-form-filled")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "\u201cReview the application\u201d completed for case A-5."
+    )
+    shot(page, "keyboard-completed")

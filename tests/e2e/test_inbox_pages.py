@@ -1,0 +1,298 @@
+"""The inbox over HTTP: lists, filters, pages, claims, drafts, completion and the case page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from service.bootstrap import Services
+from service.cases import lifecycle, queries, tasks
+from service.clock import MovableClock
+from tests.e2e.inbox_world import (
+    VALID_REVIEW,
+    World,
+    build_world,
+    csrf,
+    field_errors,
+    input_values,
+    links,
+    list_items,
+    notices,
+    page_tables,
+)
+
+
+@pytest.fixture
+def world(services: Services) -> Iterator[World]:
+    yield build_world(services)
+
+
+def queue(world: World, username: str, query: str = "") -> list[dict[str, str]]:
+    response = world.client(username).get(f"/inbox?view=queue{query}")
+    assert response.status_code == 200
+    tables = page_tables(response.text)
+    return tables[0] if tables else []
+
+
+def keys(rows: list[dict[str, str]]) -> list[str]:
+    return [row["Case"].split()[0] for row in rows]
+
+
+def test_the_queue_shows_days_left_and_marks_overdue_and_due_soon_tasks(world: World) -> None:
+    world.start_case("R-LATE", received_on="2025-12-01")  # due 2025-12-31: 5 days overdue
+    world.start_case("R-SOON", received_on="2025-12-07")  # due 2026-01-06: tomorrow
+    world.start_case("R-LATER", received_on="2026-01-05")  # due 2026-02-04
+
+    rows = queue(world, "rita")
+
+    assert keys(rows) == ["R-LATE", "R-SOON", "R-LATER"]  # due date ascending
+    assert [r["Due"] for r in rows] == [
+        "2025-12-31 Overdue 5 days overdue §163.12(c)(1)",
+        "2026-01-06 Due soon 1 day left §163.12(c)(1)",
+        "2026-02-04 30 days left §163.12(c)(1)",
+    ]
+    assert rows[0]["Case"] == "R-LATE Acme Imports LLC"
+    assert rows[0]["Process"] == "Application review (inbox fixture)"
+    assert rows[0]["Waiting since"] == "2026-01-05 09:00 UTC"
+
+
+def test_filters_live_in_the_url_and_narrow_the_list(world: World) -> None:
+    world.start_case("RCP-2026-0001", received_on="2025-12-01")
+    world.start_case("RCP-2026-0002", received_on="2026-01-05")
+    world.start_case("OTHER-1", received_on="2026-01-05")
+
+    assert keys(queue(world, "rita", "&q=rcp-2026")) == ["RCP-2026-0001", "RCP-2026-0002"]
+    assert keys(queue(world, "rita", "&overdue=1")) == ["RCP-2026-0001"]
+    assert keys(queue(world, "rita", "&due_before=2026-01-31")) == ["RCP-2026-0001"]
+    assert keys(queue(world, "rita", "&process=inbox_review&q=OTHER")) == ["OTHER-1"]
+    assert keys(queue(world, "rita", "&process=smoke")) == []
+
+
+def test_a_wrong_filter_value_is_named_and_nothing_is_listed(world: World) -> None:
+    response = world.client("rita").get("/inbox?due_before=next-week")
+
+    assert response.status_code == 422
+    assert list_items(response.text, "//main") == ["due_before: Enter a date as YYYY-MM-DD"]
+
+
+def test_the_list_is_split_into_pages_that_link_to_each_other(world: World) -> None:
+    for n in range(27):
+        world.start_case(f"P-{n:03d}", received_on=f"2025-12-{1 + n:02d}")
+    client = world.client("rita")
+
+    first = client.get("/inbox?view=queue")
+    second = client.get("/inbox?view=queue&page=2")
+
+    assert keys(page_tables(first.text)[0]) == [f"P-{n:03d}" for n in range(25)]
+    assert keys(page_tables(second.text)[0]) == ["P-025", "P-026"]
+    assert links(first.text, "//nav[@aria-label='Pages']") == [("Next page", "/inbox?view=queue&page=2")]
+    assert links(second.text, "//nav[@aria-label='Pages']") == [("Previous page", "/inbox?view=queue")]
+
+
+def test_saved_filters_belong_to_the_user_who_saved_them(world: World) -> None:
+    rita = world.client("rita")
+    response = rita.post(
+        "/inbox/filters",
+        data={
+            "csrf_token": csrf(rita),
+            "name": "  Overdue   RCP ",
+            "view": "queue",
+            "q": "RCP",
+            "overdue": "1",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/inbox?view=queue&q=RCP&overdue=1"
+
+    saved = "//ul[@class='saved-filters']"
+    assert links(rita.get("/inbox").text, saved) == [("Overdue RCP", "/inbox?view=queue&q=RCP&overdue=1")]
+    assert links(world.client("rob").get("/inbox").text, saved) == []
+
+
+def test_claim_unclaim_and_reassign_are_written_to_the_audit_log(world: World) -> None:
+    case_id = world.start_case("AU-1")
+    task_id = world.open_task(case_id)["id"]
+    world.ensure_user("rob")
+    rita, sam = world.client("rita"), world.client("sam")
+
+    assert rita.post(f"/tasks/{task_id}/claim", data={"csrf_token": csrf(rita)}).status_code == 303
+    assert rita.post(f"/tasks/{task_id}/unclaim", data={"csrf_token": csrf(rita)}).status_code == 303
+    moved = sam.post(f"/tasks/{task_id}/reassign", data={"csrf_token": csrf(sam), "assignee": "rob"})
+
+    assert moved.status_code == 303
+    assert world.open_task(case_id)["assignee"] == "rob"
+    log = [(e["actor"], e["action"], e["data"]) for e in queries.history(world.services, case_id)][1:]
+    assert log == [
+        ("rita", "claim", {"assignee": "rita", "previous": None}),
+        ("rita", "unclaim", {"assignee": None, "previous": "rita"}),
+        ("sam", "reassign", {"assignee": "rob", "previous": None}),
+    ]
+
+
+def test_a_supervisor_reassigns_only_to_members_of_the_tasks_group_or_supervisors(world: World) -> None:
+    case_id = world.start_case("AU-2")
+    task_id = world.open_task(case_id)["id"]
+    world.ensure_user("fred")
+    sam = world.client("sam")
+
+    response = sam.post(f"/tasks/{task_id}/reassign", data={"csrf_token": csrf(sam), "assignee": "fred"})
+
+    assert response.status_code == 303
+    assert world.open_task(case_id)["assignee"] is None
+    assert notices(sam.get(response.headers["Location"]).text) == ["Choose a member of reviewers"]
+
+
+def test_a_second_claim_is_refused_with_the_name_of_the_first_claimant(world: World) -> None:
+    case_id = world.start_case("CL-1")
+    task_id = world.open_task(case_id)["id"]
+    rita, rob = world.client("rita"), world.client("rob")
+    rita.post(f"/tasks/{task_id}/claim", data={"csrf_token": csrf(rita)})
+
+    response = rob.post(
+        f"/tasks/{task_id}/claim", data={"csrf_token": csrf(rob), "back": "/inbox?view=queue"}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/inbox?view=queue"
+    assert notices(rob.get("/inbox?view=queue").text) == ["This task is already claimed by rita."]
+    assert world.open_task(case_id)["assignee"] == "rita"
+
+
+def claimed(world: World, key: str, username: str = "rita") -> tuple[str, str]:
+    case_id = world.start_case(key)
+    task_id = str(world.open_task(case_id)["id"])
+    tasks.claim(world.services, task_id, world.actor(username))
+    return case_id, task_id
+
+
+def test_invalid_values_are_shown_beside_their_fields_kept_and_change_nothing(world: World) -> None:
+    case_id, task_id = claimed(world, "V-1")
+    rita = world.client("rita")
+
+    response = rita.post(
+        f"/tasks/{task_id}",
+        data={
+            "csrf_token": csrf(rita),
+            "action": "complete",
+            "decision": "complete",
+            "employees_trained": "many",
+        },
+    )
+
+    assert response.status_code == 422
+    assert field_errors(response.text) == {
+        "employees_trained": "Enter a whole number, like 12",
+        "office": "Choose an option for \u201cReviewing office\u201d",
+    }
+    shown = input_values(response.text)
+    assert shown["decision"] == ["complete"]
+    assert shown["employees_trained"] == ["many"]
+    assert queries.instance(world.services, case_id)["version"] == 1
+    assert [e["outcome"] for e in queries.history(world.services, case_id)][-1] == "refused"
+
+
+def test_completing_returns_to_the_inbox_naming_what_happens_next(world: World) -> None:
+    case_id, task_id = claimed(world, "C-1")
+    rita = world.client("rita")
+
+    response = rita.post(
+        f"/tasks/{task_id}", data={"csrf_token": csrf(rita), "action": "complete", **VALID_REVIEW}
+    )
+
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/inbox"
+    assert notices(rita.get("/inbox").text) == [
+        "\u201cReview the application\u201d completed for case C-1. "
+        "Next: \u201cDecide on certification\u201d for field_director, due 2026-01-20."
+    ]
+    view = queries.instance(world.services, case_id)
+    assert [t["name"] for t in view["activeTasks"]] == ["decide"]
+    assert view["variables"]["employees_trained"] == 4
+
+
+def test_a_draft_keeps_the_entered_values_until_the_task_is_completed(world: World) -> None:
+    case_id, task_id = claimed(world, "D-1")
+    rita = world.client("rita")
+
+    saved = rita.post(
+        f"/tasks/{task_id}",
+        data={"csrf_token": csrf(rita), "action": "draft", "employees_trained": "-1", "notes": "Half way"},
+    )
+
+    assert saved.status_code == 303
+    shown = input_values(rita.get(f"/tasks/{task_id}").text)
+    assert shown["employees_trained"] == ["-1"]
+    assert shown["notes"] == ["Half way"]
+    assert queries.instance(world.services, case_id)["version"] == 1
+
+    rita.post(f"/tasks/{task_id}", data={"csrf_token": csrf(rita), "action": "complete", **VALID_REVIEW})
+    with world.services.db.unit_of_work(readonly=True) as uow:
+        assert uow.inbox.draft(task_id, "rita") is None
+
+
+def test_a_task_completed_meanwhile_by_someone_else_gets_a_clear_message(world: World) -> None:
+    _, task_id = claimed(world, "S-1")
+    rita = world.client("rita")
+    token = csrf(rita, f"/tasks/{task_id}")  # rita has the form open
+    tasks.complete(
+        world.services,
+        task_id,
+        {"decision": "complete", "employees_trained": 1, "office": "houston"},
+        world.actor("sam"),
+    )
+
+    response = rita.post(
+        f"/tasks/{task_id}", data={"csrf_token": token, "action": "complete", **VALID_REVIEW}
+    )
+
+    assert response.status_code == 409
+    assert notices(response.text)[0].startswith(
+        "Nothing was saved: the task changed while you had the form open."
+    )
+    assert "already completed by sam" in notices(response.text)[0]
+
+
+def test_an_unclaimed_task_must_be_claimed_before_its_form_is_sent(world: World) -> None:
+    case_id = world.start_case("U-1")
+    task_id = world.open_task(case_id)["id"]
+    rita = world.client("rita")
+
+    response = rita.post(
+        f"/tasks/{task_id}", data={"csrf_token": csrf(rita), "action": "complete", **VALID_REVIEW}
+    )
+
+    assert response.status_code == 409
+    assert "Claim this task before working on it." in notices(response.text)[0]
+    assert queries.instance(world.services, case_id)["version"] == 1
+
+
+def test_the_case_page_lists_deadlines_with_their_citation_and_suspension_periods(
+    world: World, clock: MovableClock
+) -> None:
+    case_id = world.start_case("K-1")
+    sam = world.actor("sam")
+    lifecycle.set_suspended(world.services, case_id, sam, "waiting for the applicant", True)
+    clock.advance(days=3)
+    lifecycle.set_suspended(world.services, case_id, sam, "information received", False)
+
+    page = world.client("rita").get(f"/cases/{case_id}")
+
+    assert page.status_code == 200
+    progress, deadlines, suspensions = page_tables(page.text)
+    assert progress == [
+        {"Element": "Review the application review", "State": "Active"},
+        {"Element": "Application received start", "State": "Completed"},
+    ]
+    assert deadlines == [
+        {"What": "Review the application task", "Due": "2026-02-04 23:59 UTC", "Set by": "§163.12(c)(1)"}
+    ]
+    assert suspensions == [
+        {
+            "From": "2026-01-05 09:00 UTC",
+            "Until": "2026-01-08 09:00 UTC",
+            "Days": "3",
+            "By": "sam",
+            "Reason": "waiting for the applicant",
+        }
+    ]

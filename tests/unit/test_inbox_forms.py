@@ -1,0 +1,127 @@
+"""Forms generated from JSON Schema + UI schema, and posted strings turned into typed data."""
+
+from __future__ import annotations
+
+import json
+
+from service.cases import webform
+from service.errors import FieldError
+from tests.support import FIXTURES
+
+FORMS = FIXTURES / "inbox" / "processes" / "forms"
+SCHEMA = json.loads((FORMS / "inbox_review.schema.json").read_text())
+UI = json.loads((FORMS / "inbox_review.uischema.json").read_text())
+
+
+def by_name() -> dict[str, webform.FormField]:
+    return {f.name: f for f in webform.build(SCHEMA, UI)}
+
+
+def test_fields_follow_the_ui_order_with_labels_help_and_required_marks() -> None:
+    fields = webform.build(SCHEMA, UI)
+
+    assert [f.name for f in fields] == UI["ui:order"]
+    assert [(f.label, f.widget, f.required) for f in fields] == [
+        ("Is the application complete?", "radio", True),
+        ("Employees trained in recordkeeping", "integer", True),
+        ("Record-maintenance procedure checked", "checkbox", False),
+        ("Reviewing office", "select", True),
+        ("Reviewed on", "date", False),
+        ("Share of entries reviewed (%)", "number", False),
+        ("Notes for the Director", "textarea", False),
+    ]
+    assert fields[6].help == "Shown to the Director with the case."
+    assert fields[1].help == "Number of employees the applicant's procedures reach (§163.12(b)(3)(ii))."
+    assert fields[1].attrs == {"minimum": 0}
+
+
+def test_enum_labels_come_from_ui_enum_names_or_one_of_titles() -> None:
+    fields = by_name()
+
+    assert fields["decision"].options == [
+        ("complete", "Complete: send to the Director"),
+        ("more_information", "More information needed from the applicant"),
+    ]
+    assert fields["office"].options[0] == ("charlotte", "Charlotte field office")
+
+
+def test_small_enums_are_radio_buttons_and_large_ones_selects_unless_the_ui_schema_says() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "few": {"enum": ["a", "b"]},
+            "many": {"enum": list("abcdef")},
+            "forced": {"enum": ["a", "b"]},
+            "tags": {"type": "array", "items": {"enum": ["x", "y"]}},
+            "blob": {"type": "object"},
+        },
+    }
+    fields = {f.name: f.widget for f in webform.build(schema, {"forced": {"ui:widget": "select"}})}
+
+    assert fields == {
+        "few": "radio",
+        "many": "select",
+        "forced": "select",
+        "tags": "checkboxes",
+        "blob": "json",
+    }
+
+
+def test_posted_strings_become_typed_data_and_empty_inputs_are_left_out() -> None:
+    posted = {
+        "decision": ["more_information"],
+        "employees_trained": [" 12 "],
+        "procedures_checked": ["on"],
+        "office": [""],
+        "volume_share": ["12.5"],
+        "notes": ["Looks fine"],
+    }
+
+    data, errors = webform.coerce(webform.build(SCHEMA, UI), posted)
+
+    assert errors == []
+    assert data == {
+        "decision": "more_information",
+        "employees_trained": 12,
+        "procedures_checked": True,
+        "volume_share": 12.5,
+        "notes": "Looks fine",
+    }
+
+
+def test_an_unticked_checkbox_is_false_and_wrong_numbers_or_options_are_field_errors() -> None:
+    posted = {"employees_trained": ["twelve"], "volume_share": ["1,5"], "decision": ["maybe"]}
+
+    data, errors = webform.coerce(webform.build(SCHEMA, UI), posted)
+
+    assert data == {"procedures_checked": False}
+    assert errors == [
+        FieldError("decision", "Choose one of the options"),
+        FieldError("employees_trained", "Enter a whole number, like 12"),
+        FieldError("volume_share", "Enter a number, like 12.5"),
+    ]
+
+
+def test_schema_messages_are_told_in_the_words_of_a_form() -> None:
+    fields = webform.build(SCHEMA, UI)
+    raw = [
+        FieldError("office", "'office' is a required property"),
+        FieldError("employees_trained", "-3 is less than the minimum of 0"),
+        FieldError("reviewed_on", "'yesterday' is not a 'date'"),
+        FieldError("volume_share", "150 is greater than the maximum of 100"),
+        FieldError("notes", "'x' is too long"),
+        FieldError("other", "something else"),
+    ]
+
+    assert webform.friendly(raw, fields) == [
+        FieldError("office", "Choose an option for \u201cReviewing office\u201d"),
+        FieldError("employees_trained", "Enter a number of at least 0"),
+        FieldError("reviewed_on", "Enter a date as YYYY-MM-DD"),
+        FieldError("volume_share", "Enter a number of at most 100"),
+        FieldError("notes", "Shorten this to at most 4000 characters"),
+        FieldError("other", "something else"),
+    ]
+
+
+def test_a_task_without_a_form_has_no_fields() -> None:
+    assert webform.build(None, None) == []
