@@ -49,9 +49,13 @@ def default_registry() -> Registry[Ports]:
 
 def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
     """Return the factory giving handlers this transaction's adapters."""
+    from service.cases.webhooks import notice_issued
     from service.store.adapters import build_ports
 
-    return lambda uow: build_ports(uow, settings, clock)
+    def on_notice(uow: UnitOfWork, notice: dict[str, Any]) -> None:
+        notice_issued(uow, notice, clock.now())
+
+    return lambda uow: build_ports(uow, settings, clock, on_notice)
 
 
 def default_senders(settings: Settings) -> dict[str, Sender]:

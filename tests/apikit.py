@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
 from pathlib import Path
@@ -18,7 +18,6 @@ from flask.testing import FlaskClient
 from service import create_app, tokens
 from service.bootstrap import Services, bootstrap
 from service.cases import lifecycle, queries
-from service.cases.notice_directory import EXTRA, Notice
 from service.clock import MovableClock
 from service.config import ApiSettings, Settings
 from service.deployment import deploy, read_directory
@@ -27,7 +26,7 @@ from tests.support import FIXTURES, INTEGRATOR, REVIEWER, START, Switchboard, te
 
 API_FIXTURES = FIXTURES / "api_processes"
 SMOKE_VARS = {"application_number": "A-1", "received_on": "2026-01-05"}
-# A real, tiny PDF: what the notification service would hand over.
+# A tiny PDF, as the notification service renders and hands over its notices.
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
     b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -65,40 +64,30 @@ def open_task(services: Services, instance_id: str) -> dict[str, Any]:
     return found[0]
 
 
-@dataclass
-class FakeNotices:
-    """A notice directory holding what the test puts in (implements ``NoticeDirectory``)."""
-
-    notices: dict[str, Notice] = field(default_factory=dict)
-
-    def by_business_key(self, business_key: str) -> list[Notice]:
-        return sorted(
-            (n for n in self.notices.values() if n.business_key == business_key), key=lambda n: n.issued_at
-        )
-
-    def get(self, notice_id: str) -> Notice | None:
-        return self.notices.get(notice_id)
-
-    def pdf(self, notice_id: str) -> bytes | None:
-        return PDF if notice_id in self.notices else None
-
-
-def with_notices(services: Services) -> FakeNotices:
-    """Wire a notice directory with one notice of violation in case A-1."""
-    directory = FakeNotices()
-    directory.notices["N-1"] = Notice(
-        id="N-1",
-        kind="notice_of_violation",
-        issued_at=datetime(2026, 1, 6, 12, 0, tzinfo=START.tzinfo),
-        business_key="A-1",
-        title="Notice of violation",
-        recipient="Acme Imports",
-        citation="§163.12(d)",
-        text="The entry record demanded was not produced.",
-        delivery_status="sent",
-    )
-    services.extras[EXTRA] = directory
-    return directory
+def issue_notice(services: Services, case_ref: str = "A-1", number: str = "RCP-NOV-2026-00001") -> str:
+    """Issue a notice of violation through the notices port, as a handler would; return its number."""
+    issued = datetime(2026, 1, 6, 12, 0, tzinfo=START.tzinfo)
+    notice = {
+        "notice_number": number,
+        "step_key": f"test:{number}",
+        "kind": "violation",
+        "case_ref": case_ref,
+        "instance_id": None,
+        "recipient_name": "Acme Imports LLC",
+        "recipient_email": None,
+        "recipient_address": "1 Harbor Way, Charlotte NC",
+        "issued_at": issued,
+        "issued_on": issued.date(),
+        "rule_cited": "§163.12(d)",
+        "subject": "Notice of violation",
+        "body": "The entry record demanded on 2 December 2025 was not produced.",
+        "pdf": PDF,
+        "facts": {"demand_number": "D-7"},
+    }
+    with services.db.unit_of_work() as uow:
+        services.ports(uow).client("notices").store(notice, None)
+        uow.commit()
+    return number
 
 
 def app_for(services: Services) -> Flask:

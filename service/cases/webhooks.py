@@ -235,6 +235,22 @@ def on_wait_state(
         publish(uow, "incident.created", f"{instance_id}:{failure.task_id}", data, now)
 
 
+def notice_issued(uow: UnitOfWork, notice: dict[str, Any], now: datetime) -> int:
+    """Publish ``notice.issued`` for a notice just written (the notices port calls this)."""
+    data = {
+        "noticeNumber": notice["notice_number"],
+        "kind": notice["kind"],
+        "caseRef": notice["case_ref"],
+        "processInstanceId": notice["instance_id"],
+        "recipient": notice["recipient_name"],
+        "ruleCited": notice["rule_cited"],
+        "subject": notice["subject"],
+        "issuedAt": notice["issued_at"].isoformat(),
+        "pdf": f"/api/v1/notices/{notice['notice_number']}/pdf",
+    }
+    return publish(uow, "notice.issued", notice["notice_number"], data, now)
+
+
 def _task_data(task: ReadyTask, instance_id: str, business_key: str | None) -> dict[str, Any]:
     return {
         "taskId": task.task_id,

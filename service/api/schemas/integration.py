@@ -52,16 +52,30 @@ COMPONENTS["WebhookPing"] = obj(
     ["webhookId", "eventId", "eventType"], webhookId=STRING, eventId=STRING, eventType=STRING
 )
 COMPONENTS["Notice"] = obj(
-    ["id", "kind", "issued", "businessKey"],
-    id=STRING,
-    kind={"type": "string", "description": "e.g. notice_of_violation, denial, certification"},
-    title=nullable(STRING),
-    businessKey=nullable(STRING),
+    ["noticeNumber", "kind", "caseRef", "issuedAt", "ruleCited", "subject", "recipient"],
+    noticeNumber=STRING,
+    kind={"type": "string", "description": "e.g. acknowledgement, denial, certification, violation"},
+    caseRef={"type": "string", "description": "the case's number (application, audit, demand ...)"},
     processInstanceId=nullable(STRING),
-    recipient=nullable(STRING),
-    issued=DATETIME,
-    citation=nullable(STRING),
-    text=nullable(STRING),
-    deliveryStatus=nullable(STRING),
-    pdf={"type": "string", "description": "path of the PDF rendering"},
+    recipient=obj(["name"], name=STRING, email=nullable(STRING), address=nullable(STRING)),
+    issuedAt=DATETIME,
+    issuedOn={"type": "string", "format": "date"},
+    ruleCited={"type": "string", "description": "the citation that required the notice"},
+    subject=STRING,
+    text={"type": "string", "description": "the notice's full text as issued"},
+    sha256={"type": "string", "description": "of the text and the PDF: shows nothing changed"},
+    facts={"type": "object", "description": "dates the notice states, e.g. when the appeal window closes"},
+    email={
+        **nullable(
+            obj(
+                ["status", "attempts"],
+                status={"enum": ["pending", "sent", "failed"]},
+                attempts={"type": "integer"},
+                sentAt=nullable(DATETIME),
+                lastError=nullable(STRING),
+            )
+        ),
+        "description": "the e-mail's delivery; null when the recipient has no address (sent by mail)",
+    },
+    pdf={"type": "string", "description": "path of the PDF"},
 )

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from service import api as api_package
 from service.api.contract import CONTRACT_REFUSALS, OPERATIONS
 from service.bootstrap import Services
-from tests.apikit import app_for, start_smoke, token, with_notices
+from tests.apikit import app_for, issue_notice, start_smoke, token
 
 ALL_SCOPES = ("start", "message", "read", "tasks", "deploy")
 EXAMPLES = int(os.environ.get("RCP_CONTRACT_EXAMPLES", "25"))
@@ -46,7 +46,7 @@ CASES = [
 
 @pytest.fixture
 def contract(api: Services) -> OpenApiSchema:
-    with_notices(api)
+    issue_notice(api)
     start_smoke(api)
     app = app_for(api)
     auth = token(api, "fuzzer", *ALL_SCOPES)["Authorization"]

@@ -14,7 +14,7 @@ from service.api.contract import OPERATIONS
 from service.api.schemas import SCOPES
 from service.bootstrap import Services
 from service.cases import lifecycle, mailbox, webhooks
-from tests.apikit import SMOKE_VARS, app_for, open_task, problem, token, with_notices
+from tests.apikit import SMOKE_VARS, app_for, issue_notice, open_task, problem, token
 from tests.support import FIXTURES, INTEGRATOR
 
 api_package.load_routes()
@@ -54,7 +54,7 @@ def build_world(services: Services) -> World:
     hook = webhooks.register(services, "only-read", "http://127.0.0.1:9/hook", ["task.created"])
     sender = mailbox.Actor("integrator", "only-message", scopes=frozenset({"message"}))
     kept = mailbox.send(services, "nothing_waits", sender, business_key="Z-1", buffer=True)
-    with_notices(services)
+    issue_notice(services)
     return World(
         smoke=smoke,
         task=open_task(services, smoke)["id"],
@@ -97,8 +97,8 @@ TABLE: dict[str, tuple[str, str, Any, int]] = {
     "unclaimTask": ("POST", "/tasks/{task}/unclaim", None, 200),
     "completeTask": ("POST", "/tasks/{task}/complete", {"variables": {"decision": "ok"}}, 200),
     "listNotices": ("GET", "/notices?businessKey=A-1", None, 200),
-    "getNotice": ("GET", "/notices/N-1", None, 200),
-    "getNoticePdf": ("GET", "/notices/N-1/pdf", None, 200),
+    "getNotice": ("GET", "/notices/RCP-NOV-2026-00001", None, 200),
+    "getNoticePdf": ("GET", "/notices/RCP-NOV-2026-00001/pdf", None, 200),
     "createWebhook": ("POST", "/webhooks", HOOK, 201),
     "listWebhooks": ("GET", "/webhooks", None, 200),
     "getWebhook": ("GET", "/webhooks/{webhook}", None, 200),

@@ -15,7 +15,7 @@ from service.bootstrap import Services
 from service.cases import lifecycle, mailbox, missed_deadlines, tasks, webhooks
 from service.clock import MovableClock
 from service.webhook_delivery import SIGNATURE_HEADER
-from tests.apikit import Received, Receiver, open_task, problem, token
+from tests.apikit import Received, Receiver, issue_notice, open_task, problem, token
 from tests.support import INTEGRATOR, REVIEWER, Switchboard
 
 START = {"businessKey": "A-1", "variables": {"application_number": "A-1", "received_on": "2026-01-05"}}
@@ -186,3 +186,17 @@ def test_a_webhook_url_with_credentials_or_an_unknown_event_is_refused(api: Serv
     assert [e["field"] for e in problem(with_password)["errors"]] == ["url"]
     assert unknown.status_code == 422
     assert [e["field"] for e in problem(unknown)["errors"]] == ["events.0"]
+
+
+def test_an_issued_notice_is_queued_with_the_step_that_issues_it(api: Services) -> None:
+    token(api, "portal", "read")
+    webhooks.register(api, "portal", "http://127.0.0.1:9/hook", ["notice.issued"])
+
+    number = issue_notice(api, "APP-1")
+
+    with api.db.unit_of_work(readonly=True) as uow:
+        events = [r["payload"]["event"] for r in uow.outbox.list(kind="webhook")]
+    assert [(e["type"], e["data"]["noticeNumber"], e["data"]["caseRef"]) for e in events] == [
+        ("notice.issued", number, "APP-1")
+    ]
+    assert events[0]["data"]["pdf"] == f"/api/v1/notices/{number}/pdf"
