@@ -205,6 +205,7 @@ def set_suspended(
                 f"process instance {instance_id} is already {'suspended' if suspended else 'active'}"
             )
         loaded.uow.instances.set_suspended(instance_id, suspended)
+        loaded.takes_buffered = not suspended  # a suspended instance takes no message
         return services.engine.wait_state(loaded.workflow)
 
     return on_instance(

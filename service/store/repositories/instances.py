@@ -74,9 +74,6 @@ class InstanceRepository:
         r = self.conn.execute(select(*_SUMMARY, t.c.variables).where(t.c.id == instance_id)).first()
         return dict(r._mapping) if r else None
 
-    def is_suspended(self, instance_id: str) -> bool:
-        return bool(self.conn.execute(select(t.c.suspended).where(t.c.id == instance_id)).scalar())
-
     def insert(self, **values: Any) -> None:
         self.conn.execute(_INSERT, values)
 

@@ -205,3 +205,31 @@ def _race_start_and_message(api: Services, number: str) -> str:
     for t in threads:
         t.join(timeout=60)
     return started[0]
+
+
+def test_a_suspending_trigger_takes_no_buffered_message_and_resuming_does(
+    api: Services, clock: MovableClock
+) -> None:
+    instance = _waiting(api, "C-1")
+    with api.db.unit_of_work() as uow:  # as if it had been buffered just before the case waited
+        uow.mailbox.add(
+            id="m-1",
+            message_name=DOCUMENT,
+            business_key="C-1",
+            instance_id=None,
+            correlation_keys={"case_number": "C-1"},
+            variables={},
+            sender_kind="integrator",
+            sender="scanner",
+            status="pending",
+            created_at=clock.now(),
+            expires_at=clock.now() + timedelta(hours=1),
+        )
+        uow.commit()
+
+    lifecycle.set_suspended(api, instance, INTEGRATOR, "counsel asked for time", True)
+    assert mailbox.buffered(api, SCANNER, "m-1")["status"] == "pending"
+
+    lifecycle.set_suspended(api, instance, INTEGRATOR, "counsel answered", False)
+    assert mailbox.buffered(api, SCANNER, "m-1")["deliveredTo"] == instance
+    assert [t["name"] for t in _status(api, instance)["activeTasks"]] == ["check"]
