@@ -132,7 +132,7 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
             if view != "all" or actor.is_supervisor
         }
         labels = uow.inbox.case_labels(sorted({r["instance_id"] for r in rows}), APPLICANT_PATHS)
-        processes = {d.key: d.name or d.key for d in uow.definitions.latest_all()}
+        processes = uow.inbox.process_names()
     return {
         "query": query,
         "rows": [_row(r, labels.get(r["instance_id"]), processes, now) for r in rows[: query.size]],

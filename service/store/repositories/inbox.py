@@ -15,19 +15,23 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     select,
     true,
     union_all,
     update,
 )
+from sqlalchemy.types import NullType
 
 from ..schema import human_tasks as ht
+from ..schema import process_definitions as pd
 from ..schema import process_instances as pi
 from ..schema_inbox import login_failures as lf
 from ..schema_inbox import saved_filters as sf
 from ..schema_inbox import task_drafts as td
 
 LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
+SEARCH_PROBE = 200
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,15 @@ class InboxSlice:
     overdue_at: datetime | None = None
 
 
+def _likely(condition: ColumnElement[bool], probability: float) -> ColumnElement[bool]:
+    """Tell SQLite's planner how often a condition holds (a no-op for the result)."""
+    # Untyped, so SQLAlchemy writes it as it is rather than "likelihood(...) = 1", which the
+    # planner would no longer see through.
+    odds = literal_column(repr(probability))
+    likely: ColumnElement[bool] = func.likelihood(condition, odds, type_=NullType())
+    return likely
+
+
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
@@ -53,24 +66,35 @@ class InboxRepository:
         self.conn = conn
 
     def _conditions(self, s: InboxSlice) -> list[ColumnElement[bool]]:
+        sqlite = self.conn.dialect.name == "sqlite"
         found: list[ColumnElement[bool]] = []
         if s.assignee is not None:
             found.append(ht.c.assignee == s.assignee)
         if s.unassigned:
-            found.append(ht.c.assignee.is_(None))
+            # SQLite's statistics take "assignee IS NULL" for as selective as one user's tasks and
+            # would read every unassigned task; saying most tasks match keeps it on the queue index.
+            unassigned = ht.c.assignee.is_(None)
+            found.append(_likely(unassigned, 0.9) if sqlite else unassigned)
         if s.process_key:
             found.append(ht.c.process_key == s.process_key)
         if s.key_prefix:
-            if self.conn.dialect.name == "postgresql":
-                pattern = _like_prefix(s.key_prefix.lower())
-                found.append(func.lower(ht.c.business_key).like(pattern, escape="\\"))
-            else:  # SQLite's LIKE ignores ASCII case and uses the NOCASE index
-                found.append(ht.c.business_key.like(_like_prefix(s.key_prefix), escape="\\"))
+            found.append(self._key_prefix(s.key_prefix))
         if s.due_before is not None:
             found.append(ht.c.due_at <= s.due_before)
         if s.overdue_at is not None:
             found.append(ht.c.due_at < s.overdue_at)
         return found
+
+    def _key_prefix(self, prefix: str) -> ColumnElement[bool]:
+        if self.conn.dialect.name == "postgresql":
+            return func.lower(ht.c.business_key).like(_like_prefix(prefix.lower()), escape="\\")
+        # SQLite's LIKE ignores ASCII case and uses the NOCASE index. Its planner cannot tell a
+        # rare prefix from a common one, so count matches up to a cap and say which it is: few
+        # matches are read through the key index, many in due order through the list's index.
+        match = ht.c.business_key.like(_like_prefix(prefix), escape="\\")
+        probe = select(ht.c.id).where(match).limit(SEARCH_PROBE).subquery()
+        found = int(self.conn.execute(select(func.count()).select_from(probe)).scalar_one())
+        return _likely(match, 0.0001 if found < SEARCH_PROBE else 0.9)
 
     def _select(self, s: InboxSlice, lane: str | None, lanes: Sequence[str] | None) -> Select[Any]:
         conditions = self._conditions(s)
@@ -129,6 +153,11 @@ class InboxRepository:
         label = func.coalesce(*[pi.c.variables[path].as_string() for path in paths])
         rows = self.conn.execute(select(pi.c.id, label.label("label")).where(pi.c.id.in_(list(instance_ids))))
         return {r.id: r.label for r in rows}
+
+    def process_names(self) -> dict[str, str]:
+        """Return each deployed process key with the name of its latest version."""
+        rows = self.conn.execute(select(pd.c.key, pd.c.name).order_by(pd.c.key, pd.c.version))
+        return {r.key: r.name or r.key for r in rows}
 
     def open_task_lanes(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(ht.c.lane).where(ht.c.instance_id == instance_id).distinct())
