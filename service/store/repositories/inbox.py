@@ -51,7 +51,7 @@ def _likely(condition: ColumnElement[bool], probability: float) -> ColumnElement
     """Tell SQLite's planner how often a condition holds (a no-op for the result)."""
     # Untyped, so SQLAlchemy writes it as it is rather than "likelihood(...) = 1", which the
     # planner would no longer see through.
-    odds = literal_column(repr(probability))
+    odds: ColumnElement[Any] = literal_column(repr(probability))
     likely: ColumnElement[bool] = func.likelihood(condition, odds, type_=NullType())
     return likely
 
