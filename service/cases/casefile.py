@@ -70,6 +70,21 @@ def may_see(services: Services, instance_id: str, actor: Actor) -> bool:
     return True
 
 
+def progress(services: Services, instance_id: str, actor: Actor) -> dict[str, list[str]]:
+    """Return the case's completed, active, waiting and failed BPMN element ids."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        return _highlights(_visible(services, uow, instance_id, actor).states)
+
+
+def _highlights(states: ElementStates) -> dict[str, list[str]]:
+    return {
+        "completed": states.completed,
+        "active": states.active,
+        "waiting": states.waiting,
+        "incidents": states.incidents,
+    }
+
+
 def diagram(services: Services, instance_id: str, actor: Actor) -> str:
     """Return the BPMN XML the case runs on (for the diagram viewer)."""
     with services.db.unit_of_work(readonly=True) as uow:
@@ -79,20 +94,15 @@ def diagram(services: Services, instance_id: str, actor: Actor) -> str:
 def view(services: Services, instance_id: str, actor: Actor) -> dict[str, Any]:
     """Return everything the case page shows."""
     with services.db.unit_of_work(readonly=True) as uow:
-        progress = _visible(services, uow, instance_id, actor)
+        seen = _visible(services, uow, instance_id, actor)
     case = queries.instance(services, instance_id)
     history = queries.history(services, instance_id)
-    states = progress.states
+    states = seen.states
     return {
         "case": case,
-        "processName": progress.process_name or case["processKey"],
-        "facts": key_facts(case["variables"], progress.start_schema),
-        "highlights": {
-            "completed": states.completed,
-            "active": states.active,
-            "waiting": states.waiting,
-            "incidents": states.incidents,
-        },
+        "processName": seen.process_name or case["processKey"],
+        "facts": key_facts(case["variables"], seen.start_schema),
+        "highlights": _highlights(states),
         "elements": [
             {"id": element, "name": states.names.get(element, element), "state": state}
             for state in ("incidents", "active", "waiting", "completed")

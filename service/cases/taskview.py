@@ -67,7 +67,7 @@ def _must_hold(task: dict[str, Any], actor: Actor) -> None:
     if holder == actor.name or (holder is not None and actor.is_supervisor):
         return
     if holder is None:
-        raise Conflict("Claim this task before working on it.", taskId=task["id"])
+        raise Conflict("Claim this task before working on it.", taskId=task["id"], needsClaim=True)
     raise Conflict(f"task {task['id']} is claimed by {holder}", taskId=task["id"], assignee=holder)
 
 

@@ -248,7 +248,7 @@ def test_a_task_completed_meanwhile_by_someone_else_gets_a_clear_message(world: 
 
     assert response.status_code == 409
     assert notices(response.text)[0].startswith(
-        "Nothing was saved: the task changed while you had the form open."
+        "Nothing was saved: the task or its case changed while you had the form open."
     )
     assert "already completed by sam" in notices(response.text)[0]
 
@@ -263,7 +263,7 @@ def test_an_unclaimed_task_must_be_claimed_before_its_form_is_sent(world: World)
     )
 
     assert response.status_code == 409
-    assert "Claim this task before working on it." in notices(response.text)[0]
+    assert notices(response.text) == ["Nothing was saved: Claim this task before working on it."]
     assert queries.instance(world.services, case_id)["version"] == 1
 
 

@@ -169,7 +169,9 @@ def test_the_case_diagram_marks_completed_active_and_waiting_elements(
     case_id = lifecycle.start(deployed, "smoke", start, INTEGRATOR, business_key="A-1").instance_id
 
     def marks() -> dict[str, list[str]]:
-        return casefile.view(deployed, case_id, SUPERVISOR)["highlights"]
+        found = casefile.progress(deployed, case_id, SUPERVISOR)
+        assert casefile.view(deployed, case_id, SUPERVISOR)["highlights"] == found
+        return found
 
     assert marks() == {"completed": ["start"], "active": ["review"], "waiting": [], "incidents": []}
     task_id = inbox.page(deployed, REVIEWER, inbox.InboxQuery(view="queue"))["rows"][0]["id"]
