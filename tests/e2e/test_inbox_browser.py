@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -34,6 +35,7 @@ CHROMIUM_ARGS = [
 AXE = repo_root() / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = Path(os.environ.get("RCP_SCREENSHOTS_DIR", str(repo_root() / "artifacts" / "screenshots")))
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CONSOLE_ERRORS: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +76,12 @@ def new_page(browser: Browser) -> Page:
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors  # type: ignore[attr-defined]
+    CONSOLE_ERRORS[page] = errors
     return page
 
 
 def console_errors(page: Page) -> list[str]:
-    found: list[str] = page.console_errors  # type: ignore[attr-defined]
-    return found
+    return CONSOLE_ERRORS[page]
 
 
 def shot(page: Page, name: str) -> None:

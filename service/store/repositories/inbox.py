@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     and_,
     delete,
+    false,
     func,
     insert,
     literal_column,
@@ -45,6 +46,18 @@ class InboxSlice:
     key_prefix: str | None = None
     due_before: datetime | None = None
     overdue_at: datetime | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether only tasks with a due date can match (a due-date filter is set)."""
+        return self.due_before is not None or self.overdue_at is not None
+
+
+def _order(columns: Any, s: InboxSlice, dialect: str) -> tuple[Any, ...]:
+    """Due date ascending, undated tasks last, then id: the order every list index holds."""
+    if dialect == "postgresql" or s.dated:  # PostgreSQL sorts NULLs last in ascending order
+        return (columns.due_at, columns.id)
+    return (columns.due_at.is_(None), columns.due_at, columns.id)
 
 
 def _likely(condition: ColumnElement[bool], probability: float) -> ColumnElement[bool]:
@@ -83,6 +96,10 @@ class InboxRepository:
             found.append(ht.c.due_at <= s.due_before)
         if s.overdue_at is not None:
             found.append(ht.c.due_at < s.overdue_at)
+        if s.dated and sqlite:
+            # Stated outright (the range implies it) so the index's "undated" column is an
+            # equality and the due-date range is read from the index, in order.
+            found.append(ht.c.due_at.is_(None) == false())
         return found
 
     def _key_prefix(self, prefix: str) -> ColumnElement[bool]:
@@ -106,23 +123,24 @@ class InboxRepository:
 
     def page_query(self, s: InboxSlice, limit: int, offset: int) -> Select[Any]:
         """Return the query of one page: open tasks by due date (undated last), then id."""
-        order = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
+        dialect = self.conn.dialect.name
         if s.lanes is None or len(s.lanes) <= 1 or s.assignee is not None:
             lane = s.lanes[0] if s.lanes is not None and len(s.lanes) == 1 else None
-            return self._select(s, lane, s.lanes).order_by(*order).limit(limit).offset(offset)
+            return (
+                self._select(s, lane, s.lanes).order_by(*_order(ht.c, s, dialect)).limit(limit).offset(offset)
+            )
         # An IN list over lanes would make the database sort the whole queue; a union of
         # per-lane index ranges, each cut at offset + limit, keeps the cost to one page.
         parts = [
-            self._select(s, lane, None).order_by(*order).limit(offset + limit).subquery().select()
+            self._select(s, lane, None)
+            .order_by(*_order(ht.c, s, dialect))
+            .limit(offset + limit)
+            .subquery()
+            .select()
             for lane in sorted(set(s.lanes))
         ]
         merged = union_all(*parts).subquery()
-        return (
-            select(merged)
-            .order_by(merged.c.due_at.is_(None), merged.c.due_at, merged.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
+        return select(merged).order_by(*_order(merged.c, s, dialect)).limit(limit).offset(offset)
 
     def page(self, s: InboxSlice, limit: int, offset: int) -> list[dict[str, Any]]:
         """Return one page of open tasks (see ``page_query``)."""
