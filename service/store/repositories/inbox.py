@@ -77,6 +77,7 @@ def _like_prefix(text: str) -> str:
 class InboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._common_prefixes: dict[str, bool] = {}  # per transaction: is a key prefix common?
 
     def _conditions(self, s: InboxSlice) -> list[ColumnElement[bool]]:
         sqlite = self.conn.dialect.name == "sqlite"
@@ -109,9 +110,11 @@ class InboxRepository:
         # rare prefix from a common one, so count matches up to a cap and say which it is: few
         # matches are read through the key index, many in due order through the list's index.
         match = ht.c.business_key.like(_like_prefix(prefix), escape="\\")
-        probe = select(ht.c.id).where(match).limit(SEARCH_PROBE).subquery()
-        found = int(self.conn.execute(select(func.count()).select_from(probe)).scalar_one())
-        return _likely(match, 0.0001 if found < SEARCH_PROBE else 0.9)
+        if prefix not in self._common_prefixes:
+            probe = select(ht.c.id).where(match).limit(SEARCH_PROBE).subquery()
+            found = int(self.conn.execute(select(func.count()).select_from(probe)).scalar_one())
+            self._common_prefixes[prefix] = found >= SEARCH_PROBE
+        return _likely(match, 0.9 if self._common_prefixes[prefix] else 0.0001)
 
     def _select(self, s: InboxSlice, lane: str | None, lanes: Sequence[str] | None) -> Select[Any]:
         conditions = self._conditions(s)
