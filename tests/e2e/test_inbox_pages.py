@@ -296,3 +296,20 @@ def test_the_case_page_lists_deadlines_with_their_citation_and_suspension_period
             "Reason": "waiting for the applicant",
         }
     ]
+
+
+def test_a_case_opens_for_a_group_once_it_reaches_their_lane(world: World) -> None:
+    case_id, task_id = claimed(world, "L-1")
+    dana = world.client("dana")
+    assert dana.get(f"/cases/{case_id}").status_code == 404
+
+    tasks.complete(
+        world.services,
+        task_id,
+        {"decision": "complete", "employees_trained": 2, "office": "houston"},
+        world.actor("rita"),
+    )
+
+    assert dana.get(f"/cases/{case_id}").status_code == 200
+    assert keys(queue(world, "dana")) == ["L-1"]
+    assert world.client("rita").get(f"/cases/{case_id}").status_code == 200  # reviewers worked it
