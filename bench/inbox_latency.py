@@ -82,6 +82,7 @@ def case_rows(
             "serializer_version": "bench",
             "version": 1,
             "variables": {"application_number": bk, "applicant_name": f"Importer {i} LLC", "volume": i % 997},
+            "waits": {"tasks": TASKS_PER_CASE, "subscriptions": 0, "timers": 0},
             "created_at": created,
             "updated_at": created,
         }

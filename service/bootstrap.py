@@ -13,6 +13,7 @@ from service.config import Settings
 from service.definitions import DefinitionCatalog
 from service.engine import Engine
 from service.engine.functions import diagram_functions
+from service.engine.live import LiveWorkflows
 from service.outbox import Sender
 from service.store import Database, UnitOfWork, make_engine
 from service.store.migrate import upgrade
@@ -31,6 +32,7 @@ class Services:
     registry: Registry[Ports]
     catalog: DefinitionCatalog
     ports: PortsFactory
+    live: LiveWorkflows = field(default_factory=LiveWorkflows)
     senders: dict[str, Sender] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -54,7 +56,12 @@ def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
 
 def default_senders(settings: Settings) -> dict[str, Sender]:
     """Return the outbox senders the settings configure (none: messages wait in the outbox)."""
-    return {}
+    senders: dict[str, Sender] = {}
+    if settings.smtp_host:
+        from service.notify import SmtpSender
+
+        senders["email"] = SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+    return senders
 
 
 def bootstrap(

@@ -74,9 +74,7 @@ async function create(container, propertiesContainer, options = {}) {
     lint: () => lintIssues(modeler),
     setOptions: (opts) => {
       modeler.get('spiffPropertiesProvider').setOptions(opts);
-      const selected = modeler.get('selection').get();
-      modeler.get('eventBus').fire('propertiesPanel.providersChanged');
-      return selected;
+      modeler.get('eventBus').fire('propertiesPanel.providersChanged'); // re-render the panel
     },
     destroy: () => modeler.destroy()
   };

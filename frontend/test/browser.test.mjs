@@ -158,6 +158,54 @@ test('modeler shows the Spiff group for a service task and edits round-trip', as
   await page.close();
 });
 
+test('modeler adds Spiff extensions to newly created elements', async () => {
+  const { page, errors } = await openModeler();
+  const ids = await page.evaluate(() => {
+    const m = window.handle.modeler;
+    const root = m.get('canvas').getRootElement();
+    const lane = m.get('elementRegistry').get('Lane_system');
+    const create = (attrs, x, y) => m.get('modeling').createShape(m.get('elementFactory').createShape(attrs), { x, y }, lane || root).id;
+    return {
+      service: create({ type: 'bpmn:ServiceTask' }, 250, 420),
+      user: create({ type: 'bpmn:UserTask' }, 250, 300),
+      catch: create({ type: 'bpmn:IntermediateCatchEvent', eventDefinitionType: 'bpmn:MessageEventDefinition' }, 600, 300),
+      timer: create({ type: 'bpmn:IntermediateCatchEvent', eventDefinitionType: 'bpmn:TimerEventDefinition' }, 700, 300)
+    };
+  });
+  await select(page, ids.service);
+  await page.waitForSelector('#bio-properties-panel-spiff-operation');
+  await page.selectOption('#bio-properties-panel-spiff-operation', 'http/GetRequest');
+  await page.waitForSelector('#bio-properties-panel-spiff-param-url');
+  await type(page, 'spiff-param-url', "'https://example.gov/api'");
+  await select(page, ids.user);
+  await page.waitForSelector('#bio-properties-panel-spiff-form-ui-schema');
+  await page.selectOption('#bio-properties-panel-spiff-form-ui-schema', 'review-uischema.json');
+  await type(page, 'spiff-instructions', 'Please review.');
+  await select(page, ids.catch);
+  await page.waitForSelector('#bio-properties-panel-spiff-message-name');
+  await type(page, 'spiff-message-name', 'permit_update');
+  await type(page, 'spiff-message-variable', 'permit');
+  await type(page, 'spiff-correlation-0-property', 'case_id');
+  await select(page, ids.timer);
+  await page.waitForSelector('#bio-properties-panel-spiff-timer-kind');
+  await page.selectOption('#bio-properties-panel-spiff-timer-kind', 'timeDate');
+  await type(page, 'spiff-timer-expression', '2030-01-31T10:00:00Z');
+  const xml = await saved(page);
+  const { warnings } = await importXML(xml);
+  assert.deepEqual(warnings, []);
+  const sig = spiffSignature(xml).join('\n');
+  assert.match(sig, new RegExp(`${ids.service}\\|.*serviceTaskOperator\\[id=http/GetRequest\\]`));
+  assert.match(sig, new RegExp(`${ids.service}\\|.*parameter\\[id=url,type=str,value='https://example.gov/api'\\]`));
+  assert.match(sig, new RegExp(`${ids.user}\\|.*property\\[name=formUiSchemaFilename,value=review-uischema.json\\]`));
+  assert.match(sig, new RegExp(`${ids.user}\\|.*instructionsForEndUser\\[\\] Please review\\.`));
+  assert.match(sig, /\|bpmn:messageEventDefinition\/bpmn:extensionElements\/spiffworkflow:messageVariable\[\] permit/);
+  assert.match(sig, /\|bpmn:messageEventDefinition\/bpmn:extensionElements\/spiffworkflow:processVariableCorrelation\/spiffworkflow:propertyId\[\] case_id/);
+  assert.match(xml, /<bpmn:message id="[^"]+" name="permit_update" \/>/);
+  assert.match(xml, /<bpmn:timeDate xsi:type="bpmn:tFormalExpression">"2030-01-31T10:00:00Z"<\/bpmn:timeDate>/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('modeler helpers: markErrors, selectElement, saveSVG, blank diagram', async () => {
   const { page, errors } = await openModeler();
   const res = await page.evaluate(async () => {

@@ -1,20 +1,116 @@
-"""Server-side validation of submitted data against JSON Schema forms."""
+"""Server-side validation of submitted data against JSON Schema forms.
+
+Forms may be bound to case data: a ``{{path}}`` placeholder in any string of a form's schema is
+replaced by the task's data at ``path`` (dotted) before the form is shown or checked; a string
+that is exactly one placeholder takes the value with its type. With ``formatMinimum`` and
+``formatMaximum`` (ajv-formats keywords, enforced here for ``date`` and ``date-time``) a form can
+say "on or before the deadline of this case", e.g. a closing conference within 15 days after the
+petition's receipt (§163.11(b)).
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from service.engine.functions import INJECTED_NAMES
-from service.errors import FieldError, InvalidData
+from service.errors import Conflict, FieldError, InvalidData
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}")
+
+
+def _as_moment(value: Any, fmt: str) -> date | datetime | None:
+    try:
+        if fmt == "date":
+            return date.fromisoformat(value)
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+# keyword -> (what the rule says, whether value and bound satisfy it)
+RELATIONS: dict[str, tuple[str, Any]] = {
+    "formatMaximum": ("on or before", lambda value, bound: value <= bound),
+    "formatExclusiveMaximum": ("before", lambda value, bound: value < bound),
+    "formatMinimum": ("on or after", lambda value, bound: value >= bound),
+    "formatExclusiveMinimum": ("after", lambda value, bound: value > bound),
+}
+
+
+def _bound(keyword: str) -> Any:
+    relation, holds = RELATIONS[keyword]
+
+    def check(validator: Any, bound: Any, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        fmt = schema.get("format")
+        if fmt not in ("date", "date-time") or not isinstance(instance, str):
+            return
+        value, limit = _as_moment(instance, fmt), _as_moment(bound, fmt)
+        if limit is None:
+            yield ValidationError(f"the form's bound {bound!r} is not a valid {fmt}")  # fail closed
+            return
+        if value is None:
+            return  # an unreadable value is reported by "format"
+        if not holds(value, limit):
+            yield ValidationError(f"{instance} must be {relation} {bound}")
+
+    return check
+
+
+FormValidator = validators.extend(
+    Draft202012Validator,
+    {keyword: _bound(keyword) for keyword in RELATIONS},
+)
 
 
 @lru_cache(maxsize=512)
-def _validator(schema_json: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def _validator(schema_json: str) -> Any:
+    return FormValidator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def placeholders(schema: Any) -> set[str]:
+    """Return the data paths a form's placeholders refer to."""
+    found: set[str] = set()
+    if isinstance(schema, str):
+        found.update(PLACEHOLDER.findall(schema))
+    elif isinstance(schema, dict):
+        for value in schema.values():
+            found |= placeholders(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            found |= placeholders(value)
+    return found
+
+
+def bind(schema: Any, data: dict[str, Any]) -> Any:
+    """Fill a form's ``{{path}}`` placeholders from task data; refuse when the case lacks one."""
+    if isinstance(schema, dict):
+        return {k: bind(v, data) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [bind(v, data) for v in schema]
+    if not isinstance(schema, str) or "{{" not in schema:
+        return schema
+    whole = PLACEHOLDER.fullmatch(schema.strip())
+    if whole:
+        return _lookup(data, whole.group(1))
+    return PLACEHOLDER.sub(lambda m: str(_lookup(data, m.group(1))), schema)
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise Conflict(
+                f"the form refers to '{{{{{path}}}}}', which this case does not hold yet", placeholder=path
+            )
+        value = value[part]
+    return value
 
 
 def check_names(data: dict[str, Any]) -> None:
@@ -38,7 +134,7 @@ def validate(data: dict[str, Any], schema: dict[str, Any] | None, what: str) -> 
     check_names(data)
     if schema is None:
         return
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator(json.dumps(schema, sort_keys=True, default=str))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
         return

@@ -21,6 +21,7 @@ from .trigger import (
     guarded,
     on_instance,
     script_engine_for,
+    waits_of,
     write_derived,
 )
 
@@ -82,6 +83,7 @@ def start(
             created_at=now,
             updated_at=now,
             completed_at=now if wait.status == "completed" else None,
+            waits=waits_of(wait),
             started_by=f"{actor.kind}:{actor.name}",
         )
         write_derived(uow, instance_id, business_key, wait, now)
@@ -98,6 +100,8 @@ def start(
             detail=_failure_text(wait),
         )
         uow.commit()
+        if wait.status != "completed":
+            services.live.put(instance_id, 1, workflow)
         return Outcome(instance_id, 1, wait.status, wait, business_key)
 
     return guarded(services, actor, audit, lambda: services.db.run(work), None)

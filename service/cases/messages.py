@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from service.engine import NotWaiting, WaitState
-from service.errors import Conflict, NotFound
+from service.engine import MessageIncomplete, NotWaiting, WaitState
+from service.errors import Conflict, FieldError, InvalidData, NotFound
 
 from . import forms, lifecycle
 from .actors import Actor
@@ -54,6 +54,9 @@ def deliver(
             return services.engine.deliver_message(loaded.workflow, message_name, payload)
         except NotWaiting as exc:
             raise Conflict(str(exc), instanceId=loaded.row.id) from None
+        except MessageIncomplete as exc:
+            field = f"correlationKeys.{exc.property_id}"
+            raise InvalidData(str(exc), [FieldError(field, str(exc))]) from None
 
     return on_instance(services, target, actor, audit, apply)
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from service.engine import WaitState
 from service.errors import Conflict, Forbidden, NotFound
 from service.store import UnitOfWork
+from service.store.repositories.instances import InstanceRow
 
 from . import forms
 from .actors import Actor
@@ -33,16 +34,43 @@ def open_task(services: Services, uow: UnitOfWork, task_id: str, actor: Actor) -
     return task
 
 
-def task_form(services: Services, uow: UnitOfWork, task: dict[str, Any]) -> dict[str, Any] | None:
+def task_form(
+    services: Services, uow: UnitOfWork, task: dict[str, Any], row: InstanceRow | None = None
+) -> dict[str, Any] | None:
     """Return the JSON Schema of a task's form, from the version its case runs on."""
     if not task["form"]:
         return None
-    row = uow.instances.get(task["instance_id"])
+    row = row or uow.instances.get(task["instance_id"])
     if row is None:
         raise NotFound(f"process instance {task['instance_id']} does not exist")
     return services.catalog.form(
         uow, row.definition_id, row.called_definitions, task["process_key"], task["form"]
     )
+
+
+def bound_form(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:
+    """Return an open task's form schema bound to its case data, and its UI schema, for display."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        task = open_task(services, uow, task_id, actor)
+        row = uow.instances.get(task["instance_id"])
+        if row is None:
+            raise NotFound(f"process instance {task['instance_id']} does not exist")
+        schema = task_form(services, uow, task, row)
+        ui = None
+        if task["ui_form"]:
+            ui = services.catalog.form(
+                uow, row.definition_id, row.called_definitions, task["process_key"], task["ui_form"]
+            )
+        if schema is None or not forms.placeholders(schema):
+            return {"schema": schema, "uiSchema": ui}
+        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    workflow = services.engine.restore(
+        row.state, bundle, services.engine.script_engine(None, row.id, row.business_key)
+    )
+    ready = services.engine.find_ready_task(workflow, task_id)
+    if ready is None:
+        raise Conflict(f"task {task_id} is no longer ready", taskId=task_id)
+    return {"schema": forms.bind(schema, services.engine.data_of(ready)), "uiSchema": ui}
 
 
 def complete(
@@ -54,29 +82,33 @@ def complete(
     expected_version: int | None = None,
 ) -> Outcome:
     """Complete a READY task with validated data and run the case to its next wait state."""
+    audit = Audit("complete", task_id=task_id, data=data)
 
-    def read() -> dict[str, Any]:
-        with services.db.unit_of_work(readonly=True) as uow:
-            return open_task(services, uow, task_id, actor)
-
-    task = guarded(services, actor, Audit("complete", task_id=task_id, data=data), read, None)
-    audit = Audit("complete", task_id=task_id, task_name=task["name"], data=data)
+    def locate(uow: UnitOfWork) -> str:
+        instance_id: str = open_task(services, uow, task_id, actor)["instance_id"]
+        return instance_id
 
     def apply(loaded: Loaded) -> WaitState:
+        # Read again under the instance lock: another completion may have committed meanwhile.
         current = open_task(services, loaded.uow, task_id, actor)
+        audit.task_name = current["name"]
         if current["assignee"] not in (None, actor.name) and not actor.is_supervisor:
             raise Conflict(
                 f"task {task_id} is claimed by {current['assignee']}",
                 taskId=task_id,
                 assignee=current["assignee"],
             )
-        forms.validate(data, task_form(services, loaded.uow, current), f"form of task {current['name']}")
         ready = services.engine.find_ready_task(loaded.workflow, task_id)
         if ready is None:
             raise Conflict(f"task {task_id} is no longer ready", taskId=task_id)
+        # The form is bound to this task's data, so case-specific bounds (a deadline) hold here too.
+        schema = forms.bind(
+            task_form(services, loaded.uow, current, loaded.row), services.engine.data_of(ready)
+        )
+        forms.validate(data, schema, f"form of task {current['name']}")
         return services.engine.complete_task(loaded.workflow, ready, data)
 
-    return on_instance(services, task["instance_id"], actor, audit, apply, expected_version=expected_version)
+    return on_instance(services, locate, actor, audit, apply, expected_version=expected_version)
 
 
 def claim(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:

@@ -71,7 +71,7 @@ class Outcome:
         }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Audit:
     """What the audit entry of a trigger says."""
 
@@ -96,7 +96,7 @@ def script_engine_for(
 
 def on_instance(
     services: Services,
-    instance_id: str,
+    target: str | Callable[[UnitOfWork], str],
     actor: Actor,
     audit: Audit,
     apply: Callable[[Loaded], WaitState],
@@ -106,9 +106,14 @@ def on_instance(
     status: str | None = None,
     ignore_suspension: bool = False,
 ) -> Outcome:
-    """Run ``apply`` on a locked, restored instance and save the result in one transaction."""
+    """Run ``apply`` on a locked, restored instance and save the result in one transaction.
+
+    ``target`` is the instance id, or a function finding it inside the transaction (a task's case).
+    """
+    known_id = target if isinstance(target, str) else None
 
     def work(uow: UnitOfWork) -> Outcome:
+        instance_id = target if isinstance(target, str) else target(uow)
         row = uow.instances.get(instance_id, lock=True)
         if row is None:
             raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
@@ -122,15 +127,21 @@ def on_instance(
             raise Conflict(f"process instance {instance_id} is {row.status}", instanceId=instance_id)
         if row.suspended and not ignore_suspension:
             raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
-        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
         engine = script_engine_for(services, uow, row.id, row.business_key)
-        workflow = services.engine.restore(row.state, bundle, engine)
+        workflow = services.live.take(row.id, row.version)
+        if workflow is None:
+            bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+            workflow = services.engine.restore(row.state, bundle, engine)
+        else:
+            workflow.script_engine = engine
         wait = apply(Loaded(row, workflow, uow))
         version = save(services, uow, row, workflow, wait, actor, audit, status)
         uow.commit()
+        if wait.status not in FINISHED and status not in FINISHED:
+            services.live.put(row.id, version, workflow)
         return Outcome(row.id, version, status or wait.status, wait, row.business_key)
 
-    return guarded(services, actor, audit, lambda: services.db.run(work), instance_id)
+    return guarded(services, actor, audit, lambda: services.db.run(work), known_id)
 
 
 def save(
@@ -156,8 +167,9 @@ def save(
         variables=_jsonable(services.engine.task_data(workflow)),
         updated_at=now,
         completed_at=now if status in FINISHED else None,
+        waits=waits_of(wait),
     )
-    write_derived(uow, row.id, row.business_key, wait, now)
+    write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
     for failure in wait.failures:
         uow.incidents.record(row.id, failure.task_id, failure.task_name, failure.message, failure.detail, now)
     uow.audit.append(
@@ -175,13 +187,31 @@ def save(
     return version
 
 
+def waits_of(wait: WaitState) -> dict[str, int]:
+    """Count what the derived tables hold for a wait state."""
+    return {
+        "tasks": len(wait.ready_tasks),
+        "subscriptions": len(wait.subscriptions),
+        "timers": len(wait.timers),
+    }
+
+
 def write_derived(
-    uow: UnitOfWork, instance_id: str, business_key: str | None, wait: WaitState, now: Any
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    wait: WaitState,
+    now: Any,
+    had: dict[str, int] | None = None,
 ) -> None:
     """Keep open tasks, subscriptions and timers equal to the wait state (same transaction)."""
-    uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now)
-    uow.subscriptions.sync(instance_id, wait.subscriptions, business_key=business_key, now=now)
-    uow.timers.sync(instance_id, wait.timers)
+    # ``had`` (the counts saved with the previous state) lets a step skip tables it cannot touch.
+    had = had or {}
+    uow.tasks.sync(instance_id, wait.ready_tasks, business_key=business_key, now=now, had=had.get("tasks", 0))
+    uow.subscriptions.sync(
+        instance_id, wait.subscriptions, business_key=business_key, now=now, had=had.get("subscriptions", 0)
+    )
+    uow.timers.sync(instance_id, wait.timers, had=had.get("timers", 0))
 
 
 def guarded(

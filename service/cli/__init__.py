@@ -6,12 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import core, tokens, users
+from . import core, notices, tokens, users
 
 # Each module adds its subcommands; a new area of the service adds its module here.
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     core.register,
     tokens.register,
+    notices.register,
     users.register,
 ]
 

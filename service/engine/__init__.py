@@ -1,7 +1,16 @@
 """Everything that touches SpiffWorkflow: parsing, validation, script policy, running, state."""
 
 from .progress import ElementStates
-from .runtime import Engine, NotWaiting, PendingTimer, ReadyTask, Subscription, TaskFailure, WaitState
+from .runtime import (
+    Engine,
+    MessageIncomplete,
+    NotWaiting,
+    PendingTimer,
+    ReadyTask,
+    Subscription,
+    TaskFailure,
+    WaitState,
+)
 from .scripting import CallContext
 from .specs import DiagramSource, SpecBundle, SpecError
 
@@ -10,6 +19,7 @@ __all__ = [
     "DiagramSource",
     "ElementStates",
     "Engine",
+    "MessageIncomplete",
     "NotWaiting",
     "PendingTimer",
     "ReadyTask",

@@ -13,8 +13,11 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.base import EventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -93,6 +96,14 @@ class NotWaiting(Exception):
     """The instance does not wait for what was delivered."""
 
 
+class MessageIncomplete(ValueError):
+    """A delivered message lacks a value its correlation properties are computed from."""
+
+    def __init__(self, message: str, property_id: str) -> None:
+        super().__init__(message)
+        self.property_id = property_id
+
+
 class Engine:
     """The service's one door into SpiffWorkflow."""
 
@@ -161,16 +172,21 @@ class Engine:
         """Deliver a named message to the workflow's waiting catch events and advance."""
         with timekeeping.running_on(self.clock):
             waiting = [
-                t
+                (t, d)
                 for t in workflow.event_manager.tasks.values()
-                if isinstance(t.task_spec.event_definition, MessageEventDefinition)
-                and t.task_spec.event_definition.name == message_name
+                for d, _ in _event_definitions(t)
+                if isinstance(d, MessageEventDefinition) and d.name == message_name
             ]
             if not waiting:
                 raise NotWaiting(f"the instance is not waiting for message '{message_name}'")
-            definition = waiting[0].task_spec.event_definition
-            correlations = definition.calculate_correlations(
-                workflow.script_engine, definition.correlation_properties, payload
+            task, definition = waiting[0]
+            correlations = _message_correlations(workflow, definition, message_name, payload)
+            # An event-based gateway does not record the values its message expects the way a
+            # catch event does; the service already routed the message here by those values.
+            task.workflow.correlations.update(
+                definition.calculate_correlations(
+                    workflow.script_engine, getattr(definition, "process_correlations", []), task.data
+                )
             )
             try:
                 workflow.send_event(BpmnEvent(definition, payload=payload, correlations=correlations))
@@ -196,10 +212,23 @@ class Engine:
 
     def wait_state(self, workflow: BpmnWorkflow) -> WaitState:
         """Describe the workflow's current wait state."""
-        failures = [_failure(t) for t in workflow.get_tasks(state=TaskState.ERROR)]
-        if workflow.is_completed():
+        # One pass over every task of the workflow and its subprocesses (the engine's own queries
+        # walk the tree once per question; this runs after every trigger).
+        errors: list[Task] = []
+        manual_ready: list[Task] = []
+        unfinished = False
+        for task in _all_tasks(workflow):
+            state = task.state
+            if state == TaskState.ERROR:
+                errors.append(task)
+            elif state == TaskState.READY and task.task_spec.manual:
+                manual_ready.append(task)
+            if task.workflow is workflow and state & TaskState.NOT_FINISHED_MASK:
+                unfinished = True
+        failures = [_failure(t) for t in errors]
+        if not unfinished:
             return WaitState(status="completed")
-        ready = [self._ready_task(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+        ready = [self._ready_task(t) for t in manual_ready]
         subscriptions, timers = _waiting_events(workflow)
         status = "error" if failures else "waiting"
         return WaitState(status, ready, subscriptions, timers, failures)
@@ -207,6 +236,10 @@ class Engine:
     def element_states(self, workflow: BpmnWorkflow) -> progress.ElementStates:
         """Return the completed, active, waiting and failed BPMN element ids of the workflow."""
         return progress.element_states(workflow)
+
+    def data_of(self, task: Task) -> dict[str, Any]:
+        """Return a copy of one task's data (what its form may be bound to)."""
+        return dict(task.data)
 
     def task_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """Return the data of the workflow's most recent task (the case's variables)."""
@@ -222,7 +255,7 @@ class Engine:
             name=spec.bpmn_id or spec.name,
             title=spec.bpmn_name,
             lane=spec.lane,
-            process_key=task.workflow.spec.name,
+            process_key=_process_key(task),
             form=props.get("formJsonSchemaFilename"),
             ui_form=props.get("formUiSchemaFilename"),
             due_at=self._due_at(task, props.get("dueDate")),
@@ -242,6 +275,24 @@ class Engine:
             task.internal_data["rcp_due_at"] = _as_utc(value).isoformat() if value else None
         stored = task.internal_data["rcp_due_at"]
         return datetime.fromisoformat(stored) if stored else None
+
+
+def _all_tasks(workflow: BpmnWorkflow) -> list[Task]:
+    tasks = list(workflow.tasks.values())
+    for subprocess in workflow.subprocesses.values():
+        tasks.extend(subprocess.tasks.values())
+    return tasks
+
+
+def _process_key(task: Task) -> str:
+    """Return the id of the process a task belongs to (an embedded sub-process is part of it)."""
+    workflow = task.workflow
+    while getattr(workflow, "parent_task_id", None) is not None:
+        parent = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        if isinstance(parent.task_spec, CallActivity):
+            break
+        workflow = parent.workflow
+    return str(workflow.spec.name)
 
 
 def _as_utc(value: Any) -> datetime:
@@ -267,32 +318,60 @@ def _waiting_events(workflow: BpmnWorkflow) -> tuple[list[Subscription], list[Pe
     subscriptions: list[Subscription] = []
     timers: list[PendingTimer] = []
     for task in workflow.event_manager.tasks.values():
-        definition = task.task_spec.event_definition
-        name = task.task_spec.bpmn_id or task.task_spec.name
-        if isinstance(definition, MessageEventDefinition):
-            subscriptions.append(
-                Subscription(definition.name, _expected_correlation(task), str(task.id), name)
-            )
-        elif isinstance(definition, TimerEventDefinition):
+        for definition, spec in _event_definitions(task):
+            name = spec.bpmn_id or spec.name
+            if isinstance(definition, MessageEventDefinition):
+                subscriptions.append(
+                    Subscription(definition.name, _expected_correlation(task, definition), str(task.id), name)
+                )
+                continue
+            if not isinstance(definition, TimerEventDefinition):
+                continue
             due = definition.details(task).value
             if isinstance(due, str):
                 timers.append(
-                    PendingTimer(
-                        str(task.id),
-                        name,
-                        task.task_spec.bpmn_name,
-                        _as_utc(due),
-                        task.task_spec.documentation,
-                    )
+                    PendingTimer(str(task.id), name, spec.bpmn_name, _as_utc(due), spec.documentation)
                 )
     return subscriptions, timers
 
 
-def _expected_correlation(task: Task) -> dict[str, Any]:
+def _message_correlations(
+    workflow: BpmnWorkflow, definition: MessageEventDefinition, name: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    for prop in definition.correlation_properties:
+        try:
+            workflow.script_engine.environment.evaluate(prop.retrieval_expression, dict(payload))
+        except Exception:
+            raise MessageIncomplete(
+                f"message '{name}' must carry '{prop.name}' (its correlation property)", prop.name
+            ) from None
+    result: dict[str, Any] = definition.calculate_correlations(
+        workflow.script_engine, definition.correlation_properties, payload
+    )
+    return result
+
+
+def _event_definitions(task: Task) -> list[tuple[EventDefinition, Any]]:
+    """Return what a waiting task catches, each with the element that declares it.
+
+    An event-based gateway catches the events of the catch events after it (Spiff moves their
+    definitions onto the gateway, in the order of its outgoing flows).
+    """
+    spec = task.task_spec
+    definition = spec.event_definition
+    if isinstance(definition, MultipleEventDefinition) and len(spec.outputs) == len(
+        definition.event_definitions
+    ):
+        return list(zip(definition.event_definitions, spec.outputs, strict=True))
+    if isinstance(definition, MultipleEventDefinition):
+        return [(d, spec) for d in definition.event_definitions]
+    return [(definition, spec)]
+
+
+def _expected_correlation(task: Task, definition: EventDefinition) -> dict[str, Any]:
     # Spiff 3.2 keeps no process-side correlation values for a waiting catch event, so the
     # service evaluates the event's processVariableCorrelation expressions itself; the values
     # route incoming messages to this instance (RULES: correlate on business identifiers).
-    definition = task.task_spec.event_definition
     expected: dict[str, Any] = {}
     for prop in getattr(definition, "process_correlations", []):
         try:

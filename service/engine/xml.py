@@ -92,11 +92,12 @@ def _element_at_line(tree: etree._ElementTree, line: int) -> str | None:
 
 
 def nearest_id(elem: etree._Element) -> str | None:
-    """Return the id of the element or of its closest ancestor that has one."""
+    """Return the id of the closest BPMN element at or above ``elem`` (extension ids are not ids)."""
+    bpmn = "{" + NSMAP["bpmn"] + "}"
     node: etree._Element | None = elem
     while node is not None:
         ident = node.get("id")
-        if ident:
+        if ident and isinstance(node.tag, str) and node.tag.startswith(bpmn):
             return ident
         node = node.getparent()
     return None

@@ -17,6 +17,7 @@ from .repositories import (
     IncidentRepository,
     InstanceRepository,
     LoginRepository,
+    NoticeRepository,
     OutboxRepository,
     SubscriptionRepository,
     TaskRepository,
@@ -101,6 +102,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.users = UserRepository(conn)
         self.outbox = OutboxRepository(conn)
+        self.notices = NoticeRepository(conn)
         self.inbox = InboxRepository(conn)
         self.logins = LoginRepository(conn)
         return self

@@ -93,6 +93,9 @@ process_instances = Table(
     Column("version", Integer, nullable=False),
     Column("variables", JSON, nullable=False),
     Column("next_timer_due", UtcDateTime, index=True),
+    # How many open tasks, subscriptions and timers the derived tables hold for the instance, so a
+    # step that leaves none and found none skips their statements.
+    Column("waits", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False, index=True),
     Column("completed_at", UtcDateTime),

@@ -254,7 +254,8 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     world.ensure_user("rita")
     page = new_page(browser)
     page.goto(f"{site}/login")
-    page.keyboard.type("rita")  # the username field has the focus on arrival
+    expect(page.get_by_label("Username")).to_be_focused()  # the page puts the focus there
+    page.keyboard.type("rita")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

@@ -44,6 +44,7 @@ def add_case(services: Services, key: str, *open_tasks: Task) -> None:
             serializer_version="test",
             version=1,
             variables={"applicant": {"name": f"Applicant of {key}"}},
+            waits={"tasks": len(open_tasks), "subscriptions": 0, "timers": 0},
             created_at=START,
             updated_at=START,
         )

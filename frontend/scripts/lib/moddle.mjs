@@ -24,8 +24,9 @@ export function lineIndex(xml) {
 }
 
 function warningLine(warning, lines) {
+  // moddle-xml (saxen) reports 0-based line numbers
   const m = /line: (\d+)/.exec(warning.message || '');
-  if (m) return Number(m[1]);
+  if (m) return Number(m[1]) + 1;
   const id = warning.element && warning.element.id;
   return id ? lines.get(id) : undefined;
 }

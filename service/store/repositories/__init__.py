@@ -6,6 +6,7 @@ from .derived import SubscriptionRepository, TaskRepository, TimerRepository
 from .identity import TokenRepository, UserRepository
 from .inbox import InboxRepository, LoginRepository
 from .instances import IncidentRepository, InstanceRepository
+from .notices import NoticeRepository
 from .outbox import OutboxRepository
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "IncidentRepository",
     "InstanceRepository",
     "LoginRepository",
+    "NoticeRepository",
     "OutboxRepository",
     "SubscriptionRepository",
     "TaskRepository",

@@ -9,6 +9,8 @@ from sqlalchemy import Connection, func, insert, select
 
 from ..schema import audit_log as t
 
+_INSERT = insert(t)  # built once: every trigger appends
+
 
 class AuditRepository:
     def __init__(self, conn: Connection) -> None:
@@ -29,18 +31,19 @@ class AuditRepository:
         detail: str | None = None,
     ) -> None:
         self.conn.execute(
-            insert(t).values(
-                at=at,
-                actor_kind=actor_kind,
-                actor=actor,
-                action=action,
-                outcome=outcome,
-                instance_id=instance_id,
-                task_id=task_id,
-                task_name=task_name,
-                data=data,
-                detail=detail,
-            )
+            _INSERT,
+            {
+                "at": at,
+                "actor_kind": actor_kind,
+                "actor": actor,
+                "action": action,
+                "outcome": outcome,
+                "instance_id": instance_id,
+                "task_id": task_id,
+                "task_name": task_name,
+                "data": data,
+                "detail": detail,
+            },
         )
 
     def for_instance(self, instance_id: str) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
 from ..schema import process_definitions as t
 
@@ -29,7 +29,8 @@ class DefinitionRow:
     note: str | None
 
 
-_COLUMNS = [c for c in t.c]
+_COLUMNS = list(t.c)
+_LATEST = select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1)
 
 
 def _row(r: Any) -> DefinitionRow:
@@ -45,9 +46,7 @@ class DefinitionRepository:
         return _row(r) if r else None
 
     def latest(self, key: str) -> DefinitionRow | None:
-        r = self.conn.execute(
-            select(*_COLUMNS).where(t.c.key == key).order_by(t.c.version.desc()).limit(1)
-        ).first()
+        r = self.conn.execute(_LATEST, {"key": key}).first()
         return _row(r) if r else None
 
     def by_version(self, key: str, version: int) -> DefinitionRow | None:

@@ -10,13 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, insert, or_, select, update
 
 from service.engine import PendingTimer, ReadyTask, Subscription
 
 from ..schema import human_tasks as ht
 from ..schema import message_subscriptions as st
 from ..schema import pending_timers as tt
+
+# Built once: the trigger path runs these on every step.
+_TASK_IDS = select(ht.c.id).where(ht.c.instance_id == bindparam("instance_id"))
+_TASK_GET = select(ht).where(ht.c.id == bindparam("task_id"))
+_TASK_DELETE = delete(ht).where(ht.c.id.in_(bindparam("ids", expanding=True)))
+_TASK_INSERT = insert(ht)
+_SUB_DELETE = delete(st).where(st.c.instance_id == bindparam("instance_id"))
+_SUB_INSERT = insert(st)
+_TIMER_DELETE = delete(tt).where(tt.c.instance_id == bindparam("instance_id"))
+_TIMER_INSERT = insert(tt)
 
 
 @dataclass(frozen=True)
@@ -40,21 +50,29 @@ class TaskRepository:
         self.conn = conn
 
     def get(self, task_id: str) -> dict[str, Any] | None:
-        r = self.conn.execute(select(ht).where(ht.c.id == task_id)).first()
+        r = self.conn.execute(_TASK_GET, {"task_id": task_id}).first()
         return dict(r._mapping) if r else None
 
     def sync(
-        self, instance_id: str, ready: Iterable[ReadyTask], *, business_key: str | None, now: datetime
+        self,
+        instance_id: str,
+        ready: Iterable[ReadyTask],
+        *,
+        business_key: str | None,
+        now: datetime,
+        had: int = 1,
     ) -> None:
         """Make the open-task rows of an instance equal its READY human tasks (claims kept)."""
         wanted = {t.task_id: t for t in ready}
-        existing = set(self.conn.execute(select(ht.c.id).where(ht.c.instance_id == instance_id)).scalars())
+        existing: set[str] = set()
+        if had:
+            existing = set(self.conn.execute(_TASK_IDS, {"instance_id": instance_id}).scalars())
         gone = existing - wanted.keys()
         if gone:
-            self.conn.execute(delete(ht).where(ht.c.id.in_(gone)))
+            self.conn.execute(_TASK_DELETE, {"ids": sorted(gone)})
         new = [t for tid, t in wanted.items() if tid not in existing]
         if new:
-            self.conn.execute(insert(ht), [_task_values(t, instance_id, business_key, now) for t in new])
+            self.conn.execute(_TASK_INSERT, [_task_values(t, instance_id, business_key, now) for t in new])
 
     def remove_all(self, instance_id: str) -> None:
         self.conn.execute(delete(ht).where(ht.c.instance_id == instance_id))
@@ -130,11 +148,13 @@ class SubscriptionRepository:
         *,
         business_key: str | None,
         now: datetime,
+        had: int = 1,
     ) -> None:
-        self.conn.execute(delete(st).where(st.c.instance_id == instance_id))
+        if had:
+            self.conn.execute(_SUB_DELETE, {"instance_id": instance_id})
         if subscriptions:
             self.conn.execute(
-                insert(st),
+                _SUB_INSERT,
                 [
                     {
                         "instance_id": instance_id,
@@ -168,11 +188,12 @@ class TimerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def sync(self, instance_id: str, timers: Sequence[PendingTimer]) -> None:
-        self.conn.execute(delete(tt).where(tt.c.instance_id == instance_id))
+    def sync(self, instance_id: str, timers: Sequence[PendingTimer], had: int = 1) -> None:
+        if had:
+            self.conn.execute(_TIMER_DELETE, {"instance_id": instance_id})
         if timers:
             self.conn.execute(
-                insert(tt),
+                _TIMER_INSERT,
                 [
                     {
                         "task_id": p.task_id,

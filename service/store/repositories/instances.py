@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from service.errors import Conflict
 
@@ -29,6 +29,7 @@ class InstanceRow:
     version: int
     variables: dict[str, Any]
     next_timer_due: datetime | None
+    waits: dict[str, int]
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
@@ -37,6 +38,25 @@ class InstanceRow:
 
 _COLUMNS = list(t.c)
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables")]
+# Built once: the trigger path runs these on every step, so only parameters change per call.
+_GET = select(*_COLUMNS).where(t.c.id == bindparam("instance_id"))
+_GET_LOCKED = _GET.with_for_update()
+_INSERT = insert(t)
+_SAVE_COLUMNS = (
+    "state",
+    "status",
+    "has_incident",
+    "next_timer_due",
+    "variables",
+    "updated_at",
+    "completed_at",
+    "waits",
+)
+_SAVE = (
+    update(t)
+    .where(and_(t.c.id == bindparam("instance_id"), t.c.version == bindparam("expected_version")))
+    .values(version=bindparam("new_version"), **{c: bindparam(c) for c in _SAVE_COLUMNS})
+)
 
 
 class InstanceRepository:
@@ -44,11 +64,10 @@ class InstanceRepository:
         self.conn = conn
 
     def get(self, instance_id: str, *, lock: bool = False) -> InstanceRow | None:
-        query = select(*_COLUMNS).where(t.c.id == instance_id)
-        if lock and self.conn.dialect.name == "postgresql":
-            # Held until commit: a second trigger on this instance waits, then sees the new state.
-            query = query.with_for_update()
-        r = self.conn.execute(query).first()
+        # Held until commit on PostgreSQL: a second trigger on this instance waits, then sees the
+        # new state. SQLite's BEGIN IMMEDIATE already serialises writers.
+        query = _GET_LOCKED if lock and self.conn.dialect.name == "postgresql" else _GET
+        r = self.conn.execute(query, {"instance_id": instance_id}).first()
         return InstanceRow(**r._mapping) if r else None
 
     def summary(self, instance_id: str) -> dict[str, Any] | None:
@@ -56,16 +75,18 @@ class InstanceRepository:
         return dict(r._mapping) if r else None
 
     def insert(self, **values: Any) -> None:
-        self.conn.execute(insert(t).values(**values))
+        self.conn.execute(_INSERT, values)
 
     def save(self, instance_id: str, expected_version: int, **values: Any) -> int:
         """Write new state if nobody wrote since ``expected_version``; return the new version."""
         new_version = expected_version + 1
-        result = self.conn.execute(
-            update(t)
-            .where(and_(t.c.id == instance_id, t.c.version == expected_version))
-            .values(version=new_version, **values)
-        )
+        params = {
+            "instance_id": instance_id,
+            "expected_version": expected_version,
+            "new_version": new_version,
+        }
+        params.update(values)
+        result = self.conn.execute(_SAVE, params)
         if result.rowcount != 1:
             raise Conflict(
                 f"process instance {instance_id} changed meanwhile (expected version {expected_version})",

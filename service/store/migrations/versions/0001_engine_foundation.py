@@ -121,6 +121,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("variables", sa.JSON(), nullable=False),
         sa.Column("next_timer_due", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("waits", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),

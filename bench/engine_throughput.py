@@ -1,0 +1,134 @@
+"""Persisted runs per second through the service layer vs SpiffWorkflow alone in memory.
+
+One run = start an instance, complete its two user tasks, reach the end. The same diagram and
+steps are measured: (1) SpiffWorkflow alone in memory (stock PythonScriptEngine with a minimal
+service call), (2) the service layer on SQLite (file, WAL), (3) on PostgreSQL when it answers.
+Each persisted step is one full transaction: load + lock, restore state, run, save state and
+derived rows and audit, commit. Prints rates and the ratios measured in this one run.
+
+    .venv/bin/python bench/engine_throughput.py [--runs 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+from SpiffWorkflow.util.task import TaskState
+
+from service.bootstrap import bootstrap
+from service.cases import lifecycle, tasks
+from service.clock import MovableClock
+from service.config import Settings
+from service.deployment import DiagramSet, deploy
+from service.engine import DiagramSource
+from service.engine.functions import add_days
+from tests.support import INTEGRATOR, REVIEWER, Switchboard, test_registry
+
+DIAGRAM = Path(__file__).parent / "diagrams" / "throughput.bpmn"
+START_VARS = {"received_on": "2026-01-05"}
+FORMS = [{"complete": True}, {"decision": "recommend approval"}]
+
+
+class _PlainEngine(PythonScriptEngine):
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        params = {k: v["value"] for k, v in kwargs["operation_params"].items()}
+        return json.dumps({"echo": params["text"]})
+
+
+def in_memory(runs: int) -> float:
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_file(str(DIAGRAM))
+    spec, subs = parser.get_spec("bench_review"), parser.get_subprocess_specs("bench_review")
+    engine = _PlainEngine(environment=TaskDataEnvironment({"add_days": add_days}))
+    began = time.perf_counter()
+    for _ in range(runs):
+        workflow = BpmnWorkflow(spec, subs, script_engine=engine)
+        workflow.get_next_task(state=TaskState.READY).data.update(START_VARS)
+        workflow.do_engine_steps()
+        for form in FORMS:
+            [task] = workflow.get_tasks(state=TaskState.READY, manual=True)
+            task.data.update(form)
+            task.run()
+            workflow.do_engine_steps()
+        assert workflow.is_completed()
+    return runs / (time.perf_counter() - began)
+
+
+def persisted(url: str, runs: int, folder: Path) -> float:
+    clock = MovableClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
+    settings = Settings(database_url=url, secret_key="bench", instance_dir=folder, runner="off")
+    services = bootstrap(settings, clock=clock, registry=test_registry(Switchboard()))
+    deploy(services, DiagramSet([DiagramSource(DIAGRAM.name, DIAGRAM.read_bytes())]), INTEGRATOR)
+    one_run(services)  # warm the spec cache and connections
+    began = time.perf_counter()
+    for _ in range(runs):
+        one_run(services)
+    rate = runs / (time.perf_counter() - began)
+    services.close()
+    return rate
+
+
+def one_run(services: Any) -> None:
+    outcome = lifecycle.start(services, "bench_review", START_VARS, INTEGRATOR, business_key="B-1")
+    for form in FORMS:
+        task_id = outcome.wait.ready_tasks[0].task_id
+        outcome = tasks.complete(services, task_id, form, REVIEWER)
+    assert outcome.status == "completed", outcome
+
+
+def _pg_url() -> str | None:
+    import psycopg
+
+    admin = "postgresql://postgres@127.0.0.1:5432/test"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute("DROP DATABASE IF EXISTS rcp_bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE rcp_bench")
+    except psycopg.OperationalError:
+        return None
+    return "postgresql://postgres@127.0.0.1:5432/rcp_bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="measure each this many times; report the median"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        memory = statistics.median(in_memory(args.runs) for _ in range(args.repeat))
+        sqlite = statistics.median(
+            persisted(f"sqlite:///{folder / f'bench{i}.db'}", args.runs, folder) for i in range(args.repeat)
+        )
+        pg_url = _pg_url()
+        postgres = (
+            statistics.median(persisted(pg_url, args.runs, folder) for _ in range(args.repeat))
+            if pg_url
+            else None
+        )
+    print(f"runs per measurement: {args.runs} (start + 2 user tasks + end; median of {args.repeat})")
+    print(f"SpiffWorkflow in memory : {memory:8.1f} runs/s")
+    print(f"service layer, SQLite   : {sqlite:8.1f} runs/s   ratio {sqlite / memory:.2f} (target >= 0.50)")
+    if postgres is not None:
+        print(f"service layer, Postgres : {postgres:8.1f} runs/s   ratio {postgres / memory:.2f}")
+    else:
+        print("service layer, Postgres : not measured (server not reachable)")
+
+
+if __name__ == "__main__":
+    main()

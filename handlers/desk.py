@@ -1,0 +1,59 @@
+"""What every handler class starts from: the ports of this transaction and small helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from .notices import NoticeArchive, NoticeIssuer, Recipient, office
+from .ports import Ports
+from .records import MissingRecord, Record, Records
+
+
+class Desk:
+    """A handler class: built from ``Ports`` per transaction, one method per operation."""
+
+    def __init__(self, ports: Ports) -> None:
+        self.records = cast(Records, ports.client("records"))
+        self.program = ports.program
+        self.clock = ports.clock
+        self.notices = NoticeIssuer(
+            cast(NoticeArchive, ports.client("notices")), ports.program, ports.clock.now
+        )
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    def office(self, section: str) -> dict[str, Any]:
+        return office(self.program, section)
+
+    def staff_addresses(self, *groups: str) -> list[str]:
+        """Return the configured e-mail addresses of staff groups (``[groups]``)."""
+        configured = self.program.get("groups", {})
+        missing = [g for g in groups if g not in configured]
+        if missing:
+            raise LookupError(f"program configuration [groups] has no address for {', '.join(missing)}")
+        return [str(configured[g]) for g in groups]
+
+    def recipient(self, keeper: Record) -> Recipient:
+        return Recipient(keeper["name"], keeper.get("email"), keeper.get("address"))
+
+
+def need(record: Record | None, what: str, key: str) -> Record:
+    """Return a record the handler cannot work without, or fail naming it."""
+    if record is None:
+        raise MissingRecord(f"the data service holds no {what} {key!r}")
+    return record
+
+
+def as_date(value: Any) -> date:
+    """Read a date given as ISO text (forms, messages) or as a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

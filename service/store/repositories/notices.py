@@ -1,0 +1,58 @@
+"""Issued notices: written once, never updated; read with the delivery state of their e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from ..schema import outbox
+from ..schema_program import notices as t
+
+DELIVERY = [outbox.c.status, outbox.c.attempts, outbox.c.sent_at, outbox.c.last_error]
+
+
+class NoticeRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, notice: dict[str, Any]) -> None:
+        """Write a notice (there is deliberately no way to change or delete one)."""
+        self.conn.execute(insert(t).values(**notice))
+
+    def get(self, notice_number: str) -> dict[str, Any] | None:
+        return self._first(t.c.notice_number == notice_number)
+
+    def for_step(self, step_key: str) -> dict[str, Any] | None:
+        return self._first(t.c.step_key == step_key)
+
+    def list(
+        self,
+        *,
+        case_ref: str | None = None,
+        instance_id: str | None = None,
+        kind: str | None = None,
+        notice_number: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Return notices (without their PDF bytes), newest last, with their e-mail's state."""
+        columns = [c for c in t.c if c.name != "pdf"]
+        query = (
+            select(*columns, *[c.label(f"delivery_{c.name}") for c in DELIVERY])
+            .select_from(t.outerjoin(outbox, outbox.c.key == t.c.step_key))
+            .order_by(t.c.issued_at, t.c.notice_number)
+            .limit(limit)
+        )
+        if case_ref is not None:
+            query = query.where(t.c.case_ref == case_ref)
+        if instance_id is not None:
+            query = query.where(t.c.instance_id == instance_id)
+        if kind is not None:
+            query = query.where(t.c.kind == kind)
+        if notice_number is not None:
+            query = query.where(t.c.notice_number == notice_number)
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def _first(self, condition: Any) -> dict[str, Any] | None:
+        row = self.conn.execute(select(t).where(condition)).first()
+        return dict(row._mapping) if row else None
