@@ -74,7 +74,7 @@ def save_draft(services: Services, task_id: str, actor: Actor, posted: Mapping[s
     with services.db.unit_of_work() as uow:
         task = tasks.open_task(services, uow, task_id, actor)
         _must_hold(task, actor)
-        kept = {f.name: list(posted.get(f.name, [])) for f in fields}
+        kept = {f.name: list(posted.get(f.name, [])) for f in webform.leaves(fields)}
         now = services.clock.now()
         uow.inbox.save_draft(task_id, actor.name, kept, now)
         uow.audit.append(
