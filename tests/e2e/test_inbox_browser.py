@@ -254,8 +254,12 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     world.ensure_user("rita")
     page = new_page(browser)
     page.goto(f"{site}/login")
-    expect(page.get_by_label("Username")).to_be_focused()  # the page puts the focus there
+    # Keys sent while the page is still settling can be dropped by the browser under load; start
+    # typing once nothing is loading and the page has put the focus on the username field.
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_label("Username")).to_be_focused()
     page.keyboard.type("rita")
+    expect(page.get_by_label("Username")).to_have_value("rita")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
