@@ -49,9 +49,13 @@ def default_registry() -> Registry[Ports]:
 
 def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
     """Return the factory giving handlers this transaction's adapters."""
+    from service.cases.webhooks import notice_issued
     from service.store.adapters import build_ports
 
-    return lambda uow: build_ports(uow, settings, clock)
+    def on_notice(uow: UnitOfWork, notice: dict[str, Any]) -> None:
+        notice_issued(uow, notice, clock.now())
+
+    return lambda uow: build_ports(uow, settings, clock, on_notice)
 
 
 def default_senders(settings: Settings) -> dict[str, Sender]:
@@ -80,7 +84,7 @@ def bootstrap(
             settings.instance_dir.mkdir(parents=True, exist_ok=True)
         upgrade(settings.database_url)
     db = Database(make_engine(settings.database_url))
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -90,3 +94,9 @@ def bootstrap(
         ports=ports or default_ports(settings, clock),
         senders=default_senders(settings) if senders is None else senders,
     )
+    if senders is None:
+        from service.webhook_delivery import WebhookSender
+
+        # Webhooks need no configuration: registered receivers are called from the outbox.
+        services.senders["webhook"] = WebhookSender(services)
+    return services

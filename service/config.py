@@ -7,6 +7,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ class Settings:
     testing: bool = False
     session_cookie_secure: bool = False
     demo_users: bool = True
+    api: ApiSettings = field(default_factory=lambda: ApiSettings())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -55,8 +57,35 @@ class Settings:
             program=load_program(Path(env["RCP_PROGRAM_CONFIG"]) if env.get("RCP_PROGRAM_CONFIG") else None),
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") == "1",
             demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
+            api=ApiSettings.from_env(env),
         )
         return replace(settings, **overrides)
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The integrator API's limits and retention times (README: Integrating)."""
+
+    rate_limit: int = 600  # requests per token per ``rate_period``; 0 turns the limit off
+    rate_period: timedelta = timedelta(minutes=1)
+    rate_backend: str = "auto"  # auto | memory | database | redis
+    idempotency_ttl: timedelta = timedelta(hours=24)
+    message_buffer_ttl: timedelta = timedelta(hours=1)
+    webhook_timeout: float = 10.0
+    validate_responses: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ApiSettings:
+        """Read ``RCP_API_*`` variables; durations are whole seconds."""
+        return cls(
+            rate_limit=int(env.get("RCP_API_RATE_LIMIT", "600")),
+            rate_period=timedelta(seconds=int(env.get("RCP_API_RATE_PERIOD", "60"))),
+            rate_backend=env.get("RCP_API_RATE_BACKEND", "auto"),
+            idempotency_ttl=timedelta(seconds=int(env.get("RCP_API_IDEMPOTENCY_TTL", "86400"))),
+            message_buffer_ttl=timedelta(seconds=int(env.get("RCP_API_MESSAGE_BUFFER_TTL", "3600"))),
+            webhook_timeout=float(env.get("RCP_WEBHOOK_TIMEOUT", "10")),
+            validate_responses=env.get("RCP_API_VALIDATE_RESPONSES", "0") == "1",
+        )
 
 
 def load_program(path: Path | None) -> dict[str, Any]:

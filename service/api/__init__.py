@@ -1,7 +1,12 @@
-"""The integrator JSON API under /api/v1: parse the request, call one service function, respond."""
+"""The integrator JSON API under /api/v1: parse the request, call one service function, respond.
+
+Routes live in small modules listed in ``ROUTE_MODULES``; each declares its operations with
+``contract.operation`` (validation + OpenAPI in one place). A new area adds its module here.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -10,11 +15,22 @@ from werkzeug.exceptions import HTTPException
 from service.bootstrap import Services
 from service.cases.actors import Actor
 from service.errors import FieldError, Forbidden, InvalidData, ServiceError
-from service.tokens import authenticate
 
 from .problems import from_error, problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# One line per module; each registers its routes on ``bp`` when imported.
+ROUTE_MODULES = (
+    "definitions",
+    "instances",
+    "messages",
+    "tasks",
+    "notices",
+    "webhooks",
+    "documentation",
+    "incidents",
+)
 
 
 def services() -> Services:
@@ -45,11 +61,6 @@ def json_body() -> dict[str, Any]:
     return body
 
 
-@bp.before_request
-def _authenticate() -> None:
-    g.actor = authenticate(services(), request.headers.get("Authorization"))
-
-
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError) -> Response:
     return from_error(exc)
@@ -57,11 +68,35 @@ def _service_error(exc: ServiceError) -> Response:
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
-    return problem(exc.code or 500, exc.name, exc.description or exc.name, exc.name.lower().replace(" ", "-"))
+    return _http_problem(exc)
+
+
+def _http_problem(exc: HTTPException) -> Response:
+    code = exc.code or 500
+    slug = {413: "payload-too-large", 405: "method-not-allowed"}.get(code, exc.name.lower().replace(" ", "-"))
+    response = problem(code, exc.name, exc.description or exc.name, slug)
+    if code == 405 and exc.get_response().headers.get("Allow"):
+        response.headers["Allow"] = exc.get_response().headers["Allow"]
+    return response
+
+
+def load_routes() -> None:
+    """Import every route module (each declares its operations on ``bp``)."""
+    for name in ROUTE_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def register(app: Flask) -> None:
-    """Attach the API's routes to the app."""
-    from . import incidents, routes  # noqa: F401  (they attach themselves to the blueprint)
+    """Attach the API's routes, authentication, rate limit and problem responses to the app."""
+    from . import auth
 
+    load_routes()
+    auth.install(app)
     app.register_blueprint(bp)
+
+    def outside_routes(exc: HTTPException) -> Any:
+        # Unknown paths and methods under /api/ never reach the blueprint: answer them in kind.
+        return _http_problem(exc) if request.path.startswith(bp.url_prefix or "/api/") else exc
+
+    app.register_error_handler(404, outside_routes)
+    app.register_error_handler(405, outside_routes)

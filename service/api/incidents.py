@@ -1,37 +1,76 @@
-"""Incidents over the API: list them, retry an instance after the fix (background work)."""
+"""Incidents: instances whose failed steps ran out of tries; list them, retry one after the fix."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import jsonify, request
-
 from service.cases import incidents
-from service.errors import FieldError, InvalidData
 
-from . import bp, require, services
+from . import schemas as S
+from . import services
+from .contract import Answer, Call, Param, Reply, operation, problem_answer
+
+TAG = "Incidents"
+
+S.COMPONENTS["Incident"] = S.obj(
+    ["id", "instanceId", "processKey", "element", "message", "attempts", "created"],
+    id={"type": "integer"},
+    instanceId=S.STRING,
+    processKey=S.STRING,
+    businessKey=S.nullable(S.STRING),
+    instanceStatus=S.STRING,
+    element={**S.STRING, "description": "the failed element's id (or the background job, in brackets)"},
+    taskId=S.nullable(S.STRING),
+    message={**S.STRING, "description": "the last error"},
+    stack=S.nullable({**S.STRING, "description": "the last error's stack trace"}),
+    attempts={"type": "integer", "description": "tries made so far, the automatic ones included"},
+    created=S.DATETIME,
+    resolved=S.nullable(S.DATETIME),
+    resolvedBy=S.nullable(S.STRING),
+)
 
 
-@bp.get("/incidents")
-def list_incidents() -> Any:
-    caller = require("read")
-    args = request.args
-    try:
-        limit = int(args.get("limit", "100"))
-    except ValueError:
-        raise InvalidData("limit must be a number", [FieldError("limit", "expected an integer")]) from None
+@operation(
+    "GET",
+    "/incidents",
+    operation_id="listIncidents",
+    tag=TAG,
+    scope="read",
+    summary="List incidents (open by default), newest first, with error, stack and tries",
+    query={
+        "status": Param({"enum": list(incidents.STATUSES)}, "open (default), resolved or all"),
+        "processKey": Param({"type": "string", "maxLength": 200}, "incidents of this process"),
+        "businessKey": Param({"type": "string", "maxLength": 200}, "incidents of this business key"),
+        "limit": Param({"type": "integer", "minimum": 1, "maximum": incidents.MAX_LIMIT}, "at most (100)"),
+    },
+    answers={200: Answer("the incidents", {"type": "array", "items": S.ref("Incident")})},
+)
+def list_incidents(call: Call) -> Reply:
+    q = call.query
     found = incidents.listing(
         services(),
-        caller,
-        status=args.get("status", "open"),
-        process_key=args.get("processKey"),
-        business_key=args.get("businessKey"),
-        limit=limit,
+        call.actor,
+        status=q.get("status", "open"),
+        process_key=q.get("processKey"),
+        business_key=q.get("businessKey"),
+        limit=q.get("limit", 100),
     )
-    return jsonify(found)
+    return Reply(found)
 
 
-@bp.post("/process-instances/<instance_id>/retry")
-def retry_instance(instance_id: str) -> Any:
-    caller = require("start")
-    return jsonify(incidents.retry(services(), instance_id, caller))
+@operation(
+    "POST",
+    "/process-instances/{id}/retry",
+    operation_id="retryProcessInstance",
+    tag=TAG,
+    scope="start",
+    summary="Try an instance's failed steps again (after the cause of its incident was fixed)",
+    description="Answers with the instance afterwards: `hasIncident` is false when the steps "
+    "went through; a step that fails again keeps its incident, with one more try counted.",
+    path_params={"id": Param(S.ID, "the process instance id")},
+    answers={
+        200: Answer("the instance afterwards", S.ref("ProcessInstance")),
+        404: problem_answer("no such instance"),
+        409: problem_answer("the instance has no incident and no failed step waiting"),
+    },
+)
+def retry_instance(call: Call) -> Reply:
+    return Reply(incidents.retry(services(), call.path["id"], call.actor))

@@ -8,7 +8,26 @@ from flask import Response, json
 
 from service.errors import ServiceError
 
-PROBLEM_BASE = "https://rcp.example.gov/problems/"
+# Each type is a URI reference to its explanation on the API's documentation page.
+PROBLEM_BASE = "/api/v1/docs#problem-"
+
+PROBLEM_TYPES = {
+    "bad-request": "The request cannot be understood (e.g. a malformed multipart body).",
+    "unauthenticated": "No bearer token, a malformed one, or an unknown or revoked token (401).",
+    "forbidden": "The token lacks the scope the operation needs; `requiredScope` names it (403).",
+    "not-found": "No such resource, or one this token may not see (404).",
+    "method-not-allowed": "The path exists but not with this HTTP method (405).",
+    "conflict": "The resource is in a state that refuses the request: a task claimed by someone "
+    "else, an instance already suspended, several instances matching a message (`candidates`) (409).",
+    "unsupported-media-type": "The body is not sent as one of the accepted media types (415).",
+    "payload-too-large": "The body is larger than the service accepts (413).",
+    "invalid-data": "The input failed validation; `errors` lists each field and what is wrong, "
+    "nothing was changed (422).",
+    "deployment-rejected": "A diagram failed validation; `issues` lists each with its file, element "
+    "id and line, nothing was deployed (422).",
+    "rate-limited": "Too many requests for this token; wait for the `Retry-After` seconds (429).",
+    "internal-error": "The service failed; the request may be retried (500).",
+}
 
 
 def problem(status: int, title: str, detail: str, type_slug: str, **extra: Any) -> Response:
@@ -17,4 +36,8 @@ def problem(status: int, title: str, detail: str, type_slug: str, **extra: Any) 
 
 
 def from_error(exc: ServiceError) -> Response:
-    return problem(exc.status, exc.title, exc.detail, exc.type_slug, **exc.extra)
+    extra = {k: v for k, v in exc.extra.items() if k != "retryAfter"}
+    response = problem(exc.status, exc.title, exc.detail, exc.type_slug, **extra)
+    if "retryAfter" in exc.extra:
+        response.headers["Retry-After"] = str(exc.extra["retryAfter"])
+    return response

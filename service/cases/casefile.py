@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from service.engine import ElementStates
 from service.errors import NotFound
 
-from . import queries
+from . import program, queries
 from .actors import Actor
 
 if TYPE_CHECKING:
@@ -70,6 +70,21 @@ def may_see(services: Services, instance_id: str, actor: Actor) -> bool:
     return True
 
 
+def progress(services: Services, instance_id: str, actor: Actor) -> dict[str, list[str]]:
+    """Return the case's completed, active, waiting and failed BPMN element ids."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        return _highlights(_visible(services, uow, instance_id, actor).states)
+
+
+def _highlights(states: ElementStates) -> dict[str, list[str]]:
+    return {
+        "completed": states.completed,
+        "active": states.active,
+        "waiting": states.waiting,
+        "incidents": states.incidents,
+    }
+
+
 def diagram(services: Services, instance_id: str, actor: Actor) -> str:
     """Return the BPMN XML the case runs on (for the diagram viewer)."""
     with services.db.unit_of_work(readonly=True) as uow:
@@ -79,39 +94,81 @@ def diagram(services: Services, instance_id: str, actor: Actor) -> str:
 def view(services: Services, instance_id: str, actor: Actor) -> dict[str, Any]:
     """Return everything the case page shows."""
     with services.db.unit_of_work(readonly=True) as uow:
-        progress = _visible(services, uow, instance_id, actor)
+        seen = _visible(services, uow, instance_id, actor)
     case = queries.instance(services, instance_id)
     history = queries.history(services, instance_id)
-    states = progress.states
+    states = seen.states
     return {
         "case": case,
-        "processName": progress.process_name or case["processKey"],
-        "facts": key_facts(case["variables"], progress.start_schema),
-        "highlights": {
-            "completed": states.completed,
-            "active": states.active,
-            "waiting": states.waiting,
-            "incidents": states.incidents,
-        },
+        "processName": seen.process_name or case["processKey"],
+        "facts": key_facts(case["variables"], seen.start_schema),
+        "highlights": _highlights(states),
         "elements": [
             {"id": element, "name": states.names.get(element, element), "state": state}
             for state in ("incidents", "active", "waiting", "completed")
             for element in getattr(states, state)
         ],
         "timeline": history,
-        "notices": notices(services, instance_id),
-        "suspensions": suspensions(history),
+        "notices": notices(services, case, actor),
+        "suspensions": suspensions(history) + review_suspensions(services, case, actor),
         "deadlines": case["deadlines"],
     }
 
 
-def notices(services: Services, instance_id: str) -> list[dict[str, Any]]:
-    """Return the notices issued in the case, newest first.
+def notices(services: Services, case: dict[str, Any], actor: Actor) -> list[dict[str, Any]]:
+    """Return the notices issued in the case (by this instance, or under its business key), oldest first."""
+    found = {n["noticeNumber"]: n for n in program.notices(services, actor, instance_id=case["id"])}
+    if case["businessKey"]:
+        found.update(
+            {n["noticeNumber"]: n for n in program.notices(services, actor, case_ref=case["businessKey"])}
+        )
+    return sorted(found.values(), key=lambda n: (n["issuedAt"], n["noticeNumber"]))
 
-    Placeholder: the notices area (issue 3, branch ``program``) stores issued notices; until it is
-    merged there is nothing to read, so the case page shows "no notices issued".
-    """
-    return []
+
+def notice(services: Services, number: str, actor: Actor) -> dict[str, Any]:
+    """Return a notice with its text, to a user who may see the case that issued it."""
+    found = program.notice(services, actor, number)
+    instance_id = found["processInstanceId"]
+    if instance_id is None and not actor.is_supervisor:
+        raise NotFound(f"notice {number} does not exist", noticeNumber=number)
+    if instance_id is not None and not may_see(services, instance_id, actor):
+        raise NotFound(f"notice {number} does not exist", noticeNumber=number)
+    return found
+
+
+def notice_pdf(services: Services, number: str, actor: Actor) -> bytes:
+    """Return a notice's PDF exactly as issued, to a user who may see its case."""
+    notice(services, number, actor)
+    return program.notice_pdf(services, actor, number)
+
+
+def review_suspensions(services: Services, case: dict[str, Any], actor: Actor) -> list[dict[str, Any]]:
+    """Return the suspensions of an application's review for information (§163.12(c)(1))."""
+    number = case["variables"].get("application_number")
+    if not isinstance(number, str):
+        return []
+    try:
+        record = program.application(services, actor, number)
+    except NotFound:
+        return []
+    return [
+        {
+            "start": s["started_at"],
+            "end": s["ended_at"],
+            "days": s["days"],
+            "by": f"information request {s['request_number']}",
+            "reason": " ".join(filter(None, [s.get("information_needed"), _ended(s.get("outcome"))])),
+        }
+        for s in record["suspensions"]
+    ]
+
+
+def _ended(outcome: str | None) -> str | None:
+    return (
+        f"(ended: information {outcome})"
+        if outcome == "received"
+        else (f"(ended: {outcome})" if outcome else None)
+    )
 
 
 def suspensions(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -139,7 +196,10 @@ def suspensions(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def key_facts(variables: dict[str, Any], start_schema: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """Return (label, value) pairs: the start schema's fields, else the case's simple variables."""
+    """Return (label, value) pairs: the start schema's fields, else the case's simple variables.
+
+    An object (an applicant with name and address) gives one fact per field, "Applicant: name".
+    """
     properties: dict[str, Any] = (start_schema or {}).get("properties", {})
     if properties:
         names = [n for n in properties if n in variables]
@@ -149,7 +209,17 @@ def key_facts(variables: dict[str, Any], start_schema: dict[str, Any] | None) ->
             for n, v in variables.items()
             if not n.startswith(("_", "spiff")) and isinstance(v, str | int | float | bool)
         ][:MAX_GUESSED_FACTS]
-    return [(_label(n, properties.get(n, {})), _shown(variables[n])) for n in names]
+    facts: list[tuple[str, str]] = []
+    for name in names:
+        prop, value = properties.get(name, {}), variables[name]
+        label = _label(name, prop)
+        if isinstance(value, dict) and value:
+            inner: dict[str, Any] = prop.get("properties", {})
+            order = [k for k in inner if k in value] + [k for k in value if k not in inner]
+            facts += [(f"{label}: {_label(k, inner.get(k, {})).lower()}", _shown(value[k])) for k in order]
+        else:
+            facts.append((label, _shown(value)))
+    return facts
 
 
 def _label(name: str, prop: dict[str, Any]) -> str:

@@ -132,7 +132,8 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
             if view != "all" or actor.is_supervisor
         }
         labels = uow.inbox.case_labels(sorted({r["instance_id"] for r in rows}), APPLICANT_PATHS)
-        processes = {d.key: d.name or d.key for d in uow.definitions.latest_all()}
+        processes = uow.inbox.process_names()
+        saved = uow.inbox.filters(actor.name)
     return {
         "query": query,
         "rows": [_row(r, labels.get(r["instance_id"]), processes, now) for r in rows[: query.size]],
@@ -141,6 +142,7 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
         "countCap": COUNT_CAP,
         "views": {v: label for v, label in VIEWS.items() if v in counts},
         "processes": sorted(processes.items(), key=lambda kv: kv[1].lower()),
+        "saved": [_saved(f) for f in saved],
         "now": now,
     }
 
@@ -170,8 +172,11 @@ def due_status(due_at: datetime | None, now: datetime) -> dict[str, Any]:
 def saved_filters(services: Services, actor: Actor) -> list[dict[str, Any]]:
     """Return the actor's saved filters with the URL arguments each one stands for."""
     with services.db.unit_of_work(readonly=True) as uow:
-        found = uow.inbox.filters(actor.name)
-    return [{"id": f["id"], "name": f["name"], "args": dict(parse_qsl(f["query"]))} for f in found]
+        return [_saved(f) for f in uow.inbox.filters(actor.name)]
+
+
+def _saved(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name"], "args": dict(parse_qsl(row["query"]))}
 
 
 def save_filter(services: Services, actor: Actor, name: str, query: InboxQuery) -> None:

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from service.engine import MessageIncomplete, NotWaiting, WaitState
 from service.errors import Conflict, FieldError, InvalidData, NotFound
+from service.store import UnitOfWork
+from service.store.repositories.definitions import DefinitionRow
 
 from . import forms, lifecycle
 from .actors import Actor
+from .correlation import correlates
 from .trigger import Audit, Loaded, Outcome, guarded, on_instance
 
 if TYPE_CHECKING:
@@ -69,11 +72,7 @@ def _route(
     correlation_keys: dict[str, Any],
 ) -> str | None:
     with services.db.unit_of_work(readonly=True) as uow:
-        subscriptions = uow.subscriptions.find(
-            message_name, business_key=business_key, instance_id=instance_id
-        )
-        starters = uow.definitions.starting_on_message(message_name) if not subscriptions else []
-    matching = {s["instance_id"] for s in subscriptions if _correlates(s["correlation"], correlation_keys)}
+        matching, starters = candidates(uow, message_name, business_key, instance_id, correlation_keys)
     if len(matching) == 1:
         return matching.pop()
     if len(matching) > 1:
@@ -98,10 +97,18 @@ def _route(
     )
 
 
-def _correlates(expected: dict[str, Any], given: dict[str, Any]) -> bool:
-    # A key the integrator sends must agree with the instance's value for it; keys the instance
-    # does not correlate on are ignored (the business key already narrowed the candidates).
-    return all(expected[k] == v for k, v in given.items() if k in expected)
+def candidates(
+    uow: UnitOfWork,
+    message_name: str,
+    business_key: str | None,
+    instance_id: str | None,
+    correlation_keys: dict[str, Any],
+) -> tuple[set[str], list[DefinitionRow]]:
+    """Return the instances whose subscriptions match, and the processes starting on the message."""
+    subscriptions = uow.subscriptions.find(message_name, business_key=business_key, instance_id=instance_id)
+    starters = uow.definitions.starting_on_message(message_name) if not subscriptions else []
+    matching = {s["instance_id"] for s in subscriptions if correlates(s["correlation"], correlation_keys)}
+    return matching, starters
 
 
 def _start_on_message(

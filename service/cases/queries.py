@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
+from service.store import UnitOfWork
 from service.store.repositories.derived import TaskFilter
 
 from .actors import Actor
@@ -41,15 +42,20 @@ def task_view(task: dict[str, Any]) -> dict[str, Any]:
 def instance(services: Services, instance_id: str) -> dict[str, Any]:
     """Return an instance with its tasks, waits, deadlines and incidents."""
     with services.db.unit_of_work(readonly=True) as uow:
-        row = uow.instances.summary(instance_id)
-        if row is None:
-            raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
-        definition = services.catalog.row(uow, row["definition_id"])
-        tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000))
-        subscriptions = uow.subscriptions.for_instance(instance_id)
-        timers = uow.timers.for_instance(instance_id)
-        incidents = uow.incidents.open_for(instance_id)
-        calls = uow.calls.for_instance(instance_id)
+        return instance_in(services, uow, instance_id)
+
+
+def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
+    """Return the instance view as ``uow`` sees it (also inside a trigger, before its commit)."""
+    row = uow.instances.summary(instance_id)
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+    definition = services.catalog.row(uow, row["definition_id"])
+    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000))
+    subscriptions = uow.subscriptions.for_instance(instance_id)
+    timers = uow.timers.for_instance(instance_id)
+    incidents = uow.incidents.open_for(instance_id)
+    calls = uow.calls.for_instance(instance_id)
     return {
         "id": row["id"],
         "processKey": row["process_key"],

@@ -16,24 +16,21 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from service.bootstrap import Services
-    from service.store import UnitOfWork
 
 Posted = dict[str, list[str]]
 
 
-def _form(services: Services, uow: UnitOfWork, task: dict[str, Any]) -> list[webform.FormField]:
-    schema = tasks.task_form(services, uow, task)
-    ui = None
-    if task["ui_form"]:
-        ui = tasks.task_form(services, uow, {**task, "form": task["ui_form"]})
-    return webform.build(schema, ui)
+def _form(services: Services, task_id: str, actor: Actor) -> tuple[list[webform.FormField], Any]:
+    """Return the task's form fields and schema, bound to the case's data ({{path}} placeholders)."""
+    found = tasks.bound_form(services, task_id, actor)
+    return webform.build(found["schema"], found["uiSchema"]), found["schema"]
 
 
 def page(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:
     """Return the task, its case's facts, its form fields and the actor's draft."""
+    fields, _ = _form(services, task_id, actor)
     with services.db.unit_of_work(readonly=True) as uow:
         task = tasks.open_task(services, uow, task_id, actor)
-        fields = _form(services, uow, task)
         case = uow.instances.summary(task["instance_id"])
         assert case is not None  # an open task's instance exists (foreign key)
         definition = services.catalog.row(uow, case["definition_id"])
@@ -67,16 +64,17 @@ def _must_hold(task: dict[str, Any], actor: Actor) -> None:
     if holder == actor.name or (holder is not None and actor.is_supervisor):
         return
     if holder is None:
-        raise Conflict("Claim this task before working on it.", taskId=task["id"])
+        raise Conflict("Claim this task before working on it.", taskId=task["id"], needsClaim=True)
     raise Conflict(f"task {task['id']} is claimed by {holder}", taskId=task["id"], assignee=holder)
 
 
 def save_draft(services: Services, task_id: str, actor: Actor, posted: Mapping[str, list[str]]) -> None:
     """Keep the entered values (valid or not) for the actor without completing the task."""
+    fields, _ = _form(services, task_id, actor)
     with services.db.unit_of_work() as uow:
         task = tasks.open_task(services, uow, task_id, actor)
         _must_hold(task, actor)
-        kept = {f.name: list(posted.get(f.name, [])) for f in _form(services, uow, task)}
+        kept = {f.name: list(posted.get(f.name, [])) for f in webform.leaves(fields)}
         now = services.clock.now()
         uow.inbox.save_draft(task_id, actor.name, kept, now)
         uow.audit.append(
@@ -110,9 +108,8 @@ def submit(services: Services, task_id: str, actor: Actor, posted: Mapping[str, 
     """Complete a task from posted form values; field errors come back in the form's words."""
     with services.db.unit_of_work(readonly=True) as uow:
         task = tasks.open_task(services, uow, task_id, actor)
-        _must_hold(task, actor)
-        fields = _form(services, uow, task)
-        schema = tasks.task_form(services, uow, task)
+    _must_hold(task, actor)
+    fields, schema = _form(services, task_id, actor)
     data, errors = webform.coerce(fields, posted)
     if errors:
         bad = {e.field for e in errors}

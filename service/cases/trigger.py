@@ -9,19 +9,19 @@ history and the audit entry in the same transaction, and commit once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-from service.engine import WaitState
+from service.engine import TaskFailure, WaitState
 from service.engine.scripting import RestrictedScriptEngine
 from service.errors import Conflict, NotFound, ServiceError
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
 
-from . import deadlines, retries
+from . import buffering, deadlines, retries, webhooks
 from .actors import Actor
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class Loaded:
     workflow: BpmnWorkflow
     uow: UnitOfWork
     attempts: retries.Attempts = field(default_factory=retries.Attempts)
+    takes_buffered: bool = True  # False once the trigger suspends the instance
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,13 @@ def step(
         workflow = services.engine.restore(row.state, bundle, engine)
     else:
         workflow.script_engine = engine
-    wait = apply(Loaded(row, workflow, uow, attempts))
+    loaded = Loaded(row, workflow, uow, attempts)
+    wait = apply(loaded)
+    taken: list[dict[str, Any]] = []
+    if wait.subscriptions and loaded.takes_buffered:
+        wait, taken = buffering.settle(services, uow, row.id, row.business_key, workflow, wait)
     version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
+    buffering.record(uow, row.id, taken, services.clock.now())
 
     def keep() -> None:
         if final not in FINISHED:
@@ -216,7 +222,8 @@ def save(
         completed_at=now if status in FINISHED else None,
         waits=waits_of(wait),
     )
-    closed = write_derived(uow, row.id, row.business_key, wait, now, had=row.waits)
+    incidents = [failure for failure, _ in settled.incidents]
+    closed = write_derived(uow, row.id, row.business_key, wait, now, had=row.waits, incidents=incidents)
     deadlines.record_closed(uow, row, closed, audit.action, audit.task_id, now)
     settled.write(uow, row.id, now)
     uow.audit.append(
@@ -250,21 +257,25 @@ def write_derived(
     wait: WaitState,
     now: Any,
     had: dict[str, int] | None = None,
+    incidents: Sequence[TaskFailure] | None = None,
 ) -> deadlines.Closed:
     """Keep open tasks, subscriptions and timers equal to the wait state (same transaction).
 
-    Return the task and timer rows the step closed (for the deadline history).
+    ``incidents`` are the failures that became incidents (a failed try with a retry to come is
+    not one). Return the task and timer rows the step closed (for the deadline history).
     """
     # ``had`` (the counts saved with the previous state) lets a step skip tables it cannot touch.
     had = had or {}
-    tasks = uow.tasks.sync(
+    changes = uow.tasks.sync(
         instance_id, wait.ready_tasks, business_key=business_key, now=now, had=had.get("tasks", 0)
     )
     uow.subscriptions.sync(
         instance_id, wait.subscriptions, business_key=business_key, now=now, had=had.get("subscriptions", 0)
     )
     timers = uow.timers.sync(instance_id, wait.timers, had=had.get("timers", 0))
-    return deadlines.Closed(tasks, timers)
+    published = wait if incidents is None else replace(wait, failures=list(incidents))
+    webhooks.on_wait_state(uow, instance_id, business_key, published, changes.created, now)
+    return deadlines.Closed(changes.closed, timers)
 
 
 def guarded(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,17 +25,36 @@ class FormField:
 
     name: str
     label: str
-    widget: str  # text | textarea | number | integer | date | checkbox | radio | select | checkboxes | json
+    # text | textarea | number | integer | date | checkbox | radio | select | checkboxes | lines | json
+    # | group (an object: a fieldset of its own fields)
+    widget: str
     required: bool = False
     help: str | None = None
     placeholder: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
     attrs: dict[str, Any] = field(default_factory=dict)
     values: list[Any] = field(default_factory=list)  # enum values, in the order of ``options``
+    children: list[FormField] = field(default_factory=list)  # the fields of a "group" (an object)
+
+    @property
+    def id(self) -> str:
+        """Return the HTML id of the field (dotted paths of nested fields use "__")."""
+        return "field-" + self.name.replace(".", "__")
 
 
-def build(schema: Mapping[str, Any] | None, ui: Mapping[str, Any] | None) -> list[FormField]:
-    """Return the form's fields in ``ui:order`` (then schema) order."""
+def leaves(fields: Sequence[FormField]) -> Iterator[FormField]:
+    """Yield every input of a form, the fields of groups included."""
+    for f in fields:
+        if f.widget == "group":
+            yield from leaves(f.children)
+        else:
+            yield f
+
+
+def build(
+    schema: Mapping[str, Any] | None, ui: Mapping[str, Any] | None, prefix: str = ""
+) -> list[FormField]:
+    """Return the form's fields in ``ui:order`` (then schema) order; objects become groups."""
     if not schema:
         return []
     ui = ui or {}
@@ -43,22 +62,31 @@ def build(schema: Mapping[str, Any] | None, ui: Mapping[str, Any] | None) -> lis
     required = set(schema.get("required", []))
     order = [n for n in ui.get("ui:order", []) if n in properties]
     order += [n for n in properties if n not in order]
-    return [_field(name, properties[name], ui.get(name, {}), name in required) for name in order]
+    return [_field(prefix + name, properties[name], ui.get(name, {}), name in required) for name in order]
 
 
 def _field(name: str, prop: Mapping[str, Any], ui: Mapping[str, Any], required: bool) -> FormField:
-    label = ui.get("ui:title") or prop.get("title") or name.replace("_", " ").capitalize()
+    short = name.rsplit(".", 1)[-1]
+    label = ui.get("ui:title") or prop.get("title") or short.replace("_", " ").capitalize()
     values, labels = _enum(prop, ui)
     kind = prop.get("type")
     widget = ui.get("ui:widget")
     attrs: dict[str, Any] = {}
-    if values:
+    children: list[FormField] = []
+    items: Mapping[str, Any] = prop["items"] if isinstance(prop.get("items"), Mapping) else {}
+    if kind == "object" and prop.get("properties"):
+        widget = "group"
+        children = build(prop, ui, prefix=name + ".")
+    elif values:
         widget = (
             widget if widget in ("radio", "select") else ("radio" if len(values) <= RADIO_UP_TO else "select")
         )
-    elif kind == "array" and isinstance(prop.get("items"), Mapping) and _enum(prop["items"], {})[0]:
-        values, labels = _enum(prop["items"], ui)
+    elif kind == "array" and _enum(items, {})[0]:
+        values, labels = _enum(items, ui.get("items") or ui)
         widget = "checkboxes"
+    elif kind == "array" and items.get("type") == "string" and "format" not in items:
+        widget = "lines"  # one item per line
+        attrs = _lengths(items)
     elif kind == "boolean":
         widget = "checkbox"
     elif kind in ("number", "integer"):
@@ -68,7 +96,7 @@ def _field(name: str, prop: Mapping[str, Any], ui: Mapping[str, Any], required: 
         widget = "date"
     elif kind == "string":
         widget = "textarea" if widget == "textarea" else "text"
-        attrs = {"maxlength": prop["maxLength"]} if "maxLength" in prop else {}
+        attrs = _lengths(prop)
     else:
         widget = "json"
     return FormField(
@@ -81,7 +109,13 @@ def _field(name: str, prop: Mapping[str, Any], ui: Mapping[str, Any], required: 
         options=[(_text(v), str(lab)) for v, lab in zip(values, labels, strict=True)],
         attrs=attrs,
         values=list(values),
+        children=children,
     )
+
+
+def _lengths(prop: Mapping[str, Any]) -> dict[str, Any]:
+    found = {"maxlength": prop.get("maxLength"), "minlength": prop.get("minLength")}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def _enum(prop: Mapping[str, Any], ui: Mapping[str, Any]) -> tuple[list[Any], list[str]]:
@@ -107,22 +141,30 @@ def coerce(
     data: dict[str, Any] = {}
     errors: list[FieldError] = []
     for f in fields:
+        short = f.name.rsplit(".", 1)[-1]
+        if f.widget == "group":
+            inner, inner_errors = coerce(f.children, posted)
+            errors += inner_errors
+            if inner or f.required:  # a required group is sent even empty, so its fields are named
+                data[short] = inner
+            continue
         raw = [v for v in posted.get(f.name, []) if v != ""]
         if f.widget == "checkbox":
-            data[f.name] = bool(raw)
-            continue
-        if f.widget == "checkboxes":
+            data[short] = bool(raw)
+        elif f.widget == "checkboxes":
             chosen = [f.values[i] for i, (value, _) in enumerate(f.options) if value in raw]
             if len(chosen) != len(set(raw)):
                 errors.append(FieldError(f.name, "Choose from the options shown"))
-            data[f.name] = chosen
-            continue
-        if not raw or not raw[0].strip():
-            continue
-        try:
-            data[f.name] = _one(f, raw[0])
-        except ValueError as exc:
-            errors.append(FieldError(f.name, str(exc)))
+            data[short] = chosen
+        elif f.widget == "lines":
+            lines = [line.strip() for text in raw for line in text.splitlines() if line.strip()]
+            if lines or f.required:
+                data[short] = lines
+        elif raw and raw[0].strip():
+            try:
+                data[short] = _one(f, raw[0])
+            except ValueError as exc:
+                errors.append(FieldError(f.name, str(exc)))
     return data, errors
 
 
@@ -162,7 +204,8 @@ _FRIENDLY = [
     (re.compile(r"is not a 'date-time'"), "Enter a date and time, like 2026-01-31T14:00:00Z"),
     (re.compile(r"is not a 'email'"), "Enter an e-mail address, like name@example.gov"),
     (re.compile(r"is too long"), "Shorten this to at most {max} characters"),
-    (re.compile(r"should be non-empty|is too short"), "{need} for \u201c{label}\u201d"),
+    (re.compile(r"should be non-empty"), "{need} for \u201c{label}\u201d"),
+    (re.compile(r"is too short"), "{short}"),
     (re.compile(r"does not match"), "Enter a value in the expected format"),
     (re.compile(r"is not of type"), "Enter a valid value"),
 ]
@@ -170,12 +213,14 @@ _FRIENDLY = [
 
 def friendly(errors: Sequence[FieldError], fields: Sequence[FormField]) -> list[FieldError]:
     """Say what went wrong the way a form does ("Enter a date as YYYY-MM-DD"), one per field."""
-    by_name = {f.name: f for f in fields}
+    by_name = {f.name: f for f in leaves(fields)}
     result: dict[str, FieldError] = {}
     for err in errors:
-        f = by_name.get(err.field.split(".")[0])
-        if f is None or err.field in result:
+        f = _owner(err.field, by_name)
+        if f is None:
             result.setdefault(err.field, err)
+            continue
+        if f.name in result:
             continue
         need = "Choose an option" if f.widget in ("radio", "select", "checkboxes") else "Enter a value"
         message = err.message
@@ -187,7 +232,24 @@ def friendly(errors: Sequence[FieldError], fields: Sequence[FormField]) -> list[
                     need=need,
                     label=f.label,
                     max=f.attrs.get("maxlength", "the allowed number of"),
+                    short=_too_short(f, need),
                 )
                 break
         result[f.name] = FieldError(f.name, message)
     return list(result.values())
+
+
+def _too_short(f: FormField, need: str) -> str:
+    least = f.attrs.get("minlength", 1)
+    if least <= 1:
+        return f"{need} for \u201c{f.label}\u201d"
+    return f"{'Each line needs' if f.widget == 'lines' else 'Use'} at least {least} characters"
+
+
+def _owner(path: str, by_name: Mapping[str, FormField]) -> FormField | None:
+    """Return the input an error path belongs to ("conditions.2" belongs to "conditions")."""
+    while path:
+        if path in by_name:
+            return by_name[path]
+        path = path.rpartition(".")[0]
+    return None

@@ -6,12 +6,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import core, jobs, notices, tokens, users
+from . import api, core, jobs, notices, tokens, users
 
 # Each module adds its subcommands; a new area of the service adds its module here.
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     core.register,
     tokens.register,
+    api.register,
     jobs.register,
     users.register,
     notices.register,

@@ -44,12 +44,15 @@ class Job:
 def periodic_jobs() -> list[Job]:
     """Return the jobs every runner repeats (areas add theirs here)."""
     from service import outbox
-    from service.cases import retries, timers
+    from service.cases import housekeeping, missed_deadlines, retries, timers
 
     return [
         Job("timers", lambda services: timers.fire_due(services, limit=TIMER_BATCH), timers.next_due),
         Job("retries", lambda services: retries.retry_due(services, limit=20), retries.next_due),
         Job("outbox", lambda services: outbox.deliver_due(services, limit=20), outbox.next_due),
+        # These cannot say when they are next due: every sweep runs them (they are cheap when idle).
+        Job("missed-deadlines", missed_deadlines.report),
+        Job("api-housekeeping", housekeeping.run),
     ]
 
 

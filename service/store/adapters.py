@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from handlers.ports import Ports
@@ -20,10 +21,15 @@ if TYPE_CHECKING:
     from service.store.db import UnitOfWork
 
 
-def build_ports(uow: UnitOfWork, settings: Settings, clock: Clock) -> Ports:
+NoticeHook = Callable[["UnitOfWork", dict[str, Any]], None]
+
+
+def build_ports(
+    uow: UnitOfWork, settings: Settings, clock: Clock, on_notice_issued: NoticeHook | None = None
+) -> Ports:
     """Return the ports handlers use inside ``uow``."""
     records = CaseRecords(uow.conn, clock.now)
-    notices = SqlNoticeArchive(uow, records, settings, clock)
+    notices = SqlNoticeArchive(uow, records, settings, clock, on_notice_issued)
     return Ports(clock=clock, program=settings.program, clients={"records": records, "notices": notices})
 
 
@@ -36,11 +42,19 @@ def message_id(key: str, sender: str) -> str:
 class SqlNoticeArchive:
     """The notices port: notices in their table, their e-mails in the outbox, one transaction."""
 
-    def __init__(self, uow: UnitOfWork, records: CaseRecords, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        records: CaseRecords,
+        settings: Settings,
+        clock: Clock,
+        on_issued: NoticeHook | None = None,
+    ) -> None:
         self.uow = uow
         self.records = records
         self.sender = settings.smtp_sender
         self.clock = clock
+        self.on_issued = on_issued  # e.g. queue the ``notice.issued`` webhook event, same transaction
 
     def for_step(self, step_key: str) -> dict[str, Any] | None:
         return self.uow.notices.for_step(step_key)
@@ -56,6 +70,8 @@ class SqlNoticeArchive:
         digest = hashlib.sha256(notice["body"].encode() + b"\0" + notice["pdf"]).hexdigest()
         row = {**notice, "sha256": digest}
         self.uow.notices.add(row)
+        if self.on_issued is not None:
+            self.on_issued(self.uow, row)
         if email is not None:
             key = notice["step_key"]  # the step's key: a retried step never sends a second e-mail
             attachment = {

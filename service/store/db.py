@@ -19,19 +19,24 @@ from .repositories import (
     DefinitionRepository,
     DraftRepository,
     DueWorkRepository,
+    IdempotencyRepository,
     InboxRepository,
     IncidentRepository,
     InstanceRepository,
     LeaseRepository,
     LoginRepository,
+    MailboxRepository,
     NoticeRepository,
     OutboxRepository,
+    RateLimitRepository,
+    SearchRepository,
     ServiceCallRepository,
     SubscriptionRepository,
     TaskRepository,
     TimerRepository,
     TokenRepository,
     UserRepository,
+    WebhookRepository,
 )
 
 T = TypeVar("T")
@@ -115,6 +120,12 @@ class UnitOfWork:
         self.inbox = InboxRepository(conn)
         self.logins = LoginRepository(conn)
         self.notices = NoticeRepository(conn)
+        # integrator API
+        self.idempotency = IdempotencyRepository(conn)
+        self.mailbox = MailboxRepository(conn)
+        self.webhooks = WebhookRepository(conn)
+        self.rate_limits = RateLimitRepository(conn)
+        self.search = SearchRepository(conn)
         # Background work (service/jobs): due rows, attempts, leases, deadline history.
         self.due = DueWorkRepository(conn)
         self.calls = ServiceCallRepository(conn)

@@ -7,13 +7,25 @@ costs the same with ten thousand cases as with a hundred thousand.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint, func
 
 from .schema import ID, UtcDateTime, human_tasks, metadata
 
 ht = human_tasks
-# Due date ascending with undated tasks last, then id: the one inbox order, matched by each index.
-_DUE_ORDER = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
+# The one inbox order: due date ascending, undated tasks last, then id. PostgreSQL's ascending
+# index already keeps NULLs last; SQLite keeps them first, so its indexes lead with "undated".
+_SQLITE_ORDER = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
+_PG_ORDER = (ht.c.due_at, ht.c.id)
+
+
+def _list_index(name: str, *leading: Any, unassigned: bool = False) -> None:
+    """Declare an inbox list index in each database's form of the inbox order."""
+    where = ht.c.assignee.is_(None) if unassigned else None
+    Index(name, *leading, *_SQLITE_ORDER, sqlite_where=where).ddl_if(dialect="sqlite")
+    Index(name, *leading, *_PG_ORDER, postgresql_where=where).ddl_if(dialect="postgresql")
+
 
 saved_filters = Table(
     "saved_filters",
@@ -46,25 +58,10 @@ login_failures = Table(
     Column("locked_until", UtcDateTime),
 )
 
-# Group queue of one lane (unassigned tasks).
-Index(
-    "ix_human_tasks_queue",
-    ht.c.lane,
-    *_DUE_ORDER,
-    postgresql_where=ht.c.assignee.is_(None),
-    sqlite_where=ht.c.assignee.is_(None),
-)
-# Supervisors' queue: unassigned tasks of every lane.
-Index(
-    "ix_human_tasks_unassigned",
-    *_DUE_ORDER,
-    postgresql_where=ht.c.assignee.is_(None),
-    sqlite_where=ht.c.assignee.is_(None),
-)
-# "My tasks".
-Index("ix_human_tasks_assignee_due", ht.c.assignee, *_DUE_ORDER)
-# "All open" (supervisors).
-Index("ix_human_tasks_open_due", *_DUE_ORDER)
+_list_index("ix_human_tasks_queue", ht.c.lane, unassigned=True)  # a lane's group queue
+_list_index("ix_human_tasks_unassigned", unassigned=True)  # supervisors' queue: every lane
+_list_index("ix_human_tasks_assignee_due", ht.c.assignee)  # "My tasks"
+_list_index("ix_human_tasks_open_due")  # "All open"
 # Case-insensitive business-key prefix search: LIKE on SQLite (case-insensitive for ASCII) needs a
 # NOCASE index; PostgreSQL needs lower() with the pattern operator class whatever the collation.
 Index("ix_human_tasks_business_key_nocase", ht.c.business_key.collate("NOCASE")).ddl_if(dialect="sqlite")

@@ -5,6 +5,7 @@ Areas of the service keep their tables in their own ``schema_*`` module on the s
 """
 
 from . import (
+    schema_api,  # noqa: F401  (registers the integrator API's tables)
     schema_inbox,  # noqa: F401  (registers the inbox tables)
     schema_jobs,  # noqa: F401  (registers the background-work tables)
     schema_modeler,  # noqa: F401  (registers the modeler tables)

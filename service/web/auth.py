@@ -9,11 +9,11 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 
 from service import users
 
-from . import bp, security, services, user
+from . import SESSION_LIFETIME, bp, security, services, user
 
 PUBLIC_ENDPOINTS = {"web.login"}
 IDLE_TIMEOUT = timedelta(minutes=30)
-SESSION_KEYS = ("user", "fp", "seen")
+SESSION_KEYS = ("user", "fp", "seen", "since")
 
 
 def _here() -> str:
@@ -29,13 +29,15 @@ def _require_sign_in() -> Any:
     now = services().clock.now().timestamp()
     username = session.get("user")
     found = users.active_user(services(), username) if isinstance(username, str) else None
-    seen = session.get("seen")
-    # A new password, a deactivated account or 30 idle minutes end the session.
+    seen, since = session.get("seen"), session.get("since")
+    # A new password, a deactivated account, 30 idle minutes or 8 hours end the session.
     if (
         found is None
         or session.get("fp") != found.fingerprint
         or not isinstance(seen, int | float)
+        or not isinstance(since, int | float)
         or now - seen > IDLE_TIMEOUT.total_seconds()
+        or now - since > SESSION_LIFETIME.total_seconds()
     ):
         for key in SESSION_KEYS:
             session.pop(key, None)
@@ -59,7 +61,8 @@ def login() -> Any:
         return render_template("web/login.html", next=target, username=username, error=exc.detail), 401
     session.clear()  # a fresh session: nothing set before signing in carries over
     session.permanent = True
-    session.update(user=signed_in.username, fp=signed_in.fingerprint, seen=services().clock.now().timestamp())
+    now = services().clock.now().timestamp()
+    session.update(user=signed_in.username, fp=signed_in.fingerprint, seen=now, since=now)
     security.renew_csrf()
     return redirect(target, 303)
 

@@ -20,3 +20,17 @@ def case_page(instance_id: str) -> Any:
 def case_diagram(instance_id: str) -> Any:
     xml = casefile.diagram(services(), instance_id, actor())
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/notices/<number>", endpoint="notice")
+def notice_page(number: str) -> Any:
+    return render_template("web/notice.html", notice=casefile.notice(services(), number, actor()))
+
+
+@bp.get("/notices/<number>.pdf", endpoint="notice_pdf")
+def notice_pdf(number: str) -> Any:
+    pdf = casefile.notice_pdf(services(), number, actor())
+    filename = "".join(c for c in number if c.isalnum() or c in "-_.") or "notice"
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'}
+    )

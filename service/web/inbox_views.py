@@ -30,7 +30,6 @@ def inbox_page() -> Any:
     return render_template(
         "web/inbox.html",
         page=found,
-        saved=inbox.saved_filters(services(), actor()),
         url=lambda **changes: url_for("web.inbox") + _query_string(query.to_args(**changes)),
         here=url_for("web.inbox") + _query_string(query.to_args()),
     )

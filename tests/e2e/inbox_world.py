@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +66,34 @@ class World:
         found = queries.tasks(self.services, SYSTEM, TaskFilter(instance_id=instance_id))
         assert len(found) == 1, found
         return found[0]
+
+    def add_notice(self, instance_id: str, business_key: str) -> str:
+        """Store an issued notice for a case straight through the store (as the program's handlers do)."""
+        number = f"N-{uuid.uuid4().hex[:8]}"
+        now = self.services.clock.now()
+        with self.services.db.unit_of_work() as uow:
+            uow.notices.add(
+                {
+                    "notice_number": number,
+                    "step_key": f"test:{number}",
+                    "kind": "acknowledgement",
+                    "case_ref": business_key,
+                    "instance_id": instance_id,
+                    "recipient_name": "Confidential Applicant Inc",
+                    "recipient_email": None,
+                    "recipient_address": "1 Pier Road",
+                    "issued_at": now,
+                    "issued_on": now.date(),
+                    "rule_cited": "§163.12(c)(1)",
+                    "subject": f"Acknowledgement of application {business_key}",
+                    "body": f"We received application {business_key}.",
+                    "pdf": b"%PDF-1.4 test",
+                    "sha256": "0" * 64,
+                    "facts": {},
+                }
+            )
+            uow.commit()
+        return number
 
     def ensure_user(self, username: str) -> users.User:
         """Create one of ``PEOPLE`` on first use (hashing passwords is slow on purpose)."""

@@ -87,6 +87,12 @@ ROUTES = {
     "case diagram": Route(
         "GET", "/cases/{case}/diagram.bpmn", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)
     ),
+    "notice page": Route(
+        "GET", "/notices/{notice}", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)
+    ),
+    "notice PDF": Route(
+        "GET", "/notices/{notice}.pdf", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)
+    ),
     "save filter": Route(
         "POST", "/inbox/filters", {"name": "Mine", "overdue": "1"}, statuses=expect(SIGN_IN, 303)
     ),
@@ -151,7 +157,8 @@ def test_each_route_answers_each_role_as_the_table_says(
     if route.claimed_by:
         tasks.claim(world.services, task_id, users.active_user(world.services, route.claimed_by).actor())  # type: ignore[union-attr]
     filter_id = _ritas_filter(world, business_key) if "{filter}" in route.path else 0
-    path = route.path.format(task=task_id, case=case_id, filter=filter_id)
+    notice = world.add_notice(case_id, business_key) if "{notice}" in route.path else ""
+    path = route.path.format(task=task_id, case=case_id, filter=filter_id, notice=notice)
     client = client_for(world, sessions, role)
 
     if route.method == "GET":
@@ -167,6 +174,7 @@ def test_each_route_answers_each_role_as_the_table_says(
     if response.status_code in (401, 403, 404):
         assert business_key not in response.text
         assert "Confidential Applicant" not in response.text
+        assert response.mimetype != "application/pdf"
 
 
 def _ritas_filter(world: World, name: str) -> int:
@@ -190,7 +198,9 @@ def test_the_table_covers_every_inbox_route(world: World) -> None:
         )
         for route in ROUTES.values()
     }
-    covered = {(m, p.replace("{filter}", "<int:filter_id>")) for m, p in covered}
+    covered = {
+        (m, p.replace("{filter}", "<int:filter_id>").replace("{notice}", "<number>")) for m, p in covered
+    }
     assert web_rules - covered == set()
 
 

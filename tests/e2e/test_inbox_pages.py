@@ -248,7 +248,7 @@ def test_a_task_completed_meanwhile_by_someone_else_gets_a_clear_message(world: 
 
     assert response.status_code == 409
     assert notices(response.text)[0].startswith(
-        "Nothing was saved: the task changed while you had the form open."
+        "Nothing was saved: the task or its case changed while you had the form open."
     )
     assert "already completed by sam" in notices(response.text)[0]
 
@@ -263,7 +263,7 @@ def test_an_unclaimed_task_must_be_claimed_before_its_form_is_sent(world: World)
     )
 
     assert response.status_code == 409
-    assert "Claim this task before working on it." in notices(response.text)[0]
+    assert notices(response.text) == ["Nothing was saved: Claim this task before working on it."]
     assert queries.instance(world.services, case_id)["version"] == 1
 
 
@@ -296,3 +296,20 @@ def test_the_case_page_lists_deadlines_with_their_citation_and_suspension_period
             "Reason": "waiting for the applicant",
         }
     ]
+
+
+def test_a_case_opens_for_a_group_once_it_reaches_their_lane(world: World) -> None:
+    case_id, task_id = claimed(world, "L-1")
+    dana = world.client("dana")
+    assert dana.get(f"/cases/{case_id}").status_code == 404
+
+    tasks.complete(
+        world.services,
+        task_id,
+        {"decision": "complete", "employees_trained": 2, "office": "houston"},
+        world.actor("rita"),
+    )
+
+    assert dana.get(f"/cases/{case_id}").status_code == 200
+    assert keys(queue(world, "dana")) == ["L-1"]
+    assert world.client("rita").get(f"/cases/{case_id}").status_code == 200  # reviewers worked it

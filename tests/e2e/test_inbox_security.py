@@ -155,6 +155,15 @@ def test_a_session_idle_for_thirty_minutes_ends(world: World, clock: MovableCloc
     assert client.get("/inbox").status_code == 303
 
 
+def test_a_session_ends_eight_hours_after_signing_in_however_busy(world: World, clock: MovableClock) -> None:
+    client = world.client("rita")
+    for _ in range(16):  # 16 x 29 minutes = 7 h 44 min
+        clock.advance(timedelta(minutes=29))
+        assert client.get("/inbox").status_code == 200
+    clock.advance(timedelta(minutes=29))
+    assert client.get("/inbox").status_code == 303
+
+
 def test_the_api_takes_bearer_tokens_and_ignores_a_web_session(world: World) -> None:
     client = world.client("sam")
     assert client.get("/api/v1/tasks").status_code == 401

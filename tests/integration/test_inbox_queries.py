@@ -13,7 +13,7 @@ from service.clock import MovableClock
 from service.deployment import deploy
 from service.engine import ReadyTask
 from service.errors import Forbidden, NotFound
-from service.store.repositories.inbox import InboxSlice
+from service.store.repositories.inbox import SEARCH_PROBE, InboxSlice
 from tests.support import AUDITOR, INTEGRATOR, REVIEWER, START, SUPERVISOR, processes
 
 BOTH = Actor("user", "bo", frozenset({"reviewers", "field_director"}))
@@ -149,6 +149,9 @@ def test_each_inbox_list_is_read_from_an_index_in_due_order_without_sorting(depl
         "supervisors' queue": InboxSlice(unassigned=True),
         "mine": InboxSlice(assignee="rita"),
         "all": InboxSlice(),
+        "overdue in a queue": InboxSlice(lanes=["reviewers"], unassigned=True, overdue_at=START),
+        "due before, all": InboxSlice(due_before=START),
+        "overdue, mine": InboxSlice(assignee="rita", overdue_at=START),
     }
     with deployed.db.unit_of_work(readonly=True) as uow:
         if uow.dialect == "postgresql":
@@ -170,7 +173,9 @@ def test_the_case_diagram_marks_completed_active_and_waiting_elements(
     case_id = lifecycle.start(deployed, "smoke", start, INTEGRATOR, business_key="A-1").instance_id
 
     def marks() -> dict[str, list[str]]:
-        return casefile.view(deployed, case_id, SUPERVISOR)["highlights"]
+        found = casefile.progress(deployed, case_id, SUPERVISOR)
+        assert casefile.view(deployed, case_id, SUPERVISOR)["highlights"] == found
+        return found
 
     assert marks() == {"completed": ["start"], "active": ["review"], "waiting": [], "incidents": []}
     task_id = inbox.page(deployed, REVIEWER, inbox.InboxQuery(view="queue"))["rows"][0]["id"]
@@ -204,3 +209,20 @@ def test_a_case_is_seen_by_the_groups_of_the_lanes_it_reached_and_by_supervisors
         casefile.diagram(deployed, case_id, AUDITOR)
     with pytest.raises(NotFound):
         casefile.view(deployed, "no-such-case", SUPERVISOR)
+
+
+def test_a_search_for_a_rare_key_reads_the_key_index_and_a_common_prefix_the_queue_index(
+    deployed: Services,
+) -> None:
+    many = SEARCH_PROBE + 10
+    add_case(deployed, "RCP-COMMON", *[(f"c{n:03d}", "reviewers", n % 40, None) for n in range(many)])
+    add_case(deployed, "RARE-1", ("rare", "reviewers", 3, None))
+    common = InboxSlice(lanes=["reviewers"], unassigned=True, key_prefix="rcp-")
+    rare = InboxSlice(lanes=["reviewers"], unassigned=True, key_prefix="rare")
+
+    assert ids(deployed, rare, 25) == ["rare"]
+    assert len(ids(deployed, common, 500)) == many
+    if deployed.db.engine.dialect.name == "sqlite":  # PostgreSQL's planner has the statistics
+        with deployed.db.unit_of_work(readonly=True) as uow:
+            assert "ix_human_tasks_business_key_nocase" in uow.inbox.explain(rare, 25, 0)
+            assert "ix_human_tasks_queue" in uow.inbox.explain(common, 25, 0)

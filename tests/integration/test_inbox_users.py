@@ -97,6 +97,12 @@ def test_demo_users_are_made_once_on_a_database_without_users(services: Services
     assert users.sign_in(services, "reviewer", users.DEMO_PASSWORD).username == "reviewer"
 
 
+def test_rcp_run_prepares_the_demo_users() -> None:
+    from service.cli.core import RUN_PREPARERS
+
+    assert users.ensure_demo_users in RUN_PREPARERS
+
+
 def test_demo_users_are_not_made_when_turned_off_or_when_users_exist(services: Services) -> None:
     off = replace(services, settings=replace(services.settings, demo_users=False))
     assert users.ensure_demo_users(off) == 0

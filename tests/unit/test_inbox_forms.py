@@ -125,3 +125,74 @@ def test_schema_messages_are_told_in_the_words_of_a_form() -> None:
 
 def test_a_task_without_a_form_has_no_fields() -> None:
     assert webform.build(None, None) == []
+
+
+NESTED = {
+    "type": "object",
+    "required": ["showing"],
+    "properties": {
+        "showing": {
+            "type": "object",
+            "title": "Showing",
+            "required": ["i"],
+            "properties": {"i": {"enum": ["shown", "not_shown"], "title": "(i)"}, "note": {"type": "string"}},
+        },
+        "extra": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        "conditions": {"type": "array", "title": "Conditions", "items": {"type": "string", "minLength": 3}},
+        "grounds": {"type": "array", "items": {"enum": ["a", "b"]}},
+    },
+}
+NESTED_UI = {
+    "showing": {"i": {"ui:enumNames": ["Shown", "Not shown"]}},
+    "grounds": {"items": {"ui:enumNames": ["A", "B"]}},
+}
+
+
+def test_objects_become_groups_of_their_fields_and_string_lists_one_item_per_line() -> None:
+    fields = webform.build(NESTED, NESTED_UI)
+
+    assert [(f.name, f.widget, f.required) for f in fields] == [
+        ("showing", "group", True),
+        ("extra", "group", False),
+        ("conditions", "lines", False),
+        ("grounds", "checkboxes", False),
+    ]
+    assert [(c.name, c.widget, c.required, c.id) for c in fields[0].children] == [
+        ("showing.i", "radio", True, "field-showing__i"),
+        ("showing.note", "text", False, "field-showing__note"),
+    ]
+    assert fields[0].children[0].options == [("shown", "Shown"), ("not_shown", "Not shown")]
+    assert fields[3].options == [("a", "A"), ("b", "B")]
+    assert [f.name for f in webform.leaves(fields)] == [
+        "showing.i",
+        "showing.note",
+        "extra.n",
+        "conditions",
+        "grounds",
+    ]
+
+
+def test_nested_and_listed_values_are_posted_back_as_objects_and_lists() -> None:
+    fields = webform.build(NESTED, NESTED_UI)
+
+    data, errors = webform.coerce(
+        fields, {"showing.i": ["shown"], "conditions": [" Annual report \n\nAudit yearly "]}
+    )
+    empty, _ = webform.coerce(fields, {})
+
+    assert errors == []
+    assert data == {"showing": {"i": "shown"}, "conditions": ["Annual report", "Audit yearly"], "grounds": []}
+    assert empty == {"showing": {}, "grounds": []}  # a required group is sent, so its fields are named
+
+
+def test_an_error_on_a_list_item_or_nested_field_lands_on_its_input() -> None:
+    fields = webform.build(NESTED, NESTED_UI)
+    raw = [
+        FieldError("showing.i", "'i' is a required property"),
+        FieldError("conditions.1", "'ab' is too short"),
+    ]
+
+    assert webform.friendly(raw, fields) == [
+        FieldError("showing.i", "Choose an option for \u201c(i)\u201d"),
+        FieldError("conditions", "Each line needs at least 3 characters"),
+    ]

@@ -145,6 +145,16 @@ def test_key_facts_follow_the_start_schema_or_fall_back_to_simple_variables() ->
     ]
 
 
+def test_an_object_among_the_key_facts_gives_one_fact_per_field() -> None:
+    schema = {"properties": {"applicant": {"title": "Applicant", "properties": {"name": {"title": "Name"}}}}}
+    variables = {"applicant": {"address": "1 Pier Road\nBaltimore", "name": "Harbor Imports LLC"}}
+
+    assert casefile.key_facts(variables, schema) == [
+        ("Applicant: name", "Harbor Imports LLC"),
+        ("Applicant: address", "1 Pier Road\nBaltimore"),
+    ]
+
+
 def test_next_steps_name_the_next_tasks_waits_and_timers() -> None:
     task = ReadyTask(
         "t",

@@ -37,6 +37,14 @@ _TIMER_INSERT = insert(tt)
 
 
 @dataclass(frozen=True)
+class TaskChanges:
+    """What a sync did to an instance's open tasks."""
+
+    created: list[ReadyTask]
+    closed: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class TaskFilter:
     """Filters for listing open human tasks."""
 
@@ -68,10 +76,11 @@ class TaskRepository:
         business_key: str | None,
         now: datetime,
         had: int = 1,
-    ) -> list[dict[str, Any]]:
+    ) -> TaskChanges:
         """Make the open-task rows of an instance equal its READY human tasks (claims kept).
 
-        Return the rows of the tasks that are no longer open (id, name, title, due_at, due_citation).
+        Return the tasks that opened, and the rows (id, name, title, due_at, due_citation) of those
+        that closed.
         """
         wanted = {t.task_id: t for t in ready}
         existing: dict[str, dict[str, Any]] = {}
@@ -84,7 +93,7 @@ class TaskRepository:
         new = [t for tid, t in wanted.items() if tid not in existing]
         if new:
             self.conn.execute(_TASK_INSERT, [_task_values(t, instance_id, business_key, now) for t in new])
-        return [existing[tid] for tid in gone]
+        return TaskChanges(new, [existing[tid] for tid in gone])
 
     def remove_all(self, instance_id: str) -> None:
         self.conn.execute(delete(ht).where(ht.c.instance_id == instance_id))

@@ -13,21 +13,26 @@ from sqlalchemy import (
     Select,
     and_,
     delete,
+    false,
     func,
     insert,
+    literal_column,
     select,
     true,
     union_all,
     update,
 )
+from sqlalchemy.types import NullType
 
 from ..schema import human_tasks as ht
+from ..schema import process_definitions as pd
 from ..schema import process_instances as pi
 from ..schema_inbox import login_failures as lf
 from ..schema_inbox import saved_filters as sf
 from ..schema_inbox import task_drafts as td
 
 LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
+SEARCH_PROBE = 200
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,27 @@ class InboxSlice:
     due_before: datetime | None = None
     overdue_at: datetime | None = None
 
+    @property
+    def dated(self) -> bool:
+        """Whether only tasks with a due date can match (a due-date filter is set)."""
+        return self.due_before is not None or self.overdue_at is not None
+
+
+def _order(columns: Any, s: InboxSlice, dialect: str) -> tuple[Any, ...]:
+    """Due date ascending, undated tasks last, then id: the order every list index holds."""
+    if dialect == "postgresql" or s.dated:  # PostgreSQL sorts NULLs last in ascending order
+        return (columns.due_at, columns.id)
+    return (columns.due_at.is_(None), columns.due_at, columns.id)
+
+
+def _likely(condition: ColumnElement[bool], probability: float) -> ColumnElement[bool]:
+    """Tell SQLite's planner how often a condition holds (a no-op for the result)."""
+    # Untyped, so SQLAlchemy writes it as it is rather than "likelihood(...) = 1", which the
+    # planner would no longer see through.
+    odds: ColumnElement[Any] = literal_column(repr(probability))
+    likely: ColumnElement[bool] = func.likelihood(condition, odds, type_=NullType())
+    return likely
+
 
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -51,26 +77,44 @@ def _like_prefix(text: str) -> str:
 class InboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._common_prefixes: dict[str, bool] = {}  # per transaction: is a key prefix common?
 
     def _conditions(self, s: InboxSlice) -> list[ColumnElement[bool]]:
+        sqlite = self.conn.dialect.name == "sqlite"
         found: list[ColumnElement[bool]] = []
         if s.assignee is not None:
             found.append(ht.c.assignee == s.assignee)
         if s.unassigned:
-            found.append(ht.c.assignee.is_(None))
+            # SQLite's statistics take "assignee IS NULL" for as selective as one user's tasks and
+            # would read every unassigned task; saying most tasks match keeps it on the queue index.
+            unassigned = ht.c.assignee.is_(None)
+            found.append(_likely(unassigned, 0.9) if sqlite else unassigned)
         if s.process_key:
             found.append(ht.c.process_key == s.process_key)
         if s.key_prefix:
-            if self.conn.dialect.name == "postgresql":
-                pattern = _like_prefix(s.key_prefix.lower())
-                found.append(func.lower(ht.c.business_key).like(pattern, escape="\\"))
-            else:  # SQLite's LIKE ignores ASCII case and uses the NOCASE index
-                found.append(ht.c.business_key.like(_like_prefix(s.key_prefix), escape="\\"))
+            found.append(self._key_prefix(s.key_prefix))
         if s.due_before is not None:
             found.append(ht.c.due_at <= s.due_before)
         if s.overdue_at is not None:
             found.append(ht.c.due_at < s.overdue_at)
+        if s.dated and sqlite:
+            # Stated outright (the range implies it) so the index's "undated" column is an
+            # equality and the due-date range is read from the index, in order.
+            found.append(ht.c.due_at.is_(None) == false())
         return found
+
+    def _key_prefix(self, prefix: str) -> ColumnElement[bool]:
+        if self.conn.dialect.name == "postgresql":
+            return func.lower(ht.c.business_key).like(_like_prefix(prefix.lower()), escape="\\")
+        # SQLite's LIKE ignores ASCII case and uses the NOCASE index. Its planner cannot tell a
+        # rare prefix from a common one, so count matches up to a cap and say which it is: few
+        # matches are read through the key index, many in due order through the list's index.
+        match = ht.c.business_key.like(_like_prefix(prefix), escape="\\")
+        if prefix not in self._common_prefixes:
+            probe = select(ht.c.id).where(match).limit(SEARCH_PROBE).subquery()
+            found = int(self.conn.execute(select(func.count()).select_from(probe)).scalar_one())
+            self._common_prefixes[prefix] = found >= SEARCH_PROBE
+        return _likely(match, 0.9 if self._common_prefixes[prefix] else 0.0001)
 
     def _select(self, s: InboxSlice, lane: str | None, lanes: Sequence[str] | None) -> Select[Any]:
         conditions = self._conditions(s)
@@ -82,23 +126,24 @@ class InboxRepository:
 
     def page_query(self, s: InboxSlice, limit: int, offset: int) -> Select[Any]:
         """Return the query of one page: open tasks by due date (undated last), then id."""
-        order = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
+        dialect = self.conn.dialect.name
         if s.lanes is None or len(s.lanes) <= 1 or s.assignee is not None:
             lane = s.lanes[0] if s.lanes is not None and len(s.lanes) == 1 else None
-            return self._select(s, lane, s.lanes).order_by(*order).limit(limit).offset(offset)
+            return (
+                self._select(s, lane, s.lanes).order_by(*_order(ht.c, s, dialect)).limit(limit).offset(offset)
+            )
         # An IN list over lanes would make the database sort the whole queue; a union of
         # per-lane index ranges, each cut at offset + limit, keeps the cost to one page.
         parts = [
-            self._select(s, lane, None).order_by(*order).limit(offset + limit).subquery().select()
+            self._select(s, lane, None)
+            .order_by(*_order(ht.c, s, dialect))
+            .limit(offset + limit)
+            .subquery()
+            .select()
             for lane in sorted(set(s.lanes))
         ]
         merged = union_all(*parts).subquery()
-        return (
-            select(merged)
-            .order_by(merged.c.due_at.is_(None), merged.c.due_at, merged.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
+        return select(merged).order_by(*_order(merged.c, s, dialect)).limit(limit).offset(offset)
 
     def page(self, s: InboxSlice, limit: int, offset: int) -> list[dict[str, Any]]:
         """Return one page of open tasks (see ``page_query``)."""
@@ -129,6 +174,11 @@ class InboxRepository:
         label = func.coalesce(*[pi.c.variables[path].as_string() for path in paths])
         rows = self.conn.execute(select(pi.c.id, label.label("label")).where(pi.c.id.in_(list(instance_ids))))
         return {r.id: r.label for r in rows}
+
+    def process_names(self) -> dict[str, str]:
+        """Return each deployed process key with the name of its latest version."""
+        rows = self.conn.execute(select(pd.c.key, pd.c.name).order_by(pd.c.key, pd.c.version))
+        return {r.key: r.name or r.key for r in rows}
 
     def open_task_lanes(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(ht.c.lane).where(ht.c.instance_id == instance_id).distinct())

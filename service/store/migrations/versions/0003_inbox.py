@@ -1,7 +1,7 @@
 """staff web inbox: saved filters, task drafts, login throttling, inbox indexes on human tasks
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29 16:00:00
 """
 
@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 UNASSIGNED = sa.text("assignee IS NULL")
-DUE_ORDER: list[str | sa.TextClause] = [sa.text("(due_at IS NULL)"), "due_at", "id"]
+SQLITE_ORDER: list[str | sa.TextClause] = [sa.text("(due_at IS NULL)"), "due_at", "id"]
 
 
 def upgrade() -> None:
@@ -53,24 +53,18 @@ def upgrade() -> None:
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("username", name=op.f("pk_login_failures")),
     )
-    # Partial indexes: the queues hold unassigned tasks only.
-    op.create_index(
-        "ix_human_tasks_queue",
-        "human_tasks",
-        ["lane", *DUE_ORDER],
-        postgresql_where=UNASSIGNED,
-        sqlite_where=UNASSIGNED,
-    )
-    op.create_index(
-        "ix_human_tasks_unassigned",
-        "human_tasks",
-        DUE_ORDER,
-        postgresql_where=UNASSIGNED,
-        sqlite_where=UNASSIGNED,
-    )
-    op.create_index("ix_human_tasks_assignee_due", "human_tasks", ["assignee", *DUE_ORDER])
-    op.create_index("ix_human_tasks_open_due", "human_tasks", DUE_ORDER)
-    if op.get_bind().dialect.name == "postgresql":
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    # The inbox order is due date ascending, undated last, then id. PostgreSQL's ascending index
+    # keeps NULLs last already; SQLite keeps them first, so its indexes lead with "undated".
+    order = ["due_at", "id"] if postgresql else SQLITE_ORDER
+    for name, leading in (("ix_human_tasks_queue", ["lane"]), ("ix_human_tasks_unassigned", [])):
+        # Partial: the queues hold unassigned tasks only.
+        op.create_index(
+            name, "human_tasks", [*leading, *order], postgresql_where=UNASSIGNED, sqlite_where=UNASSIGNED
+        )
+    op.create_index("ix_human_tasks_assignee_due", "human_tasks", ["assignee", *order])
+    op.create_index("ix_human_tasks_open_due", "human_tasks", order)
+    if postgresql:
         op.create_index(
             "ix_human_tasks_business_key_lower",
             "human_tasks",

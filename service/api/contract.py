@@ -1,0 +1,316 @@
+"""Declare an operation once: route, scope, parameters, body and responses, all from ``schemas``.
+
+``@operation(...)`` registers the Flask route on the blueprint, validates every query parameter,
+header and body against the declared schemas before the view runs (a 422 names each failing
+field), and records the operation for the OpenAPI document. With response checking on (tests, or
+``RCP_API_VALIDATE_RESPONSES=1``) every answer is checked against its declared schema as well.
+
+A view receives a ``Call`` (parsed path, query, headers, body and the caller) and returns a
+``Reply`` (or a plain dict for 200).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Response, current_app, g, request
+
+from service.cases.actors import Actor
+from service.errors import FieldError, Forbidden, InvalidData, ServiceError
+
+from . import schemas as S
+from .validation import check, coerce, plain
+
+# The details of refusals by the declared schemas (tests tell them from business-rule refusals).
+INVALID_QUERY = "the query parameters are not valid"
+INVALID_HEADERS = "the request headers are not valid"
+INVALID_BODY = "the request body is not valid"
+CONTRACT_REFUSALS = (INVALID_QUERY, INVALID_HEADERS, INVALID_BODY)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter, path parameter or request header."""
+
+    schema: S.Schema
+    description: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: schema per media type (JSON first)."""
+
+    content: dict[str, S.Schema]
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A declared response: description, schema (None: no JSON body) and media type."""
+
+    description: str
+    schema: S.Schema | None = None
+    media_type: str = "application/json"
+    headers: dict[str, Param] = field(default_factory=dict)
+    links: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Call:
+    """What a view gets: parsed and validated input, and who is calling."""
+
+    actor: Actor
+    path: dict[str, str]
+    query: dict[str, Any]
+    headers: dict[str, str]
+    body: Any
+    media_type: str | None
+
+
+@dataclass
+class Reply:
+    body: Any
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
+
+
+@dataclass
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    tag: str
+    summary: str
+    description: str
+    scope: str | None
+    query: dict[str, Param]
+    path_params: dict[str, Param]
+    headers: dict[str, Param]
+    body: Body | None
+    answers: dict[int, Answer]
+
+
+OPERATIONS: dict[str, Operation] = {}
+PROBLEM = S.ref("Problem")
+
+
+def problem_answer(description: str) -> Answer:
+    return Answer(description, PROBLEM, "application/problem+json")
+
+
+View = Callable[[Call], "Reply | dict[str, Any] | list[Any]"]
+
+
+def operation(
+    method: str,
+    path: str,
+    *,
+    operation_id: str,
+    tag: str,
+    summary: str,
+    scope: str | None,
+    answers: dict[int, Answer],
+    description: str = "",
+    query: dict[str, Param] | None = None,
+    path_params: dict[str, Param] | None = None,
+    headers: dict[str, Param] | None = None,
+    body: Body | None = None,
+) -> Callable[[View], Callable[..., Response]]:
+    """Declare and register an API operation (see the module docstring)."""
+    takes_input = body is not None or bool(query) or bool(headers)
+    op = Operation(
+        operation_id,
+        method.upper(),
+        path,
+        tag,
+        summary,
+        description,
+        scope,
+        query or {},
+        path_params or {n: Param(S.ID) for n in re.findall(r"{(\w+)}", path)},
+        headers or {},
+        body,
+        _with_common_answers(answers, scope, takes_input, body is not None),
+    )
+    if operation_id in OPERATIONS:
+        raise ValueError(f"operation {operation_id} is declared twice")
+    return lambda view: _register(op, view)
+
+
+def _register(op: Operation, view: View) -> Callable[..., Response]:
+    from . import bp
+
+    def endpoint(**path_values: str) -> Response:
+        caller = _authorised(op)
+        call = Call(caller, path_values, _query(op), _headers(op), *_body(op))
+        reply = view(call)
+        return _respond(reply if isinstance(reply, Reply) else Reply(reply))
+
+    endpoint.__name__ = op.operation_id
+    endpoint.__doc__ = view.__doc__
+    rule = re.sub(r"{(\w+)}", r"<\1>", op.path)
+    bp.add_url_rule(rule, op.operation_id, endpoint, methods=[op.method])
+    OPERATIONS[op.operation_id] = op
+    return endpoint
+
+
+def _with_common_answers(
+    answers: dict[int, Answer], scope: str | None, has_input: bool, has_body: bool
+) -> dict[int, Answer]:
+    common = {
+        401: problem_answer("no valid bearer token"),
+        429: Answer(
+            "too many requests for this token; retry after the given seconds",
+            PROBLEM,
+            "application/problem+json",
+            headers={"Retry-After": Param({"type": "integer"}, "seconds to wait", True)},
+        ),
+    }
+    if scope is not None:
+        common[403] = problem_answer(f"the token lacks the '{scope}' scope")
+    if has_input:
+        common[422] = problem_answer("invalid input; `errors` names each failing field")
+    if has_body:
+        common[400] = problem_answer("the body cannot be read (e.g. a broken multipart form)")
+        common[413] = problem_answer("the body is larger than 4 MB")
+        common[415] = problem_answer("the body is not sent in an accepted media type")
+    return {**common, **answers}
+
+
+def _authorised(op: Operation) -> Actor:
+    caller: Actor = g.actor
+    if op.scope is not None and op.scope not in caller.scopes:
+        raise Forbidden(f"this token lacks the '{op.scope}' scope", requiredScope=op.scope)
+    return caller
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+def _query(op: Operation) -> dict[str, Any]:
+    errors = [FieldError(n, "unknown query parameter") for n in request.args if n not in op.query]
+    values: dict[str, Any] = {}
+    for name, param in op.query.items():
+        raw = request.args.getlist(name)
+        if not raw:
+            if param.required:
+                errors.append(FieldError(name, "is required"))
+            continue
+        try:
+            values[name] = coerce(raw, param.schema)
+        except ValueError as exc:
+            errors.append(FieldError(name, str(exc)))
+            continue
+        errors += [FieldError(name, e.message) for e in check(plain(values[name]), param.schema)]
+    if errors:
+        raise InvalidData(INVALID_QUERY, errors)
+    return values
+
+
+def _headers(op: Operation) -> dict[str, str]:
+    values: dict[str, str] = {}
+    errors: list[FieldError] = []
+    for name, param in op.headers.items():
+        raw = request.headers.get(name)
+        if raw is None:
+            if param.required:
+                errors.append(FieldError(name, "header is required"))
+            continue
+        errors += [FieldError(name, e.message) for e in check(raw, param.schema)]
+        values[name] = raw
+    if errors:
+        raise InvalidData(INVALID_HEADERS, errors)
+    return values
+
+
+def _body(op: Operation) -> tuple[Any, str | None]:
+    if op.body is None:
+        return None, None
+    media = request.mimetype
+    if not op.body.required and not request.get_data(cache=True):
+        return {}, None
+    if media not in op.body.content:
+        raise UnsupportedMediaType(
+            f"send the body as {' or '.join(op.body.content)}", accepted=list(op.body.content)
+        )
+    if media == "multipart/form-data":
+        body, checked = _multipart()
+    else:
+        try:
+            body = json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidData("the body is not valid JSON", [FieldError("(body)", "not JSON")]) from None
+        checked = body
+    errors = check(checked, op.body.content[media])
+    if errors:
+        raise InvalidData(INVALID_BODY, errors)
+    return body, media
+
+
+def _multipart() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return the form as a body (file parts as lists of uploads) and as a document to check."""
+    body: dict[str, Any] = {}
+    checked: dict[str, Any] = {}
+    for name in request.form:
+        values = request.form.getlist(name)
+        body[name] = checked[name] = values[0] if len(values) == 1 else values
+    for name in request.files:
+        if name in body:
+            raise InvalidData(INVALID_BODY, [FieldError(name, "send either text or files, not both")])
+        body[name] = request.files.getlist(name)
+        checked[name] = ["(file)" for _ in body[name]]
+    return body, checked
+
+
+class UnsupportedMediaType(ServiceError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _respond(reply: Reply) -> Response:
+    if reply.status == 204:
+        response = Response(status=204)
+        del response.headers["Content-Type"]
+    elif reply.media_type == "application/json":
+        response = Response(json.dumps(reply.body), reply.status, mimetype="application/json")
+    else:
+        response = Response(reply.body, reply.status, mimetype=reply.media_type)
+    response.headers.update(reply.headers)
+    return response
+
+
+def conformance_problems(operation_id: str, response: Response) -> list[str]:
+    """Return how a response departs from its operation's declaration (empty when it conforms)."""
+    op = OPERATIONS.get(operation_id)
+    if op is None:
+        return []
+    answer = op.answers.get(response.status_code)
+    if answer is None:
+        return [f"status {response.status_code} is not declared for {operation_id}"]
+    if answer.schema is None:
+        return []
+    if response.mimetype != answer.media_type:
+        return [f"{response.status_code} is {response.mimetype}, declared {answer.media_type}"]
+    missing = [h for h, p in answer.headers.items() if p.required and h not in response.headers]
+    if missing:
+        return [f"header {h} is missing" for h in missing]
+    if not answer.media_type.endswith("json") or response.direct_passthrough:
+        return []
+    body = json.loads(response.get_data())
+    return [f"{e.field}: {e.message}" for e in check(body, answer.schema)]
+
+
+def validating_responses() -> bool:
+    services = current_app.extensions["rcp"]
+    return bool(services.settings.testing or services.settings.api.validate_responses)

@@ -1,0 +1,146 @@
+"""Process instances: search (cursor pages), detail, history; suspend, resume, cancel."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from service.cases import control, queries, search
+from service.errors import FieldError, InvalidData
+from service.store.repositories.search import InstanceQuery
+
+from . import schemas as S
+from . import services
+from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+
+TAG = "Process instances"
+INSTANCE_ID = {"id": Param(S.ID, "the process instance id")}
+NOT_FOUND = problem_answer("no such instance")
+DATETIME = {"type": "string", "format": "date-time"}
+
+SEARCH = {
+    "processDefinitionKey": Param({"type": "string", "maxLength": 200}, "instances of this process"),
+    "businessKey": Param({"type": "string", "maxLength": 200}, "instances with this business key"),
+    "status": Param(
+        {"type": "array", "items": {"enum": ["waiting", "error", "completed", "cancelled"]}},
+        "any of these statuses (repeat the parameter for several)",
+    ),
+    "suspended": Param({"type": "boolean"}, "only suspended (true) or only active (false) instances"),
+    "withIncident": Param({"type": "boolean"}, "only instances with (true) or without (false) an incident"),
+    "startedAfter": Param(DATETIME, "started at or after"),
+    "startedBefore": Param(DATETIME, "started before"),
+    "updatedAfter": Param(DATETIME, "last changed at or after"),
+    "updatedBefore": Param(DATETIME, "last changed before"),
+    "variables": Param(
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*_eq_", "maxLength": 400},
+        },
+        "variable equality, Camunda style: `name_eq_value` (repeat for several). The value is read as "
+        'JSON when it is a number, true, false, null or a quoted string ("3" for the text 3), '
+        "otherwise as text.",
+    ),
+    "sortOrder": Param({"enum": ["asc", "desc"]}, "by start time: oldest first (asc, default) or newest"),
+    "cursor": Param({"type": "string", "maxLength": 500}, "the nextCursor of the previous page"),
+    "maxResults": Param({"type": "integer", "minimum": 1, "maximum": 500}, "page size (default 50)"),
+}
+
+
+def _variable_filters(expressions: list[str]) -> list[tuple[str, Any]]:
+    pairs = []
+    for text in expressions:
+        name, _, raw = text.partition("_eq_")
+        try:
+            value = json.loads(raw)
+            if isinstance(value, dict | list):
+                raise InvalidData(
+                    "variables can only be compared with plain values",
+                    [FieldError("variables", f"{name}: objects and arrays cannot be compared")],
+                )
+        except ValueError:
+            value = raw
+        pairs.append((name, value))
+    return pairs
+
+
+@operation(
+    "GET",
+    "/process-instances",
+    operation_id="listProcessInstances",
+    tag=TAG,
+    scope="read",
+    summary="Find instances by process, business key, status, incident, dates or a variable",
+    description="Pages follow `nextCursor`; a cursor stays valid while new cases start.",
+    query=SEARCH,
+    answers={200: Answer("one page", S.ref("ProcessInstancePage"))},
+)
+def list_instances(call: Call) -> Reply:
+    q = call.query
+    query = InstanceQuery(
+        process_key=q.get("processDefinitionKey"),
+        business_key=q.get("businessKey"),
+        statuses=q.get("status"),
+        suspended=q.get("suspended"),
+        has_incident=q.get("withIncident"),
+        started_after=q.get("startedAfter"),
+        started_before=q.get("startedBefore"),
+        updated_after=q.get("updatedAfter"),
+        updated_before=q.get("updatedBefore"),
+        variables=_variable_filters(q.get("variables", [])),
+        descending=q.get("sortOrder") == "desc",
+        limit=q.get("maxResults", 50),
+    )
+    return Reply(search.instances(services(), query, q.get("cursor")))
+
+
+@operation(
+    "GET",
+    "/process-instances/{id}",
+    operation_id="getProcessInstance",
+    tag=TAG,
+    scope="read",
+    summary="Read an instance: status, version, open tasks, awaited messages, deadlines, incidents",
+    path_params=INSTANCE_ID,
+    answers={200: Answer("the instance", S.ref("ProcessInstance")), 404: NOT_FOUND},
+)
+def get_instance(call: Call) -> Reply:
+    return Reply(queries.instance(services(), call.path["id"]))
+
+
+@operation(
+    "GET",
+    "/process-instances/{id}/history",
+    operation_id="getProcessInstanceHistory",
+    tag=TAG,
+    scope="read",
+    summary="Read the audit log of an instance, oldest first",
+    path_params=INSTANCE_ID,
+    answers={200: Answer("the entries", {"type": "array", "items": S.ref("HistoryEntry")}), 404: NOT_FOUND},
+)
+def get_history(call: Call) -> Reply:
+    return Reply(queries.history(services(), call.path["id"]))
+
+
+def _action(verb: str, summary: str, act: Any) -> None:
+    @operation(
+        "POST",
+        f"/process-instances/{{id}}/{verb}",
+        operation_id=f"{verb}ProcessInstance",
+        tag=TAG,
+        scope="start",
+        summary=summary,
+        path_params=INSTANCE_ID,
+        body=Body({"application/json": S.ref("ReasonRequest")}),
+        answers={
+            200: Answer("the instance afterwards", S.ref("ProcessInstance")),
+            404: NOT_FOUND,
+            409: problem_answer("the instance is finished, or already in that state"),
+        },
+    )
+    def view(call: Call) -> Reply:
+        return Reply(act(services(), call.path["id"], call.actor, call.body["reason"]))
+
+
+_action("suspend", "Suspend an instance (no triggers, no timers) with a reason", control.suspend)
+_action("resume", "Resume a suspended instance with a reason", control.resume)
+_action("cancel", "Cancel an instance (its tasks and waits end) with a reason", control.cancel)

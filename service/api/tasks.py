@@ -1,0 +1,128 @@
+"""Tasks: the open human tasks, with the inbox's claim, unclaim and complete semantics."""
+
+from __future__ import annotations
+
+from service.cases import control
+from service.store.repositories.derived import TaskFilter
+
+from . import schemas as S
+from . import services
+from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+
+TAG = "Tasks"
+TASK_ID = {"id": Param(S.ID, "the task id")}
+NOT_FOUND = problem_answer("no such open task")
+
+FILTERS = {
+    "candidateGroup": Param({"type": "string", "maxLength": 100}, "tasks of this group (lane)"),
+    "assignee": Param({"type": "string", "maxLength": 200}, "tasks claimed by this user"),
+    "unassigned": Param({"type": "boolean"}, "only tasks nobody claimed"),
+    "businessKey": Param({"type": "string", "maxLength": 200}, "tasks of cases with this business key"),
+    "processInstanceId": Param({"type": "string", "maxLength": 64}, "tasks of this instance"),
+    "processDefinitionKey": Param({"type": "string", "maxLength": 200}, "tasks of this process"),
+    "dueBefore": Param({"type": "string", "format": "date-time"}, "due at or before this time"),
+    "overdue": Param({"type": "boolean"}, "only tasks whose due time has passed"),
+    "firstResult": Param({"type": "integer", "minimum": 0, "maximum": 100000}, "skip this many (default 0)"),
+    "maxResults": Param({"type": "integer", "minimum": 1, "maximum": 500}, "at most this many (default 50)"),
+}
+
+
+@operation(
+    "GET",
+    "/tasks",
+    operation_id="listTasks",
+    tag=TAG,
+    scope="read",
+    summary="List open tasks, earliest due first",
+    query=FILTERS,
+    answers={200: Answer("the tasks", {"type": "array", "items": S.ref("Task")})},
+)
+def list_tasks(call: Call) -> Reply:
+    q = call.query
+    group = q.get("candidateGroup")
+    f = TaskFilter(
+        candidate_groups=[group] if group else None,
+        assignee=q.get("assignee"),
+        unassigned=q.get("unassigned", False),
+        instance_id=q.get("processInstanceId"),
+        business_key=q.get("businessKey"),
+        process_key=q.get("processDefinitionKey"),
+        due_before=q.get("dueBefore"),
+        limit=q.get("maxResults", 50),
+        offset=q.get("firstResult", 0),
+    )
+    return Reply(control.task_list(services(), call.actor, f, overdue=q.get("overdue", False)))
+
+
+@operation(
+    "GET",
+    "/tasks/{id}",
+    operation_id="getTask",
+    tag=TAG,
+    scope="read",
+    summary="Read an open task with the JSON Schema of its form",
+    path_params=TASK_ID,
+    answers={200: Answer("the task", S.ref("TaskDetail")), 404: NOT_FOUND},
+)
+def get_task(call: Call) -> Reply:
+    return Reply(control.task(services(), call.actor, call.path["id"]))
+
+
+@operation(
+    "POST",
+    "/tasks/{id}/claim",
+    operation_id="claimTask",
+    tag=TAG,
+    scope="tasks",
+    summary="Claim a task for this integrator",
+    path_params=TASK_ID,
+    answers={
+        200: Answer("the task, now assigned", S.ref("Task")),
+        404: NOT_FOUND,
+        409: problem_answer("claimed by someone else, or already completed"),
+    },
+)
+def claim_task(call: Call) -> Reply:
+    return Reply(control.claim(services(), call.path["id"], call.actor))
+
+
+@operation(
+    "POST",
+    "/tasks/{id}/unclaim",
+    operation_id="unclaimTask",
+    tag=TAG,
+    scope="tasks",
+    summary="Give a task back to its group",
+    path_params=TASK_ID,
+    answers={
+        200: Answer("the task, unassigned", S.ref("Task")),
+        404: NOT_FOUND,
+        409: problem_answer("claimed by someone else, or already completed"),
+    },
+)
+def unclaim_task(call: Call) -> Reply:
+    return Reply(control.unclaim(services(), call.path["id"], call.actor))
+
+
+@operation(
+    "POST",
+    "/tasks/{id}/complete",
+    operation_id="completeTask",
+    tag=TAG,
+    scope="tasks",
+    summary="Complete a task with its form data (checked against the form's JSON Schema)",
+    path_params=TASK_ID,
+    body=Body({"application/json": S.ref("CompleteRequest")}, required=False),
+    answers={
+        200: Answer("the instance at its next wait state", S.ref("ProcessInstance")),
+        404: NOT_FOUND,
+        409: problem_answer("claimed by someone else, already completed, or a stale version"),
+    },
+)
+def complete_task(call: Call) -> Reply:
+    body = call.body
+    return Reply(
+        control.complete(
+            services(), call.path["id"], body.get("variables", {}), call.actor, body.get("version")
+        )
+    )

@@ -1,0 +1,128 @@
+"""Webhook subscriptions of integrators, their deliveries (outbox rows), and scan watermarks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from ..schema import api_tokens as tk
+from ..schema import human_tasks as ht
+from ..schema import outbox as ob
+from ..schema_api import api_watermarks as wm
+from ..schema_api import api_webhook_events as ev
+from ..schema_api import api_webhooks as t
+
+DELIVERY_PREFIX = "webhook:"
+
+
+def delivery_key(webhook_id: str, event_key: str) -> str:
+    """Return the outbox key of one event for one webhook (unique: an event is sent once)."""
+    return f"{DELIVERY_PREFIX}{webhook_id}:{event_key}"
+
+
+class WebhookRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(
+        self,
+        *,
+        webhook_id: str,
+        owner: str,
+        url: str,
+        description: str | None,
+        salt: str,
+        events: list[str],
+        now: datetime,
+    ) -> None:
+        self.conn.execute(
+            insert(t).values(
+                id=webhook_id,
+                owner=owner,
+                url=url,
+                description=description,
+                salt=salt,
+                active=True,
+                created_at=now,
+            )
+        )
+        self.conn.execute(
+            insert(ev), [{"webhook_id": webhook_id, "event_type": e} for e in sorted(set(events))]
+        )
+
+    def get(self, webhook_id: str) -> dict[str, Any] | None:
+        r = self.conn.execute(select(t).where(t.c.id == webhook_id, t.c.active.is_(True))).first()
+        return self._with_events(dict(r._mapping)) if r else None
+
+    def active(self, owner: str | None = None) -> list[dict[str, Any]]:
+        query = select(t).where(t.c.active.is_(True)).order_by(t.c.created_at, t.c.id)
+        if owner is not None:
+            query = query.where(t.c.owner == owner)
+        return [self._with_events(dict(r._mapping)) for r in self.conn.execute(query)]
+
+    def remove(self, webhook_id: str, now: datetime) -> bool:
+        """Deactivate a webhook (kept so its deliveries stay explainable); True if it was active."""
+        result = self.conn.execute(
+            update(t).where(t.c.id == webhook_id, t.c.active.is_(True)).values(active=False, deleted_at=now)
+        )
+        self.conn.execute(delete(ev).where(ev.c.webhook_id == webhook_id))
+        return result.rowcount == 1
+
+    def subscribers(self, event_type: str) -> list[dict[str, Any]]:
+        """Return active webhooks for ``event_type`` whose owner's token is not revoked."""
+        query = (
+            select(t)
+            .join(ev, ev.c.webhook_id == t.c.id)
+            .join(tk, tk.c.name == t.c.owner)
+            .where(ev.c.event_type == event_type, t.c.active.is_(True), tk.c.revoked_at.is_(None))
+            .order_by(t.c.id)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def sendable(self, webhook_id: str) -> dict[str, Any] | None:
+        """Return the webhook if it is active and its owner's token is not revoked."""
+        r = self.conn.execute(
+            select(t)
+            .join(tk, tk.c.name == t.c.owner)
+            .where(t.c.id == webhook_id, t.c.active.is_(True), tk.c.revoked_at.is_(None))
+        ).first()
+        return dict(r._mapping) if r else None
+
+    def deliveries(self, webhook_id: str, limit: int) -> list[dict[str, Any]]:
+        """Return the webhook's outbox rows, newest first."""
+        query = (
+            select(ob)
+            .where(ob.c.kind == "webhook", ob.c.key.like(delivery_key(webhook_id, "") + "%"))
+            .order_by(ob.c.id.desc())
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def tasks_due_between(self, after: datetime, until: datetime, limit: int = 1000) -> list[dict[str, Any]]:
+        """Return open tasks whose due time lies in (``after``, ``until``], earliest first."""
+        query = (
+            select(ht)
+            .where(ht.c.due_at > after, ht.c.due_at <= until)
+            .order_by(ht.c.due_at, ht.c.id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def watermark(self, name: str) -> datetime | None:
+        """Return how far the scan ``name`` has come, locking it until commit (PostgreSQL)."""
+        query = select(wm.c.at).where(wm.c.name == name)
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return self.conn.execute(query).scalar()
+
+    def set_watermark(self, name: str, at: datetime) -> None:
+        if self.conn.execute(update(wm).where(wm.c.name == name).values(at=at)).rowcount == 0:
+            self.conn.execute(insert(wm).values(name=name, at=at))
+
+    def _with_events(self, row: dict[str, Any]) -> dict[str, Any]:
+        events = self.conn.execute(
+            select(ev.c.event_type).where(ev.c.webhook_id == row["id"]).order_by(ev.c.event_type)
+        )
+        return {**row, "events": list(events.scalars())}

@@ -1,0 +1,142 @@
+"""Schemathesis against the served OpenAPI document: no 5xx, every response as declared.
+
+Every operation gets bounded examples of schema-valid and schema-invalid requests. Valid ones
+may still be refused by business rules (an unknown process, a diagram that does not parse: 404,
+409, 422 from the service layer) but never by the contract's own validation; invalid ones must
+be refused with a 4xx. Schemathesis checks status codes, content types, headers and bodies
+against the document.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.schemas import OpenApiSchema
+
+from service import api as api_package
+from service.api.contract import CONTRACT_REFUSALS, OPERATIONS
+from service.bootstrap import Services
+from tests.apikit import app_for, issue_notice, start_smoke, token
+
+ALL_SCOPES = ("start", "message", "read", "tasks", "deploy")
+EXAMPLES = int(os.environ.get("RCP_CONTRACT_EXAMPLES", "25"))
+api_package.load_routes()
+
+
+def _takes_input(op: Any) -> bool:
+    return bool(op.query or op.path_params or op.headers or op.body)
+
+
+FUZZED = sorted(o for o in OPERATIONS if o != "getOpenApiDocument")
+CASES = [
+    (operation_id, mode)
+    for operation_id in FUZZED
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    # An operation that takes no input at all has no invalid request to make.
+    if mode.is_positive or _takes_input(OPERATIONS[operation_id])
+]
+
+
+@pytest.fixture
+def contract(api: Services) -> OpenApiSchema:
+    issue_notice(api)
+    start_smoke(api)
+    app = app_for(api)
+    auth = token(api, "fuzzer", *ALL_SCOPES)["Authorization"]
+    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers={"Authorization": auth})
+
+    class Bearer:
+        def get(self, case: Any, ctx: Any) -> str:
+            return auth
+
+        def set(self, case: Any, data: str, ctx: Any) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": data}
+
+    loaded.auth()(Bearer)
+    return loaded
+
+
+def schema_valid_input_passes_the_contract(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A request that fits the schemas may be refused by a business rule, never by the schemas."""
+    if case.meta.generation.mode.is_positive and response.status_code == 422:
+        detail = response.json().get("detail")
+        assert detail not in CONTRACT_REFUSALS, f"a schema-valid request was refused: {response.text}"
+    return None
+
+
+@pytest.mark.parametrize(("operation_id", "mode"), CASES, ids=[f"{o}-{m}" for o, m in CASES])
+def test_every_operation_answers_as_documented(
+    contract: OpenApiSchema, operation_id: str, mode: GenerationMode
+) -> None:
+    declared = OPERATIONS[operation_id]
+    operation = contract[declared.path][declared.method]
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(case: Any) -> None:
+        case.call_and_validate(
+            excluded_checks=[positive_data_acceptance],
+            additional_checks=[schema_valid_input_passes_the_contract],
+        )
+
+    run()
+
+
+def test_start_get_and_message_chains_hold_the_contract(contract: OpenApiSchema) -> None:
+    """Stateful: starts follow their links to the instance, its history and its awaited message."""
+    seen: list[tuple[str, int]] = []
+    contract.config.generation.update(modes=[GenerationMode.POSITIVE])
+    # Follow the document's own links only: links guessed from live data vary between runs.
+    contract.config.phases.stateful.inference.algorithms = []
+
+    class Chains(contract.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            # Start the process that waits for a message, so the links lead somewhere real.
+            if case.operation.label == "POST /process-definitions/{key}/start":
+                case.path_parameters = {"key": "api_waiting"}
+                number = f"C-{uuid.uuid4().hex[:8]}"
+                case.body = {"businessKey": number, "variables": {"case_number": number}}
+                # Keep the token; drop any generated Idempotency-Key, so each start is a new one.
+                case.headers = {k: v for k, v in (case.headers or {}).items() if k == "Authorization"}
+            # A message that followed the start's link: drop what was generated beside the link's
+            # values (a random business key would rightly match nothing).
+            body = case.body if isinstance(case.body, dict) else {}
+            if case.operation.label == "POST /messages" and body.get("messageName") == "document_received":
+                link = ("messageName", "processInstanceId", "correlationKeys")
+                case.body = {k: body[k] for k in link if k in body}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            super().after_call(response, case)
+            seen.append((case.operation.label, response.status_code))
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            case.validate_response(
+                response,
+                excluded_checks=[positive_data_acceptance],
+                additional_checks=[schema_valid_input_passes_the_contract],
+                transport_kwargs=kwargs or None,
+                recorder=self.recorder,
+            )
+
+    Chains.run(
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
+    )
+    print(sorted(set(seen)))
+    assert ("POST /process-definitions/{key}/start", 201) in seen
+    assert ("GET /process-instances/{id}", 200) in seen
+    assert ("POST /messages", 200) in seen

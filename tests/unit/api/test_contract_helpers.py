@@ -1,0 +1,69 @@
+"""Small parts of the API contract: query coercion, field paths, cursors, budgets, correlation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from service.api import schemas as S
+from service.api.validation import check, coerce, parse_datetime
+from service.cases.search import decode_cursor, encode_cursor
+from service.errors import InvalidData
+from service.ratelimit import MemoryLimiter, gcra, retry_after_seconds
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def test_query_strings_become_the_declared_types() -> None:
+    assert coerce(["42"], {"type": "integer"}) == 42
+    assert coerce(["true"], {"type": "boolean"}) is True
+    assert coerce(["a", "b"], {"type": "array", "items": {"type": "string"}}) == ["a", "b"]
+    assert coerce(["2026-01-05T09:00:00Z"], {"type": "string", "format": "date-time"}) == T0
+
+
+@pytest.mark.parametrize(
+    ("raw", "schema", "message"),
+    [
+        (["4x"], {"type": "integer"}, "must be an integer"),
+        (["1"], {"type": "boolean"}, "must be true or false"),
+        (["1", "2"], {"type": "integer"}, "is given more than once"),
+        (["2026-01-05"], {"type": "string", "format": "date-time"}, "must be a date-time with a zone"),
+    ],
+)
+def test_a_query_string_of_the_wrong_type_is_named(raw: list[str], schema: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        coerce(raw, schema)
+
+
+def test_rfc3339_variants_are_read_in_utc() -> None:
+    assert parse_datetime("2026-01-05t10:00:00+01:00") == T0
+    assert parse_datetime("2026-01-05T09:00:00.123456789z") == T0 + timedelta(microseconds=123456)
+    with pytest.raises(ValueError, match="out of range"):
+        parse_datetime("0001-01-01T00:00:00+00:01")
+
+
+def test_failing_fields_are_named_by_their_path() -> None:
+    errors = check({"variables": {"1x": 1}, "extra": True}, S.ref("StartRequest"))
+    assert sorted(e.field for e in errors) == ["extra", "variables.1x"]
+    missing = check({}, S.ref("MessageRequest"))
+    assert [(e.field, e.message) for e in missing] == [
+        ("messageName", "'messageName' is a required property")
+    ]
+
+
+def test_a_cursor_survives_the_round_trip_and_garbage_is_refused() -> None:
+    assert decode_cursor(encode_cursor(T0, "abc", True)) == (T0, "abc", True)
+    for junk in ("", "!!!", "eyJ4IjoxfQ", encode_cursor(T0, "abc", False)[:-3]):
+        with pytest.raises(InvalidData):
+            decode_cursor(junk)
+
+
+def test_a_budget_allows_a_burst_then_one_request_per_interval() -> None:
+    limiter = MemoryLimiter(3, timedelta(minutes=1))
+    assert [limiter.take("t", T0) for _ in range(3)] == [None, None, None]
+    assert limiter.take("t", T0) == timedelta(seconds=20)
+    assert limiter.take("t", T0 + timedelta(seconds=19)) == timedelta(seconds=1)
+    assert limiter.take("t", T0 + timedelta(seconds=20)) is None
+    assert gcra(None, T0, 1, timedelta(seconds=10)) == (T0 + timedelta(seconds=10), timedelta(0))
+    assert retry_after_seconds(timedelta(milliseconds=1)) == 1
