@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import shutil
 import statistics
 import sys
 import tempfile
@@ -54,14 +55,15 @@ def seed(url: str, due: list[datetime], processes_n: int = 2) -> float:
 
 
 def _seed_part(url: str, offset: int, due: list[datetime], step: int) -> None:
-    services = make_services(url, Path(tempfile.mkdtemp(prefix="rcp-seed-")), SystemClock(), Switchboard())
-    try:
-        for k, at in enumerate(due):
-            variables = {"fire_at": at.isoformat()}
-            key = f"B-{offset + k * step}"
-            lifecycle.start(services, "timer_only", variables, INTEGRATOR, business_key=key)
-    finally:
-        services.close()
+    with tempfile.TemporaryDirectory(prefix="rcp-seed-") as tmp:
+        services = make_services(url, Path(tmp), SystemClock(), Switchboard())
+        try:
+            for k, at in enumerate(due):
+                variables = {"fire_at": at.isoformat()}
+                key = f"B-{offset + k * step}"
+                lifecycle.start(services, "timer_only", variables, INTEGRATOR, business_key=key)
+        finally:
+            services.close()
 
 
 def fired(services: Services) -> tuple[int, int]:
@@ -89,7 +91,7 @@ def run(schedule: str, n: int, workers: int, concurrency: int, rate: float) -> d
     name = f"rcp_bench_timers_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    logs = Path(tempfile.mkdtemp(prefix="rcp-bench-"))
+    logs = Path(tempfile.mkdtemp(prefix="rcp-bench-"))  # worker logs and instance folder
     cluster = Cluster(url, logs)
     services = None
     try:
@@ -134,6 +136,7 @@ def run(schedule: str, n: int, workers: int, concurrency: int, rate: float) -> d
             services.close()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 def main() -> int:
