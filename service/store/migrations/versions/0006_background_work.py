@@ -1,7 +1,7 @@
 """background work: service-call attempts, retry_at, deadline history, scheduler leases
 
-Revision ID: 0005
-Revises: 0001
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29 15:02:00.663996
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0001"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
