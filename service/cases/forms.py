@@ -129,6 +129,21 @@ def check_names(data: dict[str, Any]) -> None:
         raise InvalidData("variable names are not allowed", bad)
 
 
+def with_defaults(data: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
+    """Return ``data`` with the schema's top-level ``default`` for each property left out.
+
+    Diagram expressions name variables directly, so an optional start variable the integrator
+    leaves out must still exist (``None``) for the steps that read it.
+    """
+    properties = (schema or {}).get("properties", {})
+    missing = {
+        k: p["default"]
+        for k, p in properties.items()
+        if isinstance(p, dict) and "default" in p and k not in data
+    }
+    return {**missing, **data} if missing else data
+
+
 def validate(data: dict[str, Any], schema: dict[str, Any] | None, what: str) -> None:
     """Raise ``InvalidData`` listing each failing field; nothing is changed when it raises."""
     check_names(data)

@@ -98,6 +98,7 @@ def begin(
     """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
     definition = _definition(uow, process_key, version)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
+    variables = forms.with_defaults(variables, definition.start_schema)
     called = services.catalog.resolve_called(uow, definition)
     bundle = services.catalog.bundle(uow, definition.id, called)
     instance_id = new_id()

@@ -178,3 +178,15 @@ def test_an_application_withdrawn_during_an_information_request_ends_the_suspens
     record = program.application(services, INTAKE, "A-2026-004")
     assert record["status"] == "withdrawn"
     assert [(s["outcome"], s["days"]) for s in record["suspensions"]] == [("cancelled", 7)]
+
+
+def test_an_application_without_an_alternative_program_starts_without_an_incident(
+    services: Services, clock: MovableClock
+) -> None:
+    start = application("A-2026-077")
+    del start["alternative_program"]  # optional in the start schema: its default (none) applies
+
+    case = Case.start(services, clock, "application_review", start, "A-2026-077")
+
+    assert case.task("review_application")["candidateGroup"] == "reviewers"
+    assert case.notice_kinds() == ["acknowledgement"]
