@@ -92,12 +92,17 @@ def _element_at_line(tree: etree._ElementTree, line: int) -> str | None:
 
 
 def nearest_id(elem: etree._Element) -> str | None:
-    """Return the id of the closest BPMN element at or above ``elem`` (extension ids are not ids)."""
+    """Return the id of the closest drawn BPMN element at or above ``elem``.
+
+    Extension ids are operation names, not element ids; event definitions are not drawn, so a
+    problem in a timer expression is reported on its event, where an analyst can click it.
+    """
     bpmn = "{" + NSMAP["bpmn"] + "}"
     node: etree._Element | None = elem
     while node is not None:
         ident = node.get("id")
-        if ident and isinstance(node.tag, str) and node.tag.startswith(bpmn):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if ident and tag.startswith(bpmn) and not tag.endswith("EventDefinition"):
             return ident
         node = node.getparent()
     return None

@@ -159,7 +159,7 @@ def test_an_unquoted_timer_is_refused_with_the_quoted_form_suggested(services: S
 
     [issue] = issues
     assert issue["rule"] == "timer"
-    assert issue["elementId"] == "t1"
+    assert issue["elementId"] == "wait_day"  # the event, not its (undrawn) timer definition
     assert issue["line"] == _line_of(SMOKE, "<bpmn:timeDuration>")
     assert "must be quoted" in issue["message"] and '"P1D"' in issue["message"]
 
