@@ -92,7 +92,7 @@ def test_a_broken_diagram_is_rejected_naming_the_element_and_line(api: Services,
     issues = problem(answer)["issues"]
     assert problem(answer)["type"].endswith("deployment-rejected")
     assert [(i["file"], i["elementId"], i["line"], i["rule"]) for i in issues] == [
-        ("smoke.bpmn", "t1", 43, "timer")
+        ("smoke.bpmn", "wait_day", 43, "timer")
     ]
     assert "must be quoted" in issues[0]["message"]
 
