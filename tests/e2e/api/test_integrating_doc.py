@@ -1,4 +1,4 @@
-"""The curl examples of docs/integrating.md work, pasted as they are, against the program's processes."""
+"""The curl examples of the README's Integrating section work, pasted as they are, against the program's processes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from service.deployment import deploy, read_directory
 from tests.apikit import app_for, serving, token
 from tests.support import INTEGRATOR
 
-DOC = ROOT / "docs" / "integrating.md"
+DOC = ROOT / "README.md"  # its Integrating section
 
 
 def _commands(section: str) -> list[str]:
