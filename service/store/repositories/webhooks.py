@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from ..schema import api_tokens as tk
 from ..schema import human_tasks as ht
@@ -20,6 +20,16 @@ DELIVERY_PREFIX = "webhook:"
 def delivery_key(webhook_id: str, event_key: str) -> str:
     """Return the outbox key of one event for one webhook (unique: an event is sent once)."""
     return f"{DELIVERY_PREFIX}{webhook_id}:{event_key}"
+
+
+# Built once: every step that creates a task or ends a case asks it.
+_SUBSCRIBERS = (
+    select(t)
+    .join(ev, ev.c.webhook_id == t.c.id)
+    .join(tk, tk.c.name == t.c.owner)
+    .where(ev.c.event_type == bindparam("event_type"), t.c.active.is_(True), tk.c.revoked_at.is_(None))
+    .order_by(t.c.id)
+)
 
 
 class WebhookRepository:
@@ -72,14 +82,7 @@ class WebhookRepository:
 
     def subscribers(self, event_type: str) -> list[dict[str, Any]]:
         """Return active webhooks for ``event_type`` whose owner's token is not revoked."""
-        query = (
-            select(t)
-            .join(ev, ev.c.webhook_id == t.c.id)
-            .join(tk, tk.c.name == t.c.owner)
-            .where(ev.c.event_type == event_type, t.c.active.is_(True), tk.c.revoked_at.is_(None))
-            .order_by(t.c.id)
-        )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return [dict(r._mapping) for r in self.conn.execute(_SUBSCRIBERS, {"event_type": event_type})]
 
     def sendable(self, webhook_id: str) -> dict[str, Any] | None:
         """Return the webhook if it is active and its owner's token is not revoked."""

@@ -1,4 +1,4 @@
-"""The curl examples of the README's Integrating section work, pasted as they are, against the program's processes."""
+"""The README's Integrating curl examples work, pasted as they are, against the program's processes."""
 
 from __future__ import annotations
 
