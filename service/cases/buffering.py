@@ -14,9 +14,8 @@ from service.engine import MessageIncomplete, NotWaiting, Subscription, WaitStat
 from service.store import UnitOfWork
 
 if TYPE_CHECKING:
-    from SpiffWorkflow.bpmn import BpmnWorkflow
-
     from service.bootstrap import Services
+    from service.engine import Workflow
 
 MAX_CHAIN = 20  # buffered messages one trigger may take in a row (each may lead to the next wait)
 
@@ -26,7 +25,7 @@ def settle(
     uow: UnitOfWork,
     instance_id: str,
     business_key: str | None,
-    workflow: BpmnWorkflow,
+    workflow: Workflow,
     wait: WaitState,
 ) -> tuple[WaitState, list[dict[str, Any]]]:
     """Deliver fitting buffered messages to the workflow; return the new wait state and what it took."""
@@ -53,7 +52,7 @@ def _deliver(
     services: Services,
     uow: UnitOfWork,
     instance_id: str,
-    workflow: BpmnWorkflow,
+    workflow: Workflow,
     message: dict[str, Any],
     now: datetime,
 ) -> tuple[WaitState, dict[str, Any]] | None:

@@ -29,9 +29,8 @@ from .trigger import (
 )
 
 if TYPE_CHECKING:
-    from SpiffWorkflow.bpmn import BpmnWorkflow
-
     from service.bootstrap import Services
+    from service.engine import Workflow
 
 
 def start(
@@ -75,7 +74,7 @@ class Begun:
     """A started instance before its commit: the outcome, and the workflow to keep alive after."""
 
     outcome: Outcome
-    workflow: BpmnWorkflow
+    workflow: Workflow
 
     def committed(self, services: Services) -> Outcome:
         """Keep the workflow for the instance's next trigger (call only after the commit)."""

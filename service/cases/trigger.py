@@ -13,9 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-
-from service.engine import TaskFailure, WaitState
+from service.engine import TaskFailure, WaitState, Workflow
 from service.engine.scripting import RestrictedScriptEngine
 from service.errors import Conflict, NotFound, ServiceError
 from service.store import UnitOfWork
@@ -36,7 +34,7 @@ class Loaded:
     """An instance loaded for a trigger: its row, workflow and unit of work."""
 
     row: InstanceRow
-    workflow: BpmnWorkflow
+    workflow: Workflow
     uow: UnitOfWork
     attempts: retries.Attempts = field(default_factory=retries.Attempts)
     takes_buffered: bool = True  # False once the trigger suspends the instance
@@ -198,7 +196,7 @@ def save(
     services: Services,
     uow: UnitOfWork,
     row: InstanceRow,
-    workflow: BpmnWorkflow,
+    workflow: Workflow,
     wait: WaitState,
     actor: Actor,
     audit: Audit,
