@@ -6,7 +6,7 @@ may see or do what.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template
 from werkzeug.exceptions import HTTPException
@@ -17,10 +17,9 @@ from service.cases.inbox import days_phrase
 from service.errors import ServiceError
 from service.users import User
 
-from . import markup, security
+from . import identity, markup, security
 
 bp = Blueprint("web", __name__, template_folder="templates")
-SESSION_LIFETIME = timedelta(hours=8)
 
 
 def services() -> Services:
@@ -72,7 +71,7 @@ def register(app: Flask) -> None:
     from . import auth, case_views, deadlines, inbox_views, incidents, task_views  # noqa: F401  (on bp)
 
     settings = app.extensions["rcp"].settings
-    app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
+    app.config["PERMANENT_SESSION_LIFETIME"] = identity.SESSION_LIFETIME
     security.install(app, secure=settings.session_cookie_secure)
     app.jinja_env.globals.update(csrf_field=security.csrf_field, days_phrase=days_phrase)
     app.jinja_env.filters.update(when=_when, date=lambda v: _when(v, with_time=False), markdown=markup.render)

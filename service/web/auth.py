@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from service import users
 
-from . import SESSION_LIFETIME, bp, security, services, user
+from . import bp, security, services, user
+from .identity import signed_in_user
 
 PUBLIC_ENDPOINTS = {"web.login"}
-IDLE_TIMEOUT = timedelta(minutes=30)
-SESSION_KEYS = ("user", "fp", "seen", "since")
 
 
 def _here() -> str:
@@ -26,25 +24,11 @@ def _require_sign_in() -> Any:
     if request.endpoint in PUBLIC_ENDPOINTS:
         security.check_csrf()
         return None
-    now = services().clock.now().timestamp()
-    username = session.get("user")
-    found = users.active_user(services(), username) if isinstance(username, str) else None
-    seen, since = session.get("seen"), session.get("since")
-    # A new password, a deactivated account, 30 idle minutes or 8 hours end the session.
-    if (
-        found is None
-        or session.get("fp") != found.fingerprint
-        or not isinstance(seen, int | float)
-        or not isinstance(since, int | float)
-        or now - seen > IDLE_TIMEOUT.total_seconds()
-        or now - since > SESSION_LIFETIME.total_seconds()
-    ):
-        for key in SESSION_KEYS:
-            session.pop(key, None)
+    found = signed_in_user(services())
+    if found is None:
         target = _here() if request.method == "GET" else None
         return redirect(url_for("web.login", next=target), 303)
     security.check_csrf()
-    session["seen"] = now
     g.user = found
     return None
 

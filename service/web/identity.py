@@ -1,17 +1,20 @@
-"""Who is signed in on a modeler page: the inbox's session, checked the way the inbox checks it."""
+"""Who is signed in: the one session check every page (inbox, modeler, boards) goes through."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from flask import session
 
 from service import users
 
-from .auth import IDLE_TIMEOUT, SESSION_KEYS
-
 if TYPE_CHECKING:
     from service.bootstrap import Services
+
+IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_LIFETIME = timedelta(hours=8)
+SESSION_KEYS = ("user", "fp", "seen", "since")
 
 
 def signed_in_user(services: Services) -> users.User | None:
@@ -19,13 +22,15 @@ def signed_in_user(services: Services) -> users.User | None:
     now = services.clock.now().timestamp()
     username = session.get("user")
     found = users.active_user(services, username) if isinstance(username, str) else None
-    seen = session.get("seen")
-    # A new password, a deactivated account or 30 idle minutes end the session (as in the inbox).
+    seen, since = session.get("seen"), session.get("since")
+    # A new password, a deactivated account, 30 idle minutes or 8 hours end the session.
     if (
         found is None
         or session.get("fp") != found.fingerprint
         or not isinstance(seen, int | float)
+        or not isinstance(since, int | float)
         or now - seen > IDLE_TIMEOUT.total_seconds()
+        or now - since > SESSION_LIFETIME.total_seconds()
     ):
         for key in SESSION_KEYS:
             session.pop(key, None)

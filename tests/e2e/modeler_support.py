@@ -71,6 +71,7 @@ def sign_in(client: FlaskClient, services: Services, username: str) -> str:
             user=username,
             fp=users.fingerprint(UNUSED_HASH),
             seen=services.clock.now().timestamp(),
+            since=services.clock.now().timestamp(),
             csrf_token=f"csrf-{username}",
         )
     return f"csrf-{username}"

@@ -110,6 +110,16 @@ def test_nobody_signed_out_gets_in(world: World, route: Route) -> None:
     assert status == (401 if route.path.startswith("/modeler/api/") else 303)
 
 
+def test_a_session_older_than_eight_hours_is_ended_on_modeler_pages_too(world: World) -> None:
+    client = world.app.test_client()
+    sign_in(client, world.services, "ana")
+    assert client.get(f"/modeler/api/processes/{KEY}/versions").status_code == 200
+    with client.session_transaction() as session:
+        session["since"] = world.services.clock.now().timestamp() - 8 * 3600 - 1
+
+    assert client.get(f"/modeler/api/processes/{KEY}/versions").status_code == 401
+
+
 def test_a_post_without_the_session_csrf_token_is_refused_and_changes_nothing(world: World) -> None:
     client = world.app.test_client()
     sign_in(client, world.services, "ana")
