@@ -63,7 +63,18 @@ def deploy(
     is not deployed again, so a newer version deployed from the web modeler stays the latest
     instead of being replaced by the older copy in the processes folder.
     """
-    report = check(services, diagrams)
+    return store(services, check(services, diagrams), actor, note, keep_newer=keep_newer)
+
+
+def store(
+    services: Services,
+    report: ValidationReport,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    keep_newer: bool = False,
+) -> list[dict[str, Any]]:
+    """Store the processes of a report ``check`` made; refuse the whole set if it has an error."""
     if not report.ok:
         raise DeploymentRejected(report.issues)
     try:

@@ -10,6 +10,7 @@ from service import deployment
 from service.cases.actors import Actor
 from service.engine import DiagramSource
 from service.engine.inspect import executable_process_ids
+from service.engine.validation import ValidationReport
 from service.engine.xml import DiagramUnreadable, parse_diagram
 from service.errors import DeploymentRejected, DiagramIssue, FieldError, InvalidData
 from service.store import UnitOfWork
@@ -79,10 +80,10 @@ def deploy(services: Services, actor: Actor, xml: bytes, note: str | None) -> di
             "the change note is too long", [FieldError("note", f"at most {MAX_NOTE} characters")]
         )
     prepared = prepare(services, xml)
-    issues = _issues(services, prepared)
+    report, issues = _checked(services, prepared)
     if any(i.severity == "error" for i in issues):
         raise DeploymentRejected(issues)
-    results = deployment.deploy(services, prepared.diagrams, actor, note)
+    results = deployment.store(services, report, actor, note)
     return {
         "fileName": prepared.file_name,
         "deployed": [r for r in results if r["key"] in prepared.process_keys],
@@ -91,13 +92,18 @@ def deploy(services: Services, actor: Actor, xml: bytes, note: str | None) -> di
 
 
 def _issues(services: Services, prepared: Prepared) -> list[DiagramIssue]:
+    return _checked(services, prepared)[1]
+
+
+def _checked(services: Services, prepared: Prepared) -> tuple[ValidationReport, list[DiagramIssue]]:
+    """Run the engine's checks once and Node's lint; return the report and the edited file's issues."""
     report = deployment.check(services, prepared.diagrams)
     source = prepared.diagrams.diagrams[0]
     # Only issues of the edited diagram count: deployed callees were checked when they deployed.
     engine = [i for i in report.issues if i.file in (source.name, "") or i.rule == "form"]
     if any(i.rule == "xml" for i in engine):
-        return engine  # not a diagram Node could read either
-    return on_canvas(source.xml, engine + lint.check(source.xml, source.name))
+        return report, engine  # not a diagram Node could read either
+    return report, on_canvas(source.xml, engine + lint.check(source.xml, source.name))
 
 
 def _form_pool(services: Services, uow: UnitOfWork) -> dict[str, bytes]:
