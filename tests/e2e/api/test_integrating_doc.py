@@ -9,12 +9,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from service.bootstrap import bootstrap
 from service.config import ROOT, Settings
 from service.deployment import deploy, read_directory
 from tests.apikit import app_for, serving, token
+from tests.conftest import service_missing
 from tests.support import INTEGRATOR
 
 DOC = ROOT / "README.md"  # its Integrating section
@@ -47,8 +46,9 @@ def _run(command: str, env: dict[str, str]) -> tuple[int, str]:
     return int(status), body
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the examples are curl commands")
 def test_the_start_message_and_status_examples_work_against_the_program(tmp_path: Path) -> None:
+    if shutil.which("curl") is None:
+        service_missing("curl", "the README's examples are curl commands")  # a failure under CI=true
     env_settings = {"DATABASE_URL": f"sqlite:///{tmp_path / 'rcp.db'}", "RCP_INSTANCE_DIR": str(tmp_path)}
     settings = Settings.from_env(env_settings, secret_key="doc-test", runner="off", testing=True)
     services = bootstrap(settings)
