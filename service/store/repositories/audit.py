@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
+from ..prepared import Prepared
 from ..schema import audit_log as t
 
-_INSERT = insert(t)  # built once: every trigger appends
+_INSERT = Prepared.insert(t)  # built once: every trigger appends
 
 
 class AuditRepository:
@@ -30,8 +31,8 @@ class AuditRepository:
         data: Any = None,
         detail: str | None = None,
     ) -> None:
-        self.conn.execute(
-            _INSERT,
+        _INSERT.run(
+            self.conn,
             {
                 "at": at,
                 "actor_kind": actor_kind,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 
+from ..prepared import Prepared
 from ..schema import process_definitions as t
 
 
@@ -30,7 +31,7 @@ class DefinitionRow:
 
 
 _COLUMNS = list(t.c)
-_LATEST = select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1)
+_LATEST = Prepared(select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1))
 
 
 def _row(r: Any) -> DefinitionRow:
@@ -46,8 +47,8 @@ class DefinitionRepository:
         return _row(r) if r else None
 
     def latest(self, key: str) -> DefinitionRow | None:
-        r = self.conn.execute(_LATEST, {"key": key}).first()
-        return _row(r) if r else None
+        r = _LATEST.first(self.conn, {"key": key})
+        return DefinitionRow(**r) if r else None
 
     def by_version(self, key: str, version: int) -> DefinitionRow | None:
         r = self.conn.execute(select(*_COLUMNS).where(t.c.key == key, t.c.version == version)).first()

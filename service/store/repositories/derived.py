@@ -10,30 +10,33 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, or_, select, update
 
 from service.engine import PendingTimer, ReadyTask, Subscription
 
+from ..prepared import Prepared
 from ..schema import human_tasks as ht
 from ..schema import message_subscriptions as st
 from ..schema import pending_timers as tt
 
 # Built once: the trigger path runs these on every step.
 # The rows a step replaces come back with what the deadline history needs (no extra query).
-_TASK_ROWS = select(ht.c.id, ht.c.name, ht.c.title, ht.c.due_at, ht.c.due_citation).where(
-    ht.c.instance_id == bindparam("instance_id")
+_TASK_ROWS = Prepared(
+    select(ht.c.id, ht.c.name, ht.c.title, ht.c.due_at, ht.c.due_citation).where(
+        ht.c.instance_id == bindparam("instance_id")
+    )
 )
-_TASK_GET = select(ht).where(ht.c.id == bindparam("task_id"))
-_TASK_DELETE = delete(ht).where(ht.c.id.in_(bindparam("ids", expanding=True)))
-_TASK_INSERT = insert(ht)
-_SUB_DELETE = delete(st).where(st.c.instance_id == bindparam("instance_id"))
-_SUB_INSERT = insert(st)
-_TIMER_DELETE = (
+_TASK_GET = Prepared(select(ht).where(ht.c.id == bindparam("task_id")))
+_TASK_DELETE = Prepared(delete(ht).where(ht.c.id == bindparam("task_id")))
+_TASK_INSERT = Prepared.insert(ht)
+_SUB_DELETE = Prepared(delete(st).where(st.c.instance_id == bindparam("instance_id")))
+_SUB_INSERT = Prepared.insert(st)
+_TIMER_DELETE = Prepared(
     delete(tt)
     .where(tt.c.instance_id == bindparam("instance_id"))
     .returning(tt.c.task_id, tt.c.task_name, tt.c.title, tt.c.due_at, tt.c.documentation)
 )
-_TIMER_INSERT = insert(tt)
+_TIMER_INSERT = Prepared.insert(tt)
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,7 @@ class TaskRepository:
         self.conn = conn
 
     def get(self, task_id: str) -> dict[str, Any] | None:
-        r = self.conn.execute(_TASK_GET, {"task_id": task_id}).first()
-        return dict(r._mapping) if r else None
+        return _TASK_GET.first(self.conn, {"task_id": task_id})
 
     def sync(
         self,
@@ -85,14 +87,11 @@ class TaskRepository:
         wanted = {t.task_id: t for t in ready}
         existing: dict[str, dict[str, Any]] = {}
         if had:
-            rows = self.conn.execute(_TASK_ROWS, {"instance_id": instance_id})
-            existing = {r.id: dict(r._mapping) for r in rows}
+            existing = {r["id"]: r for r in _TASK_ROWS.rows(self.conn, {"instance_id": instance_id})}
         gone = sorted(existing.keys() - wanted.keys())
-        if gone:
-            self.conn.execute(_TASK_DELETE, {"ids": gone})
+        _TASK_DELETE.run(self.conn, [{"task_id": tid} for tid in gone])
         new = [t for tid, t in wanted.items() if tid not in existing]
-        if new:
-            self.conn.execute(_TASK_INSERT, [_task_values(t, instance_id, business_key, now) for t in new])
+        _TASK_INSERT.run(self.conn, [_task_values(t, instance_id, business_key, now) for t in new])
         return TaskChanges(new, [existing[tid] for tid in gone])
 
     def remove_all(self, instance_id: str) -> None:
@@ -172,23 +171,22 @@ class SubscriptionRepository:
         had: int = 1,
     ) -> None:
         if had:
-            self.conn.execute(_SUB_DELETE, {"instance_id": instance_id})
-        if subscriptions:
-            self.conn.execute(
-                _SUB_INSERT,
-                [
-                    {
-                        "instance_id": instance_id,
-                        "message_name": s.message_name,
-                        "business_key": business_key,
-                        "correlation": s.correlation,
-                        "task_id": s.task_id,
-                        "task_name": s.task_name,
-                        "created_at": now,
-                    }
-                    for s in subscriptions
-                ],
-            )
+            _SUB_DELETE.run(self.conn, {"instance_id": instance_id})
+        _SUB_INSERT.run(
+            self.conn,
+            [
+                {
+                    "instance_id": instance_id,
+                    "message_name": s.message_name,
+                    "business_key": business_key,
+                    "correlation": s.correlation,
+                    "task_id": s.task_id,
+                    "task_name": s.task_name,
+                    "created_at": now,
+                }
+                for s in subscriptions
+            ],
+        )
 
     def find(
         self, message_name: str, *, business_key: str | None = None, instance_id: str | None = None
@@ -211,26 +209,21 @@ class TimerRepository:
 
     def sync(self, instance_id: str, timers: Sequence[PendingTimer], had: int = 1) -> list[dict[str, Any]]:
         """Replace the instance's timer rows; return the rows of timers that are no longer pending."""
-        before = []
-        if had:
-            before = [
-                dict(r._mapping) for r in self.conn.execute(_TIMER_DELETE, {"instance_id": instance_id})
-            ]
-        if timers:
-            self.conn.execute(
-                _TIMER_INSERT,
-                [
-                    {
-                        "task_id": p.task_id,
-                        "instance_id": instance_id,
-                        "task_name": p.task_name,
-                        "title": p.title,
-                        "due_at": p.due_at,
-                        "documentation": p.documentation,
-                    }
-                    for p in timers
-                ],
-            )
+        before = _TIMER_DELETE.rows(self.conn, {"instance_id": instance_id}) if had else []
+        _TIMER_INSERT.run(
+            self.conn,
+            [
+                {
+                    "task_id": p.task_id,
+                    "instance_id": instance_id,
+                    "task_name": p.task_name,
+                    "title": p.title,
+                    "due_at": p.due_at,
+                    "documentation": p.documentation,
+                }
+                for p in timers
+            ],
+        )
         still = {p.task_id for p in timers}
         return [r for r in before if r["task_id"] not in still]
 

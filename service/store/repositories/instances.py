@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from service.errors import Conflict
 
+from ..prepared import Prepared
 from ..schema import incidents as it
 from ..schema import process_instances as t
 
@@ -40,9 +41,10 @@ class InstanceRow:
 _COLUMNS = list(t.c)
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables")]
 # Built once: the trigger path runs these on every step, so only parameters change per call.
-_GET = select(*_COLUMNS).where(t.c.id == bindparam("instance_id"))
-_GET_LOCKED = _GET.with_for_update()
-_INSERT = insert(t)
+_SELECT = select(*_COLUMNS).where(t.c.id == bindparam("instance_id"))
+_GET = Prepared(_SELECT)
+_GET_LOCKED = Prepared(_SELECT.with_for_update())
+_INSERT = Prepared.insert(t)
 _SAVE_COLUMNS = (
     "state",
     "status",
@@ -54,7 +56,7 @@ _SAVE_COLUMNS = (
     "waits",
     "retry_at",
 )
-_SAVE = (
+_SAVE = Prepared(
     update(t)
     .where(and_(t.c.id == bindparam("instance_id"), t.c.version == bindparam("expected_version")))
     .values(version=bindparam("new_version"), **{c: bindparam(c) for c in _SAVE_COLUMNS})
@@ -69,15 +71,15 @@ class InstanceRepository:
         # Held until commit on PostgreSQL: a second trigger on this instance waits, then sees the
         # new state. SQLite's BEGIN IMMEDIATE already serialises writers.
         query = _GET_LOCKED if lock and self.conn.dialect.name == "postgresql" else _GET
-        r = self.conn.execute(query, {"instance_id": instance_id}).first()
-        return InstanceRow(**r._mapping) if r else None
+        r = query.first(self.conn, {"instance_id": instance_id})
+        return InstanceRow(**r) if r else None
 
     def summary(self, instance_id: str) -> dict[str, Any] | None:
         r = self.conn.execute(select(*_SUMMARY, t.c.variables).where(t.c.id == instance_id)).first()
         return dict(r._mapping) if r else None
 
     def insert(self, **values: Any) -> None:
-        self.conn.execute(_INSERT, values)
+        _INSERT.run(self.conn, values)
 
     def save(self, instance_id: str, expected_version: int, **values: Any) -> int:
         """Write new state if nobody wrote since ``expected_version``; return the new version."""
@@ -88,8 +90,7 @@ class InstanceRepository:
             "new_version": new_version,
         }
         params.update(values)
-        result = self.conn.execute(_SAVE, params)
-        if result.rowcount != 1:
+        if _SAVE.run(self.conn, params) != 1:
             raise Conflict(
                 f"process instance {instance_id} changed meanwhile (expected version {expected_version})",
                 instanceId=instance_id,

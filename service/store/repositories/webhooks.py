@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from ..prepared import Prepared
 from ..schema import api_tokens as tk
 from ..schema import human_tasks as ht
 from ..schema import outbox as ob
@@ -23,7 +24,7 @@ def delivery_key(webhook_id: str, event_key: str) -> str:
 
 
 # Built once: every step that creates a task or ends a case asks it.
-_SUBSCRIBERS = (
+_SUBSCRIBERS = Prepared(
     select(t)
     .join(ev, ev.c.webhook_id == t.c.id)
     .join(tk, tk.c.name == t.c.owner)
@@ -82,7 +83,7 @@ class WebhookRepository:
 
     def subscribers(self, event_type: str) -> list[dict[str, Any]]:
         """Return active webhooks for ``event_type`` whose owner's token is not revoked."""
-        return [dict(r._mapping) for r in self.conn.execute(_SUBSCRIBERS, {"event_type": event_type})]
+        return _SUBSCRIBERS.rows(self.conn, {"event_type": event_type})
 
     def sendable(self, webhook_id: str) -> dict[str, Any] | None:
         """Return the webhook if it is active and its owner's token is not revoked."""

@@ -1,0 +1,145 @@
+"""Hot-path statements compiled once per dialect and run on the transaction's own DBAPI cursor.
+
+Every trigger runs the same dozen statements, and for small ones SQLAlchemy's per-execution work
+costs more than the database does. A ``Prepared`` statement is compiled by SQLAlchemy once per
+dialect, with each column type's own bind and result processors (so values are stored and read
+back exactly as Core stores and reads them), then run on the cursor of the connection's current
+transaction. DBAPI errors are re-raised as SQLAlchemy's, so callers catch the same exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Column, ColumnDefault, Connection, Dialect, Integer, Table, insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import Select
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # parameter names, in positional order for qmark/format styles
+    positional: bool
+    binds: tuple[Processor, ...]  # by position in ``names``
+    defaults: dict[str, Any]  # values the statement carries itself (a LIMIT), by name
+    keys: tuple[str, ...]  # result column names (empty for statements without rows)
+    results: tuple[Processor, ...]
+
+
+class Prepared:
+    """One statement, compiled on first use for each dialect; run with plain parameter dicts."""
+
+    def __init__(
+        self,
+        statement: ClauseElement,
+        column_keys: Sequence[str] | None = None,
+        fills: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.statement = statement
+        self.column_keys = list(column_keys) if column_keys is not None else None
+        self.fills = dict(fills or {})  # values for parameters a caller leaves out
+        self._compiled: dict[str, _Compiled] = {}
+
+    @classmethod
+    def insert(cls, table: Table) -> Prepared:
+        """Insert rows into ``table``: a column left out gets its scalar default, else NULL."""
+        # An integer primary key is the database's to number (autoincrement).
+        columns = [c for c in table.c if not (c.primary_key and isinstance(c.type, Integer))]
+        fills = {c.name: _scalar_default(c) for c in columns if c.nullable or _scalar_default(c) is not None}
+        return cls(insert(table), column_keys=[c.name for c in columns], fills=fills)
+
+    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a statement that returns rows; return them as dicts keyed by column name."""
+        compiled = self._for(conn.dialect)
+        cursor = self._execute(conn, compiled, [params or {}], many=False)
+        keys, results = compiled.keys, compiled.results
+        return [
+            {k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)}
+            for row in cursor.fetchall()
+        ]
+
+    def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+        """Run a statement that returns rows; return the first one, or None."""
+        found = self.rows(conn, params)
+        return found[0] if found else None
+
+    def run(self, conn: Connection, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> int:
+        """Run a statement without rows (once, or once per mapping); return the rows it touched."""
+        many = not isinstance(params, Mapping)
+        batch: Sequence[Mapping[str, Any]] = params if many else [params]  # type: ignore[assignment,list-item]
+        if not batch:
+            return 0
+        cursor = self._execute(conn, self._for(conn.dialect), batch, many=many)
+        return int(cursor.rowcount)
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = _compile(self.statement, dialect, self.column_keys, self.fills)
+            self._compiled[dialect.name] = compiled
+        return compiled
+
+    def _execute(
+        self, conn: Connection, compiled: _Compiled, batch: Sequence[Mapping[str, Any]], *, many: bool
+    ) -> Any:
+        bound = [_bind(compiled, params) for params in batch]
+        cursor = conn.connection.cursor()
+        try:
+            if many:
+                cursor.executemany(compiled.sql, bound)
+            else:
+                cursor.execute(compiled.sql, bound[0])
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                compiled.sql, bound, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+            ) from exc
+        return cursor
+
+
+def _compile(
+    statement: ClauseElement, dialect: Dialect, column_keys: list[str] | None, fills: dict[str, Any]
+) -> _Compiled:
+    compiled: Any = statement.compile(dialect=dialect, column_keys=column_keys)
+    positional = bool(compiled.positional)
+    names = tuple(compiled.positiontup) if positional else tuple(compiled.binds)
+    binds = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
+    defaults = {n: compiled.binds[n].value for n in names if not compiled.binds[n].required}
+    defaults.update((n, v) for n, v in fills.items() if n in names)
+    if isinstance(statement, Select):
+        columns = [(str(c.key), c.type) for c in statement.selected_columns]
+    elif isinstance(statement, UpdateBase):
+        columns = [(str(d["name"]), d["type"]) for d in statement.returning_column_descriptions]
+    else:
+        columns = []
+    return _Compiled(
+        sql=compiled.string,
+        names=names,
+        positional=positional,
+        binds=binds,
+        defaults=defaults,
+        keys=tuple(name for name, _ in columns),
+        # The column types decide the processing (none of ours looks at the DBAPI's own type code).
+        results=tuple(kind.dialect_impl(dialect).result_processor(dialect, None) for _, kind in columns),
+    )
+
+
+def _scalar_default(column: Column[Any]) -> Any:
+    default = column.default
+    return default.arg if isinstance(default, ColumnDefault) and default.is_scalar else None
+
+
+def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    if compiled.defaults:
+        params = {**compiled.defaults, **params}
+    values = [
+        (p(params[n]) if p is not None else params[n])
+        for n, p in zip(compiled.names, compiled.binds, strict=True)
+    ]
+    return tuple(values) if compiled.positional else dict(zip(compiled.names, values, strict=True))
