@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -85,7 +86,7 @@ def _sqlite_engine(url: str) -> Engine:
         # Writers take the lock at BEGIN, so two triggers on one instance serialise instead of
         # failing on a lock upgrade; readers use a deferred BEGIN and never block writers (WAL).
         mode = "DEFERRED" if conn.get_execution_options().get("rcp_readonly") else "IMMEDIATE"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        conn.connection.cursor().execute(f"BEGIN {mode}")
 
     return engine
 
@@ -97,7 +98,7 @@ class UnitOfWork:
         self._engine = engine
         self._readonly = readonly
         self.conn: Connection
-        self._committed = False
+        self._savepoints = 0
 
     def __enter__(self) -> UnitOfWork:
         conn = self._engine.connect()
@@ -105,33 +106,106 @@ class UnitOfWork:
             conn = conn.execution_options(rcp_readonly=True)
         self.conn = conn
         self._tx = conn.begin()
-        self.definitions = DefinitionRepository(conn)
-        self.instances = InstanceRepository(conn)
-        self.tasks = TaskRepository(conn)
-        self.subscriptions = SubscriptionRepository(conn)
-        self.timers = TimerRepository(conn)
-        self.incidents = IncidentRepository(conn)
-        self.audit = AuditRepository(conn)
-        self.tokens = TokenRepository(conn)
-        self.users = UserRepository(conn)
-        self.outbox = OutboxRepository(conn)
-        self.drafts = DraftRepository(conn)
-        self.case_migrations = CaseMigrationRepository(conn)
-        self.inbox = InboxRepository(conn)
-        self.logins = LoginRepository(conn)
-        self.notices = NoticeRepository(conn)
-        # integrator API
-        self.idempotency = IdempotencyRepository(conn)
-        self.mailbox = MailboxRepository(conn)
-        self.webhooks = WebhookRepository(conn)
-        self.rate_limits = RateLimitRepository(conn)
-        self.search = SearchRepository(conn)
-        # Background work (service/jobs): due rows, attempts, leases, deadline history.
-        self.due = DueWorkRepository(conn)
-        self.calls = ServiceCallRepository(conn)
-        self.leases = LeaseRepository(conn)
-        self.deadlines = DeadlineRepository(conn)
         return self
+
+    # Repositories are built on first use: a trigger touches a handful of the two dozen.
+    @cached_property
+    def definitions(self) -> DefinitionRepository:
+        return DefinitionRepository(self.conn)
+
+    @cached_property
+    def instances(self) -> InstanceRepository:
+        return InstanceRepository(self.conn)
+
+    @cached_property
+    def tasks(self) -> TaskRepository:
+        return TaskRepository(self.conn)
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionRepository:
+        return SubscriptionRepository(self.conn)
+
+    @cached_property
+    def timers(self) -> TimerRepository:
+        return TimerRepository(self.conn)
+
+    @cached_property
+    def incidents(self) -> IncidentRepository:
+        return IncidentRepository(self.conn)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.conn)
+
+    @cached_property
+    def tokens(self) -> TokenRepository:
+        return TokenRepository(self.conn)
+
+    @cached_property
+    def users(self) -> UserRepository:
+        return UserRepository(self.conn)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.conn)
+
+    @cached_property
+    def drafts(self) -> DraftRepository:
+        return DraftRepository(self.conn)
+
+    @cached_property
+    def case_migrations(self) -> CaseMigrationRepository:
+        return CaseMigrationRepository(self.conn)
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(self.conn)
+
+    @cached_property
+    def logins(self) -> LoginRepository:
+        return LoginRepository(self.conn)
+
+    @cached_property
+    def notices(self) -> NoticeRepository:
+        return NoticeRepository(self.conn)
+
+    # integrator API
+    @cached_property
+    def idempotency(self) -> IdempotencyRepository:
+        return IdempotencyRepository(self.conn)
+
+    @cached_property
+    def mailbox(self) -> MailboxRepository:
+        return MailboxRepository(self.conn)
+
+    @cached_property
+    def webhooks(self) -> WebhookRepository:
+        return WebhookRepository(self.conn)
+
+    @cached_property
+    def rate_limits(self) -> RateLimitRepository:
+        return RateLimitRepository(self.conn)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        return SearchRepository(self.conn)
+
+    # Background work (service/jobs): due rows, attempts, leases, deadline history.
+    @cached_property
+    def due(self) -> DueWorkRepository:
+        return DueWorkRepository(self.conn)
+
+    @cached_property
+    def calls(self) -> ServiceCallRepository:
+        return ServiceCallRepository(self.conn)
+
+    @cached_property
+    def leases(self) -> LeaseRepository:
+        return LeaseRepository(self.conn)
+
+    @cached_property
+    def deadlines(self) -> DeadlineRepository:
+        return DeadlineRepository(self.conn)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
@@ -147,18 +221,29 @@ class UnitOfWork:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Run a block whose writes vanish if it raises (a failing handler leaves nothing)."""
-        nested = self.conn.begin_nested()
+        # Plain SQL on the transaction's cursor: every service call pays for its savepoint, and
+        # SQLAlchemy's nested transaction compiles a statement for each SAVEPOINT and RELEASE.
+        self._savepoints += 1
+        name = f"rcp_savepoint_{self._savepoints}"
+        cursor = self.conn.connection.cursor()
+        cursor.execute(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
-            nested.rollback()
+            cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
             raise
         else:
-            nested.commit()
+            cursor.execute(f"RELEASE SAVEPOINT {name}")
 
     @property
     def dialect(self) -> str:
         return self.conn.dialect.name
+
+    @property
+    def locked_from_begin(self) -> bool:
+        """True when this transaction held the database's write lock from BEGIN (SQLite writers)."""
+        return self.dialect == "sqlite" and not self._readonly
 
 
 class Database:
