@@ -83,14 +83,18 @@ def complete(
 ) -> Outcome:
     """Complete a READY task with validated data and run the case to its next wait state."""
     audit = Audit("complete", task_id=task_id, data=data)
+    located: dict[str, Any] = {}
 
     def locate(uow: UnitOfWork) -> str:
-        instance_id: str = open_task(services, uow, task_id, actor)["instance_id"]
+        located.update(open_task(services, uow, task_id, actor))
+        instance_id: str = located["instance_id"]
         return instance_id
 
     def apply(loaded: Loaded) -> WaitState:
-        # Read again under the instance lock: another completion may have committed meanwhile.
-        current = open_task(services, loaded.uow, task_id, actor)
+        # Without a lock from BEGIN (PostgreSQL), read again under the instance's row lock:
+        # another completion may have committed between ``locate`` and the lock.
+        uow = loaded.uow
+        current = located if uow.locked_from_begin else open_task(services, uow, task_id, actor)
         audit.task_name = current["name"]
         if current["assignee"] not in (None, actor.name) and not actor.is_supervisor:
             raise Conflict(
