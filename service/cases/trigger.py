@@ -210,6 +210,7 @@ def save(
     version = uow.instances.save(
         row.id,
         row.version,
+        row,
         state=services.engine.dump(workflow),
         status=status,
         has_incident=settled.has_incident,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
@@ -56,11 +57,18 @@ _SAVE_COLUMNS = (
     "waits",
     "retry_at",
 )
-_SAVE = Prepared(
-    update(t)
-    .where(and_(t.c.id == bindparam("instance_id"), t.c.version == bindparam("expected_version")))
-    .values(version=bindparam("new_version"), **{c: bindparam(c) for c in _SAVE_COLUMNS})
-)
+# Indexed columns a step often leaves as they were. SQLite rewrites the index entry of every
+# column an UPDATE sets, changed or not, so a save sets these only when they change.
+_INDEXED_SAVE_COLUMNS = frozenset({"status", "next_timer_due", "retry_at"})
+
+
+@cache
+def _save_statement(columns: frozenset[str]) -> Prepared:
+    return Prepared(
+        update(t)
+        .where(and_(t.c.id == bindparam("instance_id"), t.c.version == bindparam("expected_version")))
+        .values(version=bindparam("new_version"), **{c: bindparam(c) for c in sorted(columns)})
+    )
 
 
 class InstanceRepository:
@@ -81,16 +89,24 @@ class InstanceRepository:
     def insert(self, **values: Any) -> None:
         _INSERT.run(self.conn, values)
 
-    def save(self, instance_id: str, expected_version: int, **values: Any) -> int:
-        """Write new state if nobody wrote since ``expected_version``; return the new version."""
+    def save(
+        self, instance_id: str, expected_version: int, previous: InstanceRow | None = None, **values: Any
+    ) -> int:
+        """Write new state if nobody wrote since ``expected_version``; return the new version.
+
+        ``previous`` (the row as loaded) lets the update leave unchanged indexed columns alone.
+        """
+        columns = set(_SAVE_COLUMNS)
+        if previous is not None:
+            columns -= {c for c in _INDEXED_SAVE_COLUMNS if getattr(previous, c) == values[c]}
         new_version = expected_version + 1
         params = {
             "instance_id": instance_id,
             "expected_version": expected_version,
             "new_version": new_version,
         }
-        params.update(values)
-        if _SAVE.run(self.conn, params) != 1:
+        params.update((c, values[c]) for c in columns)
+        if _save_statement(frozenset(columns)).run(self.conn, params) != 1:
             raise Conflict(
                 f"process instance {instance_id} changed meanwhile (expected version {expected_version})",
                 instanceId=instance_id,
