@@ -111,8 +111,9 @@ human_tasks = Table(
     Column("instance_id", ID, ForeignKey("process_instances.id"), nullable=False, index=True),
     Column("name", String(200), nullable=False),
     Column("title", String(300)),
-    Column("lane", String(100), index=True),
-    Column("assignee", String(200), index=True),
+    # Lane and assignee lead wider indexes (below, and the inbox's in schema_inbox.py).
+    Column("lane", String(100)),
+    Column("assignee", String(200)),
     Column("form", String(300)),
     Column("ui_form", String(300)),
     Column("due_at", UtcDateTime, index=True),

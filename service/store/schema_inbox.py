@@ -20,6 +20,17 @@ _SQLITE_ORDER = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
 _PG_ORDER = (ht.c.due_at, ht.c.id)
 
 
+# Declared once per database, in that database's form (reflection cannot compare these).
+PER_DIALECT_INDEXES = [
+    "ix_human_tasks_queue",
+    "ix_human_tasks_unassigned",
+    "ix_human_tasks_assignee_due",
+    "ix_human_tasks_open_due",
+    "ix_human_tasks_business_key_nocase",
+    "ix_human_tasks_business_key_lower",
+]
+
+
 def _list_index(name: str, *leading: Any, unassigned: bool = False) -> None:
     """Declare an inbox list index in each database's form of the inbox order."""
     where = ht.c.assignee.is_(None) if unassigned else None
