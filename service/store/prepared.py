@@ -20,6 +20,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
 
 Processor = Callable[[Any], Any] | None
+_REQUIRED = object()  # marks a parameter the caller must give
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # parameter names, in positional order for qmark/format styles
     positional: bool
-    binds: tuple[Processor, ...]  # by position in ``names``
-    defaults: dict[str, Any]  # values the statement carries itself (a LIMIT), by name
+    # (name, bind processor, value when the caller leaves it out or _REQUIRED), in ``names`` order
+    plan: tuple[tuple[str, Processor, Any], ...]
     keys: tuple[str, ...]  # result column names (empty for statements without rows)
     results: tuple[Processor, ...]
 
@@ -109,9 +110,15 @@ def _compile(
     compiled: Any = statement.compile(dialect=dialect, column_keys=column_keys)
     positional = bool(compiled.positional)
     names = tuple(compiled.positiontup) if positional else tuple(compiled.binds)
-    binds = tuple(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)
-    defaults = {n: compiled.binds[n].value for n in names if not compiled.binds[n].required}
-    defaults.update((n, v) for n, v in fills.items() if n in names)
+    plan = tuple(
+        (
+            n,
+            compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect),
+            # A value the statement carries itself (a LIMIT), else the table's fill, else none.
+            fills.get(n, _REQUIRED) if compiled.binds[n].required else compiled.binds[n].value,
+        )
+        for n in names
+    )
     if isinstance(statement, Select):
         columns = [(str(c.key), c.type) for c in statement.selected_columns]
     elif isinstance(statement, UpdateBase):
@@ -122,8 +129,7 @@ def _compile(
         sql=compiled.string,
         names=names,
         positional=positional,
-        binds=binds,
-        defaults=defaults,
+        plan=plan,
         keys=tuple(name for name, _ in columns),
         # The column types decide the processing (none of ours looks at the DBAPI's own type code).
         results=tuple(kind.dialect_impl(dialect).result_processor(dialect, None) for _, kind in columns),
@@ -136,10 +142,10 @@ def _scalar_default(column: Column[Any]) -> Any:
 
 
 def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
-    if compiled.defaults:
-        params = {**compiled.defaults, **params}
-    values = [
-        (p(params[n]) if p is not None else params[n])
-        for n, p in zip(compiled.names, compiled.binds, strict=True)
-    ]
+    values = []
+    for name, process, default in compiled.plan:
+        value = params.get(name, default)
+        if value is _REQUIRED:
+            raise KeyError(f"parameter '{name}' is required by the statement")
+        values.append(process(value) if process is not None else value)
     return tuple(values) if compiled.positional else dict(zip(compiled.names, values, strict=True))

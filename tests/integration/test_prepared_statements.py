@@ -131,3 +131,10 @@ def test_cursor_writes_belong_to_the_transaction_and_vanish_without_a_commit(db:
         _INSERT.run(uow.conn, _instance("rolled-back"))
     with db.unit_of_work() as uow:
         assert _GET.first(uow.conn, {"instance_id": "rolled-back"}) is None
+
+
+def test_a_statement_refuses_to_run_without_a_parameter_it_needs(db: Database) -> None:
+    values = _instance("no-state")
+    del values["state"]
+    with db.unit_of_work() as uow, pytest.raises(KeyError, match="'state'"):
+        _INSERT.run(uow.conn, values)
