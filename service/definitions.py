@@ -33,6 +33,11 @@ class DefinitionCatalog:
         self._rows[definition_id] = row
         return row
 
+    def latest(self, uow: UnitOfWork, key: str) -> DefinitionRow | None:
+        """Return the latest version of ``key``: only its id is read, the row comes from the cache."""
+        definition_id = uow.definitions.latest_id(key)
+        return None if definition_id is None else self.row(uow, definition_id)
+
     def resolve_called(self, uow: UnitOfWork, top: DefinitionRow) -> dict[str, int]:
         """Pin the latest version of every process the definition calls, recursively."""
         pinned: dict[str, int] = {}
@@ -41,11 +46,10 @@ class DefinitionCatalog:
             key = pending.pop()
             if key in pinned or key == top.key:
                 continue
-            callee = uow.definitions.latest(key)
+            callee = self.latest(uow, key)
             if callee is None:
                 raise NotFound(f"process '{top.key}' calls '{key}', which is not deployed")
             pinned[key] = callee.id
-            self._rows.setdefault(callee.id, callee)
             pending.extend(callee.called_keys)
         return pinned
 

@@ -95,7 +95,7 @@ def begin(
     start_message: tuple[str, dict[str, Any]] | None = None,
 ) -> Begun:
     """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
-    definition = _definition(uow, process_key, version)
+    definition = _definition(services, uow, process_key, version)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
     variables = forms.with_defaults(variables, definition.start_schema)
     called = services.catalog.resolve_called(uow, definition)
@@ -137,11 +137,11 @@ def begin(
     return Begun(Outcome(instance_id, 1, settled.status, wait, business_key), workflow)
 
 
-def _definition(uow: UnitOfWork, process_key: str, version: int | None) -> DefinitionRow:
+def _definition(services: Services, uow: UnitOfWork, process_key: str, version: int | None) -> DefinitionRow:
     definition = (
         uow.definitions.by_version(process_key, version)
         if version is not None
-        else uow.definitions.latest(process_key)
+        else services.catalog.latest(uow, process_key)
     )
     if definition is None:
         raise NotFound(

@@ -31,7 +31,9 @@ class DefinitionRow:
 
 
 _COLUMNS = list(t.c)
-_LATEST = Prepared(select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1))
+_LATEST = select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1)
+# Every start asks for it; the row itself (XML, forms) is immutable and cached by the catalog.
+_LATEST_ID = Prepared(select(t.c.id).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1))
 
 
 def _row(r: Any) -> DefinitionRow:
@@ -47,8 +49,12 @@ class DefinitionRepository:
         return _row(r) if r else None
 
     def latest(self, key: str) -> DefinitionRow | None:
-        r = _LATEST.first(self.conn, {"key": key})
-        return DefinitionRow(**r) if r else None
+        r = self.conn.execute(_LATEST, {"key": key}).first()
+        return _row(r) if r else None
+
+    def latest_id(self, key: str) -> int | None:
+        r = _LATEST_ID.first(self.conn, {"key": key})
+        return int(r["id"]) if r else None
 
     def by_version(self, key: str, version: int) -> DefinitionRow | None:
         r = self.conn.execute(select(*_COLUMNS).where(t.c.key == key, t.c.version == version)).first()
