@@ -77,6 +77,11 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoint every ~40 MB of WAL rather than every 4 MB: every trigger rewrites the same hot
+        # pages (open tasks, instance indexes), so a checkpoint copies each of them once, not ten
+        # times, and fsyncs a tenth as often. The WAL file is cut back to 64 MB after one.
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
+        cursor.execute("PRAGMA journal_size_limit=67108864")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
