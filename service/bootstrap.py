@@ -88,7 +88,7 @@ def bootstrap(
         settings=settings,
         clock=clock,
         db=db,
-        engine=Engine(diagram_functions(clock), clock),
+        engine=Engine(diagram_functions(clock), clock, script_time_limit=settings.script_time_limit),
         registry=registry or default_registry(),
         catalog=DefinitionCatalog(),
         ports=ports or default_ports(settings, clock),

@@ -34,6 +34,7 @@ class Settings:
     testing: bool = False
     session_cookie_secure: bool = False
     demo_users: bool = True
+    script_time_limit: float = 2.0  # seconds a diagram script or expression may run
     api: ApiSettings = field(default_factory=lambda: ApiSettings())
 
     @classmethod
@@ -57,6 +58,7 @@ class Settings:
             program=load_program(Path(env["RCP_PROGRAM_CONFIG"]) if env.get("RCP_PROGRAM_CONFIG") else None),
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") == "1",
             demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
+            script_time_limit=float(env.get("RCP_SCRIPT_TIME_LIMIT", "2")),
             api=ApiSettings.from_env(env),
         )
         return replace(settings, **overrides)

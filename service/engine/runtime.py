@@ -39,9 +39,11 @@ class MessageIncomplete(ValueError):
 class Engine:
     """The service's one door into SpiffWorkflow."""
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]], clock: Clock) -> None:
+    def __init__(
+        self, functions: Mapping[str, Callable[..., Any]], clock: Clock, *, script_time_limit: float = 2.0
+    ) -> None:
         timekeeping.install()
-        self.environment = RestrictedEnvironment(functions)
+        self.environment = RestrictedEnvironment(functions, script_time_limit)
         self.clock = clock
 
     def script_engine(

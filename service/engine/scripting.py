@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from handlers.registry import CallContext
 
 from . import policy
+from .budget import time_limited
 
 
 class ServiceCaller(Protocol):
@@ -22,9 +23,10 @@ class ServiceCaller(Protocol):
 class RestrictedEnvironment(TaskDataEnvironment):
     """Task-data environment that checks the policy and runs with safe builtins only."""
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:
+    def __init__(self, functions: Mapping[str, Callable[..., Any]], time_limit: float = 2.0) -> None:
         super().__init__(dict(functions))
         self._builtins = dict(policy.SAFE_BUILTINS)
+        self.time_limit = time_limit
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         policy.check_expression(expression)
@@ -33,13 +35,15 @@ class RestrictedEnvironment(TaskDataEnvironment):
         scope.update(context)
         # Applied last so task data can never shadow the restricted builtins.
         scope["__builtins__"] = self._builtins
-        return eval(expression, scope)  # noqa: S307 - checked by the policy above
+        with time_limited(self.time_limit):
+            return eval(expression, scope)  # noqa: S307 - checked by the policy above
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
         policy.check_script(script)
         extra = dict(external_context or {})
         extra["__builtins__"] = self._builtins
-        return bool(super().execute(script, context, extra))
+        with time_limited(self.time_limit):
+            return bool(super().execute(script, context, extra))
 
 
 class RestrictedScriptEngine(PythonScriptEngine):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from service.clock import MovableClock
 from service.engine import DiagramSource, Engine
+from service.engine.budget import ScriptTimeout
 from service.engine.functions import diagram_functions
 from service.engine.policy import PolicyViolation, check_expression, check_script
 from service.engine.specs import load_bundle
@@ -77,9 +79,9 @@ SCRIPTED = """<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>"""
 
 
-def _run_script(script: str) -> tuple[str, dict]:
+def _run_script(script: str, time_limit: float = 2.0) -> tuple[str, dict]:
     clock = MovableClock(START)
-    engine = Engine(diagram_functions(clock), clock)
+    engine = Engine(diagram_functions(clock), clock, script_time_limit=time_limit)
     xml = SCRIPTED.format(script=script.replace("&", "&amp;").replace("<", "&lt;"))
     bundle = load_bundle("scripted", [DiagramSource("scripted.bpmn", xml.encode())])
     workflow = engine.new_workflow(bundle, {}, engine.script_engine(None, "i", None))
@@ -105,3 +107,37 @@ def test_a_permitted_script_runs_and_sees_the_injected_functions() -> None:
     assert status == "completed"
     assert seen["data"]["due"] == "2026-01-20"
     assert seen["data"]["late"] is False
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "while True:\n    pass",
+        "n = 0\nwhile n >= 0:\n    n = n + 1",
+        "total = sum(x for x in range(10 ** 15))",
+        "def spin(n):\n    while True:\n        n = n + 1\nspin(0)",
+    ],
+)
+def test_a_script_that_never_ends_fails_its_step_at_the_time_limit(script: str) -> None:
+    began = time.monotonic()
+
+    status, seen = _run_script(script, time_limit=0.2)
+
+    assert status == "error"
+    assert "ran longer than 0.2 s" in seen["failures"][0]
+    assert time.monotonic() - began < 5
+
+
+def test_an_expression_that_never_ends_is_stopped_at_the_time_limit() -> None:
+    clock = MovableClock(START)
+    engine = Engine(diagram_functions(clock), clock, script_time_limit=0.2)
+
+    with pytest.raises(ScriptTimeout):
+        engine.environment.evaluate("max(n for n in range(10 ** 15))", {})
+
+
+def test_a_script_within_its_time_limit_runs_to_the_end() -> None:
+    status, seen = _run_script("total = 0\nfor n in range(20000):\n    total = total + n", time_limit=2)
+
+    assert status == "completed"
+    assert seen["data"]["total"] == sum(range(20000))
