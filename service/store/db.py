@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
@@ -41,6 +40,30 @@ from .repositories import (
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A unit of work's repository, built on first use on the unit's connection and kept."""
+
+    def __init__(self, factory: Callable[[Connection], R]) -> None:
+        self.factory = factory
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repository = self.factory(uow.conn)
+        uow.__dict__[self.name] = repository  # the next lookup finds it without this descriptor
+        return repository
 
 
 def normalise_url(url: str) -> str:
@@ -114,103 +137,32 @@ class UnitOfWork:
         return self
 
     # Repositories are built on first use: a trigger touches a handful of the two dozen.
-    @cached_property
-    def definitions(self) -> DefinitionRepository:
-        return DefinitionRepository(self.conn)
-
-    @cached_property
-    def instances(self) -> InstanceRepository:
-        return InstanceRepository(self.conn)
-
-    @cached_property
-    def tasks(self) -> TaskRepository:
-        return TaskRepository(self.conn)
-
-    @cached_property
-    def subscriptions(self) -> SubscriptionRepository:
-        return SubscriptionRepository(self.conn)
-
-    @cached_property
-    def timers(self) -> TimerRepository:
-        return TimerRepository(self.conn)
-
-    @cached_property
-    def incidents(self) -> IncidentRepository:
-        return IncidentRepository(self.conn)
-
-    @cached_property
-    def audit(self) -> AuditRepository:
-        return AuditRepository(self.conn)
-
-    @cached_property
-    def tokens(self) -> TokenRepository:
-        return TokenRepository(self.conn)
-
-    @cached_property
-    def users(self) -> UserRepository:
-        return UserRepository(self.conn)
-
-    @cached_property
-    def outbox(self) -> OutboxRepository:
-        return OutboxRepository(self.conn)
-
-    @cached_property
-    def drafts(self) -> DraftRepository:
-        return DraftRepository(self.conn)
-
-    @cached_property
-    def case_migrations(self) -> CaseMigrationRepository:
-        return CaseMigrationRepository(self.conn)
-
-    @cached_property
-    def inbox(self) -> InboxRepository:
-        return InboxRepository(self.conn)
-
-    @cached_property
-    def logins(self) -> LoginRepository:
-        return LoginRepository(self.conn)
-
-    @cached_property
-    def notices(self) -> NoticeRepository:
-        return NoticeRepository(self.conn)
-
+    definitions = _Repository(DefinitionRepository)
+    instances = _Repository(InstanceRepository)
+    tasks = _Repository(TaskRepository)
+    subscriptions = _Repository(SubscriptionRepository)
+    timers = _Repository(TimerRepository)
+    incidents = _Repository(IncidentRepository)
+    audit = _Repository(AuditRepository)
+    tokens = _Repository(TokenRepository)
+    users = _Repository(UserRepository)
+    outbox = _Repository(OutboxRepository)
+    drafts = _Repository(DraftRepository)
+    case_migrations = _Repository(CaseMigrationRepository)
+    inbox = _Repository(InboxRepository)
+    logins = _Repository(LoginRepository)
+    notices = _Repository(NoticeRepository)
     # integrator API
-    @cached_property
-    def idempotency(self) -> IdempotencyRepository:
-        return IdempotencyRepository(self.conn)
-
-    @cached_property
-    def mailbox(self) -> MailboxRepository:
-        return MailboxRepository(self.conn)
-
-    @cached_property
-    def webhooks(self) -> WebhookRepository:
-        return WebhookRepository(self.conn)
-
-    @cached_property
-    def rate_limits(self) -> RateLimitRepository:
-        return RateLimitRepository(self.conn)
-
-    @cached_property
-    def search(self) -> SearchRepository:
-        return SearchRepository(self.conn)
-
+    idempotency = _Repository(IdempotencyRepository)
+    mailbox = _Repository(MailboxRepository)
+    webhooks = _Repository(WebhookRepository)
+    rate_limits = _Repository(RateLimitRepository)
+    search = _Repository(SearchRepository)
     # Background work (service/jobs): due rows, attempts, leases, deadline history.
-    @cached_property
-    def due(self) -> DueWorkRepository:
-        return DueWorkRepository(self.conn)
-
-    @cached_property
-    def calls(self) -> ServiceCallRepository:
-        return ServiceCallRepository(self.conn)
-
-    @cached_property
-    def leases(self) -> LeaseRepository:
-        return LeaseRepository(self.conn)
-
-    @cached_property
-    def deadlines(self) -> DeadlineRepository:
-        return DeadlineRepository(self.conn)
+    due = _Repository(DueWorkRepository)
+    calls = _Repository(ServiceCallRepository)
+    leases = _Repository(LeaseRepository)
+    deadlines = _Repository(DeadlineRepository)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
