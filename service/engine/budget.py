@@ -2,9 +2,9 @@
 
 The AST policy keeps imports, files and the network out of a script, but not ``while True``: such
 a step would hold its case (and on SQLite every writer) for ever. While a script or expression
-runs, a trace function watches the lines of code compiled from the diagram and stops it once it
-runs past its limit; the step then fails like any failing script (the case gets an incident).
-A single long builtin call (``"x" * 10**10``) is one line and is not interrupted.
+runs, a trace function follows the code compiled from the diagram, opcode by opcode, and stops it
+once it runs past its limit; the step then fails like any failing script (the case gets an
+incident). A single long builtin call (``"x" * 10**10``) is one opcode and is not interrupted.
 """
 
 from __future__ import annotations
