@@ -114,7 +114,9 @@ def _sqlite_engine(url: str) -> Engine:
         # Writers take the lock at BEGIN, so two triggers on one instance serialise instead of
         # failing on a lock upgrade; readers use a deferred BEGIN and never block writers (WAL).
         mode = "DEFERRED" if conn.get_execution_options().get("rcp_readonly") else "IMMEDIATE"
-        conn.connection.cursor().execute(f"BEGIN {mode}")
+        cursor = conn.connection.cursor()
+        cursor.execute(f"BEGIN {mode}")
+        cursor.close()
 
     return engine
 
@@ -183,15 +185,17 @@ class UnitOfWork:
         self._savepoints += 1
         name = f"rcp_savepoint_{self._savepoints}"
         cursor = self.conn.connection.cursor()
-        cursor.execute(f"SAVEPOINT {name}")
         try:
-            yield
-        except BaseException:
-            cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            cursor.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                cursor.execute(f"RELEASE SAVEPOINT {name}")
+                raise
             cursor.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        else:
-            cursor.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            cursor.close()
 
     @property
     def dialect(self) -> str:

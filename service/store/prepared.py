@@ -60,10 +60,13 @@ class Prepared:
         """Run a statement that returns rows; return them as dicts keyed by column name."""
         compiled = self._for(conn.dialect)
         cursor = self._execute(conn, compiled, [params or {}], many=False)
+        try:
+            fetched = cursor.fetchall()
+        finally:
+            cursor.close()
         keys, results = compiled.keys, compiled.results
         return [
-            {k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)}
-            for row in cursor.fetchall()
+            {k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)} for row in fetched
         ]
 
     def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
@@ -78,7 +81,10 @@ class Prepared:
         if not batch:
             return 0
         cursor = self._execute(conn, self._for(conn.dialect), batch, many=many)
-        return int(cursor.rowcount)
+        try:
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
 
     def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
@@ -90,6 +96,7 @@ class Prepared:
     def _execute(
         self, conn: Connection, compiled: _Compiled, batch: Sequence[Mapping[str, Any]], *, many: bool
     ) -> Any:
+        """Run the statement on a new cursor of the transaction's connection; the caller closes it."""
         bound = [_bind(compiled, params) for params in batch]
         cursor = conn.connection.cursor()
         try:
@@ -98,6 +105,7 @@ class Prepared:
             else:
                 cursor.execute(compiled.sql, bound[0])
         except conn.dialect.loaded_dbapi.Error as exc:
+            cursor.close()
             raise DBAPIError.instance(
                 compiled.sql, bound, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
             ) from exc
