@@ -79,6 +79,19 @@ class Cluster:
                 raise TimeoutError(f"fewer than {count} workers answered; logs:\n{self.log_text()}")
         app.close()
 
+    def group_pids(self, worker: subprocess.Popen[bytes]) -> set[int]:
+        """Return the pids of the worker's process group now (its pool processes and scheduler)."""
+        pids = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # The command may hold spaces and parentheses: fields count from the last ")".
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended while we looked
+            if int(fields[2]) == worker.pid:
+                pids.add(int(stat.parent.name))
+        return pids
+
     def kill(self, worker: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
         """Send ``sig`` to the worker's whole process group (pool processes and scheduler too)."""
         try:

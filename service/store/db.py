@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar, overload
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError
 
 from service.errors import Busy
@@ -80,7 +81,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -88,6 +89,20 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         # A request that meets a locked instance waits for it rather than failing at once.
         connect_args={"options": "-c lock_timeout=10000 -c statement_timeout=60000"},
     )
+    if "application_name" not in make_url(url).query:
+        event.listen(engine, "do_connect", _name_connection)
+    return engine
+
+
+def application_name(pid: int) -> str:
+    """Return the ``application_name`` this service's PostgreSQL connections carry in process ``pid``."""
+    return f"rcp:{pid}"
+
+
+def _name_connection(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+    # Named at connect time, not engine creation: a pool process forked from a worker opens its
+    # own connections, and pg_stat_activity then says which process holds which transaction.
+    cparams["application_name"] = application_name(os.getpid())
 
 
 def _sqlite_engine(url: str) -> Engine:

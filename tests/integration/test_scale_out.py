@@ -19,6 +19,7 @@ from service.bootstrap import Services
 from service.cases import lifecycle
 from service.clock import SystemClock
 from service.deployment import deploy
+from service.store.db import application_name
 from tests.conftest import service_missing
 from tests.scaleout import Cluster, redis_reachable
 from tests.support import INTEGRATOR, Switchboard, make_services, processes
@@ -93,17 +94,36 @@ def _assert_each_fired_once_and_nothing_left(services: Services, n: int) -> None
         assert fired == [("fired", n)]
 
 
-def _assert_no_instance_locked(services: Services) -> None:
-    with services.db.unit_of_work() as uow:
-        stuck = uow.conn.execute(
+def _connections_of(services: Services, pids: set[int]) -> list[tuple[str, str, str]]:
+    """Return (application_name, state, query) of each connection the processes ``pids`` hold."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        rows = uow.conn.execute(
             text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+                "SELECT application_name, state, query FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = ANY(:names)"
+            ),
+            {"names": [application_name(pid) for pid in sorted(pids)]},
+        )
+        return [tuple(row) for row in rows]
+
+
+def _assert_nothing_left_locked(services: Services, killed: set[int]) -> None:
+    """The killed processes hold no connection, no transaction idles on, no instance row is locked."""
+    assert _connections_of(services, killed) == []
+    with services.db.unit_of_work() as uow:
+        q = uow.conn.execute
+        # The live workers keep sweeping, so a transaction of theirs may be caught between two
+        # statements; one idle for seconds would be held open by mistake.
+        idle = q(
+            text(
+                "SELECT application_name, now() - state_change, query FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND state LIKE 'idle in transaction%' AND state_change < now() - interval '5 seconds'"
             )
-        ).scalar()
-        assert stuck == 0
+        )
+        assert idle.all() == []
         # NOWAIT fails at once if any worker still held a row lock.
-        locked = uow.conn.execute(text("SELECT id FROM process_instances FOR UPDATE NOWAIT")).all()
+        locked = q(text("SELECT id FROM process_instances FOR UPDATE NOWAIT")).all()
         assert len(locked) == N
 
 
@@ -130,10 +150,13 @@ def test_a_worker_killed_mid_batch_leaves_nothing_locked_or_half_written(
     _start_timers(wall_services, N, spread=4)
     _wait_for(wall_services, 100, timeout=60, cluster=cluster)
 
+    killed = cluster.group_pids(doomed)
+    assert len(killed) >= 3, "the worker, its pool processes and its scheduler"
+    assert _connections_of(wall_services, killed), "the doomed worker was working on the database"
     cluster.kill(doomed, signal.SIGKILL)
     assert _fired(wall_services)[0] < N, "the kill must land in the middle of the batch"
     cluster.start_worker()
     _wait_for(wall_services, N, timeout=90, cluster=cluster)
 
     _assert_each_fired_once_and_nothing_left(wall_services, N)
-    _assert_no_instance_locked(wall_services)
+    _assert_nothing_left_locked(wall_services, killed)
