@@ -5,21 +5,27 @@ costs more than the database does. A ``Prepared`` statement is compiled by SQLAl
 dialect, with each column type's own bind and result processors (so values are stored and read
 back exactly as Core stores and reads them), then run on the cursor of the connection's current
 transaction. DBAPI errors are re-raised as SQLAlchemy's, so callers catch the same exceptions.
+
+The bare cursor bypasses SQLAlchemy's SQL logging and cursor events, so while anyone watches
+(``echo`` or the ``sqlalchemy.engine`` logger at INFO, or a ``before_cursor_execute`` /
+``after_cursor_execute`` listener: tracing, query counters) the same SQL with the same bound
+values goes through ``Connection.exec_driver_sql`` instead, which logs it and fires the events.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, ColumnDefault, Connection, Dialect, Integer, Table, insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
 
 Processor = Callable[[Any], Any] | None
+Statement = Select[Any] | UpdateBase
 _REQUIRED = object()  # marks a parameter the caller must give
 
 
@@ -39,7 +45,7 @@ class Prepared:
 
     def __init__(
         self,
-        statement: ClauseElement,
+        statement: Statement,
         column_keys: Sequence[str] | None = None,
         fills: Mapping[str, Any] | None = None,
     ) -> None:
@@ -98,6 +104,9 @@ class Prepared:
     ) -> Any:
         """Run the statement on a new cursor of the transaction's connection; the caller closes it."""
         bound = [_bind(compiled, params) for params in batch]
+        if _watched(conn):
+            # The same SQL and bound values, through the Connection so logging and events see it.
+            return conn.exec_driver_sql(compiled.sql, bound if many else bound[0])
         cursor = conn.connection.cursor()
         try:
             if many:
@@ -113,7 +122,7 @@ class Prepared:
 
 
 def _compile(
-    statement: ClauseElement, dialect: Dialect, column_keys: list[str] | None, fills: dict[str, Any]
+    statement: Statement, dialect: Dialect, column_keys: list[str] | None, fills: dict[str, Any]
 ) -> _Compiled:
     compiled: Any = statement.compile(dialect=dialect, column_keys=column_keys)
     positional = bool(compiled.positional)
@@ -147,6 +156,16 @@ def _compile(
 def _scalar_default(column: Column[Any]) -> Any:
     default = column.default
     return default.arg if isinstance(default, ColumnDefault) and default.is_scalar else None
+
+
+def _watched(conn: Connection) -> bool:
+    """Say whether SQL logging or a cursor event listener is on for this connection."""
+    dispatch = conn.dispatch
+    return (
+        bool(dispatch.before_cursor_execute)
+        or bool(dispatch.after_cursor_execute)
+        or conn.engine.logger.isEnabledFor(logging.INFO)
+    )
 
 
 def _bind(compiled: _Compiled, params: Mapping[str, Any]) -> Any:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from service.store.db import Database, make_engine
@@ -19,12 +20,26 @@ AT = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 _INSERT = Prepared.insert(pi)
 _GET = Prepared(select(pi).where(pi.c.id == bindparam("instance_id")))
+_TOUCH = Prepared(update(pi).where(pi.c.id == bindparam("instance_id")).values(status=bindparam("status")))
 _NEWEST = Prepared(select(pi.c.id, pi.c.version).order_by(pi.c.version.desc()).limit(1))
 
 
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
+class Watcher:
+    """A cursor-event listener, as tracing and query-counting tools install one."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        self.statements.append(statement)
+
+
+@pytest.fixture(params=["on the cursor", "watched, through the connection"])
+def db(request: pytest.FixtureRequest, db_url: str) -> Iterator[Database]:
+    """The database, bare (the cursor path) or with a cursor-event listener (through the Connection)."""
     database = Database(make_engine(db_url))
+    if request.param.startswith("watched"):
+        event.listen(database.engine, "after_cursor_execute", Watcher())
     with database.unit_of_work() as uow:
         uow.conn.execute(
             insert(process_definitions).values(
@@ -138,3 +153,36 @@ def test_a_statement_refuses_to_run_without_a_parameter_it_needs(db: Database) -
     del values["state"]
     with db.unit_of_work() as uow, pytest.raises(KeyError, match="'state'"):
         _INSERT.run(uow.conn, values)
+
+
+def _round_trip(conn: Any) -> tuple[Any, ...]:
+    """Write, read and update through prepared statements; return what each said."""
+    return (
+        _INSERT.run(conn, [_instance("r-1", version=1), _instance("r-2", version=4)]),
+        _GET.first(conn, {"instance_id": "r-1"}),
+        _NEWEST.rows(conn),
+        _TOUCH.run(conn, {"instance_id": "r-2", "status": "completed"}),
+        _GET.first(conn, {"instance_id": "r-2"}),
+    )
+
+
+def test_a_cursor_event_listener_sees_every_prepared_statement_and_changes_no_result(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        unwatched = _round_trip(uow.conn)
+    watcher = Watcher()
+    event.listen(db.engine, "before_cursor_execute", watcher)
+    with db.unit_of_work() as uow:
+        watched = _round_trip(uow.conn)
+    assert watched == unwatched
+    assert [s.split()[0] for s in watcher.statements] == ["INSERT", "SELECT", "SELECT", "UPDATE", "SELECT"]
+    assert all("process_instances" in s for s in watcher.statements)
+
+
+def test_sql_logging_shows_prepared_statements(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    with db.unit_of_work() as uow:
+        _INSERT.run(uow.conn, _instance("logged"))
+        assert _GET.first(uow.conn, {"instance_id": "logged"}) is not None
+    logged = [r.getMessage() for r in caplog.records if r.name.startswith("sqlalchemy.engine")]
+    assert any(m.startswith("INSERT INTO process_instances") for m in logged)
+    assert any(m.startswith("SELECT") and "process_instances" in m for m in logged)
