@@ -4,7 +4,7 @@ The AST policy keeps imports, files and the network out of a script, but not ``w
 a step would hold its case (and on SQLite every writer) for ever. While a script or expression
 runs, a trace function follows the code compiled from the diagram, opcode by opcode, and stops it
 once it runs past its limit; the step then fails like any failing script (the case gets an
-incident). A single long builtin call (``"x" * 10**10``) is one opcode and is not interrupted.
+incident). A single long operation (``"x" * 10**10``) is one opcode: ``sizes`` refuses those.
 """
 
 from __future__ import annotations

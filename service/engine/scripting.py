@@ -10,7 +10,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 
 from handlers.registry import CallContext
 
-from . import policy
+from . import compiling, policy
 from .budget import time_limited
 
 
@@ -25,25 +25,27 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]], time_limit: float = 2.0) -> None:
         super().__init__(dict(functions))
-        self._builtins = dict(policy.SAFE_BUILTINS)
+        self._builtins = dict(policy.SAFE_BUILTINS) | compiling.BUILTINS
         self.time_limit = time_limit
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
-        policy.check_expression(expression)
+        code = compiling.expression(expression)
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
-        # Applied last so task data can never shadow the restricted builtins.
+        # Applied last so task data can never shadow the restricted builtins or the size guards.
+        scope.update(compiling.GUARDS)
         scope["__builtins__"] = self._builtins
         with time_limited(self.time_limit):
-            return eval(expression, scope)  # noqa: S307 - checked by the policy above
+            return eval(code, scope)  # noqa: S307 - checked by the policy when compiled
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
-        policy.check_script(script)
+        code = compiling.script(script)
         extra = dict(external_context or {})
+        extra.update(compiling.GUARDS)  # Spiff applies these over the task data, then removes them
         extra["__builtins__"] = self._builtins
         with time_limited(self.time_limit):
-            return bool(super().execute(script, context, extra))
+            return bool(super().execute(code, context, extra))
 
 
 class RestrictedScriptEngine(PythonScriptEngine):

@@ -1,4 +1,4 @@
-"""A diagram script that never ends fails its step at the configured limit; the case gets an incident."""
+"""A diagram script that never ends, or would build a huge value, fails its step: an incident."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ while n &gt;= 0:
   </bpmn:process>
 </bpmn:definitions>"""
 
+SWELLING = (
+    SPINNING.replace(b'id="spinning"', b'id="swelling"')
+    .replace(b'name="Spin"', b'name="Swell"')
+    .replace(b"n = 0\nwhile n &gt;= 0:\n    n = n + 1", b'padding = "-" * width')
+)
+
 
 @pytest.fixture
 def limited(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[Services]:
@@ -38,7 +44,8 @@ def limited(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchb
         database_url=sqlite_url, secret_key="t", instance_dir=tmp_path, runner="off", script_time_limit=0.3
     )
     services = bootstrap(settings, clock=clock, registry=support.test_registry(board))
-    deploy(services, DiagramSet([DiagramSource("spinning.bpmn", SPINNING)]), INTEGRATOR)
+    diagrams = [DiagramSource("spinning.bpmn", SPINNING), DiagramSource("swelling.bpmn", SWELLING)]
+    deploy(services, DiagramSet(diagrams), INTEGRATOR)
     yield services
     services.close()
 
@@ -54,3 +61,19 @@ def test_a_script_that_never_ends_leaves_its_case_in_incident_after_the_limit(li
     [incident] = view["incidents"]
     assert incident["element"] == "spin"
     assert "ran longer than 0.3 s" in incident["message"]
+
+
+def test_a_script_that_would_build_a_huge_value_leaves_its_case_in_incident_at_once(
+    limited: Services,
+) -> None:
+    began = time.monotonic()
+
+    # The width comes from the case's own data, as an integrator or a form could send it.
+    outcome = lifecycle.start(limited, "swelling", {"width": 10**10}, INTEGRATOR, business_key="W-1")
+
+    assert time.monotonic() - began < 10
+    assert outcome.status == "error"
+    [incident] = queries.instance(limited, outcome.instance_id)["incidents"]
+    assert incident["element"] == "spin"
+    assert "10,000,000,000 items" in incident["message"]
+    assert "diagram scripts may build at most 1,000,000" in incident["message"]
