@@ -32,14 +32,14 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from service.actions import starting, tasks
+from service.actions.deployment import DiagramSet, deploy
 from service.bootstrap import bootstrap
-from service.cases import lifecycle, tasks
 from service.clock import MovableClock
 from service.config import Settings
-from service.deployment import DiagramSet, deploy
-from service.engine import DiagramSource
 from service.engine.functions import add_days
 from service.engine.serializer import dump_state
+from service.engine.values import DiagramSource
 from tests.support import INTEGRATOR, REVIEWER, Switchboard, test_registry
 
 DIAGRAM = Path(__file__).parent / "diagrams" / "throughput.bpmn"
@@ -111,7 +111,7 @@ def persisted(url: str, runs: int, folder: Path) -> float:
 
 
 def one_run(services: Any) -> None:
-    outcome = lifecycle.start(services, "bench_review", START_VARS, INTEGRATOR, business_key="B-1")
+    outcome = starting.start(services, "bench_review", START_VARS, INTEGRATOR, business_key="B-1")
     for form in FORMS:
         task_id = outcome.wait.ready_tasks[0].task_id
         outcome = tasks.complete(services, task_id, form, REVIEWER)

@@ -36,11 +36,13 @@ from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service import create_app, users
-from service.bootstrap import Services, bootstrap
-from service.cases.actors import SYSTEM
+from service import create_app
+from service.bootstrap import bootstrap
 from service.clock import MovableClock
 from service.config import Settings
+from service.identity import users
+from service.identity.actors import SYSTEM
+from service.services import Services
 from service.store.repositories.inbox import InboxSlice
 from service.store.schema import human_tasks, process_instances
 

@@ -33,10 +33,10 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.bootstrap import Services
-from service.cases import lifecycle
+from service.actions import starting
+from service.actions.deployment import deploy
 from service.clock import SystemClock
-from service.deployment import deploy
+from service.services import Services
 from service.store.migrate import upgrade
 from tests.scaleout import Cluster, redis_reachable
 from tests.support import INTEGRATOR, Switchboard, make_services, processes
@@ -61,7 +61,7 @@ def _seed_part(url: str, offset: int, due: list[datetime], step: int) -> None:
             for k, at in enumerate(due):
                 variables = {"fire_at": at.isoformat()}
                 key = f"B-{offset + k * step}"
-                lifecycle.start(services, "timer_only", variables, INTEGRATOR, business_key=key)
+                starting.start(services, "timer_only", variables, INTEGRATOR, business_key=key)
         finally:
             services.close()
 

@@ -7,8 +7,9 @@ from typing import Any
 from flask import Flask, jsonify
 from sqlalchemy import text
 
-from service.bootstrap import Services, bootstrap
+from service.bootstrap import bootstrap
 from service.config import Settings
+from service.services import Services
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:

@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from handlers.ports import Ports
 from handlers.registry import Registry
 from service.clock import Clock, SystemClock
 from service.config import Settings
-from service.definitions import DefinitionCatalog
-from service.engine import Engine
+from service.definitions.catalog import DefinitionCatalog
 from service.engine.functions import diagram_functions
 from service.engine.live import LiveWorkflows
-from service.outbox import Sender
+from service.engine.runtime import Engine
+from service.notify.outbox import Sender
+from service.services import PortsFactory, Services
 from service.store import Database, UnitOfWork, make_engine
 from service.store.migrate import upgrade
-
-PortsFactory = Callable[[UnitOfWork], Ports]
-
-
-@dataclass
-class Services:
-    """The dependencies every service function receives."""
-
-    settings: Settings
-    clock: Clock
-    db: Database
-    engine: Engine
-    registry: Registry[Ports]
-    catalog: DefinitionCatalog
-    ports: PortsFactory
-    live: LiveWorkflows = field(default_factory=LiveWorkflows)
-    senders: dict[str, Sender] = field(default_factory=dict)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def close(self) -> None:
-        self.db.dispose()
 
 
 def default_registry() -> Registry[Ports]:
@@ -49,8 +27,8 @@ def default_registry() -> Registry[Ports]:
 
 def default_ports(settings: Settings, clock: Clock) -> PortsFactory:
     """Return the factory giving handlers this transaction's adapters."""
-    from service.cases.webhooks import notice_issued
     from service.store.adapters import build_ports
+    from service.trigger.events import notice_issued
 
     def on_notice(uow: UnitOfWork, notice: dict[str, Any]) -> None:
         notice_issued(uow, notice, clock.now())
@@ -92,10 +70,11 @@ def bootstrap(
         registry=registry or default_registry(),
         catalog=DefinitionCatalog(),
         ports=ports or default_ports(settings, clock),
+        live=LiveWorkflows(),
         senders=default_senders(settings) if senders is None else senders,
     )
     if senders is None:
-        from service.webhook_delivery import WebhookSender
+        from service.notify.webhooks import WebhookSender
 
         # Webhooks need no configuration: registered receivers are called from the outbox.
         services.senders["webhook"] = WebhookSender(services)

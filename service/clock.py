@@ -48,3 +48,20 @@ class MovableClock:
             raise ValueError("MovableClock.set needs an aware datetime")
         with self._lock:
             self._now = moment.astimezone(UTC)
+
+
+class Pacer:
+    """Remember when paced work last ran in this process (e.g. housekeeping once a minute)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def due(self, name: str, now: datetime, every: timedelta) -> bool:
+        """Return True (and note ``now``) when ``name`` last ran ``every`` or longer ago, or never."""
+        with self._lock:
+            last = self._last.get(name)
+            if last is not None and now - last < every:
+                return False
+            self._last[name] = now
+            return True

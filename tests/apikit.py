@@ -15,13 +15,16 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app, tokens
-from service.bootstrap import Services, bootstrap
-from service.cases import lifecycle, queries
+from service import create_app
+from service.actions import starting
+from service.actions.deployment import deploy, read_directory
+from service.bootstrap import bootstrap
 from service.clock import MovableClock
 from service.config import ApiSettings, Settings
-from service.deployment import deploy, read_directory
+from service.identity import tokens
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import open_tasks
 from tests.support import FIXTURES, INTEGRATOR, REVIEWER, START, Switchboard, test_registry
 
 API_FIXTURES = FIXTURES / "api_processes"
@@ -59,7 +62,7 @@ def token(services: Services, name: str, *scopes: str) -> dict[str, str]:
 
 
 def open_task(services: Services, instance_id: str) -> dict[str, Any]:
-    found = queries.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
+    found = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
     assert len(found) == 1
     return found[0]
 
@@ -95,7 +98,7 @@ def app_for(services: Services) -> Flask:
 
 
 def start_smoke(services: Services, business_key: str = "A-1") -> str:
-    return lifecycle.start(services, "smoke", SMOKE_VARS, INTEGRATOR, business_key=business_key).instance_id
+    return starting.start(services, "smoke", SMOKE_VARS, INTEGRATOR, business_key=business_key).instance_id
 
 
 def problem(response: Any) -> dict[str, Any]:

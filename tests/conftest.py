@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 
-from service.bootstrap import Services
 from service.clock import MovableClock
+from service.services import Services
 from service.store.migrate import upgrade
 from tests.support import START, Switchboard, make_services
 

@@ -6,14 +6,16 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from service.bootstrap import Services, bootstrap
-from service.cases import lifecycle, messages, program, queries, tasks, timers
-from service.cases.actors import Actor
+from service.actions import messages, starting, tasks, timers
+from service.actions.deployment import deploy, read_directory
+from service.bootstrap import bootstrap
 from service.clock import MovableClock
 from service.config import Settings, load_program
-from service.deployment import deploy, read_directory
+from service.identity.actors import Actor
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
 from service.store.repositories.program_cases import CaseRecords
+from service.views import instances, open_tasks, program
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -65,11 +67,11 @@ class Case:
     def start(
         cls, services: Services, clock: MovableClock, key: str, variables: dict[str, Any], business_key: str
     ) -> Case:
-        outcome = lifecycle.start(services, key, variables, INTAKE, business_key=business_key)
+        outcome = starting.start(services, key, variables, INTAKE, business_key=business_key)
         return cls(services, clock, outcome.instance_id)
 
     def view(self) -> dict[str, Any]:
-        return queries.instance(self.services, self.id)
+        return instances.instance(self.services, self.id)
 
     @property
     def status(self) -> str:
@@ -80,7 +82,7 @@ class Case:
         return dict(self.view()["variables"])
 
     def open_tasks(self) -> list[dict[str, Any]]:
-        return queries.tasks(self.services, Actor("system", "test"), TaskFilter(instance_id=self.id))
+        return open_tasks.tasks(self.services, Actor("system", "test"), TaskFilter(instance_id=self.id))
 
     def task(self, name: str) -> dict[str, Any]:
         found = [t for t in self.open_tasks() if t["name"] == name]
@@ -91,7 +93,9 @@ class Case:
 
     def form(self, name: str) -> dict[str, Any]:
         """Return the open task's form schema as its user sees it (bound to the case's data)."""
-        return dict(tasks.bound_form(self.services, self.task(name)["id"], Actor("system", "test"))["schema"])
+        return dict(
+            open_tasks.bound_form(self.services, self.task(name)["id"], Actor("system", "test"))["schema"]
+        )
 
     def complete(self, name: str, data: dict[str, Any], actor: Actor | None = None) -> Any:
         task = self.task(name)

@@ -11,12 +11,13 @@ from typing import Any
 
 from handlers.ports import Ports
 from handlers.registry import CallContext, Operation, Registry
-from service.bootstrap import Services, bootstrap
-from service.cases.actors import Actor
+from service.actions.deployment import read_directory
+from service.bootstrap import bootstrap
 from service.clock import Clock
 from service.config import Settings
-from service.deployment import read_directory
-from service.outbox import Sender
+from service.identity.actors import Actor
+from service.notify.outbox import Sender
+from service.services import Services
 from service.store import UnitOfWork
 from service.store.adapters import build_ports, message_id
 

@@ -12,11 +12,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from service.bootstrap import Services
-from service.cases.actors import Actor
+from service.api.problems import from_error, problem
 from service.errors import FieldError, Forbidden, InvalidData, ServiceError
-
-from .problems import from_error, problem
+from service.identity.actors import Actor
+from service.services import Services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -88,7 +87,7 @@ def load_routes() -> None:
 
 def register(app: Flask) -> None:
     """Attach the API's routes, authentication, rate limit and problem responses to the app."""
-    from . import auth
+    from service.api import auth
 
     load_routes()
     auth.install(app)

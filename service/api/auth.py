@@ -7,14 +7,13 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request
 
-from service import tokens
-from service.bootstrap import Services
+from service.api import bp
+from service.api.contract import conformance_problems, validating_responses
+from service.api.problems import problem
+from service.api.ratelimit import RateLimiter, limiter_for, retry_after_seconds
 from service.errors import ServiceError
-from service.ratelimit import RateLimiter, limiter_for, retry_after_seconds
-
-from . import bp
-from .contract import conformance_problems, validating_responses
-from .problems import problem
+from service.identity import tokens
+from service.services import Services
 
 log = logging.getLogger("rcp.api")
 LIMITER = "rcp_api_rate_limiter"

@@ -19,11 +19,10 @@ from typing import Any
 
 from flask import Response, current_app, g, request
 
-from service.cases.actors import Actor
+from service.api import schemas as S
+from service.api.validation import check, coerce, plain
 from service.errors import FieldError, Forbidden, InvalidData, ServiceError
-
-from . import schemas as S
-from .validation import check, coerce, plain
+from service.identity.actors import Actor
 
 # The details of refusals by the declared schemas (tests tell them from business-rule refusals).
 INVALID_QUERY = "the query parameters are not valid"
@@ -145,7 +144,7 @@ def operation(
 
 
 def _register(op: Operation, view: View) -> Callable[..., Response]:
-    from . import bp
+    from service.api import bp
 
     def endpoint(**path_values: str) -> Response:
         caller = _authorised(op)

@@ -7,14 +7,14 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage
 
-from service.cases import catalogue, starting
-from service.deployment import DiagramSet, deploy
-from service.engine import DiagramSource
+from service.actions import starting
+from service.actions.deployment import DiagramSet, deploy
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.engine.values import DiagramSource
 from service.errors import FieldError, InvalidData
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.views import definitions
 
 TAG = "Process definitions"
 KEY = Param({"type": "string", "pattern": S.KEY_PATTERN}, "the process id (e.g. application_review)")
@@ -57,7 +57,7 @@ START_LINKS = {
     },
 )
 def list_definitions(call: Call) -> Reply:
-    return Reply(catalogue.definitions(services()))
+    return Reply(definitions.definitions(services()))
 
 
 @operation(
@@ -72,7 +72,7 @@ def list_definitions(call: Call) -> Reply:
     answers={200: Answer("the version", S.ref("ProcessDefinition")), 404: problem_answer("no such process")},
 )
 def get_definition(call: Call) -> Reply:
-    return Reply(catalogue.definition(services(), call.path["key"], call.query.get("version")))
+    return Reply(definitions.definition(services(), call.path["key"], call.query.get("version")))
 
 
 @operation(
@@ -90,7 +90,7 @@ def get_definition(call: Call) -> Reply:
     },
 )
 def get_definition_xml(call: Call) -> Reply:
-    return Reply(catalogue.definition_xml(services(), call.path["key"], call.query.get("version")))
+    return Reply(definitions.definition_xml(services(), call.path["key"], call.query.get("version")))
 
 
 @operation(
@@ -176,7 +176,7 @@ def _from_files(files: list[FileStorage]) -> DiagramSet:
     },
 )
 def start_instance(call: Call) -> Reply:
-    started = starting.start(
+    started = starting.start_once(
         services(),
         call.path["key"],
         call.body.get("variables", {}),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import docs_page, openapi
-from .contract import Answer, Call, Reply, operation
+from service.api import docs_page, openapi
+from service.api.contract import Answer, Call, Reply, operation
 
 TAG = "Documentation"
 # The page is one static document: no script may run, nothing is loaded from anywhere.

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from service.cases import incidents
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Call, Param, Reply, operation, problem_answer
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Call, Param, Reply, operation, problem_answer
+from service.views import incidents
 
 TAG = "Incidents"
 

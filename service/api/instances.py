@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from service.cases import control, queries, search
+from service.actions import lifecycle
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.errors import FieldError, InvalidData
 from service.store.repositories.search import InstanceQuery
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.views import instances, search
 
 TAG = "Process instances"
 INSTANCE_ID = {"id": Param(S.ID, "the process instance id")}
@@ -104,7 +104,7 @@ def list_instances(call: Call) -> Reply:
     answers={200: Answer("the instance", S.ref("ProcessInstance")), 404: NOT_FOUND},
 )
 def get_instance(call: Call) -> Reply:
-    return Reply(queries.instance(services(), call.path["id"]))
+    return Reply(instances.instance(services(), call.path["id"]))
 
 
 @operation(
@@ -118,7 +118,7 @@ def get_instance(call: Call) -> Reply:
     answers={200: Answer("the entries", {"type": "array", "items": S.ref("HistoryEntry")}), 404: NOT_FOUND},
 )
 def get_history(call: Call) -> Reply:
-    return Reply(queries.history(services(), call.path["id"]))
+    return Reply(instances.history(services(), call.path["id"]))
 
 
 def _action(verb: str, summary: str, act: Any) -> None:
@@ -138,9 +138,10 @@ def _action(verb: str, summary: str, act: Any) -> None:
         },
     )
     def view(call: Call) -> Reply:
-        return Reply(act(services(), call.path["id"], call.actor, call.body["reason"]))
+        done = act(services(), call.path["id"], call.actor, call.body["reason"])
+        return Reply(instances.instance(services(), done.instance_id))
 
 
-_action("suspend", "Suspend an instance (no triggers, no timers) with a reason", control.suspend)
-_action("resume", "Resume a suspended instance with a reason", control.resume)
-_action("cancel", "Cancel an instance (its tasks and waits end) with a reason", control.cancel)
+_action("suspend", "Suspend an instance (no triggers, no timers) with a reason", lifecycle.suspend)
+_action("resume", "Resume a suspended instance with a reason", lifecycle.resume)
+_action("cancel", "Cancel an instance (its tasks and waits end) with a reason", lifecycle.cancel)

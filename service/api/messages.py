@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from service.cases import mailbox
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.actions import mailbox
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 
 TAG = "Messages"
 

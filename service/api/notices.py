@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from service.cases import program
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Call, Param, Reply, operation, problem_answer
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Call, Param, Reply, operation, problem_answer
+from service.views import program
 
 TAG = "Notices"
 NOTICE = {"id": Param(S.ID, "the notice number, e.g. RCP-DEN-2026-00001")}

@@ -6,9 +6,9 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from . import schemas as S
-from .contract import OPERATIONS, Answer, Operation, Param
-from .problems import PROBLEM_TYPES
+from service.api import schemas as S
+from service.api.contract import OPERATIONS, Answer, Operation, Param
+from service.api.problems import PROBLEM_TYPES
 
 TAGS = {
     "Process definitions": "Deployed processes, their versions and start schemas; start instances.",

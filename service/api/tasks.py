@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from service.cases import control
+from service.actions import tasks
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.store.repositories.derived import TaskFilter
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.views import instances, open_tasks
 
 TAG = "Tasks"
 TASK_ID = {"id": Param(S.ID, "the task id")}
@@ -51,7 +51,7 @@ def list_tasks(call: Call) -> Reply:
         limit=q.get("maxResults", 50),
         offset=q.get("firstResult", 0),
     )
-    return Reply(control.task_list(services(), call.actor, f, overdue=q.get("overdue", False)))
+    return Reply(open_tasks.tasks(services(), call.actor, f, overdue=q.get("overdue", False)))
 
 
 @operation(
@@ -65,7 +65,7 @@ def list_tasks(call: Call) -> Reply:
     answers={200: Answer("the task", S.ref("TaskDetail")), 404: NOT_FOUND},
 )
 def get_task(call: Call) -> Reply:
-    return Reply(control.task(services(), call.actor, call.path["id"]))
+    return Reply(open_tasks.task(services(), call.actor, call.path["id"]))
 
 
 @operation(
@@ -83,7 +83,7 @@ def get_task(call: Call) -> Reply:
     },
 )
 def claim_task(call: Call) -> Reply:
-    return Reply(control.claim(services(), call.path["id"], call.actor))
+    return Reply(open_tasks.task_view(tasks.claim(services(), call.path["id"], call.actor)))
 
 
 @operation(
@@ -101,7 +101,7 @@ def claim_task(call: Call) -> Reply:
     },
 )
 def unclaim_task(call: Call) -> Reply:
-    return Reply(control.unclaim(services(), call.path["id"], call.actor))
+    return Reply(open_tasks.task_view(tasks.unclaim(services(), call.path["id"], call.actor)))
 
 
 @operation(
@@ -121,8 +121,11 @@ def unclaim_task(call: Call) -> Reply:
 )
 def complete_task(call: Call) -> Reply:
     body = call.body
-    return Reply(
-        control.complete(
-            services(), call.path["id"], body.get("variables", {}), call.actor, body.get("version")
-        )
+    outcome = tasks.complete(
+        services(),
+        call.path["id"],
+        body.get("variables", {}),
+        call.actor,
+        expected_version=body.get("version"),
     )
+    return Reply(instances.instance(services(), outcome.instance_id))

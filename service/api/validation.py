@@ -12,9 +12,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from service.api import schemas as S
 from service.errors import FieldError
-
-from . import schemas as S
 
 DOCUMENT_URI = "urn:rcp:api"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service.cases import webhooks
-
-from . import schemas as S
-from . import services
-from .contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.actions import webhooks
+from service.api import schemas as S
+from service.api import services
+from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.views import webhooks as webhook_views
 
 TAG = "Webhooks"
 HOOK_ID = {"id": Param(S.ID, "the webhook id")}
@@ -45,7 +45,7 @@ def create_webhook(call: Call) -> Reply:
     answers={200: Answer("the webhooks", {"type": "array", "items": S.ref("Webhook")})},
 )
 def list_webhooks(call: Call) -> Reply:
-    return Reply(webhooks.list_for(services(), call.actor.name))
+    return Reply(webhook_views.list_for(services(), call.actor.name))
 
 
 @operation(
@@ -59,7 +59,7 @@ def list_webhooks(call: Call) -> Reply:
     answers={200: Answer("the webhook", S.ref("Webhook")), 404: NOT_FOUND},
 )
 def get_webhook(call: Call) -> Reply:
-    return Reply(webhooks.get(services(), call.actor.name, call.path["id"]))
+    return Reply(webhook_views.get(services(), call.actor.name, call.path["id"]))
 
 
 @operation(
@@ -93,7 +93,9 @@ def delete_webhook(call: Call) -> Reply:
 )
 def list_deliveries(call: Call) -> Reply:
     return Reply(
-        webhooks.deliveries(services(), call.actor.name, call.path["id"], call.query.get("maxResults", 50))
+        webhook_views.deliveries(
+            services(), call.actor.name, call.path["id"], call.query.get("maxResults", 50)
+        )
     )
 
 

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from service.cases import webhooks
+from service.actions import webhooks
+from service.cli.core import services_from_env
 from service.errors import ServiceError
-
-from .core import services_from_env
+from service.views import webhooks as webhook_views
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -62,7 +62,7 @@ def _add(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     services = services_from_env()
     try:
-        for w in webhooks.list_for(services, args.owner):
+        for w in webhook_views.list_for(services, args.owner):
             print(f"{w['id']}\t{w['owner']}\t{w['url']}\t{','.join(w['events'])}")
     finally:
         services.close()
@@ -85,7 +85,7 @@ def _remove(args: argparse.Namespace) -> int:
 def _deliveries(args: argparse.Namespace) -> int:
     services = services_from_env()
     try:
-        rows = webhooks.deliveries(services, None, args.id)
+        rows = webhook_views.deliveries(services, None, args.id)
     except ServiceError as exc:
         print(exc.detail, file=sys.stderr)
         return 1

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from service.bootstrap import Services, bootstrap
-from service.cases.actors import SYSTEM, Actor
+from service.actions.deployment import check, deploy, read_directory
+from service.bootstrap import bootstrap
 from service.config import Settings
-from service.deployment import check, deploy, read_directory
 from service.errors import DeploymentRejected
-from service.users import ensure_demo_users
+from service.identity.actors import SYSTEM, Actor
+from service.identity.users import ensure_demo_users
+from service.services import Services
 
 log = logging.getLogger("rcp")
 
@@ -104,7 +105,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _fire_timers(args: argparse.Namespace) -> int:
-    from service.cases import timers
+    from service.actions import timers
 
     services = services_from_env()
     try:

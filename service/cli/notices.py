@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from service.cases import SYSTEM, program
-
-from .core import services_from_env
+from service.cli.core import services_from_env
+from service.identity.actors import SYSTEM
+from service.views import program
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from service import tokens
-
-from .core import services_from_env
+from service.cli.core import services_from_env
+from service.identity import tokens
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -7,11 +7,10 @@ import getpass
 import os
 import sys
 
-from service import users
-from service.cases.actors import ALL_GROUPS, Actor
+from service.cli.core import services_from_env
 from service.errors import ServiceError
-
-from .core import services_from_env
+from service.identity import users
+from service.identity.actors import ALL_GROUPS, Actor
 
 CLI = Actor("user", "cli")
 

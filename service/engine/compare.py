@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from .xml import NSMAP, parse_diagram
+from service.engine.xml import NSMAP, parse_diagram
 
 BPMN = NSMAP["bpmn"]
 SPIFF = NSMAP["spiffworkflow"]

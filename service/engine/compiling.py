@@ -14,8 +14,8 @@ from functools import lru_cache
 from types import CodeType
 from typing import Any
 
-from . import policy, sizes
-from .budget import SCRIPT_FILENAME
+from service.engine import policy, sizes
+from service.engine.budget import SCRIPT_FILENAME
 
 _PREFIX = "_rcp_"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .xml import NSMAP, nearest_id
+from service.engine.xml import NSMAP, nearest_id
 
 SCRIPT_PATHS = (
     ".//bpmn:scriptTask/bpmn:script",

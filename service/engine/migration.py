@@ -18,9 +18,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
-
-from . import timekeeping
-from .specs import SpecBundle
+from service.engine import timekeeping
+from service.engine.specs import SpecBundle
 
 # Tasks a case is "at": a person's task, a waiting timer or message, a running call activity.
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED

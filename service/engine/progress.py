@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-
-@dataclass(frozen=True)
-class ElementStates:
-    """BPMN element ids of one diagram file by run state, and the lanes the case has reached."""
-
-    completed: list[str] = field(default_factory=list)
-    active: list[str] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)
-    incidents: list[str] = field(default_factory=list)
-    lanes: list[str] = field(default_factory=list)
-    names: dict[str, str] = field(default_factory=dict)
+from service.engine.values import ElementStates
 
 
 def element_states(workflow: BpmnWorkflow) -> ElementStates:

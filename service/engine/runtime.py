@@ -17,23 +17,11 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
-
-from . import progress, serializer, timekeeping, waits
-from .scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
-from .specs import SpecBundle
-from .waits import WaitState, event_definitions
-
-
-class NotWaiting(Exception):
-    """The instance does not wait for what was delivered."""
-
-
-class MessageIncomplete(ValueError):
-    """A delivered message lacks a value its correlation properties are computed from."""
-
-    def __init__(self, message: str, property_id: str) -> None:
-        super().__init__(message)
-        self.property_id = property_id
+from service.engine import progress, serializer, timekeeping, waits
+from service.engine.scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
+from service.engine.specs import SpecBundle
+from service.engine.values import MessageIncomplete, NotWaiting, WaitState
+from service.engine.waits import event_definitions
 
 
 class Engine:

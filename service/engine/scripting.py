@@ -9,9 +9,8 @@ from typing import Any, Protocol
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from handlers.registry import CallContext
-
-from . import compiling, policy
-from .budget import time_limited
+from service.engine import compiling, policy
+from service.engine.budget import time_limited
 
 
 class ServiceCaller(Protocol):

@@ -10,17 +10,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
+from service.engine.values import DiagramSource
+from service.engine.xml import line_of, parse_diagram
 from service.errors import DiagramIssue
-
-from .xml import line_of, parse_diagram
-
-
-@dataclass(frozen=True)
-class DiagramSource:
-    """A diagram file's name and bytes."""
-
-    name: str
-    xml: bytes
 
 
 @dataclass

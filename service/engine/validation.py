@@ -16,11 +16,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
 
+from service.engine import inspect, policy
+from service.engine.specs import DiagramSource, SpecError, add_sources, build_bundle, new_parser
+from service.engine.xml import NSMAP, DiagramUnreadable, parse_diagram, schema_issues
 from service.errors import DiagramIssue
-
-from . import inspect, policy
-from .specs import DiagramSource, SpecError, add_sources, build_bundle, new_parser
-from .xml import NSMAP, DiagramUnreadable, parse_diagram, schema_issues
 
 
 class OperationCatalog(Protocol):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,75 +15,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
-
-from . import timekeeping
-
-
-@dataclass(frozen=True)
-class ReadyTask:
-    """A human task waiting for someone, as the inbox needs it."""
-
-    task_id: str
-    name: str
-    title: str | None
-    lane: str | None
-    process_key: str
-    form: str | None
-    ui_form: str | None
-    due_at: datetime | None
-    due_citation: str | None
-    instructions: str | None
-    documentation: str | None
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A message the instance waits for, with the correlation values it expects."""
-
-    message_name: str
-    correlation: dict[str, Any]
-    task_id: str
-    task_name: str
-
-
-@dataclass(frozen=True)
-class PendingTimer:
-    """A timer that will fire at ``due_at``; the citation comes from the element's documentation."""
-
-    task_id: str
-    task_name: str
-    title: str | None
-    due_at: datetime
-    documentation: str | None
-
-
-@dataclass(frozen=True)
-class TaskFailure:
-    """A task left in ERROR by a failing handler or script."""
-
-    task_id: str
-    task_name: str
-    message: str
-    detail: str
-    # For a service task: its operation and the diagram's retry settings (serviceTaskOperator/retry).
-    operation: str | None = None
-    retries: int | None = None
-    backoff_base: int | None = None
-
-
-@dataclass
-class WaitState:
-    """Where an instance stands after a trigger: everything the derived tables hold."""
-
-    status: str
-    ready_tasks: list[ReadyTask] = field(default_factory=list)
-    subscriptions: list[Subscription] = field(default_factory=list)
-    timers: list[PendingTimer] = field(default_factory=list)
-    failures: list[TaskFailure] = field(default_factory=list)
-
-    @property
-    def next_timer_due(self) -> datetime | None:
-        return min((t.due_at for t in self.timers), default=None)
+from service.engine import timekeeping
+from service.engine.values import PendingTimer, ReadyTask, Subscription, TaskFailure, WaitState
 
 
 def describe(workflow: BpmnWorkflow, clock: Clock) -> WaitState:

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .embedded import EmbeddedRunner, start_runner
+from service.jobs.embedded import EmbeddedRunner, start_runner
 
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 log = logging.getLogger("rcp.jobs")
 
@@ -43,8 +43,8 @@ class Job:
 
 def periodic_jobs() -> list[Job]:
     """Return the jobs every runner repeats (areas add theirs here)."""
-    from service import outbox
-    from service.cases import housekeeping, missed_deadlines, retries, timers
+    from service.actions import housekeeping, missed_deadlines, retries, timers
+    from service.notify import outbox
 
     return [
         Job("timers", lambda services: timers.fire_due(services, limit=TIMER_BATCH), timers.next_due),

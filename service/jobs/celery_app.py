@@ -18,7 +18,7 @@ from celery import Celery
 from service.config import Settings
 
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 log = logging.getLogger("rcp.jobs")
 

@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 log = logging.getLogger("rcp.jobs")
 
@@ -71,6 +71,4 @@ def start_runner(services: Services) -> EmbeddedRunner | None:
     """Start the runner the settings ask for (none when workers run elsewhere)."""
     if services.settings.runner != "embedded":
         return None
-    runner = EmbeddedRunner(services).start()
-    services.extras["runner"] = runner
-    return runner
+    return EmbeddedRunner(services).start()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from service import jobs
 
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 log = logging.getLogger("rcp.scheduler")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service.cases.actors import ANALYSTS, Actor
 from service.errors import Forbidden
+from service.identity.actors import ANALYSTS, Actor
 
 DEPLOY_SCOPE = "deploy"
 

@@ -6,21 +6,20 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service import deployment
-from service.cases.actors import Actor
-from service.engine import DiagramSource
+from service.actions import deployment
 from service.engine.inspect import executable_process_ids
 from service.engine.validation import ValidationReport
+from service.engine.values import DiagramSource
 from service.engine.xml import DiagramUnreadable, parse_diagram
 from service.errors import DeploymentRejected, DiagramIssue, FieldError, InvalidData
+from service.identity.actors import Actor
+from service.modeler import lint
+from service.modeler.access import require_analyst
+from service.modeler.canvas import on_canvas
 from service.store import UnitOfWork
 
-from . import lint
-from .access import require_analyst
-from .canvas import on_canvas
-
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 MAX_NOTE = 2000
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.cases.actors import Actor
 from service.engine.inspect import executable_process_ids
 from service.engine.xml import DiagramUnreadable, parse_diagram
 from service.errors import FieldError, InvalidData, NotFound
+from service.identity.actors import Actor
 from service.ids import new_id
-
-from .access import require_analyst
+from service.modeler.access import require_analyst
 
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 MAX_TITLE = 300
 

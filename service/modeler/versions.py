@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.cases.actors import Actor
 from service.engine import compare
 from service.engine.xml import DiagramUnreadable
 from service.errors import FieldError, InvalidData, NotFound
+from service.identity.actors import Actor
+from service.modeler.access import require_analyst, require_reader
 from service.store import UnitOfWork
 from service.store.repositories.definitions import DefinitionRow
 
-from .access import require_analyst, require_reader
-
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 
 def _iso(value: datetime | None) -> str | None:

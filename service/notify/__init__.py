@@ -1,5 +1,5 @@
 """Outbox senders that deliver messages to the outside world (e-mail by SMTP)."""
 
-from .smtp import SmtpSender, build_message
+from service.notify.smtp import SmtpSender, build_message
 
 __all__ = ["SmtpSender", "build_message"]

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from handlers.ports import Ports
-
-from .repositories.program_cases import CaseRecords
+from service.store.repositories.program_cases import CaseRecords
 
 if TYPE_CHECKING:
     from service.clock import Clock

@@ -12,8 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError
 
 from service.errors import Busy
-
-from .repositories import (
+from service.store.repositories import (
     AuditRepository,
     CaseMigrationRepository,
     DeadlineRepository,

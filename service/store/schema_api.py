@@ -15,7 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from .schema import ID, UtcDateTime, metadata
+from service.store.schema import ID, UtcDateTime, metadata
 
 # A start with an Idempotency-Key: the first response, kept so a repeat returns it unchanged.
 api_idempotency_keys = Table(

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint, func
 
-from .schema import ID, UtcDateTime, human_tasks, metadata
+from service.store.schema import ID, UtcDateTime, human_tasks, metadata
 
 ht = human_tasks
 # The one inbox order: due date ascending, undated tasks last, then id. PostgreSQL's ascending

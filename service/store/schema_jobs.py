@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from .schema import ID, UtcDateTime, metadata
+from service.store.schema import ID, UtcDateTime, metadata
 
 service_calls = Table(
     "service_calls",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
-from .schema import ID, UtcDateTime, metadata
+from service.store.schema import ID, UtcDateTime, metadata
 
 # A draft belongs to one analyst and is never deployed as such: deploying reads its XML into a
 # new definition version and leaves the draft alone.

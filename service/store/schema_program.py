@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
 )
 
-from .schema import ID, UtcDateTime, metadata
+from service.store.schema import ID, UtcDateTime, metadata
 
 NUMBER = String(60)  # business identifiers: application, audit, demand, notice, appeal numbers
 MONEY = Numeric(14, 2)

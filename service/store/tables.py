@@ -4,13 +4,13 @@ Areas of the service keep their tables in their own ``schema_*`` module on the s
 ``metadata``; import each one here so migrations see all of them.
 """
 
-from . import (
+from service.store import (
     schema_api,  # noqa: F401  (registers the integrator API's tables)
     schema_inbox,  # noqa: F401  (registers the inbox tables)
     schema_jobs,  # noqa: F401  (registers the background-work tables)
     schema_modeler,  # noqa: F401  (registers the modeler tables)
     schema_program,  # noqa: F401  (registers the program's tables)
 )
-from .schema import metadata
+from service.store.schema import metadata
 
 __all__ = ["metadata"]

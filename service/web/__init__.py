@@ -11,13 +11,12 @@ from datetime import datetime
 from flask import Blueprint, Flask, Response, current_app, g, render_template
 from werkzeug.exceptions import HTTPException
 
-from service.bootstrap import Services
-from service.cases.actors import Actor
-from service.cases.inbox import days_phrase
 from service.errors import ServiceError
-from service.users import User
-
-from . import identity, markup, security
+from service.identity.actors import Actor
+from service.identity.users import User
+from service.services import Services
+from service.views.inbox import days_phrase
+from service.web import identity, markup, security
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -68,7 +67,7 @@ def _when(value: datetime | str | None, with_time: bool = True) -> str:
 
 def register(app: Flask) -> None:
     """Attach the web pages, their template helpers and the security headers to the app."""
-    from . import auth, case_views, deadlines, inbox_views, incidents, task_views  # noqa: F401  (on bp)
+    from service.web import auth, case_views, deadlines, inbox_views, incidents, task_views  # noqa: F401  (on bp)
 
     settings = app.extensions["rcp"].settings
     app.config["PERMANENT_SESSION_LIFETIME"] = identity.SESSION_LIFETIME

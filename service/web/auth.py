@@ -6,10 +6,9 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 
-from service import users
-
-from . import bp, security, services, user
-from .identity import signed_in_user
+from service.identity import users
+from service.web import bp, security, services, user
+from service.web.identity import signed_in_user
 
 PUBLIC_ENDPOINTS = {"web.login"}
 

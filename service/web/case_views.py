@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import Response, render_template
 
-from service.cases import casefile
-
-from . import actor, bp, services
+from service.views import casefile
+from service.web import actor, bp, services
 
 
 @bp.get("/cases/<instance_id>", endpoint="case")

@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import render_template
 
-from service.cases import deadlines
-
-from . import actor, bp, charts, services
+from service.views import deadline_board
+from service.web import actor, bp, charts, services
 
 
 @bp.get("/deadlines", endpoint="deadlines")
-def deadline_board() -> Any:
-    board = deadlines.board(services(), actor())
+def board_page() -> Any:
+    board = deadline_board.board(services(), actor())
     return render_template("web/deadlines.html", board=board, chart=charts.met_vs_late(board["rules"]))

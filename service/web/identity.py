@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from flask import session
 
-from service import users
+from service.identity import users
 
 if TYPE_CHECKING:
-    from service.bootstrap import Services
+    from service.services import Services
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_LIFETIME = timedelta(hours=8)

@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template, request, url_for
 
-from service.cases import inbox, tasks
+from service.actions import tasks
 from service.errors import Conflict, InvalidData
-
-from . import actor, bp, security, services
+from service.views import inbox
+from service.web import actor, bp, security, services
 
 
 def _back(default: str | None = None) -> str:

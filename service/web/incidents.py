@@ -6,9 +6,8 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from service.cases import incidents
-
-from . import actor, bp, security, services
+from service.views import incidents
+from service.web import actor, bp, security, services
 
 
 @bp.get("/incidents", endpoint="incidents")

@@ -24,15 +24,14 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from service.bootstrap import Services
-from service.cases import migration
-from service.cases.actors import Actor
+from service.actions import migration
 from service.errors import FieldError, InvalidData, ServiceError
+from service.identity.actors import Actor
+from service.identity.tokens import Unauthenticated
 from service.modeler import drafts, require_analyst, versions
-from service.tokens import Unauthenticated
-
-from . import security
-from .identity import signed_in_user
+from service.services import Services
+from service.web import security
+from service.web.identity import signed_in_user
 
 bp = Blueprint("modeler", __name__, url_prefix="/modeler", template_folder="templates")
 CSRF_HEADER = "X-CSRF-Token"
@@ -187,6 +186,6 @@ def migration_page(key: str) -> Any:
 
 def register(app: Flask) -> None:
     """Attach the modeler's pages and JSON endpoints to the app."""
-    from . import modeler_json  # noqa: F401  (JSON routes attach to bp)
+    from service.web import modeler_json  # noqa: F401  (JSON routes attach to bp)
 
     app.register_blueprint(bp)

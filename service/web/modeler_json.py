@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Response, jsonify, request
 
-from service.cases import migration
+from service.actions import migration
 from service.errors import FieldError, InvalidData
 from service.modeler import checks, drafts, versions
-
-from .modeler import actor, bp, int_arg, services
+from service.web.modeler import actor, bp, int_arg, services
 
 
 def _body() -> dict[str, Any]:

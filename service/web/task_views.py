@@ -6,10 +6,9 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from service.cases import taskview
 from service.errors import Conflict, InvalidData
-
-from . import actor, bp, services
+from service.views import taskpage
+from service.web import actor, bp, services
 
 NOT_FIELDS = {"csrf_token", "action"}
 
@@ -20,7 +19,7 @@ def _posted() -> dict[str, list[str]]:
 
 @bp.get("/tasks/<task_id>", endpoint="task")
 def task_page(task_id: str) -> Any:
-    data = taskview.page(services(), task_id, actor())
+    data = taskpage.page(services(), task_id, actor())
     return render_template("web/task.html", **data, errors=[])
 
 
@@ -29,12 +28,12 @@ def task_submit(task_id: str) -> Any:
     posted = _posted()
     try:
         if request.form.get("action") == "draft":
-            taskview.save_draft(services(), task_id, actor(), posted)
+            taskpage.save_draft(services(), task_id, actor(), posted)
             flash("Draft saved. The task stays open in your list.", "success")
             return redirect(url_for("web.task", task_id=task_id), 303)
-        done = taskview.submit(services(), task_id, actor(), posted)
+        done = taskpage.submit(services(), task_id, actor(), posted)
     except InvalidData as exc:
-        data = taskview.page(services(), task_id, actor())
+        data = taskpage.page(services(), task_id, actor())
         return render_template("web/task.html", **{**data, "values": posted, "errors": exc.errors}), 422
     except Conflict as exc:
         return render_template("web/stale.html", error=exc, task_id=task_id), 409

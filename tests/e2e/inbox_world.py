@@ -15,12 +15,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
-from service import create_app, users
-from service.bootstrap import Services
-from service.cases import lifecycle, queries
-from service.cases.actors import SYSTEM, Actor
-from service.deployment import deploy, read_directory
+from service import create_app
+from service.actions import starting
+from service.actions.deployment import deploy, read_directory
+from service.identity import users
+from service.identity.actors import SYSTEM, Actor
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import open_tasks
 from tests.support import FIXTURES, INTEGRATOR
 
 PROCESSES = FIXTURES / "inbox" / "processes"
@@ -55,7 +57,7 @@ class World:
             "applicant_name": applicant,
             "received_on": received_on,
         }
-        outcome = lifecycle.start(
+        outcome = starting.start(
             self.services, "inbox_review", variables, INTEGRATOR, business_key=business_key
         )
         self.cases[business_key] = outcome.instance_id
@@ -63,7 +65,7 @@ class World:
 
     def open_task(self, instance_id: str) -> dict[str, Any]:
         """Return the one open task of a case."""
-        found = queries.tasks(self.services, SYSTEM, TaskFilter(instance_id=instance_id))
+        found = open_tasks.tasks(self.services, SYSTEM, TaskFilter(instance_id=instance_id))
         assert len(found) == 1, found
         return found[0]
 

@@ -7,12 +7,14 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app, users
-from service.bootstrap import Services, bootstrap
-from service.cases.actors import SYSTEM
+from service import create_app
+from service.actions.deployment import deploy, read_directory
+from service.bootstrap import bootstrap
 from service.clock import MovableClock
 from service.config import Settings
-from service.deployment import deploy, read_directory
+from service.identity import users
+from service.identity.actors import SYSTEM
+from service.services import Services
 from tests.support import FIXTURES, Switchboard, test_registry
 
 MODELER_FIXTURES = FIXTURES / "modeler"

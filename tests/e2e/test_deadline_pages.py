@@ -11,9 +11,9 @@ import pytest
 from lxml import html as lxml_html
 
 from service import jobs
-from service.cases import lifecycle, retries
+from service.actions import retries, starting
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
 from service.store.migrate import upgrade
 from tests.e2e.inbox_world import World, build_world, csrf, links, notices, page_tables
 from tests.support import INTEGRATOR, Switchboard, make_services, processes
@@ -31,15 +31,16 @@ def world(tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[W
 
 def _petition(world: World, key: str, received_on: str) -> str:
     variables = {"application_number": key, "received_on": received_on}
-    return lifecycle.start(world.services, "smoke", variables, INTEGRATOR, business_key=key).instance_id
+    return starting.start(world.services, "smoke", variables, INTEGRATOR, business_key=key).instance_id
 
 
 def _complete_review(world: World, instance_id: str) -> None:
-    from service.cases import queries, tasks
+    from service.actions import tasks
     from service.store.repositories.derived import TaskFilter
+    from service.views import open_tasks
     from tests.support import REVIEWER
 
-    [task] = queries.tasks(world.services, REVIEWER, TaskFilter(instance_id=instance_id))
+    [task] = open_tasks.tasks(world.services, REVIEWER, TaskFilter(instance_id=instance_id))
     tasks.complete(world.services, task["id"], {"decision": "ok"}, REVIEWER)
 
 
@@ -85,7 +86,7 @@ def test_a_supervisor_retries_an_incident_from_the_incidents_page_after_the_fix(
     world: World, clock: MovableClock, board: Switchboard
 ) -> None:
     board.failures_left = 99
-    outcome = lifecycle.start(world.services, "flaky_lookup", {}, INTEGRATOR, business_key="R-9")
+    outcome = starting.start(world.services, "flaky_lookup", {}, INTEGRATOR, business_key="R-9")
     for wait in (30, 60):
         clock.advance(seconds=wait)
         retries.retry_due(world.services)
@@ -108,7 +109,7 @@ def test_a_supervisor_retries_an_incident_from_the_incidents_page_after_the_fix(
 
 def test_the_case_page_says_when_a_failing_step_is_tried_again(world: World, board: Switchboard) -> None:
     board.failures_left = 1
-    outcome = lifecycle.start(world.services, "flaky_lookup", {}, INTEGRATOR, business_key="R-10")
+    outcome = starting.start(world.services, "flaky_lookup", {}, INTEGRATOR, business_key="R-10")
 
     page = world.client("sam").get(f"/cases/{outcome.instance_id}")
 

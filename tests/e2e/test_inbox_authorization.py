@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from service import users
-from service.cases import inbox, tasks
+from service.actions import tasks
 from service.clock import MovableClock
+from service.identity import users
 from service.store.migrate import upgrade
+from service.views import inbox
 from tests.e2e.inbox_world import PEOPLE, VALID_REVIEW, World, build_world, csrf
 from tests.support import START, Switchboard, make_services
 

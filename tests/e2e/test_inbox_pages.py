@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, queries, tasks
+from service.actions import lifecycle, tasks
 from service.clock import MovableClock
+from service.services import Services
+from service.views import instances
 from tests.e2e.inbox_world import (
     VALID_REVIEW,
     World,
@@ -122,7 +123,7 @@ def test_claim_unclaim_and_reassign_are_written_to_the_audit_log(world: World) -
 
     assert moved.status_code == 303
     assert world.open_task(case_id)["assignee"] == "rob"
-    log = [(e["actor"], e["action"], e["data"]) for e in queries.history(world.services, case_id)][1:]
+    log = [(e["actor"], e["action"], e["data"]) for e in instances.history(world.services, case_id)][1:]
     assert log == [
         ("rita", "claim", {"assignee": "rita", "previous": None}),
         ("rita", "unclaim", {"assignee": None, "previous": "rita"}),
@@ -188,8 +189,8 @@ def test_invalid_values_are_shown_beside_their_fields_kept_and_change_nothing(wo
     shown = input_values(response.text)
     assert shown["decision"] == ["complete"]
     assert shown["employees_trained"] == ["many"]
-    assert queries.instance(world.services, case_id)["version"] == 1
-    assert [e["outcome"] for e in queries.history(world.services, case_id)][-1] == "refused"
+    assert instances.instance(world.services, case_id)["version"] == 1
+    assert [e["outcome"] for e in instances.history(world.services, case_id)][-1] == "refused"
 
 
 def test_completing_returns_to_the_inbox_naming_what_happens_next(world: World) -> None:
@@ -206,7 +207,7 @@ def test_completing_returns_to_the_inbox_naming_what_happens_next(world: World) 
         "\u201cReview the application\u201d completed for case C-1. "
         "Next: \u201cDecide on certification\u201d for field_director, due 2026-01-20."
     ]
-    view = queries.instance(world.services, case_id)
+    view = instances.instance(world.services, case_id)
     assert [t["name"] for t in view["activeTasks"]] == ["decide"]
     assert view["variables"]["employees_trained"] == 4
 
@@ -224,7 +225,7 @@ def test_a_draft_keeps_the_entered_values_until_the_task_is_completed(world: Wor
     shown = input_values(rita.get(f"/tasks/{task_id}").text)
     assert shown["employees_trained"] == ["-1"]
     assert shown["notes"] == ["Half way"]
-    assert queries.instance(world.services, case_id)["version"] == 1
+    assert instances.instance(world.services, case_id)["version"] == 1
 
     rita.post(f"/tasks/{task_id}", data={"csrf_token": csrf(rita), "action": "complete", **VALID_REVIEW})
     with world.services.db.unit_of_work(readonly=True) as uow:
@@ -264,7 +265,7 @@ def test_an_unclaimed_task_must_be_claimed_before_its_form_is_sent(world: World)
 
     assert response.status_code == 409
     assert notices(response.text) == ["Nothing was saved: Claim this task before working on it."]
-    assert queries.instance(world.services, case_id)["version"] == 1
+    assert instances.instance(world.services, case_id)["version"] == 1
 
 
 def test_the_case_page_lists_deadlines_with_their_citation_and_suspension_periods(
@@ -272,9 +273,9 @@ def test_the_case_page_lists_deadlines_with_their_citation_and_suspension_period
 ) -> None:
     case_id = world.start_case("K-1")
     sam = world.actor("sam")
-    lifecycle.set_suspended(world.services, case_id, sam, "waiting for the applicant", True)
+    lifecycle.suspend(world.services, case_id, sam, "waiting for the applicant")
     clock.advance(days=3)
-    lifecycle.set_suspended(world.services, case_id, sam, "information received", False)
+    lifecycle.resume(world.services, case_id, sam, "information received")
 
     page = world.client("rita").get(f"/cases/{case_id}")
 

@@ -9,8 +9,8 @@ import pytest
 from lxml import html
 
 from service import create_app
-from service.cases import casefile, queries
 from service.clock import MovableClock
+from service.views import casefile, instances
 from tests.e2e.inbox_world import World, csrf, field_errors, notices, page_tables
 from tests.integration.test_scenarios_applications import application
 from tests.program_support import Case, program_services
@@ -72,7 +72,7 @@ def test_a_reviewer_asks_for_information_from_the_web_and_the_case_shows_notices
     )
     [completed] = [
         e
-        for e in queries.history(world.services, case.id)
+        for e in instances.history(world.services, case.id)
         if e["action"] == "complete" and e["outcome"] == "ok"
     ]
     assert completed["data"]["review_showing"] == {

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from service import tokens, users
-from service.cases.actors import SYSTEM
 from service.clock import MovableClock
+from service.identity import tokens, users
+from service.identity.actors import SYSTEM
 from tests.e2e.inbox_world import PASSWORD, World, build_world, csrf, notices
 from tests.support import Switchboard, make_services
 

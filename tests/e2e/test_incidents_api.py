@@ -7,11 +7,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service import create_app, tokens
-from service.bootstrap import Services
-from service.cases import lifecycle, retries
+from service import create_app
+from service.actions import retries, starting
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
+from service.identity import tokens
+from service.services import Services
 from tests.support import INTEGRATOR, Switchboard, processes
 
 
@@ -27,7 +28,7 @@ def _bearer(services: Services, name: str, scopes: list[str]) -> dict[str, str]:
 
 def _incident(services: Services, board: Switchboard, clock: MovableClock) -> str:
     board.failures_left = 99
-    outcome = lifecycle.start(services, "flaky_lookup", {}, INTEGRATOR, business_key="R-7")
+    outcome = starting.start(services, "flaky_lookup", {}, INTEGRATOR, business_key="R-7")
     for wait in (30, 60):
         clock.advance(seconds=wait)
         retries.retry_due(services)
@@ -93,7 +94,7 @@ def test_a_bad_filter_is_a_problem_naming_the_field(client: FlaskClient, service
 
 
 def test_retrying_an_instance_without_incident_is_a_conflict(client: FlaskClient, services: Services) -> None:
-    outcome = lifecycle.start(
+    outcome = starting.start(
         services, "smoke", {"application_number": "A-1", "received_on": "2026-01-05"}, INTEGRATOR
     )
     response = client.post(

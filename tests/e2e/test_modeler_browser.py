@@ -18,11 +18,11 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from service import users
-from service.bootstrap import Services
-from service.cases.actors import SYSTEM
 from service.clock import MovableClock
 from service.config import ROOT
+from service.identity import users
+from service.identity.actors import SYSTEM
+from service.services import Services
 from tests.e2e.modeler_support import add_staff, app_for
 from tests.integration.test_scenarios_appeals import DENIAL
 from tests.integration.test_scenarios_applications import REVIEW_FORM, application

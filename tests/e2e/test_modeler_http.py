@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from service.bootstrap import Services
-from service.cases import lifecycle
+from service.actions import starting
 from service.clock import MovableClock
 from service.modeler import checks, drafts
+from service.services import Services
 from tests.e2e.modeler_support import REVIEW_XML, STAFF, app_for, modeler_services, sign_in
 from tests.support import ANALYST, INTEGRATOR, Switchboard
 
@@ -32,7 +32,7 @@ class World:
 @pytest.fixture
 def world(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[World]:
     services = modeler_services(sqlite_url, tmp_path, clock, board)
-    lifecycle.start(services, KEY, {"application_number": "A-1", "received_on": "2026-01-05"}, INTEGRATOR)
+    starting.start(services, KEY, {"application_number": "A-1", "received_on": "2026-01-05"}, INTEGRATOR)
     checks.deploy(services, ANALYST, V2_XML.encode(), "rename the review")
     draft = drafts.save(services, ANALYST, V2_XML.encode(), title="mine")
     yield World(services, app_for(services), draft["id"])
@@ -177,8 +177,8 @@ def test_the_versions_api_counts_running_cases_per_version(world: World) -> None
 def test_an_integrator_token_without_the_deploy_scope_may_not_deploy(world: World) -> None:
     # The API's deploy endpoint (branch api) calls the same service function; until it lands, the
     # function is checked directly with the actor a token becomes.
-    from service.cases.actors import Actor
     from service.errors import Forbidden
+    from service.identity.actors import Actor
 
     reader = Actor("integrator", "portal", scopes=frozenset({"start", "read", "tasks", "message"}))
     with pytest.raises(Forbidden):

@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import text
 
 from service import jobs
-from service.bootstrap import Services
-from service.cases import lifecycle, queries, tasks, timers
+from service.actions import starting, tasks, timers
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
 from service.jobs.scheduler import Scheduler
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import instances, open_tasks
 from tests.support import INTEGRATOR, REVIEWER, processes
 
 
@@ -29,7 +30,7 @@ def deployed(services: Services) -> Services:
 def _timers(services: Services, clock: MovableClock, n: int) -> list[str]:
     fire_at = (clock.now() + timedelta(days=15)).isoformat()
     return [
-        lifecycle.start(
+        starting.start(
             services, "timer_only", {"fire_at": fire_at}, INTEGRATOR, business_key=f"T-{i}"
         ).instance_id
         for i in range(n)
@@ -59,14 +60,14 @@ def test_sweeps_running_side_by_side_fire_each_due_timer_exactly_once(
 
     fired = _timer_audits(deployed)
     assert sorted(fired) == sorted(started)
-    assert {queries.instance(deployed, i)["status"] for i in started} == {"completed"}
+    assert {instances.instance(deployed, i)["status"] for i in started} == {"completed"}
 
 
 def test_a_step_meeting_an_instance_a_worker_holds_waits_and_then_succeeds(deployed: Services) -> None:
-    outcome = lifecycle.start(
+    outcome = starting.start(
         deployed, "smoke", {"application_number": "A-1", "received_on": "2026-01-05"}, INTEGRATOR
     )
-    [task] = queries.tasks(deployed, REVIEWER, TaskFilter(instance_id=outcome.instance_id))
+    [task] = open_tasks.tasks(deployed, REVIEWER, TaskFilter(instance_id=outcome.instance_id))
     result: list[object] = []
 
     with deployed.db.unit_of_work() as held:
@@ -116,7 +117,7 @@ def test_an_instance_that_cannot_be_processed_gets_an_incident_and_does_not_bloc
     jobs.sweep(deployed)
 
     assert sorted(_timer_audits(deployed)) == sorted(healthy)
-    view = queries.instance(deployed, broken)
+    view = instances.instance(deployed, broken)
     assert view["status"] == "error"
     [incident] = view["incidents"]
     assert incident["element"] == "(timer)"

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, migration, queries, tasks, timers
+from service.actions import lifecycle, migration, starting, tasks, timers
+from service.actions.deployment import DiagramSet, deploy
 from service.clock import MovableClock
-from service.deployment import DiagramSet, deploy
-from service.engine import DiagramSource
+from service.engine.values import DiagramSource
 from service.errors import Forbidden
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import instances, open_tasks
 from tests.support import ANALYST, FIXTURES, INTEGRATOR, REVIEWER, SUPERVISOR, Switchboard, processes
 
 SMOKE = (FIXTURES / "processes" / "smoke.bpmn").read_text()
@@ -35,13 +36,13 @@ def _later_steps_changed(xml: str = SMOKE) -> str:
 
 
 def _start(services: Services, key: str = "A-1") -> str:
-    return lifecycle.start(
+    return starting.start(
         services, "smoke", {**START_VARS, "application_number": key}, INTEGRATOR, business_key=key
     ).instance_id
 
 
 def _review_task(services: Services, instance_id: str) -> dict:
-    [task] = queries.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
+    [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
     return task
 
 
@@ -66,14 +67,14 @@ def test_a_case_at_an_unchanged_task_moves_and_then_runs_the_new_version(
     result = migration.migrate(on_v1, "smoke", 1, SUPERVISOR)
 
     assert [(r["id"], r["migrated"]) for r in result["results"]] == [(case, True)]
-    view = queries.instance(on_v1, case)
+    view = instances.instance(on_v1, case)
     assert view["definitionVersion"] == 2
     moved = _review_task(on_v1, case)
     assert (moved["id"], moved["assignee"], moved["due"]) == (task["id"], "rita", task["due"])
     with on_v1.db.unit_of_work(readonly=True) as uow:
         [record] = uow.case_migrations.for_instance(case)
     assert (record["from_version"], record["to_version"], record["migrated_by"]) == (1, 2, "user:sam")
-    history = [(e["action"], e["outcome"], e["data"]) for e in queries.history(on_v1, case)]
+    history = [(e["action"], e["outcome"], e["data"]) for e in instances.history(on_v1, case)]
     assert ("migrate", "ok", {"processKey": "smoke", "fromVersion": 1, "toVersion": 2}) in history
 
     after = tasks.complete(on_v1, task["id"], {"decision": "ok"}, REVIEWER)
@@ -97,8 +98,8 @@ def test_a_case_waiting_at_a_changed_timer_stays_and_the_check_says_why(
 
     assert [(r["id"], r["migrated"]) for r in result["results"]] == [(case, False)]
     assert result["results"][0]["reasons"][0]["elementId"] == "wait_day"
-    assert queries.instance(on_v1, case)["definitionVersion"] == 1
-    refused = [e for e in queries.history(on_v1, case) if e["action"] == "migrate"]
+    assert instances.instance(on_v1, case)["definitionVersion"] == 1
+    refused = [e for e in instances.history(on_v1, case) if e["action"] == "migrate"]
     assert [e["outcome"] for e in refused] == ["refused"]
     clock.advance(days=1, seconds=1)
     assert timers.fire_due(on_v1) == 1, "the case keeps version 1's one-day timer"
@@ -126,12 +127,12 @@ def test_a_waiting_timer_keeps_its_due_time_when_the_case_moves(on_v1: Services,
     result = migration.migrate(on_v1, "smoke", 1, SUPERVISOR)
 
     assert result["migrated"] == 1
-    view = queries.instance(on_v1, case)
+    view = instances.instance(on_v1, case)
     assert view["definitionVersion"] == 2
     assert [t["due"] for t in view["deadlines"] if t["kind"] == "timer"] == [due.isoformat()]
     clock.advance(seconds=12 * 3600 + 1)
     assert timers.fire_due(on_v1) == 1
-    assert [m["messageName"] for m in queries.instance(on_v1, case)["waitingMessages"]] == [
+    assert [m["messageName"] for m in instances.instance(on_v1, case)["waitingMessages"]] == [
         "information_received"
     ]
 
@@ -145,12 +146,12 @@ def test_only_supervisors_check_or_move_cases(on_v1: Services, board: Switchboar
             migration.check(on_v1, "smoke", 1, who)
         with pytest.raises(Forbidden):
             migration.migrate(on_v1, "smoke", 1, who)
-    assert queries.instance(on_v1, _start(on_v1, "A-2"))["definitionVersion"] == 2
+    assert instances.instance(on_v1, _start(on_v1, "A-2"))["definitionVersion"] == 2
 
 
 def test_a_suspended_case_is_reported_and_left_alone(on_v1: Services) -> None:
     case = _start(on_v1)
-    lifecycle.set_suspended(on_v1, case, SUPERVISOR, "hold", True)
+    lifecycle.suspend(on_v1, case, SUPERVISOR, "hold")
     _deploy(on_v1, _later_steps_changed())
 
     [report] = migration.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
@@ -159,7 +160,7 @@ def test_a_suspended_case_is_reported_and_left_alone(on_v1: Services) -> None:
     assert report["movable"] is False
     assert "suspended" in report["reasons"][0]["reason"]
     assert result["migrated"] == 0
-    assert queries.instance(on_v1, case)["definitionVersion"] == 1
+    assert instances.instance(on_v1, case)["definitionVersion"] == 1
 
 
 def test_only_the_named_cases_move(on_v1: Services) -> None:
@@ -170,7 +171,7 @@ def test_only_the_named_cases_move(on_v1: Services) -> None:
 
     assert [(r["id"], r["migrated"]) for r in result["results"]] == [(first, True), ("no-such-case", False)]
     assert "does not exist" in result["results"][1]["reasons"][0]["reason"]
-    assert queries.instance(on_v1, first)["definitionVersion"] == 2
-    assert queries.instance(on_v1, second)["definitionVersion"] == 1
+    assert instances.instance(on_v1, first)["definitionVersion"] == 2
+    assert instances.instance(on_v1, second)["definitionVersion"] == 1
     again = migration.migrate(on_v1, "smoke", 1, SUPERVISOR, instance_ids=[first])
     assert again["results"][0]["migrated"] is False, "a case already on version 2 is not moved again"

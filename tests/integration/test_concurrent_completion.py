@@ -7,11 +7,12 @@ from collections import Counter
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, queries, tasks
-from service.deployment import deploy
+from service.actions import starting, tasks
+from service.actions.deployment import deploy
 from service.errors import Conflict, ServiceError
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import instances, open_tasks
 from tests.support import INTEGRATOR, REVIEWER, Switchboard, processes
 
 THREADS = 8
@@ -24,14 +25,14 @@ def test_concurrent_completions_of_one_task_succeed_exactly_once(
     services: Services, board: Switchboard
 ) -> None:
     deploy(services, processes(), INTEGRATOR)
-    outcome = lifecycle.start(
+    outcome = starting.start(
         services,
         "smoke",
         {"application_number": "A-7", "received_on": "2026-01-05"},
         INTEGRATOR,
         business_key="A-7",
     )
-    [task] = queries.tasks(services, REVIEWER, TaskFilter(instance_id=outcome.instance_id))
+    [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=outcome.instance_id))
     barrier = threading.Barrier(THREADS)
     results: list[str] = []
     lock = threading.Lock()
@@ -55,7 +56,7 @@ def test_concurrent_completions_of_one_task_succeed_exactly_once(
         t.join(timeout=60)
 
     assert Counter(results) == {"ok": 1, "409": THREADS - 1}
-    view = queries.instance(services, outcome.instance_id)
+    view = instances.instance(services, outcome.instance_id)
     assert view["version"] == 2, "the instance advanced exactly once"
     assert [c[0] for c in board.calls] == ["echo"], "the service task after the user task ran once"
     with services.db.unit_of_work(readonly=True) as uow:

@@ -7,28 +7,29 @@ from datetime import UTC, datetime
 import pytest
 
 from service import jobs
-from service.bootstrap import Services
-from service.cases import deadlines, lifecycle, queries, tasks
+from service.actions import starting, tasks
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
 from service.errors import Forbidden
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import deadline_board, open_tasks
 from tests.support import INTEGRATOR, REVIEWER, SUPERVISOR, processes
 
 
 def _petition(services: Services, key: str, received_on: str) -> str:
     variables = {"application_number": key, "received_on": received_on}
-    return lifecycle.start(services, "smoke", variables, INTEGRATOR, business_key=key).instance_id
+    return starting.start(services, "smoke", variables, INTEGRATOR, business_key=key).instance_id
 
 
 def _window(services: Services, key: str, closes: str) -> str:
-    return lifecycle.start(
+    return starting.start(
         services, "timer_only", {"fire_at": closes}, INTEGRATOR, business_key=key
     ).instance_id
 
 
 def _complete_review(services: Services, instance_id: str) -> None:
-    [task] = queries.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
+    [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
     tasks.complete(services, task["id"], {"decision": "ok"}, REVIEWER)
 
 
@@ -59,7 +60,7 @@ def _rule(board: dict, rule_id: str) -> dict:
 def test_the_board_counts_open_deadlines_by_rule_and_what_was_met_on_time_or_late(
     services: Services, board_state: dict[str, str]
 ) -> None:
-    board = deadlines.board(services, SUPERVISOR)
+    board = deadline_board.board(services, SUPERVISOR)
 
     conference = _rule(board, "163.11(b)")
     assert (conference["citation"], conference["days"]) == ("§163.11(b)", 15)
@@ -87,7 +88,7 @@ def test_the_board_counts_open_deadlines_by_rule_and_what_was_met_on_time_or_lat
 def test_the_board_lists_deadlines_soonest_first_with_their_cases(
     services: Services, board_state: dict[str, str]
 ) -> None:
-    listed = deadlines.board(services, SUPERVISOR)["deadlines"]
+    listed = deadline_board.board(services, SUPERVISOR)["deadlines"]
 
     assert [d["due"] for d in listed] == sorted(d["due"] for d in listed)
     first = listed[0]
@@ -123,4 +124,4 @@ def test_each_closed_deadline_is_recorded_once_with_its_outcome(
 
 def test_only_supervisors_see_the_board(services: Services) -> None:
     with pytest.raises(Forbidden):
-        deadlines.board(services, REVIEWER)
+        deadline_board.board(services, REVIEWER)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, queries, tasks
-from service.deployment import DiagramSet, deploy, read_directory
-from service.engine import DiagramSource
+from service.actions import starting, tasks
+from service.actions.deployment import DiagramSet, deploy, read_directory
+from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import instances, open_tasks
 from tests.support import ANALYST, FIXTURES, INTEGRATOR, REVIEWER, copy_processes, processes
 
 SMOKE = (FIXTURES / "processes" / "smoke.bpmn").read_text()
@@ -88,20 +89,20 @@ def test_running_cases_stay_on_their_version_and_new_cases_use_the_latest(
     services: Services, tmp_path: Path
 ) -> None:
     deploy(services, processes(), ANALYST)
-    old = lifecycle.start(services, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    old = starting.start(services, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     folder = copy_processes(tmp_path)
     diagram = folder / "smoke.bpmn"
     diagram.write_text(diagram.read_text().replace('name="Review"', 'name="Review v2"'))
     deploy(services, read_directory(folder), ANALYST)
 
-    new = lifecycle.start(services, "smoke", START_VARS, INTEGRATOR, business_key="A-2")
+    new = starting.start(services, "smoke", START_VARS, INTEGRATOR, business_key="A-2")
 
-    assert queries.instance(services, old.instance_id)["definitionVersion"] == 1
-    assert queries.instance(services, new.instance_id)["definitionVersion"] == 2
-    old_task = queries.tasks(services, REVIEWER, TaskFilter(instance_id=old.instance_id))[0]
+    assert instances.instance(services, old.instance_id)["definitionVersion"] == 1
+    assert instances.instance(services, new.instance_id)["definitionVersion"] == 2
+    old_task = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=old.instance_id))[0]
     assert old_task["title"] == "Review"
     tasks.complete(services, old_task["id"], {"decision": "ok"}, REVIEWER)
-    assert queries.instance(services, old.instance_id)["definitionVersion"] == 1
+    assert instances.instance(services, old.instance_id)["definitionVersion"] == 1
 
 
 def test_malformed_xml_is_refused_with_its_line(services: Services) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, messages, queries, timers
+from service.actions import messages, starting, timers
+from service.actions.deployment import deploy, read_directory
 from service.clock import MovableClock
-from service.deployment import deploy, read_directory
 from service.errors import InvalidData
+from service.services import Services
+from service.views import instances
 from tests.support import FIXTURES, INTEGRATOR
 
 START_VARS = {"notice_number": "N-7", "audit_number": "AU-7", "issued_on": "2026-01-05"}
@@ -17,7 +18,7 @@ START_VARS = {"notice_number": "N-7", "audit_number": "AU-7", "issued_on": "2026
 @pytest.fixture
 def waiting(services: Services) -> tuple[Services, str]:
     deploy(services, read_directory(FIXTURES / "event_gateway"), INTEGRATOR)
-    outcome = lifecycle.start(services, "answer_or_lapse", START_VARS, INTEGRATOR, business_key="N-7")
+    outcome = starting.start(services, "answer_or_lapse", START_VARS, INTEGRATOR, business_key="N-7")
     messages.deliver(
         services, "formal_investigation_commenced", INTEGRATOR, correlation_keys={"audit_number": "AU-7"}
     )
@@ -29,7 +30,7 @@ def test_the_gateway_lists_its_message_and_its_timer_with_the_catch_events_names
 ) -> None:
     services, instance_id = waiting
 
-    view = queries.instance(services, instance_id)
+    view = instances.instance(services, instance_id)
 
     assert view["waitingMessages"] == [
         {"messageName": "appeal_received", "correlation": {"notice_number": "N-7"}, "element": "appeal"}
@@ -53,7 +54,7 @@ def test_a_message_for_the_gateway_is_delivered_after_another_correlation_was_us
     )
 
     assert done.status == "completed"
-    variables = queries.instance(services, instance_id)["variables"]
+    variables = instances.instance(services, instance_id)["variables"]
     assert variables["appeal"] == {"received_on": "2026-01-20", "notice_number": "N-7"}
 
 
@@ -67,7 +68,7 @@ def test_the_gateway_timer_fires_on_the_moved_clock(
     clock.advance(days=1)
 
     assert timers.fire_due(services) == 1
-    assert queries.instance(services, instance_id)["status"] == "completed"
+    assert instances.instance(services, instance_id)["status"] == "completed"
 
 
 def test_a_message_without_its_correlation_value_is_refused_as_invalid(
@@ -79,4 +80,4 @@ def test_a_message_without_its_correlation_value_is_refused_as_invalid(
         messages.deliver(services, "appeal_received", INTEGRATOR, instance_id=instance_id)
 
     assert [e.field for e in refused.value.errors] == ["correlationKeys.notice_number"]
-    assert queries.instance(services, instance_id)["status"] == "waiting"
+    assert instances.instance(services, instance_id)["status"] == "waiting"

@@ -6,14 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import casefile, inbox, lifecycle, messages, tasks, timers
-from service.cases.actors import Actor
+from service.actions import messages, starting, tasks, timers
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
-from service.engine import ReadyTask
+from service.engine.values import ReadyTask
 from service.errors import Forbidden, NotFound
+from service.identity.actors import Actor
+from service.services import Services
 from service.store.repositories.inbox import SEARCH_PROBE, InboxSlice
+from service.views import casefile, inbox
 from tests.support import AUDITOR, INTEGRATOR, REVIEWER, START, SUPERVISOR, processes
 
 BOTH = Actor("user", "bo", frozenset({"reviewers", "field_director"}))
@@ -170,7 +171,7 @@ def test_the_case_diagram_marks_completed_active_and_waiting_elements(
     deployed: Services, clock: MovableClock
 ) -> None:
     start = {"application_number": "A-1", "received_on": "2026-01-05"}
-    case_id = lifecycle.start(deployed, "smoke", start, INTEGRATOR, business_key="A-1").instance_id
+    case_id = starting.start(deployed, "smoke", start, INTEGRATOR, business_key="A-1").instance_id
 
     def marks() -> dict[str, list[str]]:
         found = casefile.progress(deployed, case_id, SUPERVISOR)
@@ -200,7 +201,7 @@ def test_the_case_diagram_marks_completed_active_and_waiting_elements(
 
 def test_a_case_is_seen_by_the_groups_of_the_lanes_it_reached_and_by_supervisors(deployed: Services) -> None:
     start = {"application_number": "A-1", "received_on": "2026-01-05"}
-    case_id = lifecycle.start(deployed, "smoke", start, INTEGRATOR, business_key="A-1").instance_id
+    case_id = starting.start(deployed, "smoke", start, INTEGRATOR, business_key="A-1").instance_id
 
     assert casefile.view(deployed, case_id, REVIEWER)["case"]["businessKey"] == "A-1"
     assert casefile.may_see(deployed, case_id, SUPERVISOR)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from service import users
-from service.bootstrap import Services
-from service.cases.actors import SYSTEM
 from service.cli import main
 from service.clock import MovableClock
 from service.errors import Conflict, InvalidData
+from service.identity import users
+from service.identity.actors import SYSTEM
+from service.services import Services
 from tests.support import START, Switchboard, make_services
 
 

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, queries, retries
+from service.actions import lifecycle, retries, starting
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
 from service.errors import Conflict
+from service.services import Services
+from service.views import instances
 from tests.support import INTEGRATOR, SUPERVISOR, Switchboard, processes
 
 
@@ -23,7 +24,7 @@ def deployed(services: Services) -> Services:
 
 def _run_out_of_tries(services: Services, clock: MovableClock) -> str:
     """Start a lookup whose handler keeps failing and let the runner try it three times."""
-    outcome = lifecycle.start(services, "flaky_lookup", {}, INTEGRATOR, business_key="R-1")
+    outcome = starting.start(services, "flaky_lookup", {}, INTEGRATOR, business_key="R-1")
     for wait in (30, 60):
         clock.advance(seconds=wait)
         assert retries.retry_due(services) == 1
@@ -35,14 +36,14 @@ def test_a_failing_handler_is_tried_again_later_instead_of_becoming_an_incident_
 ) -> None:
     board.failures_left = 1
 
-    outcome = lifecycle.start(deployed, "flaky_lookup", {}, INTEGRATOR, business_key="R-1")
+    outcome = starting.start(deployed, "flaky_lookup", {}, INTEGRATOR, business_key="R-1")
 
     assert outcome.status == "waiting"
-    view = queries.instance(deployed, outcome.instance_id)
+    view = instances.instance(deployed, outcome.instance_id)
     assert view["hasIncident"] is False
     assert view["incidents"] == []
     assert view["nextRetry"] == (clock.now() + timedelta(seconds=30)).isoformat()
-    assert queries.history(deployed, outcome.instance_id)[0]["outcome"] == "retrying"
+    assert instances.history(deployed, outcome.instance_id)[0]["outcome"] == "retrying"
 
 
 def test_when_the_tries_run_out_the_case_gets_an_incident_with_error_stack_and_attempts(
@@ -52,7 +53,7 @@ def test_when_the_tries_run_out_the_case_gets_an_incident_with_error_stack_and_a
 
     instance_id = _run_out_of_tries(deployed, clock)
 
-    view = queries.instance(deployed, instance_id)
+    view = instances.instance(deployed, instance_id)
     assert view["status"] == "error"
     assert view["hasIncident"] is True
     assert view["nextRetry"] is None
@@ -77,7 +78,7 @@ def test_retrying_after_the_fix_completes_the_case_and_resolves_the_incident(
     retried = lifecycle.retry(deployed, instance_id, SUPERVISOR)
 
     assert retried.status == "completed"
-    view = queries.instance(deployed, instance_id)
+    view = instances.instance(deployed, instance_id)
     assert view["hasIncident"] is False
     assert view["incidents"] == []
     assert view["variables"]["looked_up"] == "recordkeeper"
@@ -92,12 +93,12 @@ def test_a_retry_that_fails_again_counts_the_attempt(
 
     lifecycle.retry(deployed, instance_id, SUPERVISOR)
 
-    [incident] = queries.instance(deployed, instance_id)["incidents"]
+    [incident] = instances.instance(deployed, instance_id)["incidents"]
     assert incident["attempts"] == 4
 
 
 def test_retrying_a_case_without_incident_is_a_conflict(deployed: Services) -> None:
-    outcome = lifecycle.start(
+    outcome = starting.start(
         deployed, "smoke", {"application_number": "A-1", "received_on": "2026-01-05"}, INTEGRATOR
     )
     with pytest.raises(Conflict):

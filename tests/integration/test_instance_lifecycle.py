@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle, messages, queries, tasks, timers
+from service.actions import messages, starting, tasks, timers
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
 from service.errors import Conflict, InvalidData, NotFound
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import instances, open_tasks
 from tests.support import AUDITOR, INTEGRATOR, REVIEWER, Switchboard, processes
 
 START_VARS = {"application_number": "A-1", "received_on": "2026-01-05"}
@@ -24,20 +25,20 @@ def deployed(services: Services) -> Services:
 
 
 def _open_task(services: Services, instance_id: str) -> dict:
-    found = queries.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
+    found = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=instance_id))
     assert len(found) == 1
     return found[0]
 
 
 def test_a_started_case_waits_in_the_reviewers_queue_with_its_due_date(deployed: Services) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
 
     task = _open_task(deployed, outcome.instance_id)
     assert task["candidateGroup"] == "reviewers"
     assert task["businessKey"] == "A-1"
     assert task["due"] == "2026-01-20T23:59:59+00:00"
     assert task["dueCitation"] == "§163.11(b)"
-    view = queries.instance(deployed, outcome.instance_id)
+    view = instances.instance(deployed, outcome.instance_id)
     assert view["status"] == "waiting"
     assert view["version"] == 1
     assert view["definitionVersion"] == 1
@@ -45,31 +46,31 @@ def test_a_started_case_waits_in_the_reviewers_queue_with_its_due_date(deployed:
 
 def test_start_variables_are_checked_against_the_start_schema(deployed: Services) -> None:
     with pytest.raises(InvalidData) as refused:
-        lifecycle.start(deployed, "smoke", {"received_on": "yesterday"}, INTEGRATOR)
+        starting.start(deployed, "smoke", {"received_on": "yesterday"}, INTEGRATOR)
 
     fields = {e.field for e in refused.value.errors}
     assert fields == {"application_number", "received_on"}
 
 
 def test_invalid_form_data_is_refused_and_changes_nothing(deployed: Services, board: Switchboard) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     task = _open_task(deployed, outcome.instance_id)
 
     with pytest.raises(InvalidData) as refused:
         tasks.complete(deployed, task["id"], {"decision": "maybe"}, REVIEWER)
 
     assert [e.field for e in refused.value.errors] == ["decision"]
-    view = queries.instance(deployed, outcome.instance_id)
+    view = instances.instance(deployed, outcome.instance_id)
     assert view["version"] == 1
     assert [t["id"] for t in view["activeTasks"]] == [task["id"]]
     assert board.calls == []
 
 
 def test_a_user_of_another_group_cannot_see_or_complete_the_task(deployed: Services) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     task = _open_task(deployed, outcome.instance_id)
 
-    assert queries.tasks(deployed, AUDITOR, TaskFilter(instance_id=outcome.instance_id)) == []
+    assert open_tasks.tasks(deployed, AUDITOR, TaskFilter(instance_id=outcome.instance_id)) == []
     with pytest.raises(NotFound):
         tasks.complete(deployed, task["id"], {"decision": "ok"}, AUDITOR)
 
@@ -77,7 +78,7 @@ def test_a_user_of_another_group_cannot_see_or_complete_the_task(deployed: Servi
 def test_the_case_runs_through_service_call_timer_and_message_to_its_end(
     deployed: Services, clock: MovableClock, board: Switchboard
 ) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     task = _open_task(deployed, outcome.instance_id)
 
     after = tasks.complete(deployed, task["id"], {"decision": "ok"}, REVIEWER)
@@ -90,7 +91,7 @@ def test_the_case_runs_through_service_call_timer_and_message_to_its_end(
 
     clock.advance(days=1, seconds=1)
     assert timers.fire_due(deployed) == 1
-    view = queries.instance(deployed, outcome.instance_id)
+    view = instances.instance(deployed, outcome.instance_id)
     assert [m["messageName"] for m in view["waitingMessages"]] == ["information_received"]
     assert view["waitingMessages"][0]["correlation"] == {"application_number": "A-1"}
 
@@ -104,17 +105,17 @@ def test_the_case_runs_through_service_call_timer_and_message_to_its_end(
     )
 
     assert done.status == "completed"
-    final = queries.instance(deployed, outcome.instance_id)
+    final = instances.instance(deployed, outcome.instance_id)
     assert final["variables"]["information"] == {"pages": 3, "application_number": "A-1"}
     assert final["variables"]["echoed"] == {"echo": "ok"}
-    actions = [(e["action"], e["outcome"]) for e in queries.history(deployed, outcome.instance_id)]
+    actions = [(e["action"], e["outcome"]) for e in instances.history(deployed, outcome.instance_id)]
     assert actions == [("start", "ok"), ("complete", "ok"), ("timer", "ok"), ("message", "ok")]
 
 
 def test_a_message_for_another_application_number_reaches_no_instance(
     deployed: Services, clock: MovableClock
 ) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     tasks.complete(deployed, _open_task(deployed, outcome.instance_id)["id"], {"decision": "ok"}, REVIEWER)
     clock.advance(days=2)
     timers.fire_due(deployed)
@@ -127,11 +128,11 @@ def test_a_message_for_another_application_number_reaches_no_instance(
             business_key="A-1",
             correlation_keys={"application_number": "A-2"},
         )
-    assert queries.instance(deployed, outcome.instance_id)["status"] == "waiting"
+    assert instances.instance(deployed, outcome.instance_id)["status"] == "waiting"
 
 
 def test_completing_an_already_completed_task_is_a_conflict(deployed: Services) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     task = _open_task(deployed, outcome.instance_id)
     tasks.complete(deployed, task["id"], {"decision": "ok"}, REVIEWER)
 
@@ -140,9 +141,9 @@ def test_completing_an_already_completed_task_is_a_conflict(deployed: Services) 
 
 
 def test_a_stale_instance_version_is_a_conflict(deployed: Services) -> None:
-    outcome = lifecycle.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    outcome = starting.start(deployed, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
     task = _open_task(deployed, outcome.instance_id)
 
     with pytest.raises(Conflict):
         tasks.complete(deployed, task["id"], {"decision": "ok"}, REVIEWER, expected_version=7)
-    assert queries.instance(deployed, outcome.instance_id)["version"] == 1
+    assert instances.instance(deployed, outcome.instance_id)["version"] == 1

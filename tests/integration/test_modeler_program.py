@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.bootstrap import Services
 from service.clock import MovableClock
 from service.modeler import checks, versions
+from service.services import Services
 from service.store.migrate import upgrade
 from tests.program_support import PROCESSES, program_services
 from tests.support import ANALYST, START

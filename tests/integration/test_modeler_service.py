@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import lifecycle
+from service.actions import starting
+from service.actions.deployment import deploy, read_directory
 from service.cli.core import deploy_folder
-from service.deployment import deploy, read_directory
 from service.errors import DeploymentRejected, Forbidden, InvalidData, NotFound
 from service.modeler import checks, drafts, versions
+from service.services import Services
 from tests.support import ANALYST, FIXTURES, INTEGRATOR, REVIEWER, SUPERVISOR, Actor
 
 REVIEW = (FIXTURES / "modeler" / "application_review.bpmn").read_text()
@@ -108,10 +108,10 @@ def test_deploy_needs_a_note_and_a_valid_diagram_and_stores_nothing_otherwise(de
 
 
 def test_running_cases_are_counted_per_version(deployed: Services) -> None:
-    lifecycle.start(deployed, "application_review", START_VARS, INTEGRATOR)
-    lifecycle.start(deployed, "application_review", {**START_VARS, "application_number": "A-2"}, INTEGRATOR)
+    starting.start(deployed, "application_review", START_VARS, INTEGRATOR)
+    starting.start(deployed, "application_review", {**START_VARS, "application_number": "A-2"}, INTEGRATOR)
     checks.deploy(deployed, ANALYST, _edited().encode(), "v2")
-    lifecycle.start(deployed, "application_review", {**START_VARS, "application_number": "A-3"}, INTEGRATOR)
+    starting.start(deployed, "application_review", {**START_VARS, "application_number": "A-3"}, INTEGRATOR)
 
     listed = versions.versions(deployed, ANALYST, "application_review")["versions"]
 

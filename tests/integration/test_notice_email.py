@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from service import outbox
-from service.bootstrap import Services
-from service.cases import program
 from service.clock import MovableClock
-from service.notify import SmtpSender
+from service.notify import SmtpSender, outbox
+from service.services import Services
 from service.store.adapters import message_id
+from service.views import program
 from tests.integration.test_scenarios_applications import application
 from tests.program_support import INTAKE, Case, program_services
 

@@ -12,9 +12,9 @@ import pytest
 from handlers.catalog import operations
 from handlers.ports import Ports
 from handlers.registry import CallContext, Operation, Registry
-from service.bootstrap import Services
-from service.cases import retries
+from service.actions import retries
 from service.clock import MovableClock
+from service.services import Services
 from tests.integration.test_scenarios_applications import application
 from tests.program_support import Case, outbox, program_services
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
+from service.actions.deployment import check, deploy, read_directory
 from service.clock import MovableClock
-from service.deployment import check, deploy, read_directory
+from service.services import Services
 from tests.program_support import INTAKE, PROCESSES, program_services
 
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from service.bootstrap import Services
-from service.cases import lifecycle, messages, queries, tasks, timers
+from service.actions import messages, starting, tasks, timers
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
+from service.services import Services
 from service.store.repositories.derived import TaskFilter
+from service.views import instances, open_tasks
 from tests.conftest import _truncate
 from tests.support import INTEGRATOR, REVIEWER, START, Switchboard, make_services, processes
 
@@ -21,7 +22,7 @@ Step = Callable[[Services, dict[str, Any]], None]
 
 def _start(services: Services, memo: dict[str, Any]) -> None:
     deploy(services, processes(), INTEGRATOR)
-    outcome = lifecycle.start(
+    outcome = starting.start(
         services,
         "smoke",
         {"application_number": "A-9", "received_on": "2026-01-05"},
@@ -32,7 +33,7 @@ def _start(services: Services, memo: dict[str, Any]) -> None:
 
 
 def _complete(services: Services, memo: dict[str, Any]) -> None:
-    [task] = queries.tasks(services, REVIEWER, TaskFilter(instance_id=memo["id"]))
+    [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=memo["id"]))
     tasks.complete(services, task["id"], {"decision": "ok", "reviewed_on": "2026-01-06"}, REVIEWER)
 
 
@@ -57,8 +58,8 @@ STEPS: list[Step] = [_start, _complete, _wait_a_day, _information]
 
 
 def _end_state(services: Services, memo: dict[str, Any]) -> dict[str, Any]:
-    view = queries.instance(services, memo["id"])
-    history = [(e["action"], e["outcome"], e["data"]) for e in queries.history(services, memo["id"])]
+    view = instances.instance(services, memo["id"])
+    history = [(e["action"], e["outcome"], e["data"]) for e in instances.history(services, memo["id"])]
     return {
         "status": view["status"],
         "version": view["version"],

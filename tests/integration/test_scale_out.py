@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from service.bootstrap import Services
-from service.cases import lifecycle
+from service.actions import starting
+from service.actions.deployment import deploy
 from service.clock import SystemClock
-from service.deployment import deploy
+from service.services import Services
 from service.store.db import application_name
 from tests.conftest import service_missing
 from tests.scaleout import Cluster, redis_reachable
@@ -58,7 +58,7 @@ def _start_timers(services: Services, n: int, *, spread: float = 0.0) -> datetim
     first = datetime.now(UTC) + timedelta(seconds=3 + n / 100)
     for i in range(n):
         variables = {"fire_at": (first + timedelta(seconds=spread * i / n)).isoformat()}
-        lifecycle.start(services, "timer_only", variables, INTEGRATOR, business_key=f"T-{i}")
+        starting.start(services, "timer_only", variables, INTEGRATOR, business_key=f"T-{i}")
     assert datetime.now(UTC) < first, "the instances were not all waiting before their timers came due"
     return first
 

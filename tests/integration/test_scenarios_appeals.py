@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import program
 from service.clock import MovableClock
 from service.errors import InvalidData
+from service.services import Services
+from service.views import program
 from tests.integration.test_scenarios_applications import REVIEW_FORM, application
 from tests.program_support import INTAKE, Case, advance_to, moment, program_services
 

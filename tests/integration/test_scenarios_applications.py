@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import program
 from service.clock import MovableClock
 from service.errors import InvalidData
+from service.services import Services
+from service.views import program
 from tests.program_support import INTAKE, Case, advance_to, moment, outbox, program_services
 
 REVIEW_FORM = {

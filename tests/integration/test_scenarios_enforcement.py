@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import program
 from service.clock import MovableClock
+from service.services import Services
+from service.views import program
 from tests.program_support import INTAKE, Case, advance_to, certified_recordkeeper, moment, program_services
 
 IOR = "IOR-55-7654321"

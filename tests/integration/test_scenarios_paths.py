@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import program
 from service.clock import MovableClock
+from service.services import Services
+from service.views import program
 from tests.integration.test_scenarios_appeals import _denied
 from tests.integration.test_scenarios_applications import REVIEW_FORM, application
 from tests.integration.test_scenarios_enforcement import IOR, assess, failure

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services, bootstrap
-from service.cases import lifecycle, queries
+from service.actions import starting
+from service.actions.deployment import DiagramSet, deploy
+from service.bootstrap import bootstrap
 from service.clock import MovableClock
 from service.config import Settings
-from service.deployment import DiagramSet, deploy
-from service.engine import DiagramSource
+from service.engine.values import DiagramSource
+from service.services import Services
+from service.views import instances
 from tests import support
 from tests.support import INTEGRATOR, Switchboard
 
@@ -53,11 +55,11 @@ def limited(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchb
 def test_a_script_that_never_ends_leaves_its_case_in_incident_after_the_limit(limited: Services) -> None:
     began = time.monotonic()
 
-    outcome = lifecycle.start(limited, "spinning", {}, INTEGRATOR, business_key="S-1")
+    outcome = starting.start(limited, "spinning", {}, INTEGRATOR, business_key="S-1")
 
     assert time.monotonic() - began < 10
     assert outcome.status == "error"
-    view = queries.instance(limited, outcome.instance_id)
+    view = instances.instance(limited, outcome.instance_id)
     [incident] = view["incidents"]
     assert incident["element"] == "spin"
     assert "ran longer than 0.3 s" in incident["message"]
@@ -69,11 +71,11 @@ def test_a_script_that_would_build_a_huge_value_leaves_its_case_in_incident_at_o
     began = time.monotonic()
 
     # The width comes from the case's own data, as an integrator or a form could send it.
-    outcome = lifecycle.start(limited, "swelling", {"width": 10**10}, INTEGRATOR, business_key="W-1")
+    outcome = starting.start(limited, "swelling", {"width": 10**10}, INTEGRATOR, business_key="W-1")
 
     assert time.monotonic() - began < 10
     assert outcome.status == "error"
-    [incident] = queries.instance(limited, outcome.instance_id)["incidents"]
+    [incident] = instances.instance(limited, outcome.instance_id)["incidents"]
     assert incident["element"] == "spin"
     assert "10,000,000,000 items" in incident["message"]
     assert "diagram scripts may build at most 1,000,000" in incident["message"]

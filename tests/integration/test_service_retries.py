@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from service import jobs
-from service.bootstrap import Services
-from service.cases import lifecycle, queries
+from service.actions import lifecycle, starting
+from service.actions.deployment import deploy
 from service.clock import MovableClock
-from service.deployment import deploy
 from service.notify import SmtpSender
+from service.services import Services
 from service.store.adapters import message_id
+from service.views import instances
 from tests.mailbox import Mailbox, smtp_server
 from tests.support import INTEGRATOR, SUPERVISOR, Switchboard, make_services, processes
 
@@ -45,7 +46,7 @@ def mailing(
 
 
 def _attempts(services: Services, instance_id: str) -> list[tuple[int, str]]:
-    return [(c["attempt"], c["outcome"]) for c in queries.instance(services, instance_id)["serviceCalls"]]
+    return [(c["attempt"], c["outcome"]) for c in instances.instance(services, instance_id)["serviceCalls"]]
 
 
 def _outbox(services: Services, instance_id: str) -> list[tuple[str, str]]:
@@ -57,20 +58,20 @@ def test_a_handler_failing_twice_then_succeeding_completes_with_three_attempts_a
     mailing: Services, board: Switchboard, clock: MovableClock, mailbox: Mailbox
 ) -> None:
     board.failures_left = 2
-    outcome = lifecycle.start(mailing, "notice_retry", VARIABLES, INTEGRATOR, business_key="N-1")
+    outcome = starting.start(mailing, "notice_retry", VARIABLES, INTEGRATOR, business_key="N-1")
     assert outcome.status == "waiting"
     assert jobs.sweep(mailing) == 0, "the retry is not due before its backoff"
 
     clock.advance(seconds=30)
     assert jobs.sweep(mailing) == 1  # the second try fails too
     assert (
-        queries.instance(mailing, outcome.instance_id)["nextRetry"]
+        instances.instance(mailing, outcome.instance_id)["nextRetry"]
         == (clock.now() + timedelta(seconds=60)).isoformat()
     )
     clock.advance(seconds=60)
     jobs.sweep(mailing)  # the third try succeeds; the notice goes out in the same sweep
 
-    view = queries.instance(mailing, outcome.instance_id)
+    view = instances.instance(mailing, outcome.instance_id)
     assert view["status"] == "completed"
     assert view["incidents"] == []
     assert _attempts(mailing, outcome.instance_id) == [(1, "failed"), (2, "failed"), (3, "ok")]
@@ -88,12 +89,12 @@ def test_a_handler_that_always_fails_ends_as_an_incident_and_its_retry_after_the
     mailing: Services, board: Switchboard, clock: MovableClock, mailbox: Mailbox
 ) -> None:
     board.failures_left = 99
-    outcome = lifecycle.start(mailing, "notice_retry", VARIABLES, INTEGRATOR, business_key="N-2")
+    outcome = starting.start(mailing, "notice_retry", VARIABLES, INTEGRATOR, business_key="N-2")
     for wait in (30, 60):
         clock.advance(seconds=wait)
         jobs.sweep(mailing)
 
-    view = queries.instance(mailing, outcome.instance_id)
+    view = instances.instance(mailing, outcome.instance_id)
     assert view["status"] == "error"
     [incident] = view["incidents"]
     assert (incident["element"], incident["attempts"]) == ("notify", 3)
@@ -106,7 +107,7 @@ def test_a_handler_that_always_fails_ends_as_an_incident_and_its_retry_after_the
     jobs.sweep(mailing)
 
     assert _attempts(mailing, outcome.instance_id) == [(1, "failed"), (2, "failed"), (3, "failed"), (4, "ok")]
-    assert queries.instance(mailing, outcome.instance_id)["incidents"] == []
+    assert instances.instance(mailing, outcome.instance_id)["incidents"] == []
     assert mailbox.subjects() == ["Notice of violation"]
     [(key, status)] = _outbox(mailing, outcome.instance_id)
     assert status == "sent" and key.startswith(f"{outcome.instance_id}:")
@@ -117,16 +118,16 @@ def test_the_diagrams_retry_settings_override_the_operations_tries_and_backoff(
 ) -> None:
     deploy(services, processes(), INTEGRATOR)
     board.failures_left = 99
-    outcome = lifecycle.start(services, "patient_lookup", {}, INTEGRATOR, business_key="P-1")
+    outcome = starting.start(services, "patient_lookup", {}, INTEGRATOR, business_key="P-1")
 
     waits = []
     for _ in range(4):
-        due = queries.instance(services, outcome.instance_id)["nextRetry"]
+        due = instances.instance(services, outcome.instance_id)["nextRetry"]
         waits.append(round((datetime.fromisoformat(due) - clock.now()).total_seconds()))
         clock.set(datetime.fromisoformat(due))
         jobs.sweep(services)
 
     assert waits == [10, 20, 40, 80]
-    view = queries.instance(services, outcome.instance_id)
+    view = instances.instance(services, outcome.instance_id)
     assert [i["attempts"] for i in view["incidents"]] == [5]
     assert len(board.calls) == 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.cases.deadlines import citation_in, classify
+from service.views.deadline_board import citation_in, classify
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from service.clock import MovableClock
-from service.engine import DiagramSource, Engine
 from service.engine.functions import diagram_functions
+from service.engine.runtime import Engine
 from service.engine.specs import load_bundle
+from service.engine.values import DiagramSource
 
 TIMER = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">

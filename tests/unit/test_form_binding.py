@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from service.cases import forms
+from service.definitions import forms
 from service.errors import Conflict, InvalidData
 
 SCHEMA = {

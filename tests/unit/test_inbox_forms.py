@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from service.cases import webform
 from service.errors import FieldError
+from service.web import webform
 from tests.support import FIXTURES
 
 FORMS = FIXTURES / "inbox" / "processes" / "forms"

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from service.cases import casefile, taskview
-from service.cases.inbox import InboxQuery, days_phrase, due_status
-from service.cases.trigger import Outcome
-from service.engine import ReadyTask, WaitState
+from service.engine.values import ReadyTask, WaitState
 from service.errors import InvalidData
+from service.trigger.core import Outcome
+from service.views import casefile, taskpage
+from service.views.inbox import InboxQuery, days_phrase, due_status
 from service.web.markup import render
 from service.web.security import local_path
 
@@ -171,8 +171,8 @@ def test_next_steps_name_the_next_tasks_waits_and_timers() -> None:
     )
     waiting = Outcome("i", 2, "waiting", WaitState("waiting", ready_tasks=[task]), "A-1")
 
-    assert taskview.next_steps(waiting) == ["Next: \u201cDecide\u201d for field_director, due 2026-01-20."]
-    assert taskview.next_steps(Outcome("i", 3, "completed", WaitState("completed"))) == [
+    assert taskpage.next_steps(waiting) == ["Next: \u201cDecide\u201d for field_director, due 2026-01-20."]
+    assert taskpage.next_steps(Outcome("i", 3, "completed", WaitState("completed"))) == [
         "The case is complete."
     ]
 

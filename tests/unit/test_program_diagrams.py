@@ -12,9 +12,9 @@ from lxml import etree
 
 from handlers.catalog import operations
 from handlers.registry import Registry
-from service.cases.actors import LANE_GROUPS
 from service.engine.inspect import form_references
 from service.engine.inspect import operations as operation_uses
+from service.identity.actors import LANE_GROUPS
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 NS = {

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from service.clock import MovableClock
-from service.engine import DiagramSource, Engine
 from service.engine.budget import ScriptTimeout
 from service.engine.functions import diagram_functions
 from service.engine.policy import PolicyViolation, check_expression, check_script
+from service.engine.runtime import Engine
 from service.engine.specs import load_bundle
+from service.engine.values import DiagramSource
 from tests.support import START
 
 ESCAPES = [

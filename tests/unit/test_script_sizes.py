@@ -7,9 +7,9 @@ import time
 import pytest
 
 from service.clock import MovableClock
-from service.engine import Engine
 from service.engine.functions import diagram_functions
 from service.engine.policy import PolicyViolation
+from service.engine.runtime import Engine
 from service.engine.sizes import MAX_ITEMS, ScriptTooLarge
 from tests.support import START
 from tests.unit.test_script_policy import _run_script

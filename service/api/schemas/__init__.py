@@ -104,4 +104,4 @@ COMPONENTS["Problem"] = {
 
 
 # Each module adds its components; imported last so they can use everything above.
-from . import cases, inputs, integration  # noqa: E402, F401
+from service.api.schemas import cases, inputs, integration  # noqa: E402, F401

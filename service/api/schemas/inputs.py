@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import (
+from service.api.schemas import (
     ANY_OBJECT,
     BUSINESS_KEY,
     COMPONENTS,

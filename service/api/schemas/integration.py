@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from service.cases import webhooks
-
-from . import (
+from service.actions import webhooks
+from service.api.schemas import (
     COMPONENTS,
     DATETIME,
     STRING,

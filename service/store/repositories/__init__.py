@@ -1,21 +1,21 @@
 """Repositories: the only code that writes SQL, each working inside a unit of work's connection."""
 
-from .audit import AuditRepository
-from .deadlines import DeadlineRepository
-from .definitions import DefinitionRepository
-from .derived import SubscriptionRepository, TaskRepository, TimerRepository
-from .idempotency import IdempotencyRepository
-from .identity import TokenRepository, UserRepository
-from .inbox import InboxRepository, LoginRepository
-from .instances import IncidentRepository, InstanceRepository
-from .jobs import DueWorkRepository, LeaseRepository, ServiceCallRepository
-from .mailbox import MailboxRepository
-from .modeler import CaseMigrationRepository, DraftRepository
-from .notices import NoticeRepository
-from .outbox import OutboxRepository
-from .ratelimits import RateLimitRepository
-from .search import SearchRepository
-from .webhooks import WebhookRepository
+from service.store.repositories.audit import AuditRepository
+from service.store.repositories.deadlines import DeadlineRepository
+from service.store.repositories.definitions import DefinitionRepository
+from service.store.repositories.derived import SubscriptionRepository, TaskRepository, TimerRepository
+from service.store.repositories.idempotency import IdempotencyRepository
+from service.store.repositories.identity import TokenRepository, UserRepository
+from service.store.repositories.inbox import InboxRepository, LoginRepository
+from service.store.repositories.instances import IncidentRepository, InstanceRepository
+from service.store.repositories.jobs import DueWorkRepository, LeaseRepository, ServiceCallRepository
+from service.store.repositories.mailbox import MailboxRepository
+from service.store.repositories.modeler import CaseMigrationRepository, DraftRepository
+from service.store.repositories.notices import NoticeRepository
+from service.store.repositories.outbox import OutboxRepository
+from service.store.repositories.ratelimits import RateLimitRepository
+from service.store.repositories.search import SearchRepository
+from service.store.repositories.webhooks import WebhookRepository
 
 __all__ = [
     "AuditRepository",

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ..prepared import Prepared
-from ..schema import audit_log as t
+from service.store.prepared import Prepared
+from service.store.schema import audit_log as t
 
 _INSERT = Prepared.insert(t)  # built once: every trigger appends
 

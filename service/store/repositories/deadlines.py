@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select
 
-from ..schema import human_tasks as ht
-from ..schema import pending_timers as tt
-from ..schema import process_instances as it
-from ..schema_jobs import deadline_history as dh
+from service.store.schema import human_tasks as ht
+from service.store.schema import pending_timers as tt
+from service.store.schema import process_instances as it
+from service.store.schema_jobs import deadline_history as dh
 
 
 class DeadlineRepository:

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 
-from ..prepared import Prepared
-from ..schema import process_definitions as t
+from service.store.prepared import Prepared
+from service.store.schema import process_definitions as t
 
 
 @dataclass(frozen=True)

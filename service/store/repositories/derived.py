@@ -12,12 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, or_, select, update
 
-from service.engine import PendingTimer, ReadyTask, Subscription
-
-from ..prepared import Prepared
-from ..schema import human_tasks as ht
-from ..schema import message_subscriptions as st
-from ..schema import pending_timers as tt
+from service.engine.values import PendingTimer, ReadyTask, Subscription
+from service.store.prepared import Prepared
+from service.store.schema import human_tasks as ht
+from service.store.schema import message_subscriptions as st
+from service.store.schema import pending_timers as tt
 
 # Built once: the trigger path runs these on every step.
 # The rows a step replaces come back with what the deadline history needs (no extra query).

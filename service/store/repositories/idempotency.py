@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from ..schema_api import api_idempotency_keys as t
+from service.store.schema_api import api_idempotency_keys as t
 
 
 class IdempotencyRepository:

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from ..schema import api_tokens as tk
-from ..schema import user_groups as ug
-from ..schema import users as ut
+from service.store.schema import api_tokens as tk
+from service.store.schema import user_groups as ug
+from service.store.schema import users as ut
 
 
 class TokenRepository:

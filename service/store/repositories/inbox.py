@@ -24,12 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from ..schema import human_tasks as ht
-from ..schema import process_definitions as pd
-from ..schema import process_instances as pi
-from ..schema_inbox import login_failures as lf
-from ..schema_inbox import saved_filters as sf
-from ..schema_inbox import task_drafts as td
+from service.store.schema import human_tasks as ht
+from service.store.schema import process_definitions as pd
+from service.store.schema import process_instances as pi
+from service.store.schema_inbox import login_failures as lf
+from service.store.schema_inbox import saved_filters as sf
+from service.store.schema_inbox import task_drafts as td
 
 LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
 SEARCH_PROBE = 200

@@ -10,10 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from service.errors import Conflict
-
-from ..prepared import Prepared
-from ..schema import incidents as it
-from ..schema import process_instances as t
+from service.store.prepared import Prepared
+from service.store.schema import incidents as it
+from service.store.schema import process_instances as t
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..schema import outbox as ot
-from ..schema import process_instances as t
-from ..schema_jobs import job_leases as lt
-from ..schema_jobs import service_calls as ct
-from .instances import InstanceRow
+from service.store.repositories.instances import InstanceRow
+from service.store.schema import outbox as ot
+from service.store.schema import process_instances as t
+from service.store.schema_jobs import job_leases as lt
+from service.store.schema_jobs import service_calls as ct
 
 _ELIGIBLE = (t.c.status == "waiting", t.c.suspended.is_(False))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
 
-from ..schema_api import api_buffered_messages as t
+from service.store.schema_api import api_buffered_messages as t
 
 _LOCK_CLASS = 41630  # first key of the advisory lock pair: "buffered message routing"
 

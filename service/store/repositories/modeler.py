@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from ..schema import process_instances as pi
-from ..schema_modeler import case_migrations as cm
-from ..schema_modeler import diagram_drafts as dd
+from service.store.schema import process_instances as pi
+from service.store.schema_modeler import case_migrations as cm
+from service.store.schema_modeler import diagram_drafts as dd
 
 FINISHED = ("completed", "cancelled")
 

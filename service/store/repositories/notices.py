@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from ..schema import outbox
-from ..schema_program import notices as t
+from service.store.schema import outbox
+from service.store.schema_program import notices as t
 
 DELIVERY = [outbox.c.status, outbox.c.attempts, outbox.c.sent_at, outbox.c.last_error]
 

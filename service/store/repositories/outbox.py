@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from ..schema import outbox as t
+from service.store.schema import outbox as t
 
 
 class OutboxRepository:

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import CursorResult, insert, select
 
-from ..schema_program import appeals, audits, deadline_misses, demands, removals, violations
-from .program_registry import RegistryRecords, Row
+from service.store.repositories.program_registry import RegistryRecords, Row
+from service.store.schema_program import appeals, audits, deadline_misses, demands, removals, violations
 
 
 class CaseRecords(RegistryRecords):

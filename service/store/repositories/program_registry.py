@@ -10,8 +10,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from service.ids import new_id
-
-from ..schema_program import applications, program_counters, recordkeepers, suspension_periods
+from service.store.schema_program import applications, program_counters, recordkeepers, suspension_periods
 
 Row = dict[str, Any]
 

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..schema_api import api_rate_limits as t
+from service.store.schema_api import api_rate_limits as t
 
 
 class RateLimitRepository:

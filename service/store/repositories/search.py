@@ -22,8 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from ..schema import process_definitions as dt
-from ..schema import process_instances as t
+from service.store.schema import process_definitions as dt
+from service.store.schema import process_instances as t
 
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables", "called_definitions")]
 

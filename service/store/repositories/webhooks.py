@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from ..prepared import Prepared
-from ..schema import api_tokens as tk
-from ..schema import human_tasks as ht
-from ..schema import outbox as ob
-from ..schema_api import api_watermarks as wm
-from ..schema_api import api_webhook_events as ev
-from ..schema_api import api_webhooks as t
+from service.store.prepared import Prepared
+from service.store.schema import api_tokens as tk
+from service.store.schema import human_tasks as ht
+from service.store.schema import outbox as ob
+from service.store.schema_api import api_watermarks as wm
+from service.store.schema_api import api_webhook_events as ev
+from service.store.schema_api import api_webhooks as t
 
 DELIVERY_PREFIX = "webhook:"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service.bootstrap import Services
 from service.clock import MovableClock
+from service.services import Services
 from tests.apikit import api_services, app_for, deploy_all
 from tests.support import Switchboard
 

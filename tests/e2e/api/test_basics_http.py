@@ -7,11 +7,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from service import tokens
 from service.api.contract import OPERATIONS
 from service.api.problems import PROBLEM_TYPES
-from service.bootstrap import Services
 from service.clock import MovableClock
+from service.identity import tokens
+from service.services import Services
 from tests.apikit import api_services, app_for, deploy_all, problem, token
 from tests.support import Switchboard
 

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from service import api as api_package
 from service.api.contract import CONTRACT_REFUSALS, OPERATIONS
-from service.bootstrap import Services
+from service.services import Services
 from tests.apikit import app_for, issue_notice, start_smoke, token
 
 ALL_SCOPES = ("start", "message", "read", "tasks", "deploy")

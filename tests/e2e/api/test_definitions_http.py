@@ -7,7 +7,7 @@ import json
 
 from flask import Flask
 
-from service.bootstrap import Services
+from service.services import Services
 from tests.apikit import API_FIXTURES, problem, start_smoke, token
 from tests.support import FIXTURES
 

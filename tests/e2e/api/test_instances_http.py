@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from service.bootstrap import Services
-from service.cases import lifecycle
+from service.actions import starting
 from service.clock import MovableClock
+from service.services import Services
 from tests.apikit import problem, start_smoke, token
 from tests.support import INTEGRATOR, Switchboard
 
@@ -24,7 +24,7 @@ def _start(services: Services, number: str, priority: int | None = None) -> str:
     variables: dict[str, Any] = {"case_number": number}
     if priority is not None:
         variables["priority"] = priority
-    return lifecycle.start(services, "api_waiting", variables, INTEGRATOR, business_key=number).instance_id
+    return starting.start(services, "api_waiting", variables, INTEGRATOR, business_key=number).instance_id
 
 
 def test_pages_follow_the_cursor_and_stay_stable_while_cases_start(
@@ -56,7 +56,7 @@ def test_instances_are_filtered_by_status_incident_dates_and_variables(
     clock.advance(days=1)
     late = _start(api, "C-2", priority=2)
     board.failures_left = 1
-    failed = lifecycle.start(api, "api_flaky", {}, INTEGRATOR, business_key="F-1").instance_id
+    failed = starting.start(api, "api_flaky", {}, INTEGRATOR, business_key="F-1").instance_id
 
     def ids(query: str) -> set[str]:
         return {i["id"] for i in _page(app, auth, query)["items"]}

@@ -9,9 +9,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from service.actions.deployment import deploy, read_directory
 from service.bootstrap import bootstrap
 from service.config import ROOT, Settings
-from service.deployment import deploy, read_directory
 from tests.apikit import app_for, serving, token
 from tests.conftest import service_missing
 from tests.support import INTEGRATOR

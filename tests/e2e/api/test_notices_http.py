@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.bootstrap import Services
+from service.services import Services
 from tests.apikit import PDF, issue_notice, problem, token
 
 

@@ -10,10 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from service import api as api_package
+from service.actions import lifecycle, mailbox, starting, webhooks
 from service.api.contract import OPERATIONS
 from service.api.schemas import SCOPES
-from service.bootstrap import Services
-from service.cases import lifecycle, mailbox, webhooks
+from service.services import Services
 from tests.apikit import SMOKE_VARS, app_for, issue_notice, open_task, problem, token
 from tests.support import FIXTURES, INTEGRATOR
 
@@ -46,10 +46,10 @@ class World:
 
 
 def build_world(services: Services) -> World:
-    smoke = lifecycle.start(services, "smoke", SMOKE_VARS, INTEGRATOR, business_key="A-1").instance_id
-    waiting = lifecycle.start(services, "api_waiting", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
-    paused = lifecycle.start(services, "api_waiting", {"case_number": "C-2"}, INTEGRATOR, business_key="C-2")
-    lifecycle.set_suspended(services, paused.instance_id, INTEGRATOR, "waiting for counsel", True)
+    smoke = starting.start(services, "smoke", SMOKE_VARS, INTEGRATOR, business_key="A-1").instance_id
+    waiting = starting.start(services, "api_waiting", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
+    paused = starting.start(services, "api_waiting", {"case_number": "C-2"}, INTEGRATOR, business_key="C-2")
+    lifecycle.suspend(services, paused.instance_id, INTEGRATOR, "waiting for counsel")
     only = {scope: token(services, f"only-{scope}", scope) for scope in SCOPES}
     hook = webhooks.register(services, "only-read", "http://127.0.0.1:9/hook", ["task.created"])
     sender = mailbox.Actor("integrator", "only-message", scopes=frozenset({"message"}))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.bootstrap import Services
-from service.cases import lifecycle, tasks
+from service.actions import starting, tasks
 from service.clock import MovableClock
+from service.services import Services
 from tests.apikit import SMOKE_VARS, open_task, problem, start_smoke, token
 from tests.support import INTEGRATOR, REVIEWER
 
@@ -19,7 +19,7 @@ def test_tasks_are_filtered_by_group_assignment_and_due_time(
     first = open_task(api, start_smoke(api, "A-1"))
     clock.advance(days=10)
     later = {**SMOKE_VARS, "application_number": "A-2", "received_on": "2026-01-15"}
-    second = open_task(api, lifecycle.start(api, "smoke", later, INTEGRATOR, business_key="A-2").instance_id)
+    second = open_task(api, starting.start(api, "smoke", later, INTEGRATOR, business_key="A-2").instance_id)
     tasks.claim(api, first["id"], REVIEWER)
 
     def ids(query: str) -> list[str]:

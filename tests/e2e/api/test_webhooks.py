@@ -10,11 +10,13 @@ from typing import Any
 
 from flask import Flask
 
-from service import outbox
-from service.bootstrap import Services
-from service.cases import lifecycle, mailbox, missed_deadlines, tasks, webhooks
+from service.actions import mailbox, missed_deadlines, starting, tasks, webhooks
 from service.clock import MovableClock
-from service.webhook_delivery import SIGNATURE_HEADER
+from service.notify import outbox
+from service.notify.webhooks import SIGNATURE_HEADER
+from service.services import Services
+from service.trigger import events
+from service.views import webhooks as webhook_views
 from tests.apikit import Received, Receiver, issue_notice, open_task, problem, token
 from tests.support import INTEGRATOR, REVIEWER, Switchboard
 
@@ -77,16 +79,16 @@ def test_a_receiver_that_keeps_failing_is_given_up_after_the_last_attempt(
     api: Services, app: Flask, clock: MovableClock
 ) -> None:
     auth = token(api, "portal", "start", "read")
-    with Receiver(answers=[500] * webhooks.ATTEMPTS) as receiver:
+    with Receiver(answers=[500] * events.ATTEMPTS) as receiver:
         hook = _register(app, auth, receiver.url, ["task.created"])
-        lifecycle.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1")
-        for _ in range(webhooks.ATTEMPTS):
+        starting.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1")
+        for _ in range(events.ATTEMPTS):
             outbox.deliver_due(api)
             clock.advance(timedelta(hours=1, seconds=1))
         assert outbox.deliver_due(api) == 0
-    assert len(receiver.received) == webhooks.ATTEMPTS
-    deliveries = webhooks.deliveries(api, "portal", hook["id"])
-    assert [(d["status"], d["attempts"]) for d in deliveries] == [("failed", webhooks.ATTEMPTS)]
+    assert len(receiver.received) == events.ATTEMPTS
+    deliveries = webhook_views.deliveries(api, "portal", hook["id"])
+    assert [(d["status"], d["attempts"]) for d in deliveries] == [("failed", events.ATTEMPTS)]
 
 
 def test_instance_completed_and_incident_events_are_queued_for_subscribers(
@@ -94,14 +96,14 @@ def test_instance_completed_and_incident_events_are_queued_for_subscribers(
 ) -> None:
     token(api, "portal", "read")
     webhooks.register(api, "portal", "http://127.0.0.1:9/hook", ["instance.completed", "incident.created"])
-    waiting = lifecycle.start(api, "api_twostep", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
+    waiting = starting.start(api, "api_twostep", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
     tasks.complete(api, open_task(api, waiting.instance_id)["id"], {}, REVIEWER)
     scanner = mailbox.Actor("integrator", "scanner", scopes=frozenset({"message"}))
     mailbox.send(
         api, "document_received", scanner, business_key="C-1", correlation_keys={"case_number": "C-1"}
     )
     board.failures_left = 1
-    failing = lifecycle.start(api, "api_flaky", {}, INTEGRATOR, business_key="F-1")
+    failing = starting.start(api, "api_flaky", {}, INTEGRATOR, business_key="F-1")
 
     with api.db.unit_of_work(readonly=True) as uow:
         queued = [r["payload"]["event"] for r in uow.outbox.list(kind="webhook")]
@@ -116,7 +118,7 @@ def test_instance_completed_and_incident_events_are_queued_for_subscribers(
 def test_a_missed_deadline_is_reported_once(api: Services, clock: MovableClock) -> None:
     token(api, "portal", "read")
     hook = webhooks.register(api, "portal", "http://127.0.0.1:9/hook", ["deadline.missed"])
-    instance = lifecycle.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1").instance_id
+    instance = starting.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1").instance_id
     assert missed_deadlines.report(api) == 0  # due on 20 January, end of day
 
     clock.advance(days=16)
@@ -124,7 +126,7 @@ def test_a_missed_deadline_is_reported_once(api: Services, clock: MovableClock) 
     clock.advance(seconds=30)
     assert missed_deadlines.report(api) == 0
 
-    deliveries = webhooks.deliveries(api, "portal", hook["id"])
+    deliveries = webhook_views.deliveries(api, "portal", hook["id"])
     assert [d["eventType"] for d in deliveries] == ["deadline.missed"]
     with api.db.unit_of_work(readonly=True) as uow:
         event = uow.outbox.list(kind="webhook")[0]["payload"]["event"]
@@ -136,7 +138,7 @@ def test_deliveries_to_a_removed_webhook_are_dropped(api: Services, app: Flask) 
     auth = token(api, "portal", "start", "read")
     with Receiver(answers=[]) as receiver:
         hook = _register(app, auth, receiver.url, ["task.created"])
-        lifecycle.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1")
+        starting.start(api, "smoke", START["variables"], INTEGRATOR, business_key="A-1")
         assert app.test_client().delete(f"/api/v1/webhooks/{hook['id']}", headers=auth).status_code == 204
         outbox.deliver_due(api)
     assert receiver.received == []

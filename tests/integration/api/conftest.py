@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.bootstrap import Services
 from service.clock import MovableClock
+from service.services import Services
 from tests.apikit import api_services, deploy_all
 from tests.support import Switchboard
 

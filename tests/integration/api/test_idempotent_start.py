@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import starting
-from service.cases.actors import Actor
+from service.actions import starting
 from service.clock import MovableClock
 from service.errors import InvalidData, NotFound
+from service.identity.actors import Actor
+from service.services import Services
 from service.store.repositories.search import InstanceQuery
 
 PORTAL = Actor("integrator", "portal", scopes=frozenset({"start"}))
@@ -26,8 +26,8 @@ def _instances(services: Services) -> int:
 
 
 def test_a_repeat_with_the_same_key_returns_the_first_answer_and_starts_nothing(api: Services) -> None:
-    first = starting.start(api, "api_waiting", VARS, PORTAL, business_key="C-1", idempotency_key="k-1")
-    again = starting.start(api, "api_waiting", VARS, PORTAL, business_key="C-1", idempotency_key="k-1")
+    first = starting.start_once(api, "api_waiting", VARS, PORTAL, business_key="C-1", idempotency_key="k-1")
+    again = starting.start_once(api, "api_waiting", VARS, PORTAL, business_key="C-1", idempotency_key="k-1")
 
     assert (first.status, first.replayed) == (201, False)
     assert (again.status, again.replayed) == (201, True)
@@ -36,10 +36,10 @@ def test_a_repeat_with_the_same_key_returns_the_first_answer_and_starts_nothing(
 
 
 def test_the_same_key_with_another_body_is_refused_and_starts_nothing(api: Services) -> None:
-    starting.start(api, "api_waiting", VARS, PORTAL, business_key="C-1", idempotency_key="k-1")
+    starting.start_once(api, "api_waiting", VARS, PORTAL, business_key="C-1", idempotency_key="k-1")
 
     with pytest.raises(InvalidData) as refused:
-        starting.start(
+        starting.start_once(
             api, "api_waiting", {"case_number": "C-2"}, PORTAL, business_key="C-1", idempotency_key="k-1"
         )
 
@@ -49,18 +49,18 @@ def test_the_same_key_with_another_body_is_refused_and_starts_nothing(api: Servi
 
 
 def test_keys_are_scoped_per_token(api: Services) -> None:
-    mine = starting.start(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
-    theirs = starting.start(api, "api_waiting", VARS, SCANNER, idempotency_key="k-1")
+    mine = starting.start_once(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
+    theirs = starting.start_once(api, "api_waiting", VARS, SCANNER, idempotency_key="k-1")
 
     assert mine.body["id"] != theirs.body["id"]
     assert not theirs.replayed
 
 
 def test_a_key_is_forgotten_after_its_time_to_live(api: Services, clock: MovableClock) -> None:
-    first = starting.start(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
+    first = starting.start_once(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
     clock.advance(api.settings.api.idempotency_ttl + timedelta(seconds=1))
 
-    later = starting.start(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
+    later = starting.start_once(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
 
     assert not later.replayed
     assert later.body["id"] != first.body["id"]
@@ -68,11 +68,11 @@ def test_a_key_is_forgotten_after_its_time_to_live(api: Services, clock: Movable
 
 def test_a_refused_start_keeps_no_key_so_the_corrected_request_may_reuse_it(api: Services) -> None:
     with pytest.raises(InvalidData):
-        starting.start(api, "api_waiting", {}, PORTAL, idempotency_key="k-1")
+        starting.start_once(api, "api_waiting", {}, PORTAL, idempotency_key="k-1")
     with pytest.raises(NotFound):
-        starting.start(api, "no_such_process", VARS, PORTAL, idempotency_key="k-2")
+        starting.start_once(api, "no_such_process", VARS, PORTAL, idempotency_key="k-2")
 
-    fixed = starting.start(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
+    fixed = starting.start_once(api, "api_waiting", VARS, PORTAL, idempotency_key="k-1")
     assert fixed.status == 201 and not fixed.replayed
 
 
@@ -92,7 +92,7 @@ def _race(services: Services, twins: int) -> list[starting.Started]:
     def one() -> None:
         gate.wait()
         try:
-            answers.append(starting.start(services, "api_waiting", VARS, PORTAL, idempotency_key="twin"))
+            answers.append(starting.start_once(services, "api_waiting", VARS, PORTAL, idempotency_key="twin"))
         except BaseException as exc:
             errors.append(exc)
 

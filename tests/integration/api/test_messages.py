@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import housekeeping, lifecycle, mailbox, queries, tasks
-from service.cases.actors import Actor
+from service.actions import housekeeping, lifecycle, mailbox, starting, tasks
 from service.clock import MovableClock
 from service.errors import Conflict, InvalidData, NotFound
+from service.identity.actors import Actor
+from service.services import Services
+from service.views import instances
 from tests.apikit import open_task
 from tests.support import INTEGRATOR, REVIEWER
 
@@ -20,14 +21,14 @@ DOCUMENT = "document_received"
 
 
 def _waiting(services: Services, number: str, business_key: str | None = None) -> str:
-    started = lifecycle.start(
+    started = starting.start(
         services, "api_waiting", {"case_number": number}, INTEGRATOR, business_key=business_key or number
     )
     return started.instance_id
 
 
 def _status(services: Services, instance_id: str) -> dict:
-    return queries.instance(services, instance_id)
+    return instances.instance(services, instance_id)
 
 
 def test_a_message_for_the_one_waiting_instance_moves_it_on(api: Services) -> None:
@@ -67,7 +68,7 @@ def test_a_message_nobody_waits_for_is_404_and_changes_nothing(api: Services) ->
         mailbox.send(api, DOCUMENT, SCANNER, business_key="C-1", correlation_keys={"case_number": "C-9"})
 
     assert _status(api, target)["version"] == 1
-    actions = [(e["action"], e["outcome"]) for e in queries.history(api, target)]
+    actions = [(e["action"], e["outcome"]) for e in instances.history(api, target)]
     assert actions == [("start", "ok")]
 
 
@@ -102,7 +103,7 @@ def test_a_message_start_event_starts_a_new_instance(api: Services) -> None:
 
 
 def test_a_buffered_message_is_taken_by_the_trigger_that_makes_the_instance_wait(api: Services) -> None:
-    instance = lifecycle.start(api, "api_twostep", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
+    instance = starting.start(api, "api_twostep", {"case_number": "C-1"}, INTEGRATOR, business_key="C-1")
     kept = mailbox.send(
         api, DOCUMENT, SCANNER, correlation_keys={"case_number": "C-1"}, variables={"pages": 7}, buffer=True
     )
@@ -116,7 +117,7 @@ def test_a_buffered_message_is_taken_by_the_trigger_that_makes_the_instance_wait
     assert view["variables"]["document"] == {"pages": 7, "case_number": "C-1"}
     followed = mailbox.buffered(api, SCANNER, kept.body["id"])
     assert (followed["status"], followed["deliveredTo"]) == ("delivered", instance.instance_id)
-    history = [(e["action"], e["actor"], e["outcome"]) for e in queries.history(api, instance.instance_id)]
+    history = [(e["action"], e["actor"], e["outcome"]) for e in instances.history(api, instance.instance_id)]
     assert history == [
         ("start", "portal", "ok"),
         ("complete", "rita", "ok"),
@@ -127,7 +128,7 @@ def test_a_buffered_message_is_taken_by_the_trigger_that_makes_the_instance_wait
 def test_a_buffered_message_is_taken_by_an_instance_that_waits_from_its_start(api: Services) -> None:
     kept = mailbox.send(api, DOCUMENT, SCANNER, correlation_keys={"case_number": "C-5"}, buffer=True)
 
-    started = lifecycle.start(api, "api_waiting", {"case_number": "C-5"}, INTEGRATOR, business_key="C-5")
+    started = starting.start(api, "api_waiting", {"case_number": "C-5"}, INTEGRATOR, business_key="C-5")
 
     view = _status(api, started.instance_id)
     assert view["waitingMessages"] == []
@@ -227,9 +228,9 @@ def test_a_suspending_trigger_takes_no_buffered_message_and_resuming_does(
         )
         uow.commit()
 
-    lifecycle.set_suspended(api, instance, INTEGRATOR, "counsel asked for time", True)
+    lifecycle.suspend(api, instance, INTEGRATOR, "counsel asked for time")
     assert mailbox.buffered(api, SCANNER, "m-1")["status"] == "pending"
 
-    lifecycle.set_suspended(api, instance, INTEGRATOR, "counsel answered", False)
+    lifecycle.resume(api, instance, INTEGRATOR, "counsel answered")
     assert mailbox.buffered(api, SCANNER, "m-1")["deliveredTo"] == instance
     assert [t["name"] for t in _status(api, instance)["activeTasks"]] == ["check"]

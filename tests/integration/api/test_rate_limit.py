@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from service.api.ratelimit import DatabaseLimiter, FailOpen, MemoryLimiter, RedisLimiter, limiter_for
 from service.clock import MovableClock
 from service.config import ApiSettings
-from service.ratelimit import DatabaseLimiter, FailOpen, MemoryLimiter, RedisLimiter, limiter_for
 from tests.apikit import api_services
 from tests.conftest import service_missing
 from tests.support import Switchboard

@@ -6,17 +6,18 @@ from typing import Any
 
 import pytest
 
-from service.bootstrap import Services
-from service.cases import catalogue, lifecycle, search
+from service.actions import lifecycle, starting
 from service.clock import MovableClock
 from service.errors import InvalidData
+from service.services import Services
 from service.store.repositories.search import InstanceQuery
+from service.views import definitions, search
 from tests.support import INTEGRATOR
 
 
 def _start(services: Services, number: str, **extra: Any) -> str:
     variables = {"case_number": number, **extra}
-    return lifecycle.start(services, "api_waiting", variables, INTEGRATOR, business_key=number).instance_id
+    return starting.start(services, "api_waiting", variables, INTEGRATOR, business_key=number).instance_id
 
 
 def _ids(services: Services, **filters: Any) -> list[str]:
@@ -37,8 +38,8 @@ def test_a_variable_filter_compares_json_values_exactly(api: Services) -> None:
 
 
 def test_boolean_and_null_variables_can_be_compared(api: Services) -> None:
-    yes = lifecycle.start(api, "api_flaky", {"urgent": True, "note": None}, INTEGRATOR).instance_id
-    no = lifecycle.start(api, "api_flaky", {"urgent": False, "note": "x"}, INTEGRATOR).instance_id
+    yes = starting.start(api, "api_flaky", {"urgent": True, "note": None}, INTEGRATOR).instance_id
+    no = starting.start(api, "api_flaky", {"urgent": False, "note": "x"}, INTEGRATOR).instance_id
 
     assert _ids(api, variables=[("urgent", True)]) == [yes]
     assert _ids(api, variables=[("urgent", False)]) == [no]
@@ -78,11 +79,11 @@ def test_a_cursor_of_the_other_order_or_a_bad_variable_name_is_refused(api: Serv
 def test_definition_counts_split_by_status_suspension_and_incident(api: Services, board: Any) -> None:
     waiting = _start(api, "C-1")
     _start(api, "C-2")
-    lifecycle.set_suspended(api, waiting, INTEGRATOR, "hold", True)
+    lifecycle.suspend(api, waiting, INTEGRATOR, "hold")
     board.failures_left = 1
-    lifecycle.start(api, "api_flaky", {}, INTEGRATOR)
+    starting.start(api, "api_flaky", {}, INTEGRATOR)
 
-    listing = {d["key"]: d for d in catalogue.definitions(api)}
+    listing = {d["key"]: d for d in definitions.definitions(api)}
 
     assert listing["api_waiting"]["instances"] == {
         "total": 2,
@@ -95,4 +96,4 @@ def test_definition_counts_split_by_status_suspension_and_incident(api: Services
     }
     assert listing["api_flaky"]["instances"]["withIncidents"] == 1
     assert listing["api_flaky"]["instances"]["error"] == 1
-    assert catalogue.definition(api, "api_waiting")["instances"]["total"] == 2
+    assert definitions.definition(api, "api_waiting")["instances"]["total"] == 2

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from service.api import schemas as S
+from service.api.ratelimit import MemoryLimiter, gcra, retry_after_seconds
 from service.api.validation import check, coerce, parse_datetime
-from service.cases.search import decode_cursor, encode_cursor
 from service.errors import InvalidData
-from service.ratelimit import MemoryLimiter, gcra, retry_after_seconds
+from service.views.search import decode_cursor, encode_cursor
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -1,0 +1,1 @@
+"""Write actions: one external trigger each, one transaction each."""

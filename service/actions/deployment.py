@@ -1,0 +1,148 @@
+"""Deploy diagrams as definition versions: validated all together, stored once per content."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import IntegrityError
+
+from service.engine.validation import ProcessCandidate, ValidationReport, validate
+from service.engine.values import DiagramSource
+from service.errors import DeploymentRejected
+from service.store import UnitOfWork
+
+if TYPE_CHECKING:
+    from service.identity.actors import Actor
+    from service.services import Services
+
+_VALIDATION_LOCK = threading.Lock()  # lxml's shared XSD object keeps one error log
+
+
+@dataclass
+class DiagramSet:
+    """Diagrams with the forms and start schemas they use."""
+
+    diagrams: list[DiagramSource]
+    forms: dict[str, bytes] = field(default_factory=dict)
+    start_schemas: dict[str, bytes] = field(default_factory=dict)
+
+
+def read_directory(path: Path) -> DiagramSet:
+    """Read ``*.bpmn``, ``forms/*.json`` and ``<key>.start.schema.json`` from a processes folder."""
+    diagrams = [DiagramSource(p.name, p.read_bytes()) for p in sorted(path.glob("*.bpmn"))]
+    forms = {p.name: p.read_bytes() for p in sorted((path / "forms").glob("*.json"))}
+    starts = {
+        p.name.removesuffix(".start.schema.json"): p.read_bytes()
+        for p in sorted(path.glob("*.start.schema.json"))
+    }
+    return DiagramSet(diagrams, forms, starts)
+
+
+def check(services: Services, diagrams: DiagramSet) -> ValidationReport:
+    """Validate diagrams against the registry and the deployed processes they may call."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        context = _deployed_sources(uow, {d.name for d in diagrams.diagrams})
+    with _VALIDATION_LOCK:
+        return validate(diagrams.diagrams, diagrams.forms, services.registry, diagrams.start_schemas, context)
+
+
+def deploy(
+    services: Services,
+    diagrams: DiagramSet,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    keep_newer: bool = False,
+) -> list[dict[str, Any]]:
+    """Store a new version of each changed process; refuse the whole set on any error.
+
+    ``keep_newer`` (the start of ``rcp run``): content that is already *some* version of a process
+    is not deployed again, so a newer version deployed from the web modeler stays the latest
+    instead of being replaced by the older copy in the processes folder.
+    """
+    return store(services, check(services, diagrams), actor, note, keep_newer=keep_newer)
+
+
+def store(
+    services: Services,
+    report: ValidationReport,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    keep_newer: bool = False,
+) -> list[dict[str, Any]]:
+    """Store the processes of a report ``check`` made; refuse the whole set if it has an error."""
+    if not report.ok:
+        raise DeploymentRejected(report.issues)
+    try:
+        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
+    except IntegrityError:
+        # Another deployment took the same version number at the same moment: try once more.
+        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
+
+
+def _store(
+    services: Services,
+    uow: UnitOfWork,
+    candidates: list[ProcessCandidate],
+    actor: Actor,
+    note: str | None,
+    keep_newer: bool = False,
+) -> list[dict[str, Any]]:
+    now = services.clock.now()
+    results = []
+    for c in candidates:
+        digest = c.content_hash()
+        latest = uow.definitions.latest(c.key)
+        same = latest if latest is not None and latest.content_hash == digest else None
+        if same is None and keep_newer and latest is not None:
+            same = uow.definitions.by_content(c.key, digest)
+        if same is not None:
+            results.append(
+                {
+                    "key": c.key,
+                    "version": same.version,
+                    "id": same.id,
+                    "created": False,
+                    "latestVersion": latest.version if latest else same.version,
+                }
+            )
+            continue
+        version = (latest.version if latest else 0) + 1
+        new_id = uow.definitions.add(
+            key=c.key,
+            version=version,
+            name=c.name,
+            content_hash=digest,
+            source_name=c.source_name,
+            bpmn_xml=c.xml.decode("utf-8"),
+            forms=c.forms,
+            start_schema=c.start_schema,
+            called_keys=c.called_keys,
+            start_messages=c.start_messages,
+            deployed_at=now,
+            deployed_by=f"{actor.kind}:{actor.name}",
+            note=note,
+        )
+        results.append({"key": c.key, "version": version, "id": new_id, "created": True})
+        uow.audit.append(
+            at=now,
+            actor_kind=actor.kind,
+            actor=actor.name,
+            action="deploy",
+            outcome="ok",
+            data={"key": c.key, "version": version, "note": note},
+        )
+    uow.commit()
+    return results
+
+
+def _deployed_sources(uow: UnitOfWork, own_names: set[str]) -> list[DiagramSource]:
+    return [
+        DiagramSource(d.source_name, d.bpmn_xml.encode())
+        for d in uow.definitions.latest_all()
+        if d.source_name not in own_names
+    ]

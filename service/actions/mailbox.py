@@ -1,0 +1,186 @@
+"""Correlate a message, or keep it for a while when the integrator asks and nobody waits yet.
+
+An event can arrive just before its process waits for it (the scanner is faster than the
+reviewer). With ``buffer=True`` such a message is kept for ``RCP_API_MESSAGE_BUFFER_TTL`` and
+handed to the first instance that starts waiting for it with fitting correlation values
+(``service.cases.buffering``), in that instance's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from service.actions import messages
+from service.definitions import forms
+from service.errors import FieldError, InvalidData, NotFound
+from service.identity.actors import Actor
+from service.ids import new_id
+from service.store import UnitOfWork
+from service.trigger.core import Audit, guarded
+from service.views import instances
+
+if TYPE_CHECKING:
+    from service.services import Services
+
+KEEP_FINISHED = timedelta(days=7)  # delivered/expired records stay readable this long
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of a message: delivered (with the instance's view) or buffered."""
+
+    delivered: bool
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message as the integrator addressed it."""
+
+    name: str
+    business_key: str | None
+    instance_id: str | None
+    correlation_keys: dict[str, Any]
+    variables: dict[str, Any]
+
+    @property
+    def addressed(self) -> bool:
+        return bool(self.business_key or self.instance_id or self.correlation_keys)
+
+
+def send(
+    services: Services,
+    message_name: str,
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    instance_id: str | None = None,
+    correlation_keys: dict[str, Any] | None = None,
+    variables: dict[str, Any] | None = None,
+    buffer: bool = False,
+) -> Sent:
+    """Deliver a message to the one instance waiting for it; buffer it if asked and none waits."""
+    letter = Letter(message_name, business_key, instance_id, correlation_keys or {}, variables or {})
+    if buffer:
+        kept = _buffer_unless_awaited(services, letter, actor)
+        if kept is not None:
+            return Sent(False, kept)
+    outcome = messages.deliver(
+        services,
+        letter.name,
+        actor,
+        business_key=letter.business_key,
+        instance_id=letter.instance_id,
+        correlation_keys=letter.correlation_keys,
+        variables=letter.variables,
+    )
+    return Sent(True, instances.instance(services, outcome.instance_id))
+
+
+def _buffer_unless_awaited(services: Services, letter: Letter, actor: Actor) -> dict[str, Any] | None:
+    forms.check_names({**letter.variables, **letter.correlation_keys})
+    if not letter.addressed:
+        raise InvalidData(
+            "a buffered message must say whom it is for",
+            [FieldError("buffer", "give businessKey, processInstanceId or correlationKeys")],
+        )
+    audit = Audit("message", data={"messageName": letter.name, "businessKey": letter.business_key})
+
+    def keep(uow: UnitOfWork) -> dict[str, Any] | None:
+        return _keep_unless_awaited(services, uow, letter, actor)
+
+    return guarded(services, actor, audit, lambda: services.db.run(keep), letter.instance_id)
+
+
+def _keep_unless_awaited(
+    services: Services, uow: UnitOfWork, letter: Letter, actor: Actor
+) -> dict[str, Any] | None:
+    # Under the same per-name lock as ``buffering.settle``: either the instance's trigger sees
+    # this message, or this transaction sees the instance's subscription. Never neither.
+    uow.mailbox.lock_names([letter.name], exclusive=True)
+    matching, starters = messages.candidates(
+        uow, letter.name, letter.business_key, letter.instance_id, letter.correlation_keys
+    )
+    if matching or (starters and letter.instance_id is None):
+        return None  # someone waits (or a process starts on it): deliver normally
+    if letter.instance_id is not None and uow.instances.summary(letter.instance_id) is None:
+        raise NotFound(f"process instance {letter.instance_id} does not exist", instanceId=letter.instance_id)
+    message_id = _keep(services, uow, letter, actor)
+    row = uow.mailbox.get(message_id)
+    uow.commit()
+    assert row is not None
+    return buffered_view(row)
+
+
+def _keep(services: Services, uow: UnitOfWork, letter: Letter, actor: Actor) -> str:
+    now = services.clock.now()
+    message_id = new_id()
+    uow.mailbox.add(
+        id=message_id,
+        message_name=letter.name,
+        business_key=letter.business_key,
+        instance_id=letter.instance_id,
+        correlation_keys=letter.correlation_keys,
+        variables=letter.variables,
+        sender_kind=actor.kind,
+        sender=actor.name,
+        status="pending",
+        created_at=now,
+        expires_at=now + services.settings.api.message_buffer_ttl,
+    )
+    uow.audit.append(
+        at=now,
+        actor_kind=actor.kind,
+        actor=actor.name,
+        action="message",
+        outcome="buffered",
+        instance_id=letter.instance_id,
+        data={
+            "messageName": letter.name,
+            "businessKey": letter.business_key,
+            "correlationKeys": letter.correlation_keys,
+            "variables": letter.variables,
+            "bufferedMessageId": message_id,
+        },
+    )
+    return message_id
+
+
+def buffered_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "messageName": row["message_name"],
+        "businessKey": row["business_key"],
+        "processInstanceId": row["instance_id"],
+        "correlationKeys": row["correlation_keys"],
+        "created": row["created_at"].isoformat(),
+        "expires": row["expires_at"].isoformat(),
+        "delivered": row["delivered_at"].isoformat() if row["delivered_at"] else None,
+        "deliveredTo": row["delivered_to"],
+    }
+
+
+def buffered(services: Services, actor: Actor, message_id: str) -> dict[str, Any]:
+    """Return a buffered message of this sender: still pending, delivered (to whom), or expired."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        row = uow.mailbox.get(message_id)
+    if row is None or (row["sender_kind"], row["sender"]) != (actor.kind, actor.name):
+        raise NotFound(f"buffered message {message_id} does not exist", messageId=message_id)
+    if row["status"] == "pending" and row["expires_at"] <= services.clock.now():
+        row = {**row, "status": "expired"}
+    return buffered_view(row)
+
+
+def expire(services: Services) -> int:
+    """Mark overdue buffered messages expired and forget old finished ones; return how many expired."""
+    now = services.clock.now()
+
+    def work(uow: UnitOfWork) -> int:
+        count = uow.mailbox.expire(now, now - KEEP_FINISHED)
+        uow.commit()
+        return count
+
+    return services.db.run(work)

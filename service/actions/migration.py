@@ -1,0 +1,179 @@
+"""Move the running cases of one definition version to a later one (supervisors only).
+
+Running cases stay on their version unless a supervisor moves them; a case moves only when every
+active task and waiting event it has exists unchanged in the target version. Each case moves in
+its own transaction through the normal trigger path and is recorded (table + audit log).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from service.engine import migration as engine_migration
+from service.engine.specs import SpecBundle
+from service.engine.values import WaitState
+from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFound, ServiceError
+from service.identity.actors import Actor
+from service.store import UnitOfWork
+from service.store.repositories.definitions import DefinitionRow
+from service.store.repositories.instances import InstanceRow
+from service.trigger.core import Audit, Loaded, on_instance
+
+if TYPE_CHECKING:
+    from service.services import Services
+
+MAX_CASES = 1000
+
+
+def require_supervisor(actor: Actor) -> None:
+    if not actor.is_supervisor:
+        raise Forbidden("only supervisors move running cases to another version")
+
+
+def _versions(
+    uow: UnitOfWork, process_key: str, from_version: int, to_version: int | None
+) -> tuple[DefinitionRow, DefinitionRow]:
+    source = uow.definitions.by_version(process_key, from_version)
+    target_version = from_version + 1 if to_version is None else to_version
+    target = uow.definitions.by_version(process_key, target_version)
+    if source is None or target is None:
+        missing = from_version if source is None else target_version
+        raise NotFound(f"process '{process_key}' has no version {missing}", processKey=process_key)
+    if target.version <= source.version:
+        raise InvalidData(
+            "cases move forward only", [FieldError("toVersion", f"must be later than {from_version}")]
+        )
+    return source, target
+
+
+def _target_bundle(
+    services: Services, uow: UnitOfWork, row: InstanceRow, target: DefinitionRow
+) -> tuple[SpecBundle, dict[str, int]]:
+    # Callees the case already runs keep their pinned versions; new callees get the latest.
+    called = services.catalog.resolve_called(uow, target)
+    called.update({k: v for k, v in row.called_definitions.items() if k in called})
+    return services.catalog.bundle(uow, target.id, called), called
+
+
+def _reasons(
+    services: Services, uow: UnitOfWork, row: InstanceRow, target: DefinitionRow
+) -> list[dict[str, Any]]:
+    if row.suspended:
+        return [{"elementId": None, "name": None, "reason": "the case is suspended: resume it first"}]
+    bundle, _ = _target_bundle(services, uow, row, target)
+    # Restored from the committed row (never taken from the live cache: this only reads).
+    current = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    engine = services.engine.script_engine(None, row.id, row.business_key)
+    workflow = services.engine.restore(row.state, current, engine)
+    return [b.as_dict() for b in engine_migration.blockers(workflow, bundle)]
+
+
+def check(
+    services: Services, process_key: str, from_version: int, actor: Actor, to_version: int | None = None
+) -> dict[str, Any]:
+    """Report which running cases of a version can move to the target version, and why not."""
+    require_supervisor(actor)
+    with services.db.unit_of_work(readonly=True) as uow:
+        source, target = _versions(uow, process_key, from_version, to_version)
+        cases = []
+        for instance_id in uow.case_migrations.running_on(source.id, MAX_CASES):
+            row = uow.instances.get(instance_id)
+            if row is None:
+                continue
+            reasons = _reasons(services, uow, row, target)
+            cases.append(
+                {
+                    "id": row.id,
+                    "businessKey": row.business_key,
+                    "status": row.status,
+                    "movable": not reasons,
+                    "reasons": reasons,
+                }
+            )
+    return {
+        "processKey": process_key,
+        "fromVersion": source.version,
+        "toVersion": target.version,
+        "movable": sum(c["movable"] for c in cases),
+        "blocked": sum(not c["movable"] for c in cases),
+        "cases": cases,
+    }
+
+
+def migrate(
+    services: Services,
+    process_key: str,
+    from_version: int,
+    actor: Actor,
+    to_version: int | None = None,
+    instance_ids: list[str] | None = None,
+) -> dict[str, Any]:
+    """Move running cases (all of the version, or the ones named) that can move; report each."""
+    require_supervisor(actor)
+    with services.db.unit_of_work(readonly=True) as uow:
+        source, target = _versions(uow, process_key, from_version, to_version)
+        running = uow.case_migrations.running_on(source.id, MAX_CASES)
+    # Named cases are each checked under their lock (finished, or on another version: refused).
+    wanted = running if instance_ids is None else list(dict.fromkeys(instance_ids))
+    results = []
+    for instance_id in wanted:
+        results.append(_migrate_one(services, instance_id, source, target, actor))
+    return {
+        "processKey": process_key,
+        "fromVersion": source.version,
+        "toVersion": target.version,
+        "migrated": sum(r["migrated"] for r in results),
+        "results": results,
+    }
+
+
+def _migrate_one(
+    services: Services, instance_id: str, source: DefinitionRow, target: DefinitionRow, actor: Actor
+) -> dict[str, Any]:
+    audit = Audit(
+        "migrate",
+        data={"processKey": source.key, "fromVersion": source.version, "toVersion": target.version},
+    )
+
+    def apply(loaded: Loaded) -> WaitState:
+        row = loaded.row
+        if row.definition_id != source.id:
+            raise Conflict(f"case {row.id} is no longer on version {source.version}", instanceId=row.id)
+        bundle, called = _target_bundle(services, loaded.uow, row, target)
+        found = engine_migration.blockers(loaded.workflow, bundle)
+        if found:
+            raise Conflict(
+                f"case {row.id} cannot move: " + "; ".join(f"{b.element_id} {b.reason}" for b in found),
+                instanceId=row.id,
+                reasons=[b.as_dict() for b in found],
+            )
+        engine_migration.migrate(loaded.workflow, bundle, services.clock)
+        loaded.uow.case_migrations.repin(row.id, target.id, called)
+        _record(services, loaded, source, target, actor)
+        return services.engine.advance(loaded.workflow)
+
+    try:
+        outcome = on_instance(services, instance_id, actor, audit, apply)
+    except ServiceError as exc:
+        reasons = exc.extra.get("reasons") or [{"elementId": None, "name": None, "reason": exc.detail}]
+        return {"id": instance_id, "migrated": False, "reasons": reasons}
+    finally:
+        # The cached workflow was built on the old specs; the next trigger restores from the row.
+        services.live.forget(instance_id)
+    return {"id": instance_id, "migrated": True, "status": outcome.status, "reasons": []}
+
+
+def _record(
+    services: Services, loaded: Loaded, source: DefinitionRow, target: DefinitionRow, actor: Actor
+) -> None:
+    loaded.uow.case_migrations.record(
+        instance_id=loaded.row.id,
+        process_key=source.key,
+        from_definition_id=source.id,
+        to_definition_id=target.id,
+        from_version=source.version,
+        to_version=target.version,
+        instance_version=loaded.row.version + 1,
+        migrated_at=services.clock.now(),
+        migrated_by=f"{actor.kind}:{actor.name}",
+    )

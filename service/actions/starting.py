@@ -1,0 +1,212 @@
+"""Start process instances: run each to its first wait state in one transaction.
+
+``start`` serves staff, messages with a start event and tests; ``start_once`` serves integrators,
+exactly once per ``Idempotency-Key``: the key is claimed, the instance started and the response
+stored in one transaction. A twin request arriving meanwhile waits on the key's unique index
+(PostgreSQL) or on the write lock (SQLite), then finds the stored response and returns it: one
+instance, one answer. A refused start (unknown process, invalid variables) stores nothing, so it
+can be retried with the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import IntegrityError
+
+from service.definitions import forms
+from service.engine.values import Workflow
+from service.errors import FieldError, InvalidData, NotFound
+from service.identity.actors import Actor
+from service.ids import new_id
+from service.store import UnitOfWork
+from service.store.repositories.definitions import DefinitionRow
+from service.trigger import buffering, failures, save
+from service.trigger.core import Audit, Outcome, guarded, script_engine_for
+from service.views import instances
+
+if TYPE_CHECKING:
+    from service.services import Services
+
+
+def start(
+    services: Services,
+    process_key: str,
+    variables: dict[str, Any],
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    version: int | None = None,
+    start_message: tuple[str, dict[str, Any]] | None = None,
+) -> Outcome:
+    """Start an instance of the latest (or a given) version and run it to its first wait state."""
+
+    def work(uow: UnitOfWork) -> Outcome:
+        begun = begin(
+            services,
+            uow,
+            process_key,
+            variables,
+            actor,
+            business_key=business_key,
+            version=version,
+            start_message=start_message,
+        )
+        uow.commit()
+        return begun.committed(services)
+
+    audit = start_audit(process_key, variables, business_key)
+    return guarded(services, actor, audit, lambda: services.db.run(work), None)
+
+
+def start_audit(process_key: str, variables: dict[str, Any], business_key: str | None) -> Audit:
+    """Return the audit entry of a start (also written when the start is refused)."""
+    return Audit(
+        "start", data={"processKey": process_key, "businessKey": business_key, "variables": variables}
+    )
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A started instance before its commit: the outcome, and the workflow to keep alive after."""
+
+    outcome: Outcome
+    workflow: Workflow
+
+    def committed(self, services: Services) -> Outcome:
+        """Keep the workflow for the instance's next trigger (call only after the commit)."""
+        if self.outcome.status != "completed":
+            services.live.put(self.outcome.instance_id, 1, self.workflow)
+        return self.outcome
+
+
+def begin(
+    services: Services,
+    uow: UnitOfWork,
+    process_key: str,
+    variables: dict[str, Any],
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    version: int | None = None,
+    start_message: tuple[str, dict[str, Any]] | None = None,
+) -> Begun:
+    """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
+    definition = _definition(services, uow, process_key, version)
+    forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
+    variables = forms.with_defaults(variables, definition.start_schema)
+    called = services.catalog.resolve_called(uow, definition)
+    new = save.NewInstance(new_id(), definition, called, business_key)
+    attempts = failures.Attempts()
+    engine = script_engine_for(services, uow, new.id, business_key, attempts)
+    bundle = services.catalog.bundle(uow, definition.id, called)
+    workflow = services.engine.new_workflow(bundle, variables, engine)
+    wait = services.engine.advance(workflow)
+    if start_message is not None:
+        wait = services.engine.deliver_message(workflow, *start_message)
+    wait, taken = buffering.settle(services, uow, new.id, business_key, workflow, wait)
+    audit = start_audit(process_key, variables, business_key)
+    status = save.insert(services, uow, new, workflow, wait, actor, audit, attempts)
+    buffering.record(uow, new.id, taken, services.clock.now())
+    return Begun(Outcome(new.id, 1, status, wait, business_key), workflow)
+
+
+def _definition(services: Services, uow: UnitOfWork, process_key: str, version: int | None) -> DefinitionRow:
+    definition = (
+        uow.definitions.by_version(process_key, version)
+        if version is not None
+        else services.catalog.latest(uow, process_key)
+    )
+    if definition is None:
+        raise NotFound(
+            f"no deployed process definition '{process_key}'"
+            + (f" version {version}" if version is not None else ""),
+            processKey=process_key,
+        )
+    return definition
+
+
+OPERATION = "startProcessInstance"
+
+
+@dataclass(frozen=True)
+class Started:
+    """The answer to a start: HTTP status, the instance view, and whether it is a replay."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def start_once(
+    services: Services,
+    process_key: str,
+    variables: dict[str, Any],
+    actor: Actor,
+    *,
+    business_key: str | None = None,
+    version: int | None = None,
+    idempotency_key: str | None = None,
+) -> Started:
+    """Start an instance and return its view; with a key, a repeat returns the first answer."""
+    digest = _digest(process_key, variables, business_key, version)
+
+    def work(uow: UnitOfWork) -> Started:
+        now = services.clock.now()
+        record = None
+        if idempotency_key is not None:
+            found = uow.idempotency.find(actor.name, idempotency_key, now)
+            if found is not None:
+                return _replay(found, digest)
+            expires = now + services.settings.api.idempotency_ttl
+            record = uow.idempotency.claim(actor.name, idempotency_key, OPERATION, digest, now, expires)
+        begun = begin(
+            services, uow, process_key, variables, actor, business_key=business_key, version=version
+        )
+        instance_id = begun.outcome.instance_id
+        body = instances.instance_in(services, uow, instance_id)
+        if record is not None:
+            uow.idempotency.complete(record, 201, body, instance_id)
+        uow.commit()
+        begun.committed(services)
+        return Started(201, body)
+
+    audit = start_audit(process_key, variables, business_key)
+    try:
+        return guarded(services, actor, audit, lambda: services.db.run(work), None)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+    # A twin with the same key committed first while this one waited: answer as it did.
+    return guarded(
+        services, actor, audit, lambda: _replay_twin(services, actor, idempotency_key, digest), None
+    )
+
+
+def _digest(
+    process_key: str, variables: dict[str, Any], business_key: str | None, version: int | None
+) -> str:
+    request: dict[str, Any] = {"processKey": process_key, "businessKey": business_key, "variables": variables}
+    if version is not None:
+        request["version"] = version
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay_twin(services: Services, actor: Actor, key: str, digest: str) -> Started:
+    with services.db.unit_of_work(readonly=True) as uow:
+        found = uow.idempotency.find(actor.name, key, services.clock.now())
+    if found is None:
+        raise RuntimeError("idempotency key vanished right after a conflict on it")
+    return _replay(found, digest)
+
+
+def _replay(found: dict[str, Any], digest: str) -> Started:
+    if found["request_hash"] != digest:
+        raise InvalidData(
+            "this Idempotency-Key was used with a different request; use a new key for a new request",
+            [FieldError("Idempotency-Key", "already used with a different request body")],
+        )
+    return Started(found["response_status"], found["response_body"], replayed=True)

@@ -1,0 +1,1 @@
+"""Deployed process definitions: parsed specs cached per version, and the forms they carry."""

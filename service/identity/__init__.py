@@ -1,0 +1,1 @@
+"""Who acts: the actor of a trigger, staff users and integrator tokens."""

@@ -1,0 +1,284 @@
+"""Staff users: created and changed from the CLI, passwords hashed with Argon2id, groups = lanes.
+
+Sign-in failures are counted per username; after ``MAX_FAILURES`` within ``FAILURE_WINDOW`` the
+account is locked for ``LOCKOUT`` (NIST SP 800-53 AC-7), whether or not the username exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from service.errors import Conflict, FieldError, InvalidData, NotFound, ServiceError
+from service.identity.actors import ALL_GROUPS, SUPERVISORS, Actor
+
+if TYPE_CHECKING:
+    from service.services import Services
+    from service.store import UnitOfWork
+
+log = logging.getLogger("rcp.users")
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+# Demo accounts `rcp run` creates on a database without users (documented in docs/inbox.md).
+DEMO_PASSWORD = "rcp-demo-password"  # noqa: S105  (a published demo credential, never a secret)
+DEMO_USERS = (
+    ("reviewer", "Rita Reviewer", ("reviewers",)),
+    ("auditor", "Fred Field Auditor", ("field_auditors",)),
+    ("director", "Dana Field Director", ("field_director",)),
+    ("hq", "Hal Headquarters Audit", ("hq_regulatory_audit",)),
+    ("penalties", "Pat Penalties Officer", ("penalties",)),
+    ("supervisor", "Sam Supervisor", (SUPERVISORS,)),
+    ("analyst", "Ana Analyst", ("analysts",)),
+)
+
+
+class SignInRefused(ServiceError):
+    status = 401
+    title = "Sign-in refused"
+    type_slug = "sign-in-refused"
+
+
+@dataclass(frozen=True)
+class User:
+    """A staff user as the rest of the service sees it (never the password hash)."""
+
+    username: str
+    display_name: str
+    email: str | None
+    groups: tuple[str, ...]
+    active: bool
+    fingerprint: str
+
+    def actor(self) -> Actor:
+        """Return the actor the service layer checks and audits."""
+        return Actor("user", self.username, frozenset(self.groups))
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # Argon2id with the library's RFC 9106 defaults
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying an unknown username against a real hash takes as long as a known one.
+    return _hasher().hash("not a password of anyone")
+
+
+def _user(row: dict[str, Any]) -> User:
+    return User(
+        username=row["username"],
+        display_name=row["display_name"],
+        email=row["email"],
+        groups=tuple(row["groups"]),
+        active=bool(row["active"]),
+        fingerprint=fingerprint(row["password_hash"]),
+    )
+
+
+def fingerprint(password_hash: str) -> str:
+    """Return a short digest of a password hash: sessions carry it, so a new password ends them."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def check_groups(groups: list[str]) -> list[str]:
+    unknown = sorted(set(groups) - set(ALL_GROUPS))
+    if unknown:
+        raise InvalidData(
+            f"unknown group(s): {', '.join(unknown)}; choose from {', '.join(ALL_GROUPS)}",
+            [FieldError("groups", f"unknown: {', '.join(unknown)}")],
+        )
+    return sorted(set(groups))
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidData(
+            f"passwords have at least {MIN_PASSWORD_LENGTH} characters",
+            [FieldError("password", f"at least {MIN_PASSWORD_LENGTH} characters")],
+        )
+    return password
+
+
+def create(
+    services: Services,
+    username: str,
+    password: str,
+    groups: list[str],
+    *,
+    display_name: str | None = None,
+    email: str | None = None,
+    by: Actor,
+) -> User:
+    """Create a staff user with groups; refused when the username is taken."""
+    if not USERNAME.match(username):
+        raise InvalidData(
+            "usernames are 2-64 lower-case letters, digits, '.', '_' or '-'",
+            [FieldError("username", "invalid")],
+        )
+    groups = check_groups(groups)
+    password_hash = _hasher().hash(check_password(password))
+    with services.db.unit_of_work() as uow:
+        if uow.users.by_username(username) is not None:
+            raise Conflict(f"user '{username}' exists; use 'rcp user update'")
+        now = services.clock.now()
+        uow.users.upsert(username, display_name or username, email, password_hash, groups, now)
+        _audit(uow, services, by, "user-create", {"username": username, "groups": groups})
+        uow.commit()
+        return _user(_found(uow, username))
+
+
+def update(
+    services: Services,
+    username: str,
+    *,
+    by: Actor,
+    groups: list[str] | None = None,
+    password: str | None = None,
+    display_name: str | None = None,
+    email: str | None = None,
+    active: bool | None = None,
+) -> User:
+    """Change a user's groups, password, name, e-mail or active flag."""
+    values: dict[str, Any] = {}
+    if password is not None:
+        values["password_hash"] = _hasher().hash(check_password(password))
+    if display_name is not None:
+        values["display_name"] = display_name
+    if email is not None:
+        values["email"] = email
+    if active is not None:
+        values["active"] = active
+    with services.db.unit_of_work() as uow:
+        row = _found(uow, username)
+        if values:
+            uow.users.update(row["id"], **values)
+        if groups is not None:
+            uow.users.set_groups(row["id"], check_groups(groups))
+        changed = {k: v for k, v in values.items() if k != "password_hash"}
+        _audit(
+            uow,
+            services,
+            by,
+            "user-update",
+            {"username": username, "groups": groups, "passwordChanged": password is not None, **changed},
+        )
+        uow.commit()
+        return _user(_found(uow, username))
+
+
+def list_users(services: Services) -> list[User]:
+    with services.db.unit_of_work(readonly=True) as uow:
+        return [_user(row) for row in uow.users.list()]
+
+
+def active_user(services: Services, username: str) -> User | None:
+    """Return an active user by username (the session's user on every request), or None."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        row = uow.users.by_username(username)
+    return _user(row) if row is not None and row["active"] else None
+
+
+def sign_in(services: Services, username: str, password: str) -> User:
+    """Check a username and password; count failures and lock out after too many."""
+    now = services.clock.now()
+    username = username.strip().lower()
+    with services.db.unit_of_work() as uow:
+        failures = uow.logins.failures(username)
+        if failures and failures["locked_until"] and failures["locked_until"] > now:
+            _audit(
+                uow, services, Actor("user", username), "sign-in", None, outcome="refused", detail="locked"
+            )
+            uow.commit()
+            until = failures["locked_until"].strftime("%H:%M UTC")
+            raise SignInRefused(f"Too many failed sign-ins. Try again after {until}.")
+        row = uow.users.by_username(username) if username else None
+        # Always one Argon2 check, so a missing username answers as slowly as a wrong password.
+        matches = _verify(row["password_hash"] if row else _dummy_hash(), password)
+        if row is not None and row["active"] and matches:
+            uow.logins.clear(username)
+            if _hasher().check_needs_rehash(row["password_hash"]):
+                uow.users.update(row["id"], password_hash=_hasher().hash(password))
+            _audit(uow, services, Actor("user", username), "sign-in", None)
+            uow.commit()
+            return _user(_found(uow, username))
+        _count_failure(uow, username, failures, now)
+        _audit(uow, services, Actor("user", username or "-"), "sign-in", None, outcome="refused")
+        uow.commit()
+    raise SignInRefused("The username or password is not right.")
+
+
+def record_sign_out(services: Services, user: User) -> None:
+    with services.db.unit_of_work() as uow:
+        _audit(uow, services, user.actor(), "sign-out", None)
+        uow.commit()
+
+
+def ensure_demo_users(services: Services) -> int:
+    """Create the demo users on a database that has no user yet; return how many were made."""
+    if not services.settings.demo_users:
+        return 0
+    with services.db.unit_of_work(readonly=True) as uow:
+        if uow.users.count() > 0:
+            return 0
+    for username, name, groups in DEMO_USERS:
+        create(
+            services, username, DEMO_PASSWORD, list(groups), display_name=name, by=Actor("system", "rcp run")
+        )
+    log.warning("created demo users (password %r); see docs/inbox.md", DEMO_PASSWORD)
+    return len(DEMO_USERS)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _count_failure(uow: UnitOfWork, username: str, previous: dict[str, Any] | None, now: Any) -> None:
+    fresh = previous is None or now - previous["first_failed_at"] > FAILURE_WINDOW
+    count = 1 if fresh else previous["failures"] + 1  # type: ignore[index]
+    first = now if fresh else previous["first_failed_at"]  # type: ignore[index]
+    uow.logins.record_failure(username, count, first, now + LOCKOUT if count >= MAX_FAILURES else None)
+
+
+def _found(uow: UnitOfWork, username: str) -> dict[str, Any]:
+    row = uow.users.by_username(username)
+    if row is None:
+        raise NotFound(f"no user '{username}'")
+    return row
+
+
+def _audit(
+    uow: UnitOfWork,
+    services: Services,
+    actor: Actor,
+    action: str,
+    data: Any,
+    *,
+    outcome: str = "ok",
+    detail: str | None = None,
+) -> None:
+    uow.audit.append(
+        at=services.clock.now(),
+        actor_kind=actor.kind,
+        actor=actor.name,
+        action=action,
+        outcome=outcome,
+        data=data,
+        detail=detail,
+    )

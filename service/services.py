@@ -1,0 +1,41 @@
+"""The dependencies every service function receives, built once by ``service.bootstrap``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from service.clock import Clock, Pacer
+from service.config import Settings
+
+if TYPE_CHECKING:
+    from handlers.ports import Ports
+    from handlers.registry import Registry
+    from service.definitions.catalog import DefinitionCatalog
+    from service.engine.live import LiveWorkflows
+    from service.engine.runtime import Engine
+    from service.notify.outbox import Sender
+    from service.store import Database, UnitOfWork
+
+PortsFactory = Callable[["UnitOfWork"], "Ports"]
+"""Give handlers the adapters of one transaction (what they write commits with the step)."""
+
+
+@dataclass
+class Services:
+    """The dependencies every service function receives."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    engine: Engine
+    registry: Registry[Ports]
+    catalog: DefinitionCatalog
+    ports: PortsFactory
+    live: LiveWorkflows
+    senders: dict[str, Sender] = field(default_factory=dict)  # outbox kind -> sender
+    pacer: Pacer = field(default_factory=Pacer)  # when paced background work last ran here
+
+    def close(self) -> None:
+        self.db.dispose()

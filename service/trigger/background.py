@@ -1,0 +1,107 @@
+"""Triggers the background runner sets off: take due instances, run each, commit.
+
+Instances are taken and processed in the same transaction: on PostgreSQL they stay locked
+(``FOR UPDATE SKIP LOCKED``) until the commit, so two workers never take the same one, and a worker
+killed half-way leaves nothing behind (its connection dies, the transaction rolls back, the locks
+go, and the work is still due for the next taker). Timers are taken in small batches, so a commit
+(a disk flush) is shared by the batch. An instance whose processing raises something that is not a
+database hiccup is quarantined with an incident, so it cannot block the queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import OperationalError
+
+from service.engine.values import WaitState
+from service.identity.actors import Actor
+from service.store import UnitOfWork
+from service.store.repositories.instances import InstanceRow
+from service.trigger.core import Audit, Loaded, step
+
+if TYPE_CHECKING:
+    from service.services import Services
+
+log = logging.getLogger("rcp.jobs")
+
+TakeMany = Callable[[UnitOfWork, datetime, int], list[InstanceRow]]
+
+
+class _Unprocessable(Exception):
+    def __init__(self, instance_id: str, audit: Audit) -> None:
+        super().__init__(instance_id)
+        self.instance_id = instance_id
+        self.audit = audit
+
+
+def run_due(
+    services: Services,
+    take: TakeMany,
+    actor: Actor,
+    audit: Callable[[], Audit],
+    apply: Callable[[Loaded], WaitState],
+    *,
+    batch: int,
+) -> list[str]:
+    """Take up to ``batch`` due instances, run ``apply`` on each, commit once; return their ids.
+
+    An instance that cannot be processed rolls the batch back; it is quarantined and the others
+    are taken again by the next call (rare, so no savepoint per instance is paid for).
+    """
+    now = services.clock.now()
+
+    def work(uow: UnitOfWork) -> list[str]:
+        done: list[str] = []
+        keeps: list[Callable[[], None]] = []
+        for row in take(uow, now, batch):
+            entry = audit()
+            try:
+                _, keep = step(services, uow, row, actor, entry, apply)
+            except OperationalError:
+                raise  # a lock or deadlock: Database.run tries the batch again
+            except Exception as exc:
+                raise _Unprocessable(row.id, entry) from exc
+            done.append(row.id)
+            keeps.append(keep)
+        uow.commit()
+        for keep in keeps:
+            keep()
+        return done
+
+    try:
+        return services.db.run(work)
+    except _Unprocessable as exc:
+        quarantine(services, exc.instance_id, actor, exc.audit, exc.__cause__ or exc)
+        return [exc.instance_id]
+
+
+def quarantine(services: Services, instance_id: str, actor: Actor, audit: Audit, exc: BaseException) -> None:
+    """Give an instance that cannot be processed an incident and take it off the due lists."""
+    log.error("background %s on instance %s failed: %s", audit.action, instance_id, exc, exc_info=exc)
+    detail = "".join(traceback.format_exception(exc))[-8000:]
+    message = f"{audit.action} could not run: {type(exc).__name__}: {exc}"[:2000]
+
+    def work(uow: UnitOfWork) -> None:
+        if uow.instances.get(instance_id, lock=True) is None:
+            return
+        now = services.clock.now()
+        uow.due.quarantine(instance_id)
+        uow.incidents.record(instance_id, "", f"({audit.action})", message, detail, now)
+        uow.audit.append(
+            at=now,
+            actor_kind=actor.kind,
+            actor=actor.name,
+            action=audit.action,
+            outcome="incident",
+            instance_id=instance_id,
+            detail=message,
+        )
+        uow.commit()
+
+    services.live.forget(instance_id)
+    services.db.run(work)

@@ -1,0 +1,221 @@
+"""One transaction per external trigger: load, apply, run to the next wait state, save.
+
+Every trigger on an existing instance goes through ``on_instance`` (or ``run_on`` for an instance
+the background runner already locked); starting one goes through ``actions.starting``. Both write
+the state, the derived rows (open tasks, subscriptions, timers), the incidents, retries, deadline
+history and the audit entry in the same transaction (``service.trigger.save``), and commit once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from service.engine.scripting import RestrictedScriptEngine
+from service.engine.values import WaitState, Workflow
+from service.errors import Conflict, NotFound, ServiceError
+from service.identity.actors import Actor
+from service.store import UnitOfWork
+from service.store.repositories.instances import InstanceRow
+from service.trigger import buffering, failures
+from service.trigger.save import FINISHED, jsonable, save
+
+if TYPE_CHECKING:
+    from service.services import Services
+
+T = TypeVar("T")
+
+
+@dataclass
+class Loaded:
+    """An instance loaded for a trigger: its row, workflow and unit of work."""
+
+    row: InstanceRow
+    workflow: Workflow
+    uow: UnitOfWork
+    attempts: failures.Attempts = field(default_factory=failures.Attempts)
+    takes_buffered: bool = True  # False once the trigger suspends the instance
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a trigger left behind: the instance's new version and wait state."""
+
+    instance_id: str
+    version: int
+    status: str
+    wait: WaitState
+    business_key: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """Describe the outcome for a caller (what happens next)."""
+        return {
+            "id": self.instance_id,
+            "businessKey": self.business_key,
+            "status": self.status,
+            "version": self.version,
+            "activeTasks": [
+                {
+                    "id": t.task_id,
+                    "name": t.name,
+                    "title": t.title,
+                    "candidateGroup": t.lane,
+                    "due": t.due_at.isoformat() if t.due_at else None,
+                }
+                for t in self.wait.ready_tasks
+            ],
+            "waitingMessages": sorted({s.message_name for s in self.wait.subscriptions}),
+            "nextTimerDue": self.wait.next_timer_due.isoformat() if self.wait.next_timer_due else None,
+            "incidents": [{"task": f.task_name, "message": f.message} for f in self.wait.failures],
+        }
+
+
+@dataclass
+class Audit:
+    """What the audit entry of a trigger says."""
+
+    action: str
+    task_id: str | None = None
+    task_name: str | None = None
+    data: Any = None
+
+
+def script_engine_for(
+    services: Services,
+    uow: UnitOfWork,
+    instance_id: str,
+    business_key: str | None,
+    attempts: failures.Attempts | None = None,
+) -> RestrictedScriptEngine:
+    """Bind service-task calls to this transaction; each call runs in a savepoint."""
+    call = services.registry.bind(services.ports(uow))
+
+    def caller(operation: str, params: dict[str, Any], context: Any) -> Any:
+        with uow.savepoint():
+            return call(operation, params, context)
+
+    watched = attempts.watch(caller) if attempts is not None else caller
+    return services.engine.script_engine(watched, instance_id, business_key)
+
+
+def on_instance(
+    services: Services,
+    target: str | Callable[[UnitOfWork], str],
+    actor: Actor,
+    audit: Audit,
+    apply: Callable[[Loaded], WaitState],
+    *,
+    expected_version: int | None = None,
+    allow_finished: bool = False,
+    status: str | None = None,
+    ignore_suspension: bool = False,
+) -> Outcome:
+    """Run ``apply`` on a locked, restored instance and save the result in one transaction.
+
+    ``target`` is the instance id, or a function finding it inside the transaction (a task's case).
+    """
+    known_id = target if isinstance(target, str) else None
+
+    def work(uow: UnitOfWork) -> Outcome:
+        instance_id = target if isinstance(target, str) else target(uow)
+        row = uow.instances.get(instance_id, lock=True)
+        if row is None:
+            raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(
+                f"process instance {instance_id} is at version {row.version}, not {expected_version}",
+                instanceId=instance_id,
+                version=row.version,
+            )
+        if row.status in FINISHED and not allow_finished:
+            raise Conflict(f"process instance {instance_id} is {row.status}", instanceId=instance_id)
+        if row.suspended and not ignore_suspension:
+            raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
+        return run_on(services, uow, row, actor, audit, apply, status)
+
+    return guarded(services, actor, audit, lambda: services.db.run(work), known_id)
+
+
+def run_on(
+    services: Services,
+    uow: UnitOfWork,
+    row: InstanceRow,
+    actor: Actor,
+    audit: Audit,
+    apply: Callable[[Loaded], WaitState],
+    status: str | None = None,
+) -> Outcome:
+    """Restore a locked instance, apply the trigger, save and commit (the body of every trigger)."""
+    outcome, keep = step(services, uow, row, actor, audit, apply, status)
+    uow.commit()
+    keep()
+    return outcome
+
+
+def step(
+    services: Services,
+    uow: UnitOfWork,
+    row: InstanceRow,
+    actor: Actor,
+    audit: Audit,
+    apply: Callable[[Loaded], WaitState],
+    status: str | None = None,
+) -> tuple[Outcome, Callable[[], None]]:
+    """Restore, apply and save without committing; call the returned function after the commit.
+
+    The background runner steps several instances in one transaction (one commit for a batch of
+    timers); the workflows are kept alive only once their transaction committed.
+    """
+    attempts = failures.Attempts()
+    engine = script_engine_for(services, uow, row.id, row.business_key, attempts)
+    workflow = services.live.take(row.id, row.version)
+    if workflow is None:
+        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+        workflow = services.engine.restore(row.state, bundle, engine)
+    else:
+        workflow.script_engine = engine
+    loaded = Loaded(row, workflow, uow, attempts)
+    wait = apply(loaded)
+    taken: list[dict[str, Any]] = []
+    if wait.subscriptions and loaded.takes_buffered:
+        wait, taken = buffering.settle(services, uow, row.id, row.business_key, workflow, wait)
+    version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
+    buffering.record(uow, row.id, taken, services.clock.now())
+
+    def keep() -> None:
+        if final not in FINISHED:
+            services.live.put(row.id, version, workflow)
+
+    return Outcome(row.id, version, final, wait, row.business_key), keep
+
+
+def guarded(
+    services: Services, actor: Actor, audit: Audit, run: Callable[[], T], instance_id: str | None
+) -> T:
+    """Run a trigger; when it is refused, record the refusal in the audit log and re-raise."""
+    try:
+        return run()
+    except ServiceError as exc:
+        record_refusal(services, actor, audit, instance_id, exc)
+        raise
+
+
+def record_refusal(
+    services: Services, actor: Actor, audit: Audit, instance_id: str | None, exc: ServiceError
+) -> None:
+    """Write a refused trigger to the audit log in its own small transaction."""
+    with services.db.unit_of_work() as uow:
+        uow.audit.append(
+            at=services.clock.now(),
+            actor_kind=actor.kind,
+            actor=actor.name,
+            action=audit.action,
+            outcome="refused",
+            instance_id=instance_id,
+            task_id=audit.task_id,
+            task_name=audit.task_name,
+            data=jsonable(audit.data),
+            detail=f"{exc.status} {exc.detail}"[:2000],
+        )
+        uow.commit()

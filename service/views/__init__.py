@@ -1,0 +1,1 @@
+"""Read views: queries that never write, shaped for the API and the pages."""

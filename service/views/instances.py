@@ -1,0 +1,130 @@
+"""Read-side views for the API and the web pages (no engine state is loaded)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from service.errors import NotFound
+from service.store import UnitOfWork
+from service.store.repositories.derived import TaskFilter
+from service.views import open_tasks
+
+if TYPE_CHECKING:
+    from service.services import Services
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def instance(services: Services, instance_id: str) -> dict[str, Any]:
+    """Return an instance with its tasks, waits, deadlines and incidents."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        return instance_in(services, uow, instance_id)
+
+
+def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
+    """Return the instance view as ``uow`` sees it (also inside a trigger, before its commit)."""
+    row = uow.instances.summary(instance_id)
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+    definition = services.catalog.row(uow, row["definition_id"])
+    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000))
+    subscriptions = uow.subscriptions.for_instance(instance_id)
+    timers = uow.timers.for_instance(instance_id)
+    incidents = uow.incidents.open_for(instance_id)
+    calls = uow.calls.for_instance(instance_id)
+    return {
+        "id": row["id"],
+        "processKey": row["process_key"],
+        "definitionVersion": definition.version,
+        "businessKey": row["business_key"],
+        "status": row["status"],
+        "suspended": row["suspended"],
+        "hasIncident": row["has_incident"],
+        "version": row["version"],
+        "created": _iso(row["created_at"]),
+        "updated": _iso(row["updated_at"]),
+        "completed": _iso(row["completed_at"]),
+        "startedBy": row["started_by"],
+        "variables": row["variables"],
+        "activeTasks": [open_tasks.task_view(t) for t in tasks],
+        "waitingMessages": [
+            {"messageName": s["message_name"], "correlation": s["correlation"], "element": s["task_name"]}
+            for s in subscriptions
+        ],
+        "deadlines": _deadlines(tasks, timers),
+        "incidents": [
+            {
+                "id": i["id"],
+                "element": i["task_name"],
+                "message": i["message"],
+                "attempts": i["attempts"],
+                "created": _iso(i["created_at"]),
+            }
+            for i in incidents
+        ],
+        # Service-task tries that failed, and the retries after them (background work).
+        "nextRetry": _iso(row["retry_at"]),
+        "serviceCalls": [
+            {
+                "element": c["task_name"],
+                "operation": c["operation"],
+                "attempt": c["attempt"],
+                "at": _iso(c["at"]),
+                "outcome": c["outcome"],
+                "error": c["error"],
+                "retryAt": _iso(c["retry_at"]),
+            }
+            for c in calls
+        ],
+    }
+
+
+def _deadlines(tasks: list[dict[str, Any]], timers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = [
+        {
+            "kind": "task",
+            "element": t["name"],
+            "title": t["title"],
+            "due": _iso(t["due_at"]),
+            "citation": t["due_citation"],
+        }
+        for t in tasks
+        if t["due_at"]
+    ]
+    found += [
+        {
+            "kind": "timer",
+            "element": t["task_name"],
+            "title": t["title"],
+            "due": _iso(t["due_at"]),
+            "citation": t["documentation"],
+        }
+        for t in timers
+    ]
+    return sorted(found, key=lambda d: d["due"] or "")
+
+
+def history(services: Services, instance_id: str) -> list[dict[str, Any]]:
+    """Return the audit log of an instance, oldest first."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        if uow.instances.summary(instance_id) is None:
+            raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+        entries = uow.audit.for_instance(instance_id)
+    return [
+        {
+            "id": e["id"],
+            "at": _iso(e["at"]),
+            "actorKind": e["actor_kind"],
+            "actor": e["actor"],
+            "action": e["action"],
+            "taskId": e["task_id"],
+            "task": e["task_name"],
+            "data": e["data"],
+            "outcome": e["outcome"],
+            "detail": e["detail"],
+        }
+        for e in entries
+    ]
