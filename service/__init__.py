@@ -32,10 +32,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     api.register(app)
     web.register(app)
 
-    from service.web import modeler
-
-    modeler.register(app)
-
     @app.get("/healthz")
     def healthz() -> Any:
         with services.db.unit_of_work(readonly=True) as uow:

@@ -12,8 +12,7 @@ from service.definitions.catalog import DefinitionCatalog
 from service.engine.functions import diagram_functions
 from service.engine.live import LiveWorkflows
 from service.engine.runtime import Engine
-from service.notify.outbox import Sender
-from service.services import PortsFactory, Services
+from service.services import PortsFactory, Sender, Services
 from service.store import Database, UnitOfWork, make_engine
 from service.store.migrate import upgrade
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from service.clock import Clock, Pacer
 from service.config import Settings
@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from service.definitions.catalog import DefinitionCatalog
     from service.engine.live import LiveWorkflows
     from service.engine.runtime import Engine
-    from service.notify.outbox import Sender
     from service.store import Database, UnitOfWork
+
+Sender = Callable[[dict[str, Any]], "str | None"]
+"""Send one outbox message's payload; return a short response text; raise to fail the attempt."""
 
 PortsFactory = Callable[["UnitOfWork"], "Ports"]
 """Give handlers the adapters of one transaction (what they write commits with the step)."""

@@ -16,8 +16,7 @@ from service.bootstrap import bootstrap
 from service.clock import Clock
 from service.config import Settings
 from service.identity.actors import Actor
-from service.notify.outbox import Sender
-from service.services import Services
+from service.services import Sender, Services
 from service.store import UnitOfWork
 from service.store.adapters import build_ports, message_id
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from service.engine.values import WaitState
 from service.errors import Conflict, FieldError, Forbidden, InvalidData
 from service.identity.actors import Actor
-from service.trigger.core import Audit, Loaded, Outcome, on_instance
+from service.trigger.core import Loaded, Outcome, on_instance
+from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services

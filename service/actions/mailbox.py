@@ -18,7 +18,8 @@ from service.errors import FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.ids import new_id
 from service.store import UnitOfWork
-from service.trigger.core import Audit, guarded
+from service.trigger.core import guarded
+from service.trigger.save import Audit
 from service.views import instances
 
 if TYPE_CHECKING:

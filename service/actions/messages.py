@@ -11,8 +11,9 @@ from service.errors import Conflict, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.repositories.definitions import DefinitionRow
-from service.trigger.core import Audit, Loaded, Outcome, guarded, on_instance
+from service.trigger.core import Loaded, Outcome, guarded, on_instance
 from service.trigger.correlation import correlates
+from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services

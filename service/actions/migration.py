@@ -17,7 +17,8 @@ from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.repositories.definitions import DefinitionRow
 from service.store.repositories.instances import InstanceRow
-from service.trigger.core import Audit, Loaded, on_instance
+from service.trigger.core import Loaded, on_instance
+from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from service.engine.values import WaitState
 from service.identity.actors import RETRIES
 from service.trigger.background import run_due
-from service.trigger.core import Audit, Loaded
+from service.trigger.core import Loaded
 from service.trigger.failures import due_tasks
+from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services

@@ -25,7 +25,8 @@ from service.ids import new_id
 from service.store import UnitOfWork
 from service.store.repositories.definitions import DefinitionRow
 from service.trigger import buffering, failures, save
-from service.trigger.core import Audit, Outcome, guarded, script_engine_for
+from service.trigger.core import Outcome, guarded, script_engine_for
+from service.trigger.save import Audit
 from service.views import instances
 
 if TYPE_CHECKING:

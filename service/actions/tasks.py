@@ -9,7 +9,8 @@ from service.engine.values import WaitState
 from service.errors import Conflict, Forbidden
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.trigger.core import Audit, Loaded, Outcome, guarded, on_instance
+from service.trigger.core import Loaded, Outcome, guarded, on_instance
+from service.trigger.save import Audit
 from service.views import open_tasks
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ from service.identity.actors import TIMER
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
 from service.trigger.background import run_due
-from service.trigger.core import Audit, Loaded
+from service.trigger.core import Loaded
+from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request
 
-from service.api import bp
+from service.api.blueprint import bp
 from service.api.contract import conformance_problems, validating_responses
 from service.api.problems import problem
 from service.api.ratelimit import RateLimiter, limiter_for, retry_after_seconds

@@ -144,7 +144,7 @@ def operation(
 
 
 def _register(op: Operation, view: View) -> Callable[..., Response]:
-    from service.api import bp
+    from service.api.blueprint import bp
 
     def endpoint(**path_values: str) -> Response:
         caller = _authorised(op)

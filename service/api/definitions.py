@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 from service.actions import starting
 from service.actions.deployment import DiagramSet, deploy
 from service.api import schemas as S
-from service.api import services
+from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.engine.values import DiagramSource
 from service.errors import FieldError, InvalidData

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.api import schemas as S
-from service.api import services
+from service.api.blueprint import services
 from service.api.contract import Answer, Call, Param, Reply, operation, problem_answer
 from service.views import incidents
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from service.actions import lifecycle
 from service.api import schemas as S
-from service.api import services
+from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.errors import FieldError, InvalidData
 from service.store.repositories.search import InstanceQuery

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from service.api import schemas as S
-from service.api import services
+from service.api.blueprint import services
 from service.api.contract import Answer, Call, Param, Reply, operation, problem_answer
 from service.views import program
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.actions import tasks
 from service.api import schemas as S
-from service.api import services
+from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.store.repositories.derived import TaskFilter
 from service.views import instances, open_tasks

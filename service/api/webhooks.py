@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.actions import webhooks
 from service.api import schemas as S
-from service.api import services
+from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.views import webhooks as webhook_views
 

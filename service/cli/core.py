@@ -119,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     from waitress import serve
 
     from service import create_app
-    from service.jobs import start_runner
+    from service.jobs.embedded import start_runner
 
     overrides = {"port": args.port} if args.port else {}
     services = services_from_env(**overrides)

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.jobs.embedded import EmbeddedRunner, start_runner
-
 if TYPE_CHECKING:
     from service.services import Services
 
@@ -102,6 +100,3 @@ def run_jobs(services: Services, listed: Sequence[Job]) -> int:
         except Exception:
             log.exception("background job %s failed; it runs again on the next sweep", job.name)
     return did
-
-
-__all__ = ["EmbeddedRunner", "Job", "next_due", "periodic_jobs", "start_runner", "sweep"]

@@ -7,17 +7,14 @@ no database lock is held while an SMTP server or a webhook receiver answers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from service.services import Services
+    from service.services import Sender, Services
 
 log = logging.getLogger("rcp.outbox")
 
-Sender = Callable[[dict[str, Any]], "str | None"]
-"""Send one message's payload; return a short response text; raise to fail the attempt."""
 
 LEASE = timedelta(minutes=2)
 BACKOFF_BASE = timedelta(seconds=30)

@@ -22,7 +22,8 @@ from service.engine.values import WaitState
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
-from service.trigger.core import Audit, Loaded, step
+from service.trigger.core import Loaded, step
+from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services

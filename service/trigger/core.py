@@ -19,7 +19,7 @@ from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
 from service.trigger import buffering, failures
-from service.trigger.save import FINISHED, jsonable, save
+from service.trigger.save import FINISHED, Audit, jsonable, save
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -69,16 +69,6 @@ class Outcome:
             "nextTimerDue": self.wait.next_timer_due.isoformat() if self.wait.next_timer_due else None,
             "incidents": [{"task": f.task_name, "message": f.message} for f in self.wait.failures],
         }
-
-
-@dataclass
-class Audit:
-    """What the audit entry of a trigger says."""
-
-    action: str
-    task_id: str | None = None
-    task_name: str | None = None
-    data: Any = None
 
 
 def script_engine_for(

@@ -23,9 +23,18 @@ from service.trigger import deadline_history, events, failures
 
 if TYPE_CHECKING:
     from service.services import Services
-    from service.trigger.core import Audit
 
 FINISHED = ("completed", "cancelled")
+
+
+@dataclass
+class Audit:
+    """What the audit entry of a trigger says."""
+
+    action: str
+    task_id: str | None = None
+    task_name: str | None = None
+    data: Any = None
 
 
 @dataclass(frozen=True)

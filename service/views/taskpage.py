@@ -9,7 +9,8 @@ from service.actions import tasks
 from service.definitions import forms
 from service.errors import Conflict, InvalidData
 from service.identity.actors import Actor
-from service.trigger.core import Audit, Outcome, record_refusal
+from service.trigger.core import Outcome, record_refusal
+from service.trigger.save import Audit
 from service.views import inbox, open_tasks
 from service.views.casefile import key_facts
 from service.web import webform

@@ -7,7 +7,8 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from service.identity import users
-from service.web import bp, security, services, user
+from service.web import security
+from service.web.blueprint import bp, services, user
 from service.web.identity import signed_in_user
 
 PUBLIC_ENDPOINTS = {"web.login"}

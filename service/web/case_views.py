@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, render_template
 
 from service.views import casefile
-from service.web import actor, bp, services
+from service.web.blueprint import actor, bp, services
 
 
 @bp.get("/cases/<instance_id>", endpoint="case")

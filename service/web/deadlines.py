@@ -7,7 +7,8 @@ from typing import Any
 from flask import render_template
 
 from service.views import deadline_board
-from service.web import actor, bp, charts, services
+from service.web import charts
+from service.web.blueprint import actor, bp, services
 
 
 @bp.get("/deadlines", endpoint="deadlines")

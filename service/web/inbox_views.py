@@ -10,7 +10,8 @@ from flask import flash, redirect, render_template, request, url_for
 from service.actions import tasks
 from service.errors import Conflict, InvalidData
 from service.views import inbox
-from service.web import actor, bp, security, services
+from service.web import security
+from service.web.blueprint import actor, bp, services
 
 
 def _back(default: str | None = None) -> str:

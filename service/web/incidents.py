@@ -7,7 +7,8 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from service.views import incidents
-from service.web import actor, bp, security, services
+from service.web import security
+from service.web.blueprint import actor, bp, services
 
 
 @bp.get("/incidents", endpoint="incidents")

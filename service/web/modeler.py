@@ -1,6 +1,6 @@
 """The web modeler for analysts (and case migration for supervisors): pages of the blueprint.
 
-Routes parse the request, call one ``service.modeler`` / ``service.cases.migration`` function and
+Routes parse the request, call one ``service.modeler`` / ``service.actions.migration`` function and
 render. The JSON endpoints the editor page calls are in ``modeler_json``.
 """
 
@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -182,10 +181,3 @@ def migration_page(key: str) -> Any:
     return render_template(
         "modeler/migration.html", listed=listed, report=report, result=result, source=source, target=target
     )
-
-
-def register(app: Flask) -> None:
-    """Attach the modeler's pages and JSON endpoints to the app."""
-    from service.web import modeler_json  # noqa: F401  (JSON routes attach to bp)
-
-    app.register_blueprint(bp)

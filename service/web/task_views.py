@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from service.errors import Conflict, InvalidData
 from service.views import taskpage
-from service.web import actor, bp, services
+from service.web.blueprint import actor, bp, services
 
 NOT_FIELDS = {"csrf_token", "action"}
 

@@ -14,6 +14,7 @@ from service import jobs
 from service.actions import starting, tasks, timers
 from service.actions.deployment import deploy
 from service.clock import MovableClock
+from service.jobs.embedded import EmbeddedRunner
 from service.jobs.scheduler import Scheduler
 from service.services import Services
 from service.store.repositories.derived import TaskFilter
@@ -165,7 +166,7 @@ def test_one_scheduler_leads_and_keeps_the_queue_topped_up_while_work_is_due(
 
 def test_the_embedded_runner_fires_a_timer_when_it_comes_due(deployed: Services, clock: MovableClock) -> None:
     [instance] = _timers(deployed, clock, 1)
-    runner = jobs.EmbeddedRunner(deployed, interval=0.05).start()
+    runner = EmbeddedRunner(deployed, interval=0.05).start()
     try:
         time.sleep(0.2)
         assert _timer_audits(deployed) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.api.schemas import (
+from service.api.schemas.base import (
     ANY_OBJECT,
     BUSINESS_KEY,
     COMPONENTS,

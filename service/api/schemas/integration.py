@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.actions import webhooks
-from service.api.schemas import (
+from service.api.schemas.base import (
     COMPONENTS,
     DATETIME,
     STRING,
