@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify
-from sqlalchemy import text
 
 from service.bootstrap import bootstrap
 from service.config import Settings
@@ -34,8 +33,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @app.get("/healthz")
     def healthz() -> Any:
-        with services.db.unit_of_work(readonly=True) as uow:
-            uow.conn.execute(text("SELECT 1"))
+        services.db.ping()
         return jsonify({"status": "ok"})
 
     return app

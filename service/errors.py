@@ -45,6 +45,18 @@ class Busy(ServiceError):
     type_slug = "busy"
 
 
+class StoreError(Exception):
+    """A database refusal the service reacts to, translated by the store from its driver's error."""
+
+
+class Duplicate(StoreError):
+    """Another transaction stored the same unique key first; this one changed nothing."""
+
+
+class Contention(StoreError):
+    """A lock, deadlock or serialisation failure: the whole transaction may be tried again."""
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One failing field of a submitted document."""

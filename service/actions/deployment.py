@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
 from service.engine.validation import ProcessCandidate, ValidationReport, validate
 from service.engine.values import DiagramSource
-from service.errors import DeploymentRejected
+from service.errors import DeploymentRejected, Duplicate
 from service.store import UnitOfWork
 
 if TYPE_CHECKING:
@@ -79,7 +77,7 @@ def store(
         raise DeploymentRejected(report.issues)
     try:
         return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
-    except IntegrityError:
+    except Duplicate:
         # Another deployment took the same version number at the same moment: try once more.
         return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
 

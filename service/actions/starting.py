@@ -15,11 +15,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
 from service.definitions import forms
 from service.engine.values import Workflow
-from service.errors import FieldError, InvalidData, NotFound
+from service.errors import Duplicate, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.ids import new_id
 from service.store import UnitOfWork
@@ -178,7 +176,7 @@ def start_once(
     audit = start_audit(process_key, variables, business_key)
     try:
         return guarded(services, actor, audit, lambda: services.db.run(work), None)
-    except IntegrityError:
+    except Duplicate:
         if idempotency_key is None:
             raise
     # A twin with the same key committed first while this one waited: answer as it did.

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar, overload
 
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import DBAPIError
 
-from service.errors import Busy
+from service.errors import Busy, Contention
+from service.store.errors import translate
 from service.store.repositories import (
     AuditRepository,
     CaseMigrationRepository,
@@ -233,24 +234,28 @@ class Database:
     def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 5) -> T:
         """Run ``work`` in a unit of work, retrying when the database reports a lock or deadlock.
 
-        A caller never sees a lock error: when every attempt met one, it gets ``Busy`` (503).
+        A caller never sees a lock error: when every attempt met one, it gets ``Busy`` (503). A
+        unique key another transaction stored first comes out as ``Duplicate``.
         """
         for attempt in range(1, attempts + 1):
             try:
                 with self.unit_of_work() as uow:
                     return work(uow)
-            except OperationalError as exc:
-                if not _is_transient(exc):
-                    raise
+            except DBAPIError as exc:
+                failure = translate(exc)
+                if not isinstance(failure, Contention):
+                    if failure is exc:
+                        raise
+                    raise failure from exc
                 if attempt == attempts:
                     raise Busy("the case is busy with another step; try again in a moment") from exc
                 time.sleep(0.02 * 2**attempt)
         raise AssertionError("unreachable")
 
+    def ping(self) -> None:
+        """Run a trivial query: raise when the database does not answer (the health check)."""
+        with self.unit_of_work(readonly=True) as uow:
+            uow.conn.execute(text("SELECT 1"))
+
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def _is_transient(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower()
-    return any(word in text for word in ("locked", "deadlock", "lock timeout", "could not serialize"))

@@ -16,9 +16,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import OperationalError
-
 from service.engine.values import WaitState
+from service.errors import Busy
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.repositories.instances import InstanceRow
@@ -31,13 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("rcp.jobs")
 
 TakeMany = Callable[[UnitOfWork, datetime, int], list[InstanceRow]]
-
-
-class _Unprocessable(Exception):
-    def __init__(self, instance_id: str, audit: Audit) -> None:
-        super().__init__(instance_id)
-        self.instance_id = instance_id
-        self.audit = audit
 
 
 def run_due(
@@ -55,30 +47,35 @@ def run_due(
     are taken again by the next call (rare, so no savepoint per instance is paid for).
     """
     now = services.clock.now()
+    stepping: list[tuple[str, Audit]] = []  # the instance being stepped, while it is
 
     def work(uow: UnitOfWork) -> list[str]:
+        stepping.clear()
         done: list[str] = []
         keeps: list[Callable[[], None]] = []
         for row in take(uow, now, batch):
             entry = audit()
-            try:
-                _, keep = step(services, uow, row, actor, entry, apply)
-            except OperationalError:
-                raise  # a lock or deadlock: Database.run tries the batch again
-            except Exception as exc:
-                raise _Unprocessable(row.id, entry) from exc
+            stepping[:] = [(row.id, entry)]
+            _, keep = step(services, uow, row, actor, entry, apply)
             done.append(row.id)
             keeps.append(keep)
+        stepping.clear()
         uow.commit()
         for keep in keeps:
             keep()
         return done
 
     try:
+        # A lock or deadlock meets Database.run, which tries the whole batch again.
         return services.db.run(work)
-    except _Unprocessable as exc:
-        quarantine(services, exc.instance_id, actor, exc.audit, exc.__cause__ or exc)
-        return [exc.instance_id]
+    except Busy:
+        raise
+    except Exception as exc:
+        if not stepping:
+            raise
+        instance_id, entry = stepping[0]
+        quarantine(services, instance_id, actor, entry, exc)
+        return [instance_id]
 
 
 def quarantine(services: Services, instance_id: str, actor: Actor, audit: Audit, exc: BaseException) -> None:

@@ -26,7 +26,8 @@ class IdempotencyRepository:
     ) -> int:
         """Insert the key before the work it guards, so a concurrent twin waits on the unique index.
 
-        Raises ``IntegrityError`` when a live twin holds the key (the caller replays its answer).
+        Raises ``IntegrityError`` when a live twin holds the key (``Database.run`` gives the caller
+        ``Duplicate``, and it replays the twin's answer).
         """
         self.conn.execute(delete(t).where(t.c.owner == owner, t.c.key == key, t.c.expires_at <= now))
         result = self.conn.execute(
