@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -86,57 +88,90 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
 
 
-def run(schedule: str, n: int, workers: int, concurrency: int, rate: float) -> dict[str, float]:
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """Create an empty PostgreSQL database, yield its URL, and drop it afterwards."""
     admin = psycopg.connect(PG_ADMIN, autocommit=True)
     name = f"rcp_bench_timers_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    logs = Path(tempfile.mkdtemp(prefix="rcp-bench-"))  # worker logs and instance folder
-    cluster = Cluster(url, logs)
-    services = None
     try:
-        upgrade(url)
-        services = make_services(url, logs, SystemClock(), Switchboard())
-        deploy(services, processes(), INTEGRATOR)
-        for _ in range(workers):
-            cluster.start_worker(concurrency)
-        cluster.wait_ready(workers)
-        first = datetime.now(UTC) + timedelta(seconds=5 + n / SEED_RATE_FLOOR)
-        step = timedelta(seconds=1 / rate) if schedule == "paced" else timedelta(0)
-        due = [first + i * step for i in range(n)]
-        took = seed(url, due)
-        if datetime.now(UTC) >= first:
-            raise SystemExit(f"seeding took {took:.1f} s: the first timer came due before all were waiting")
-        print(
-            f"  {schedule}: {n} instances waiting ({n / took:.0f} started/s); first due in "
-            f"{(first - datetime.now(UTC)).total_seconds():.1f} s",
-            flush=True,
-        )
-        ends = due[-1] + timedelta(seconds=120)
-        while fired(services)[0] < n and datetime.now(UTC) < ends:
-            time.sleep(0.5)
-        time.sleep(2)  # a duplicate firing would land now
-        total, distinct = fired(services)
-        late, first_fire, last_fire = lateness(services)
-        with services.db.unit_of_work(readonly=True) as uow:
-            left = uow.conn.execute(text("SELECT count(*) FROM pending_timers")).scalar()
-        return {
-            "fired": total,
-            "distinct": distinct,
-            "left": float(left or 0),
-            "p50": statistics.median(late),
-            "p99": percentile(late, 99),
-            "max": late[-1],
-            "rate": n / max((last_fire - first).total_seconds(), 1e-9),
-            "span": (last_fire - first_fire).total_seconds(),
-        }
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        cluster.stop()
-        if services is not None:
-            services.close()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """Yield a temporary folder for worker logs and the instance folder, removed afterwards."""
+    logs = Path(tempfile.mkdtemp(prefix="rcp-bench-"))
+    try:
+        yield logs
+    finally:
         shutil.rmtree(logs, ignore_errors=True)
+
+
+def seed_before_due(url: str, schedule: str, n: int, rate: float) -> tuple[datetime, list[datetime]]:
+    """Start n waiting instances due on the schedule; return the first due time and all of them."""
+    first = datetime.now(UTC) + timedelta(seconds=5 + n / SEED_RATE_FLOOR)
+    step = timedelta(seconds=1 / rate) if schedule == "paced" else timedelta(0)
+    due = [first + i * step for i in range(n)]
+    took = seed(url, due)
+    if datetime.now(UTC) >= first:
+        raise SystemExit(f"seeding took {took:.1f} s: the first timer came due before all were waiting")
+    print(
+        f"  {schedule}: {n} instances waiting ({n / took:.0f} started/s); first due in "
+        f"{(first - datetime.now(UTC)).total_seconds():.1f} s",
+        flush=True,
+    )
+    return first, due
+
+
+def wait_until_fired(services: Services, n: int, last_due: datetime) -> None:
+    """Wait until n timers fired (or two minutes past the last due time), then a little longer."""
+    ends = last_due + timedelta(seconds=120)
+    while fired(services)[0] < n and datetime.now(UTC) < ends:
+        time.sleep(0.5)
+    time.sleep(2)  # a duplicate firing would land now
+
+
+def results(services: Services, n: int, first: datetime) -> dict[str, float]:
+    """Count the firings and timers left, and summarise lateness and rate."""
+    total, distinct = fired(services)
+    late, first_fire, last_fire = lateness(services)
+    with services.db.unit_of_work(readonly=True) as uow:
+        left = uow.conn.execute(text("SELECT count(*) FROM pending_timers")).scalar()
+    return {
+        "fired": total,
+        "distinct": distinct,
+        "left": float(left or 0),
+        "p50": statistics.median(late),
+        "p99": percentile(late, 99),
+        "max": late[-1],
+        "rate": n / max((last_fire - first).total_seconds(), 1e-9),
+        "span": (last_fire - first_fire).total_seconds(),
+    }
+
+
+def run(schedule: str, n: int, workers: int, concurrency: int, rate: float) -> dict[str, float]:
+    """Fire n timers on a fresh database with the given workers and return the measures."""
+    with scratch_folder() as logs, scratch_database() as url:
+        cluster = Cluster(url, logs)
+        services = None
+        try:
+            upgrade(url)
+            services = make_services(url, logs, SystemClock(), Switchboard())
+            deploy(services, processes(), INTEGRATOR)
+            for _ in range(workers):
+                cluster.start_worker(concurrency)
+            cluster.wait_ready(workers)
+            first, due = seed_before_due(url, schedule, n, rate)
+            wait_until_fired(services, n, due[-1])
+            return results(services, n, first)
+        finally:
+            cluster.stop()
+            if services is not None:
+                services.close()
 
 
 def main() -> int:
