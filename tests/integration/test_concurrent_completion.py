@@ -18,6 +18,32 @@ from tests.support import INTEGRATOR, REVIEWER, Switchboard, processes
 THREADS = 8
 
 
+def _complete_from_many_threads_at_once(services: Services, task_id: str) -> list[str]:
+    """Release THREADS completions of one task together and return each outcome ("ok" or a status)."""
+    barrier = threading.Barrier(THREADS)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            tasks.complete(services, task_id, {"decision": "ok"}, REVIEWER)
+            result = "ok"
+        except Conflict:
+            result = "409"
+        except ServiceError as exc:
+            result = f"{exc.status}"
+        with lock:
+            results.append(result)
+
+    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
 @pytest.mark.parametrize(
     "db_url", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"], indirect=True
 )
@@ -33,27 +59,7 @@ def test_concurrent_completions_of_one_task_succeed_exactly_once(
         business_key="A-7",
     )
     [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=outcome.instance_id))
-    barrier = threading.Barrier(THREADS)
-    results: list[str] = []
-    lock = threading.Lock()
-
-    def attempt() -> None:
-        barrier.wait()
-        try:
-            tasks.complete(services, task["id"], {"decision": "ok"}, REVIEWER)
-            result = "ok"
-        except Conflict:
-            result = "409"
-        except ServiceError as exc:
-            result = f"{exc.status}"
-        with lock:
-            results.append(result)
-
-    threads = [threading.Thread(target=attempt) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results = _complete_from_many_threads_at_once(services, task["id"])
 
     assert Counter(results) == {"ok": 1, "409": THREADS - 1}
     view = instances.instance(services, outcome.instance_id)

@@ -49,32 +49,36 @@ def add_case(services: Services, key: str, *open_tasks: Task) -> None:
             created_at=START,
             updated_at=START,
         )
-        ready = [
-            ReadyTask(
-                tid,
-                tid,
-                None,
-                lane,
-                "smoke",
-                None,
-                None,
-                START + timedelta(days=due) if due is not None else None,
-                None,
-                None,
-                None,
-            )
-            for tid, lane, due, _ in open_tasks
-        ]
-        uow.tasks.sync(f"case-{key}", ready, business_key=key, now=START)
+        uow.tasks.sync(f"case-{key}", _ready(open_tasks), business_key=key, now=START)
         for tid, _, _, assignee in open_tasks:
             if assignee:
                 uow.tasks.assign(tid, assignee, START)
         uow.commit()
 
 
+def _ready(open_tasks: tuple[Task, ...]) -> list[ReadyTask]:
+    """Describe the open tasks as the engine would report them ready."""
+    return [
+        ReadyTask(
+            tid,
+            tid,
+            None,
+            lane,
+            "smoke",
+            None,
+            None,
+            START + timedelta(days=due) if due is not None else None,
+            None,
+            None,
+            None,
+        )
+        for tid, lane, due, _ in open_tasks
+    ]
+
+
 def ids(services: Services, s: InboxSlice, limit: int, offset: int = 0) -> list[str]:
     with services.db.unit_of_work(readonly=True) as uow:
-        return [r["id"] for r in uow.inbox.page(s, limit, offset)]
+        return [r.id for r in uow.inbox.page(s, limit, offset)]
 
 
 def test_a_queue_over_two_lanes_is_one_list_by_due_date_with_undated_tasks_last(deployed: Services) -> None:

@@ -48,13 +48,8 @@ def _review(case: Case, next_step: str, **extra: object) -> None:
     case.complete("review_application", {**REVIEW_FORM, "review_next_step": next_step, **extra})
 
 
-def test_approval_after_two_information_rounds_and_a_site_visit_records_each_suspension(
-    services: Services, clock: MovableClock
-) -> None:
-    case = Case.start(services, clock, "application_review", application(), "A-2026-001")
-    assert case.notice_kinds() == ["acknowledgement"]
-    assert case.task("review_application")["candidateGroup"] == "reviewers"
-
+def _first_information_round_with_a_reminder(services: Services, clock: MovableClock, case: Case) -> None:
+    """Ask for procedures, let one reminder go out, and deliver the documents on 2026-01-25."""
     _review(case, "request_information", information_needed="Your written recordkeeping procedures.")
     assert case.task("await_information")["candidateGroup"] == "reviewers"
     assert case.task("await_information")["processKey"] == "information_request"  # the called process
@@ -72,10 +67,9 @@ def test_approval_after_two_information_rounds_and_a_site_visit_records_each_sus
     clock.set(moment("2026-01-25"))
     case.deliver("information_received", {"application_number": "A-2026-001"}, documents=["procedures.pdf"])
 
-    _review(case, "request_information", information_needed="The name of your responsible individual.")
-    clock.set(moment("2026-02-04"))
-    case.deliver("information_received", {"application_number": "A-2026-001"})
 
+def _visit_the_site(clock: MovableClock, case: Case) -> None:
+    """Send the case to a site visit, refuse a visit date before the notice, and record the findings."""
     _review(case, "onsite_verification")
     with pytest.raises(InvalidData) as early:  # the visit cannot predate telling the applicant
         case.complete(
@@ -92,6 +86,10 @@ def test_approval_after_two_information_rounds_and_a_site_visit_records_each_sus
             "onsite_requirements": "met",
         },
     )
+
+
+def _recommend_and_approve(case: Case) -> None:
+    """Recommend approval and let the field director approve with one condition."""
     _review(case, "recommend_approval", review_reasons="All six elements shown; visit confirmed them.")
     assert case.task("decide_application")["candidateGroup"] == "field_director"
     case.complete(
@@ -102,6 +100,9 @@ def test_approval_after_two_information_rounds_and_a_site_visit_records_each_sus
         },
     )
 
+
+def _assert_certified_with_each_suspension_recorded(services: Services, case: Case) -> None:
+    """Check the notices sent, the suspensions and findings on record, and the certificate."""
     assert case.status == "completed"
     assert case.notice_kinds() == [
         "acknowledgement",
@@ -128,6 +129,25 @@ def test_approval_after_two_information_rounds_and_a_site_visit_records_each_sus
     assert certificate["ruleCited"] == "19 CFR 163.12(c)(2)"
     assert certificate["recipient"]["email"] == "compliance@harbor.example"
     assert all(m["kind"] == "email" and m["status"] == "pending" for m in outbox(services))
+
+
+def test_approval_after_two_information_rounds_and_a_site_visit_records_each_suspension(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "application_review", application(), "A-2026-001")
+    assert case.notice_kinds() == ["acknowledgement"]
+    assert case.task("review_application")["candidateGroup"] == "reviewers"
+
+    _first_information_round_with_a_reminder(services, clock, case)
+
+    _review(case, "request_information", information_needed="The name of your responsible individual.")
+    clock.set(moment("2026-02-04"))
+    case.deliver("information_received", {"application_number": "A-2026-001"})
+
+    _visit_the_site(clock, case)
+    _recommend_and_approve(case)
+
+    _assert_certified_with_each_suspension_recorded(services, case)
 
 
 def test_an_applicant_outside_163_2_a_is_refused_with_reasons(

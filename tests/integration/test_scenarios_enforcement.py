@@ -111,17 +111,7 @@ def test_a_willful_failure_is_referred_for_a_penalty_and_removal_takes_effect_at
     task = case.task("open_penalty_case")
     assert task["candidateGroup"] == "penalties"
     case.complete("open_penalty_case", {"penalty_case_number": "PEN-2026-17"})
-    [referral] = [
-        v
-        for v in program.recordkeeper(services, INTAKE, IOR)["violations"]
-        if v["kind"] == "penalty_referral"
-    ]
-    # §163.6(b)(1), willful, per release: the lesser of $100,000 or 75 % of the appraised value.
-    assert referral["ceilings"] == [
-        {"entry_number": "123-4567800-1", "ceiling": "100000.00"},
-        {"entry_number": "123-4567810-1", "ceiling": "30000.00"},
-    ]
-    assert (referral["ceiling_total"], referral["culpability"]) == ("130000.00", "willful")
+    _assert_willful_penalty_ceilings(services)
 
     decide = case.task("decide_removal")
     assert decide["candidateGroup"] == "field_director"
@@ -135,6 +125,26 @@ def test_a_willful_failure_is_referred_for_a_penalty_and_removal_takes_effect_at
         },
     )
 
+    _assert_removed_at_once_with_an_appeal_window(services, case)
+
+
+def _assert_willful_penalty_ceilings(services: Services) -> None:
+    """Check the penalty referral caps each release at the willful ceiling of §163.6(b)(1)."""
+    [referral] = [
+        v
+        for v in program.recordkeeper(services, INTAKE, IOR)["violations"]
+        if v["kind"] == "penalty_referral"
+    ]
+    # §163.6(b)(1), willful, per release: the lesser of $100,000 or 75 % of the appraised value.
+    assert referral["ceilings"] == [
+        {"entry_number": "123-4567800-1", "ceiling": "100000.00"},
+        {"entry_number": "123-4567810-1", "ceiling": "30000.00"},
+    ]
+    assert (referral["ceiling_total"], referral["culpability"]) == ("130000.00", "willful")
+
+
+def _assert_removed_at_once_with_an_appeal_window(services: Services, case: Case) -> None:
+    """Check the removal notice, the removal effective today, and the 30-day appeal wait."""
     notice = case.notice("removal")
     assert "(iv) the participant willfully refused to produce a demanded record" in notice["text"]
     assert "takes effect immediately, because the violation was willful" in notice["text"]
