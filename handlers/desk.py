@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from .notices import NoticeArchive, NoticeIssuer, Recipient, office
+from .notices import NoticeIssuer, Recipient, office
 from .ports import Ports
-from .records import MissingRecord, Record, Records
+from .records import MissingRecord, Record
 
 
 class Desk:
     """A handler class: built from ``Ports`` per transaction, one method per operation."""
 
     def __init__(self, ports: Ports) -> None:
-        self.records = cast(Records, ports.client("records"))
+        self.records = ports.records
         self.program = ports.program
         self.clock = ports.clock
-        self.notices = NoticeIssuer(
-            cast(NoticeArchive, ports.client("notices")), ports.program, ports.clock.now
-        )
+        self.notices = NoticeIssuer(ports.notices, ports.program, ports.clock.now)
 
     def today(self) -> date:
         return self.clock.now().date()

@@ -19,7 +19,7 @@ from .registry import CallContext
 
 
 class NoticeArchive(Protocol):
-    """Where notices are kept and from where their e-mails leave (the ``notices`` client)."""
+    """Where notices are kept and from where their e-mails leave (``Ports.notices``)."""
 
     def for_step(self, step_key: str) -> Record | None: ...
 

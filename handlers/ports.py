@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from .notices import NoticeArchive
+from .records import Records
 
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Ports:
-    """Everything a handler may be given: the clock, program configuration and service clients."""
+    """Everything a handler may be given: the clock, program configuration and the services it uses."""
 
     clock: Clock
-    program: dict[str, Any] = field(default_factory=dict)
-    clients: dict[str, Any] = field(default_factory=dict)
-
-    def client(self, name: str) -> Any:
-        """Return the named client (data service, notifier ...), failing clearly when absent."""
-        try:
-            return self.clients[name]
-        except KeyError:
-            raise LookupError(f"no '{name}' client is wired for handlers") from None
+    program: dict[str, Any]
+    records: Records
+    notices: NoticeArchive

@@ -133,7 +133,7 @@ class Appeals(Protocol):
 
 
 class Records(Recordkeepers, Applications, Audits, Enforcement, Appeals, Protocol):
-    """Everything the data service offers (the ``records`` client of ``Ports``)."""
+    """Everything the data service offers (``Ports.records``)."""
 
 
 class MissingRecord(LookupError):

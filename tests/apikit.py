@@ -88,7 +88,7 @@ def issue_notice(services: Services, case_ref: str = "A-1", number: str = "RCP-N
         "facts": {"demand_number": "D-7"},
     }
     with services.db.unit_of_work() as uow:
-        services.ports(uow).client("notices").store(notice, None)
+        services.ports(uow).notices.store(notice, None)
         uow.commit()
     return number
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,9 @@ class NoticeThenFlaky:
 
     def __init__(self, board: Switchboard, ports: Ports) -> None:
         self.board = board
-        self.outbox = ports.client("outbox")
+        if not isinstance(ports, OutboxPorts):  # the test registry is bound to ``test_ports`` only
+            raise TypeError("notice_then_flaky needs the test ports with the outbox client (test_ports)")
+        self.outbox = ports.outbox
 
     def __call__(self, params: NoticeParams, call: CallContext) -> dict[str, Any]:
         self.outbox.enqueue(
@@ -114,6 +116,13 @@ class OutboxClient:
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class OutboxPorts(Ports):
+    """The production ports plus the outbox client the test handlers write through."""
+
+    outbox: OutboxClient
+
+
 def test_registry(board: Switchboard) -> Registry[Ports]:
     return Registry.of(
         [
@@ -134,7 +143,13 @@ def test_ports(settings: Settings, clock: Clock) -> Callable[[UnitOfWork], Ports
 
     def ports(uow: UnitOfWork) -> Ports:
         base = build_ports(uow, settings, clock)
-        return replace(base, clients={**base.clients, "outbox": OutboxClient(uow, clock)})
+        return OutboxPorts(
+            clock=base.clock,
+            program=base.program,
+            records=base.records,
+            notices=base.notices,
+            outbox=OutboxClient(uow, clock),
+        )
 
     return ports
 

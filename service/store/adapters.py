@@ -29,7 +29,7 @@ def build_ports(
     """Return the ports handlers use inside ``uow``."""
     records = CaseRecords(uow.conn, clock.now)
     notices = SqlNoticeArchive(uow, records, settings, clock, on_notice_issued)
-    return Ports(clock=clock, program=settings.program, clients={"records": records, "notices": notices})
+    return Ports(clock=clock, program=settings.program, records=records, notices=notices)
 
 
 def message_id(key: str, sender: str) -> str:

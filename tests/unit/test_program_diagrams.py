@@ -66,15 +66,36 @@ def test_the_eight_processes_have_the_ids_integrators_use() -> None:
     assert {p.stem for p in DIAGRAMS} == PROCESS_IDS
 
 
+def _handler_problems(name: str, tree: etree._ElementTree) -> list[str]:
+    """Say which operations of a diagram have no handler, or are passed the wrong parameters."""
+    registry = Registry.of(operations())
+    problems = []
+    for use in operation_uses(tree):
+        if use.operation not in registry.names():
+            problems.append(f"{name}:{use.line} {use.operation} has no handler")
+        else:
+            wrong = registry.parameter_problems(use.operation, use.params)
+            problems += [f"{name}:{use.line} {p}" for p in wrong]
+    return problems
+
+
 @pytest.mark.parametrize("path", DIAGRAMS, ids=lambda p: p.stem)
 def test_every_operation_in_a_diagram_has_a_handler_with_those_parameters(path: Path) -> None:
-    registry = Registry.of(operations())
-    uses = operation_uses(_tree(path))
+    tree = _tree(path)
 
-    assert uses, "every program process calls the data or notification service"
-    for use in uses:
-        assert use.operation in registry.names(), f"{path.name}:{use.line} {use.operation} has no handler"
-        assert registry.parameter_problems(use.operation, use.params) == [], f"{path.name}:{use.line}"
+    assert operation_uses(tree), "every program process calls the data or notification service"
+    assert _handler_problems(path.name, tree) == []
+
+
+def test_a_diagram_calling_an_operation_without_a_handler_fails_the_check() -> None:
+    tree = _tree(PROCESSES / "appeal.bpmn")
+    operator = tree.getroot().find(".//spiffworkflow:serviceTaskOperator", NS)
+    assert operator is not None
+    operator.set("id", "file_protest")  # a name no desk handles
+
+    assert _handler_problems("appeal.bpmn", tree) == [
+        f"appeal.bpmn:{operator.sourceline} file_protest has no handler"
+    ]
 
 
 def test_every_handler_is_used_by_some_diagram() -> None:
