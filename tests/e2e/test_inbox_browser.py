@@ -7,35 +7,32 @@ CI keeps that folder as an artefact. axe-core checks each page for WCAG 2.1 AA v
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from service.clock import MovableClock
-from tests.e2e.inbox_world import PASSWORD, World, build_world, repo_root, serving
+from tests.e2e.inbox_browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    axe_violations,
+    claim_from_queue,
+    console_errors,
+    marker_of,
+    new_page,
+    shot,
+    sign_in,
+    tab_to,
+    wait_for_diagram,
+)
+from tests.e2e.inbox_world import PASSWORD, World, build_world, serving
 from tests.support import Switchboard, make_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-AXE = repo_root() / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-SHOTS = Path(os.environ.get("RCP_SCREENSHOTS_DIR", str(repo_root() / "artifacts" / "screenshots")))
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CONSOLE_ERRORS: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()
 
 
 @pytest.fixture(scope="module")
@@ -61,71 +58,39 @@ def site(world: World) -> Iterator[str]:
         yield base
 
 
-def new_page(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    # Script errors and CSP refusals are collected (a 4xx page the test expects is not one).
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text)
-            if message.type == "error" and not message.text.startswith("Failed to load resource")
-            else None
-        ),
+def _submit_with_a_negative_count(page: Page) -> None:
+    """Fill the review form with a count below zero and submit it."""
+    page.get_by_label("Complete: send to the Director").check()
+    page.get_by_label("Employees trained in recordkeeping").fill("-3")
+    page.get_by_label("Reviewing office").select_option("houston")
+    page.get_by_label("Notes for the Director").fill("Procedures look sound.")
+    page.get_by_role("button", name="Complete task").click()
+
+
+def _assert_the_error_is_linked_and_every_entry_kept(page: Page) -> None:
+    """Check the error summary links to the field, which is marked, and nothing typed was lost."""
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter a number of at least 0")).to_have_attribute(
+        "href", "#field-employees_trained"
     )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    CONSOLE_ERRORS[page] = errors
-    return page
+    expect(page.locator("#error-employees_trained")).to_contain_text("Enter a number of at least 0")
+    expect(page.get_by_label("Employees trained in recordkeeping")).to_have_value("-3")
+    expect(page.get_by_label("Employees trained in recordkeeping")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Complete: send to the Director")).to_be_checked()
+    expect(page.get_by_label("Reviewing office")).to_have_value("houston")
+    expect(page.get_by_label("Notes for the Director")).to_have_value("Procedures look sound.")
 
 
-def console_errors(page: Page) -> list[str]:
-    return CONSOLE_ERRORS[page]
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, world: World, site: str, username: str) -> None:
-    world.ensure_user(username)
-    page.goto(f"{site}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
-
-
-def claim_from_queue(page: Page, business_key: str) -> None:
-    page.get_by_role("link", name=re.compile(r"^Group queue")).click()
-    row = page.get_by_role("row").filter(has_text=business_key)
-    row.get_by_role("button", name=re.compile(r"^Claim")).click()
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the page; return its serious and critical WCAG 2.1 A/AA violations."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: ./scripts/setup.sh installs the front-end packages (axe-core)")
-    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [
-        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def wait_for_diagram(page: Page) -> None:
-    expect(page.locator("#diagram[data-rendered='true']")).to_be_attached()
-
-
-def marker_of(page: Page, element_id: str) -> str:
-    return (
-        page.locator(f"#diagram g.djs-element[data-element-id='{element_id}']").first.get_attribute("class")
-        or ""
-    )
+def _assert_the_diagram_shows_the_decision_next(page: Page) -> None:
+    """Check the case diagram and progress table mark the review done and the decision active."""
+    wait_for_diagram(page)
+    assert "rcp-active" in marker_of(page, "decide")
+    assert "rcp-completed" in marker_of(page, "review")
+    assert "rcp-active" not in marker_of(page, "review")
+    assert console_errors(page) == []
+    progress = page.get_by_role("table", name="Progress by diagram element")
+    expect(progress.get_by_role("row", name=re.compile(r"Decide on certification"))).to_contain_text("Active")
 
 
 def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_task_on_the_diagram(
@@ -138,23 +103,8 @@ def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_ta
     expect(page.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
     shot(page, "flow-1-claimed-task")
 
-    page.get_by_label("Complete: send to the Director").check()
-    page.get_by_label("Employees trained in recordkeeping").fill("-3")
-    page.get_by_label("Reviewing office").select_option("houston")
-    page.get_by_label("Notes for the Director").fill("Procedures look sound.")
-    page.get_by_role("button", name="Complete task").click()
-
-    summary = page.get_by_role("alert").filter(has_text="There is a problem")
-    expect(summary).to_be_visible()
-    expect(summary.get_by_role("link", name="Enter a number of at least 0")).to_have_attribute(
-        "href", "#field-employees_trained"
-    )
-    expect(page.locator("#error-employees_trained")).to_contain_text("Enter a number of at least 0")
-    expect(page.get_by_label("Employees trained in recordkeeping")).to_have_value("-3")
-    expect(page.get_by_label("Employees trained in recordkeeping")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("Complete: send to the Director")).to_be_checked()
-    expect(page.get_by_label("Reviewing office")).to_have_value("houston")
-    expect(page.get_by_label("Notes for the Director")).to_have_value("Procedures look sound.")
+    _submit_with_a_negative_count(page)
+    _assert_the_error_is_linked_and_every_entry_kept(page)
     shot(page, "flow-2-field-error")
 
     page.get_by_label("Employees trained in recordkeeping").fill("12")
@@ -165,13 +115,7 @@ def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_ta
     shot(page, "flow-3-completed")
 
     page.goto(f"{site}/cases/{case_id}")
-    wait_for_diagram(page)
-    assert "rcp-active" in marker_of(page, "decide")
-    assert "rcp-completed" in marker_of(page, "review")
-    assert "rcp-active" not in marker_of(page, "review")
-    assert console_errors(page) == []
-    progress = page.get_by_role("table", name="Progress by diagram element")
-    expect(progress.get_by_role("row", name=re.compile(r"Decide on certification"))).to_contain_text("Active")
+    _assert_the_diagram_shows_the_decision_next(page)
     shot(page, "flow-4-case-diagram")
 
 
@@ -238,21 +182,8 @@ def test_login_inbox_task_and_case_pages_have_no_serious_or_critical_accessibili
     assert {name: v for name, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
-    browser: Browser, world: World, site: str
-) -> None:
-    world.start_case("A-5")
-    world.ensure_user("rita")
-    page = new_page(browser)
+def _sign_in_with_the_keyboard(page: Page, site: str) -> None:
+    """Type the username and password into the login page and press Enter."""
     page.goto(f"{site}/login")
     # Keys sent while the page is still settling can be dropped by the browser under load; start
     # typing once nothing is loading and the page has put the focus on the username field.
@@ -265,6 +196,9 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name="Inbox")).to_be_visible()
 
+
+def _claim_with_the_keyboard(page: Page) -> None:
+    """Tab to the group queue, open it, and claim the first task there."""
     tab_to(page, "a[href*='view=queue']")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"view=queue"))
@@ -273,6 +207,9 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     page.wait_for_url(re.compile(r"/tasks/[0-9a-f-]+$"))
     expect(page.get_by_role("heading", level=1, name="Review the application")).to_be_visible()
 
+
+def _fill_the_form_with_the_keyboard(page: Page) -> None:
+    """Check the decision, type a count, check the procedure and pick the office by typing."""
     tab_to(page, "#field-decision")
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
@@ -284,6 +221,17 @@ def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
     expect(page.locator("#field-decision")).to_be_checked()
     expect(page.locator("#field-employees_trained")).to_have_value("7")
     expect(page.locator("#field-office")).to_have_value("houston")
+
+
+def test_a_reviewer_completes_a_task_with_the_keyboard_alone(
+    browser: Browser, world: World, site: str
+) -> None:
+    world.start_case("A-5")
+    world.ensure_user("rita")
+    page = new_page(browser)
+    _sign_in_with_the_keyboard(page, site)
+    _claim_with_the_keyboard(page)
+    _fill_the_form_with_the_keyboard(page)
     tab_to(page, "button[value='complete']")
     shot(page, "keyboard-form-filled")
     page.keyboard.press("Enter")

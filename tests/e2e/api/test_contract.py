@@ -89,6 +89,23 @@ def test_every_operation_answers_as_documented(
     run()
 
 
+def _aim_at_the_waiting_process(case: Any) -> None:
+    """Point starts at the process that waits for a message, and its messages at the started case."""
+    # Start the process that waits for a message, so the links lead somewhere real.
+    if case.operation.label == "POST /process-definitions/{key}/start":
+        case.path_parameters = {"key": "api_waiting"}
+        number = f"C-{uuid.uuid4().hex[:8]}"
+        case.body = {"businessKey": number, "variables": {"case_number": number}}
+        # Keep the token; drop any generated Idempotency-Key, so each start is a new one.
+        case.headers = {k: v for k, v in (case.headers or {}).items() if k == "Authorization"}
+    # A message that followed the start's link: drop what was generated beside the link's
+    # values (a random business key would rightly match nothing).
+    body = case.body if isinstance(case.body, dict) else {}
+    if case.operation.label == "POST /messages" and body.get("messageName") == "document_received":
+        link = ("messageName", "processInstanceId", "correlationKeys")
+        case.body = {k: body[k] for k in link if k in body}
+
+
 def test_start_get_and_message_chains_hold_the_contract(contract: OpenApiSchema) -> None:
     """Stateful: starts follow their links to the instance, its history and its awaited message."""
     seen: list[tuple[str, int]] = []
@@ -98,19 +115,7 @@ def test_start_get_and_message_chains_hold_the_contract(contract: OpenApiSchema)
 
     class Chains(contract.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Any) -> None:
-            # Start the process that waits for a message, so the links lead somewhere real.
-            if case.operation.label == "POST /process-definitions/{key}/start":
-                case.path_parameters = {"key": "api_waiting"}
-                number = f"C-{uuid.uuid4().hex[:8]}"
-                case.body = {"businessKey": number, "variables": {"case_number": number}}
-                # Keep the token; drop any generated Idempotency-Key, so each start is a new one.
-                case.headers = {k: v for k, v in (case.headers or {}).items() if k == "Authorization"}
-            # A message that followed the start's link: drop what was generated beside the link's
-            # values (a random business key would rightly match nothing).
-            body = case.body if isinstance(case.body, dict) else {}
-            if case.operation.label == "POST /messages" and body.get("messageName") == "document_received":
-                link = ("messageName", "processInstanceId", "correlationKeys")
-                case.body = {k: body[k] for k in link if k in body}
+            _aim_at_the_waiting_process(case)
 
         def after_call(self, response: Any, case: Any) -> None:
             super().after_call(response, case)
