@@ -94,7 +94,7 @@ class Case:
     def form(self, name: str) -> dict[str, Any]:
         """Return the open task's form schema as its user sees it (bound to the case's data)."""
         return dict(
-            open_tasks.bound_form(self.services, self.task(name)["id"], Actor("system", "test"))["schema"]
+            open_tasks.bound_form(self.services, self.task(name)["id"], Actor("system", "test")).schema
         )
 
     def complete(self, name: str, data: dict[str, Any], actor: Actor | None = None) -> Any:

@@ -1,14 +1,22 @@
-"""Human tasks: complete (with server-side form validation), claim, unclaim, reassign."""
+"""Human tasks: complete (with server-side form validation), claim, unclaim, reassign.
+
+A completion is one transaction: the case is locked, the task read once under that lock, its form
+bound to the case data once, the submission read against it and checked, and the case run on.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from service.definitions import forms
+from service.definitions.forms import Form
 from service.engine.values import WaitState
-from service.errors import Conflict, Forbidden
+from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.store import UnitOfWork
+from service.store.repositories.derived import TaskRow
+from service.store.repositories.instances import InstanceRow
 from service.trigger.core import Loaded, Outcome, guarded, on_instance
 from service.trigger.save import Audit
 from service.views import open_tasks
@@ -17,78 +25,144 @@ if TYPE_CHECKING:
     from service.services import Services
 
 
+class Submission(Protocol):
+    """What a completion brings, read against the task's bound form (API data, or a web form)."""
+
+    def read(self, form: Form) -> tuple[dict[str, Any], list[FieldError]]:
+        """Return the data submitted and the fields that could not be read."""
+        ...
+
+    def explain(self, form: Form, errors: list[FieldError]) -> list[FieldError]:
+        """Return the field errors in the words the submitter sees."""
+        ...
+
+    def recorded(self) -> Any:
+        """Return what the audit log keeps of a submission until its fields are read."""
+        ...
+
+
+@dataclass(frozen=True)
+class Variables:
+    """A submission of process variables as JSON (the API, tests)."""
+
+    data: dict[str, Any]
+
+    def read(self, form: Form) -> tuple[dict[str, Any], list[FieldError]]:
+        """Return the variables as they are: JSON is already typed."""
+        return self.data, []
+
+    def explain(self, form: Form, errors: list[FieldError]) -> list[FieldError]:
+        """Return the errors unchanged (integrators read the validator's own words)."""
+        return errors
+
+    def recorded(self) -> Any:
+        """Return the variables."""
+        return self.data
+
+
+@dataclass(frozen=True)
+class Completed(Outcome):
+    """A completed task's outcome, with the title of the task that was completed."""
+
+    task_title: str = ""
+
+
 def complete(
     services: Services,
     task_id: str,
-    data: dict[str, Any],
+    submitted: Submission | dict[str, Any],
     actor: Actor,
     *,
     expected_version: int | None = None,
-) -> Outcome:
-    """Complete a READY task with validated data and run the case to its next wait state."""
-    audit = Audit("complete", task_id=task_id, data=data)
-    located: dict[str, Any] = {}
+    must_hold: bool = False,
+) -> Completed:
+    """Complete a READY task with validated data and run the case to its next wait state.
 
-    def locate(uow: UnitOfWork) -> str:
-        located.update(open_tasks.open_task(services, uow, task_id, actor))
-        instance_id: str = located["instance_id"]
-        return instance_id
+    ``must_hold``: the actor must have claimed the task first (the inbox's rule; integrators may
+    complete an unclaimed task).
+    """
+    submission = Variables(submitted) if isinstance(submitted, dict) else submitted
+    audit = Audit("complete", task_id=task_id, data=submission.recorded())
+    title: list[str] = []
+
+    def locate(uow: UnitOfWork) -> InstanceRow:
+        row = uow.instances.holding_task(task_id, lock=True)
+        if row is None:
+            open_tasks.open_task(uow, task_id, actor)  # says why: completed already, or not open
+            raise NotFound(f"task {task_id} is not open", taskId=task_id)
+        return row
 
     def apply(loaded: Loaded) -> WaitState:
-        # Without a lock from BEGIN (PostgreSQL), read again under the instance's row lock:
-        # another completion may have committed between ``locate`` and the lock.
-        uow = loaded.uow
-        current = located if uow.locked_from_begin else open_tasks.open_task(services, uow, task_id, actor)
-        audit.task_name = current["name"]
-        if current["assignee"] not in (None, actor.name) and not actor.is_supervisor:
-            raise Conflict(
-                f"task {task_id} is claimed by {current['assignee']}",
-                taskId=task_id,
-                assignee=current["assignee"],
-            )
+        task = open_tasks.open_task(loaded.uow, task_id, actor)  # the one read, under the case's lock
+        audit.task_name = task.name
+        title.append(task.label)
+        check_holder(task, actor, must_hold)
         ready = services.engine.find_ready_task(loaded.workflow, task_id)
         if ready is None:
             raise Conflict(f"task {task_id} is no longer ready", taskId=task_id)
-        # The form is bound to this task's data, so case-specific bounds (a deadline) hold here too.
-        schema = forms.bind(
-            open_tasks.task_form(services, loaded.uow, current, loaded.row), services.engine.data_of(ready)
+        # Bound to this task's data, so case-specific bounds (a deadline) hold here too.
+        form = open_tasks.form_of(services, loaded.uow, task, loaded.row).bound(
+            services.engine.data_of(ready)
         )
-        forms.validate(data, schema, f"form of task {current['name']}")
+        data = _checked(submission, form, task, audit)
         return services.engine.complete_task(loaded.workflow, ready, data)
 
-    return on_instance(services, locate, actor, audit, apply, expected_version=expected_version)
+    outcome = on_instance(services, locate, actor, audit, apply, expected_version=expected_version)
+    return Completed(**outcome.__dict__, task_title=title[-1])
 
 
-def claim(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:
+def check_holder(task: TaskRow, actor: Actor, must_hold: bool) -> None:
+    """Refuse when someone else holds the task (or, with ``must_hold``, when nobody does)."""
+    holder = task.assignee
+    if holder not in (None, actor.name) and not actor.is_supervisor:
+        raise Conflict(f"task {task.id} is claimed by {holder}", taskId=task.id, assignee=holder)
+    if must_hold and holder is None:
+        raise Conflict("Claim this task before working on it.", taskId=task.id, needsClaim=True)
+
+
+def _checked(submission: Submission, form: Form, task: TaskRow, audit: Audit) -> dict[str, Any]:
+    """Read and validate the submission; raise every failing field at once, in its own words."""
+    data, errors = submission.read(form)
+    what = f"form of task {task.name}"
+    if not errors:
+        audit.data = data  # what the case received (typed), not what was posted
+        try:
+            forms.validate(data, form.schema, what)
+        except InvalidData as exc:
+            raise InvalidData(exc.detail, submission.explain(form, exc.errors)) from None
+        return data
+    unread = {e.field for e in errors}
+    try:
+        forms.validate({k: v for k, v in data.items() if k not in unread}, form.schema, what)
+    except InvalidData as more:
+        errors += [e for e in more.errors if e.field.split(".")[0] not in unread]
+    raise InvalidData(f"{what}: fix the marked fields", submission.explain(form, errors))
+
+
+def claim(services: Services, task_id: str, actor: Actor) -> TaskRow:
     """Claim a task for the actor; refused when someone else claimed it first."""
     return _assignment(services, task_id, actor, "claim", actor.name)
 
 
-def unclaim(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:
+def unclaim(services: Services, task_id: str, actor: Actor) -> TaskRow:
     """Give a claimed task back to its group queue."""
     return _assignment(services, task_id, actor, "unclaim", None)
 
 
-def reassign(services: Services, task_id: str, actor: Actor, assignee: str | None) -> dict[str, Any]:
-    """Assign a task to someone else (supervisors only)."""
+def reassign(services: Services, task_id: str, actor: Actor, assignee: str | None) -> TaskRow:
+    """Give a task to a member of its lane's group or a supervisor, or back to the queue."""
     if not actor.is_supervisor:
         raise Forbidden("only supervisors reassign tasks")
     return _assignment(services, task_id, actor, "reassign", assignee)
 
 
-def _assignment(
-    services: Services, task_id: str, actor: Actor, action: str, assignee: str | None
-) -> dict[str, Any]:
+def _assignment(services: Services, task_id: str, actor: Actor, action: str, assignee: str | None) -> TaskRow:
     audit = Audit(action, task_id=task_id, data={"assignee": assignee})
 
-    def work(uow: UnitOfWork) -> dict[str, Any]:
-        task = open_tasks.open_task(services, uow, task_id, actor)
+    def work(uow: UnitOfWork) -> TaskRow:
+        task = open_tasks.open_task(uow, task_id, actor)
         now = services.clock.now()
-        holder = task["assignee"]
-        if action == "claim" and holder not in (None, actor.name):
-            raise Conflict(f"task {task_id} is already claimed by {holder}", taskId=task_id, assignee=holder)
-        if action == "unclaim" and holder not in (None, actor.name) and not actor.is_supervisor:
-            raise Conflict(f"task {task_id} is claimed by {holder}", taskId=task_id, assignee=holder)
+        _check_assignment(uow, task, actor, action, assignee)
         if action == "claim":
             if not uow.tasks.claim(task_id, actor.name, now):
                 raise Conflict(f"task {task_id} is already claimed", taskId=task_id)
@@ -100,12 +174,28 @@ def _assignment(
             actor=actor.name,
             action=action,
             outcome="ok",
-            instance_id=task["instance_id"],
+            instance_id=task.instance_id,
             task_id=task_id,
-            task_name=task["name"],
-            data={"assignee": assignee, "previous": holder},
+            task_name=task.name,
+            data={"assignee": assignee, "previous": task.assignee},
         )
         uow.commit()
-        return {**task, "assignee": assignee, "claimed_at": now if assignee else None}
+        return replace(task, assignee=assignee, claimed_at=now if assignee else None)
 
     return guarded(services, actor, audit, lambda: services.db.run(work), None)
+
+
+def _check_assignment(
+    uow: UnitOfWork, task: TaskRow, actor: Actor, action: str, assignee: str | None
+) -> None:
+    holder = task.assignee
+    if action == "claim" and holder not in (None, actor.name):
+        raise Conflict(f"task {task.id} is already claimed by {holder}", taskId=task.id, assignee=holder)
+    if action == "unclaim" and holder not in (None, actor.name) and not actor.is_supervisor:
+        raise Conflict(f"task {task.id} is claimed by {holder}", taskId=task.id, assignee=holder)
+    allowed = {u["username"] for u in open_tasks.assignable(uow, task.lane)} if action == "reassign" else ()
+    if assignee is not None and action == "reassign" and assignee not in allowed:
+        raise InvalidData(
+            f"{assignee} may not work on this task",
+            [FieldError("assignee", f"Choose a member of {task.lane or 'supervisors'}")],
+        )

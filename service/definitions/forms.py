@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -165,3 +166,20 @@ def validate(data: dict[str, Any], schema: dict[str, Any] | None, what: str) -> 
             path = ".".join(filter(None, [path, named]))
         fields.append(FieldError(path or "(root)", err.message))
     raise InvalidData(f"{what}: {len(fields)} field(s) failed validation", fields)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A task's form: its JSON Schema (bound to case data once ``bound``) and its UI schema."""
+
+    schema: dict[str, Any] | None
+    ui: dict[str, Any] | None = None
+
+    @property
+    def needs_data(self) -> bool:
+        """Whether the schema refers to case data (``{{path}}``) and must be bound before use."""
+        return self.schema is not None and bool(placeholders(self.schema))
+
+    def bound(self, data: dict[str, Any]) -> Form:
+        """Return the form with its placeholders filled from the task's data."""
+        return Form(bind(self.schema, data), self.ui) if self.needs_data else self

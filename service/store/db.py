@@ -216,11 +216,6 @@ class UnitOfWork:
     def dialect(self) -> str:
         return self.conn.dialect.name
 
-    @property
-    def locked_from_begin(self) -> bool:
-        """True when this transaction held the database's write lock from BEGIN (SQLite writers)."""
-        return self.dialect == "sqlite" and not self._readonly
-
 
 class Database:
     """Hands out units of work; the one place transactions start."""

@@ -48,28 +48,6 @@ class Outcome:
     wait: WaitState
     business_key: str | None = None
 
-    def summary(self) -> dict[str, Any]:
-        """Describe the outcome for a caller (what happens next)."""
-        return {
-            "id": self.instance_id,
-            "businessKey": self.business_key,
-            "status": self.status,
-            "version": self.version,
-            "activeTasks": [
-                {
-                    "id": t.task_id,
-                    "name": t.name,
-                    "title": t.title,
-                    "candidateGroup": t.lane,
-                    "due": t.due_at.isoformat() if t.due_at else None,
-                }
-                for t in self.wait.ready_tasks
-            ],
-            "waitingMessages": sorted({s.message_name for s in self.wait.subscriptions}),
-            "nextTimerDue": self.wait.next_timer_due.isoformat() if self.wait.next_timer_due else None,
-            "incidents": [{"task": f.task_name, "message": f.message} for f in self.wait.failures],
-        }
-
 
 def script_engine_for(
     services: Services,
@@ -91,7 +69,7 @@ def script_engine_for(
 
 def on_instance(
     services: Services,
-    target: str | Callable[[UnitOfWork], str],
+    target: str | Callable[[UnitOfWork], InstanceRow],
     actor: Actor,
     audit: Audit,
     apply: Callable[[Loaded], WaitState],
@@ -103,15 +81,20 @@ def on_instance(
 ) -> Outcome:
     """Run ``apply`` on a locked, restored instance and save the result in one transaction.
 
-    ``target`` is the instance id, or a function finding it inside the transaction (a task's case).
+    ``target`` is the instance id, or a function finding and locking the instance inside the
+    transaction (the case of a task).
     """
     known_id = target if isinstance(target, str) else None
 
     def work(uow: UnitOfWork) -> Outcome:
-        instance_id = target if isinstance(target, str) else target(uow)
-        row = uow.instances.get(instance_id, lock=True)
-        if row is None:
-            raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+        if isinstance(target, str):
+            found = uow.instances.get(target, lock=True)
+            if found is None:
+                raise NotFound(f"process instance {target} does not exist", instanceId=target)
+            row = found
+        else:
+            row = target(uow)
+        instance_id = row.id
         if expected_version is not None and row.version != expected_version:
             raise Conflict(
                 f"process instance {instance_id} is at version {row.version}, not {expected_version}",

@@ -8,25 +8,22 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
-from service.actions import tasks
-from service.errors import FieldError, Forbidden, InvalidData, NotFound
+from service.errors import FieldError, Forbidden, InvalidData
 from service.identity.actors import ANALYSTS, SUPERVISORS, Actor
+from service.store.repositories.derived import TaskRow
 from service.store.repositories.inbox import InboxSlice
-from service.views import open_tasks
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from service.services import Services
-    from service.store import UnitOfWork
 
 VIEWS = {"mine": "My tasks", "queue": "Group queue", "all": "All open"}
 PAGE_SIZES = (25, 50, 100)
 DUE_SOON_DAYS = 3
 COUNT_CAP = 1000
-MAX_SAVED_FILTERS = 50
 # Where a case's applicant is found among its variables (first match wins).
 APPLICANT_PATHS = (
     ("applicant_name",),
@@ -131,12 +128,12 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
             for view in VIEWS
             if view != "all" or actor.is_supervisor
         }
-        labels = uow.inbox.case_labels(sorted({r["instance_id"] for r in rows}), APPLICANT_PATHS)
+        labels = uow.inbox.case_labels(sorted({r.instance_id for r in rows}), APPLICANT_PATHS)
         processes = uow.inbox.process_names()
         saved = uow.inbox.filters(actor.name)
     return {
         "query": query,
-        "rows": [_row(r, labels.get(r["instance_id"]), processes, now) for r in rows[: query.size]],
+        "rows": [_row(r, labels.get(r.instance_id), processes, now) for r in rows[: query.size]],
         "hasNext": len(rows) > query.size,
         "counts": counts,
         "countCap": COUNT_CAP,
@@ -147,16 +144,14 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
     }
 
 
-def _row(
-    r: dict[str, Any], applicant: str | None, processes: dict[str, str], now: datetime
-) -> dict[str, Any]:
+def _row(r: TaskRow, applicant: str | None, processes: dict[str, str], now: datetime) -> dict[str, Any]:
     return {
-        **{k: r[k] for k in ("id", "name", "instance_id", "business_key", "lane", "assignee")},
-        **{k: r[k] for k in ("due_at", "due_citation", "process_key", "created_at", "claimed_at")},
-        "title": r["title"] or r["name"],
+        **{k: getattr(r, k) for k in ("id", "name", "instance_id", "business_key", "lane", "assignee")},
+        **{k: getattr(r, k) for k in ("due_at", "due_citation", "process_key", "created_at", "claimed_at")},
+        "title": r.label,
         "applicant": applicant if applicant and not applicant.startswith(("{", "[")) else None,
-        "process_name": processes.get(r["process_key"], r["process_key"]),
-        **due_status(r["due_at"], now),
+        "process_name": processes.get(r.process_key, r.process_key),
+        **due_status(r.due_at, now),
     }
 
 
@@ -177,60 +172,3 @@ def saved_filters(services: Services, actor: Actor) -> list[dict[str, Any]]:
 
 def _saved(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "name": row["name"], "args": dict(parse_qsl(row["query"]))}
-
-
-def save_filter(services: Services, actor: Actor, name: str, query: InboxQuery) -> None:
-    """Save the current filter under a name (replacing one of the same name)."""
-    name = " ".join(name.split())[:100]
-    if not name:
-        raise InvalidData("the filter needs a name", [FieldError("name", "Enter a name for the filter")])
-    with services.db.unit_of_work() as uow:
-        existing = uow.inbox.filters(actor.name)
-        if len(existing) >= MAX_SAVED_FILTERS and name not in {f["name"] for f in existing}:
-            raise InvalidData(
-                f"at most {MAX_SAVED_FILTERS} saved filters",
-                [FieldError("name", f"Delete a filter first: at most {MAX_SAVED_FILTERS} are kept")],
-            )
-        uow.inbox.save_filter(actor.name, name, urlencode(query.to_args(page=1)), services.clock.now())
-        uow.commit()
-
-
-def delete_filter(services: Services, actor: Actor, filter_id: int) -> None:
-    with services.db.unit_of_work() as uow:
-        if not uow.inbox.delete_filter(actor.name, filter_id):
-            raise NotFound(f"no saved filter {filter_id}")
-        uow.commit()
-
-
-def reassign(services: Services, task_id: str, actor: Actor, assignee: str | None) -> dict[str, Any]:
-    """Give a task to a member of its lane's group or a supervisor (or back to the queue)."""
-    if not actor.is_supervisor:
-        raise Forbidden("only supervisors reassign tasks")
-    with services.db.unit_of_work(readonly=True) as uow:
-        task = open_tasks.open_task(services, uow, task_id, actor)
-        allowed = {u["username"] for u in assignable(uow, task["lane"])}
-    if assignee is not None and assignee not in allowed:
-        raise InvalidData(
-            f"{assignee} may not work on this task",
-            [FieldError("assignee", f"Choose a member of {task['lane'] or 'supervisors'}")],
-        )
-    return tasks.reassign(services, task_id, actor, assignee)
-
-
-def assignable(uow: UnitOfWork, lane: str | None) -> list[dict[str, Any]]:
-    """Return the active users a task of ``lane`` may be given to: its group and supervisors."""
-    found = {u["username"]: u for u in uow.users.in_group(SUPERVISORS)}
-    if lane:
-        found.update({u["username"]: u for u in uow.users.in_group(lane)})
-    return [found[name] for name in sorted(found)]
-
-
-def days_phrase(days: int | None, urgency: str | None = None) -> str:
-    """Say how long is left ("due today", "2 days left", "3 days overdue")."""
-    if days is None:
-        return "no due date"
-    if days == 0:
-        return "overdue since earlier today" if urgency == "overdue" else "due today"
-    if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
-    return f"{-days} day{'s' if days != -1 else ''} overdue"

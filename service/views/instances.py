@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.repositories.derived import TaskFilter
+from service.store.repositories.derived import TaskFilter, TaskRow
 from service.views import open_tasks
 
 if TYPE_CHECKING:
@@ -82,17 +82,17 @@ def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[s
     }
 
 
-def _deadlines(tasks: list[dict[str, Any]], timers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _deadlines(tasks: list[TaskRow], timers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     found = [
         {
             "kind": "task",
-            "element": t["name"],
-            "title": t["title"],
-            "due": _iso(t["due_at"]),
-            "citation": t["due_citation"],
+            "element": t.name,
+            "title": t.title,
+            "due": _iso(t.due_at),
+            "citation": t.due_citation,
         }
         for t in tasks
-        if t["due_at"]
+        if t.due_at
     ]
     found += [
         {

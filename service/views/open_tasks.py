@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.definitions import forms
+from service.definitions.forms import Form
 from service.errors import Conflict, NotFound
-from service.identity.actors import Actor
+from service.identity.actors import SUPERVISORS, Actor
 from service.store import UnitOfWork
-from service.store.repositories.derived import TaskFilter
+from service.store.repositories.derived import TaskFilter, TaskRow
 from service.store.repositories.instances import InstanceRow
 
 if TYPE_CHECKING:
@@ -24,23 +24,24 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def task_view(task: dict[str, Any]) -> dict[str, Any]:
+def task_view(task: TaskRow) -> dict[str, Any]:
+    """Describe an open task for the API."""
     return {
-        "id": task["id"],
-        "name": task["name"],
-        "title": task["title"],
-        "candidateGroup": task["lane"],
-        "assignee": task["assignee"],
-        "form": task["form"],
-        "uiForm": task["ui_form"],
-        "due": _iso(task["due_at"]),
-        "dueCitation": task["due_citation"],
-        "instructions": task["instructions"],
-        "processInstanceId": task["instance_id"],
-        "processKey": task["process_key"],
-        "businessKey": task["business_key"],
-        "created": _iso(task["created_at"]),
-        "claimed": _iso(task["claimed_at"]),
+        "id": task.id,
+        "name": task.name,
+        "title": task.title,
+        "candidateGroup": task.lane,
+        "assignee": task.assignee,
+        "form": task.form,
+        "uiForm": task.ui_form,
+        "due": _iso(task.due_at),
+        "dueCitation": task.due_citation,
+        "instructions": task.instructions,
+        "processInstanceId": task.instance_id,
+        "processKey": task.process_key,
+        "businessKey": task.business_key,
+        "created": _iso(task.created_at),
+        "claimed": _iso(task.claimed_at),
     }
 
 
@@ -57,7 +58,17 @@ def tasks(services: Services, actor: Actor, f: TaskFilter, *, overdue: bool = Fa
         return [task_view(t) for t in uow.tasks.list(f)]
 
 
-def open_task(services: Services, uow: UnitOfWork, task_id: str, actor: Actor) -> dict[str, Any]:
+def task(services: Services, actor: Actor, task_id: str) -> dict[str, Any]:
+    """Return an open task with the JSON Schema of its form."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        row = uow.tasks.get(task_id)
+        if row is None:
+            raise NotFound(f"task {task_id} is not open", taskId=task_id)
+        form = form_of(services, uow, row)
+    return {**task_view(row), "formSchema": form.schema}
+
+
+def open_task(uow: UnitOfWork, task_id: str, actor: Actor) -> TaskRow:
     """Return an open task the actor may work on; 404 for a task they may not see."""
     task = uow.tasks.get(task_id)
     if task is None:
@@ -68,56 +79,58 @@ def open_task(services: Services, uow: UnitOfWork, task_id: str, actor: Actor) -
                 taskId=task_id,
             )
         raise NotFound(f"task {task_id} is not open", taskId=task_id)
-    if not actor.may_work_on(task["lane"]):
+    if not actor.may_work_on(task.lane):
         # Same answer as for a task that does not exist: a guessed URL learns nothing.
         raise NotFound(f"task {task_id} is not open", taskId=task_id)
     return task
 
 
-def task_form(
-    services: Services, uow: UnitOfWork, task: dict[str, Any], row: InstanceRow | None = None
-) -> dict[str, Any] | None:
-    """Return the JSON Schema of a task's form, from the version its case runs on."""
-    if not task["form"]:
-        return None
-    row = row or uow.instances.get(task["instance_id"])
+def form_of(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow | None = None) -> Form:
+    """Return a task's form (not yet bound to case data), from the version its case runs on."""
+    if not task.form:
+        return Form(None)
+    row = row or uow.instances.get(task.instance_id)
     if row is None:
-        raise NotFound(f"process instance {task['instance_id']} does not exist")
-    return services.catalog.form(
-        uow, row.definition_id, row.called_definitions, task["process_key"], task["form"]
-    )
+        raise NotFound(f"process instance {task.instance_id} does not exist")
+
+    def named(filename: str | None) -> dict[str, Any] | None:
+        if not filename:
+            return None
+        return services.catalog.form(
+            uow, row.definition_id, row.called_definitions, task.process_key, filename
+        )
+
+    return Form(named(task.form), named(task.ui_form))
 
 
-def bound_form(services: Services, task_id: str, actor: Actor) -> dict[str, Any]:
-    """Return an open task's form schema bound to its case data, and its UI schema, for display."""
-    with services.db.unit_of_work(readonly=True) as uow:
-        task = open_task(services, uow, task_id, actor)
-        row = uow.instances.get(task["instance_id"])
-        if row is None:
-            raise NotFound(f"process instance {task['instance_id']} does not exist")
-        schema = task_form(services, uow, task, row)
-        ui = None
-        if task["ui_form"]:
-            ui = services.catalog.form(
-                uow, row.definition_id, row.called_definitions, task["process_key"], task["ui_form"]
-            )
-        if schema is None or not forms.placeholders(schema):
-            return {"schema": schema, "uiSchema": ui}
-        bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+def bound_form_in(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow) -> Form:
+    """Return a task's form bound to its case data, restoring the case read-only when it must."""
+    form = form_of(services, uow, task, row)
+    if not form.needs_data:
+        return form
+    bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
     workflow = services.engine.restore(
         row.state, bundle, services.engine.script_engine(None, row.id, row.business_key)
     )
-    ready = services.engine.find_ready_task(workflow, task_id)
+    ready = services.engine.find_ready_task(workflow, task.id)
     if ready is None:
-        raise Conflict(f"task {task_id} is no longer ready", taskId=task_id)
-    return {"schema": forms.bind(schema, services.engine.data_of(ready)), "uiSchema": ui}
+        raise Conflict(f"task {task.id} is no longer ready", taskId=task.id)
+    return form.bound(services.engine.data_of(ready))
 
 
-def task(services: Services, actor: Actor, task_id: str) -> dict[str, Any]:
-    """Return an open task with the JSON Schema of its form."""
+def bound_form(services: Services, task_id: str, actor: Actor) -> Form:
+    """Return an open task's form bound to its case data, as the person filling it sees it."""
     with services.db.unit_of_work(readonly=True) as uow:
-        row = uow.tasks.get(task_id)
+        task = open_task(uow, task_id, actor)
+        row = uow.instances.get(task.instance_id)
         if row is None:
-            raise NotFound(f"task {task_id} is not open", taskId=task_id)
-        form = task_form(services, uow, row)
-    return {**task_view(row), "formSchema": form}
+            raise NotFound(f"process instance {task.instance_id} does not exist")
+        return bound_form_in(services, uow, task, row)
+
+
+def assignable(uow: UnitOfWork, lane: str | None) -> list[dict[str, Any]]:
+    """Return the active users a task of ``lane`` may be given to: its group and supervisors."""
+    found = {u["username"]: u for u in uow.users.in_group(SUPERVISORS)}
+    if lane:
+        found.update({u["username"]: u for u in uow.users.in_group(lane)})
+    return [found[name] for name in sorted(found)]

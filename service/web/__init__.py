@@ -10,9 +10,9 @@ from datetime import datetime
 
 from flask import Flask
 
-from service.views.inbox import days_phrase
 from service.web import identity, markup, security
 from service.web.blueprint import bp
+from service.web.phrases import days_phrase
 
 
 def _when(value: datetime | str | None, with_time: bool = True) -> str:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template, request, url_for
 
-from service.actions import tasks
+from service.actions import filters, tasks
 from service.errors import Conflict, InvalidData
 from service.views import inbox
 from service.web import security
@@ -44,7 +44,7 @@ def _query_string(args: dict[str, str]) -> str:
 def save_filter() -> Any:
     query = inbox.InboxQuery.from_args(request.form)
     try:
-        inbox.save_filter(services(), actor(), request.form.get("name", ""), query)
+        filters.save(services(), actor(), request.form.get("name", ""), query)
     except InvalidData as exc:
         flash(exc.errors[0].message if exc.errors else exc.detail, "error")
     else:
@@ -54,7 +54,7 @@ def save_filter() -> Any:
 
 @bp.post("/inbox/filters/<int:filter_id>/delete")
 def delete_filter(filter_id: int) -> Any:
-    inbox.delete_filter(services(), actor(), filter_id)
+    filters.delete(services(), actor(), filter_id)
     flash("Saved filter deleted.", "success")
     return redirect(_back(), 303)
 
@@ -68,7 +68,7 @@ def claim(task_id: str) -> Any:
         message = f"This task is already claimed by {holder}." if holder else exc.detail
         flash(message, "error")
         return redirect(_back(), 303)
-    flash(f"You claimed \u201c{task['title'] or task['name']}\u201d.", "success")
+    flash(f"You claimed \u201c{task.label}\u201d.", "success")
     return redirect(url_for("web.task", task_id=task_id), 303)
 
 
@@ -79,7 +79,7 @@ def unclaim(task_id: str) -> Any:
     except Conflict as exc:
         flash(exc.detail, "error")
         return redirect(_back(), 303)
-    flash(f"\u201c{task['title'] or task['name']}\u201d is back in the {task['lane']} queue.", "success")
+    flash(f"\u201c{task.label}\u201d is back in the {task.lane} queue.", "success")
     return redirect(_back(), 303)
 
 
@@ -87,11 +87,11 @@ def unclaim(task_id: str) -> Any:
 def reassign(task_id: str) -> Any:
     assignee = request.form.get("assignee") or None
     try:
-        task = inbox.reassign(services(), task_id, actor(), assignee)
+        task = tasks.reassign(services(), task_id, actor(), assignee)
     except (Conflict, InvalidData) as exc:
         flash(exc.errors[0].message if isinstance(exc, InvalidData) and exc.errors else exc.detail, "error")
         return redirect(url_for("web.task", task_id=task_id), 303)
-    name = task["title"] or task["name"]
+    name = task.label
     flash(
         f"\u201c{name}\u201d is now assigned to {assignee}."
         if assignee

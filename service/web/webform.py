@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.definitions.forms import Form
 from service.errors import FieldError
 
 RADIO_UP_TO = 4  # enums with this many options or fewer are radio buttons unless told otherwise
@@ -253,3 +254,26 @@ def _owner(path: str, by_name: Mapping[str, FormField]) -> FormField | None:
             return by_name[path]
         path = path.rpartition(".")[0]
     return None
+
+
+@dataclass(frozen=True)
+class FormPost:
+    """A task's form as the browser posted it (strings per input), read against the task's form."""
+
+    posted: Mapping[str, list[str]]
+
+    def read(self, form: Form) -> tuple[dict[str, Any], list[FieldError]]:
+        """Turn the posted strings into typed data, with the inputs that could not be read."""
+        return coerce(build(form.schema, form.ui), self.posted)
+
+    def explain(self, form: Form, errors: list[FieldError]) -> list[FieldError]:
+        """Say what went wrong the way the form does."""
+        return friendly(errors, build(form.schema, form.ui))
+
+    def recorded(self) -> dict[str, list[str]]:
+        """Return the posted values, as typed."""
+        return dict(self.posted)
+
+    def kept(self, form: Form) -> dict[str, list[str]]:
+        """Return the posted values of the form's own inputs (a draft keeps nothing else)."""
+        return {f.name: list(self.posted.get(f.name, [])) for f in leaves(build(form.schema, form.ui))}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from service.actions import tasks
+from service.actions import filters, tasks
 from service.clock import MovableClock
 from service.identity import users
 from service.store.migrate import upgrade
@@ -181,7 +181,7 @@ def test_each_route_answers_each_role_as_the_table_says(
 def _ritas_filter(world: World, name: str) -> int:
     rita = users.active_user(world.services, "rita")
     assert rita is not None
-    inbox.save_filter(world.services, rita.actor(), name, inbox.InboxQuery(overdue=True))
+    filters.save(world.services, rita.actor(), name, inbox.InboxQuery(overdue=True))
     return next(int(f["id"]) for f in inbox.saved_filters(world.services, rita.actor()) if f["name"] == name)
 
 

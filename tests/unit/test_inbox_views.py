@@ -9,9 +9,11 @@ import pytest
 from service.engine.values import ReadyTask, WaitState
 from service.errors import InvalidData
 from service.trigger.core import Outcome
-from service.views import casefile, taskpage
-from service.views.inbox import InboxQuery, days_phrase, due_status
+from service.views import casefile
+from service.views.inbox import InboxQuery, due_status
+from service.web import phrases
 from service.web.markup import render
+from service.web.phrases import days_phrase
 from service.web.security import local_path
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -171,8 +173,8 @@ def test_next_steps_name_the_next_tasks_waits_and_timers() -> None:
     )
     waiting = Outcome("i", 2, "waiting", WaitState("waiting", ready_tasks=[task]), "A-1")
 
-    assert taskpage.next_steps(waiting) == ["Next: \u201cDecide\u201d for field_director, due 2026-01-20."]
-    assert taskpage.next_steps(Outcome("i", 3, "completed", WaitState("completed"))) == [
+    assert phrases.next_steps(waiting) == ["Next: \u201cDecide\u201d for field_director, due 2026-01-20."]
+    assert phrases.next_steps(Outcome("i", 3, "completed", WaitState("completed"))) == [
         "The case is complete."
     ]
 

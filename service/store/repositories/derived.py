@@ -5,7 +5,7 @@ The inbox, message routing and the timer scheduler read these and never load ins
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,37 @@ _TIMER_INSERT = Prepared.insert(tt)
 
 
 @dataclass(frozen=True)
+class TaskRow:
+    """An open human task as its row holds it: what the inbox and the API show, without the state."""
+
+    id: str
+    instance_id: str
+    name: str
+    title: str | None
+    lane: str | None
+    assignee: str | None
+    form: str | None
+    ui_form: str | None
+    due_at: datetime | None
+    due_citation: str | None
+    instructions: str | None
+    process_key: str
+    business_key: str | None
+    created_at: datetime
+    claimed_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        """Return what people call the task: its title, else its element name."""
+        return self.title or self.name
+
+    @classmethod
+    def of(cls, row: Mapping[Any, Any]) -> TaskRow:
+        """Build from a row of ``human_tasks`` (a list row may leave the instructions out)."""
+        return cls(**{**row, "instructions": row.get("instructions")})
+
+
+@dataclass(frozen=True)
 class TaskChanges:
     """What a sync did to an instance's open tasks."""
 
@@ -66,8 +97,9 @@ class TaskRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def get(self, task_id: str) -> dict[str, Any] | None:
-        return _TASK_GET.first(self.conn, {"task_id": task_id})
+    def get(self, task_id: str) -> TaskRow | None:
+        found = _TASK_GET.first(self.conn, {"task_id": task_id})
+        return TaskRow.of(found) if found is not None else None
 
     def sync(
         self,
@@ -108,7 +140,7 @@ class TaskRepository:
     def assign(self, task_id: str, user: str | None, now: datetime | None) -> None:
         self.conn.execute(update(ht).where(ht.c.id == task_id).values(assignee=user, claimed_at=now))
 
-    def list(self, f: TaskFilter) -> list[dict[str, Any]]:
+    def list(self, f: TaskFilter) -> list[TaskRow]:
         conditions: list[ColumnElement[bool]] = []
         if f.candidate_groups is not None:
             conditions.append(ht.c.lane.in_(list(f.candidate_groups)))
@@ -133,7 +165,7 @@ class TaskRepository:
             .limit(f.limit)
             .offset(f.offset)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return [TaskRow.of(r._mapping) for r in self.conn.execute(query)]
 
 
 def _task_values(t: ReadyTask, instance_id: str, business_key: str | None, now: datetime) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
+from service.store.repositories.derived import TaskRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import process_definitions as pd
 from service.store.schema import process_instances as pi
@@ -145,11 +146,11 @@ class InboxRepository:
         merged = union_all(*parts).subquery()
         return select(merged).order_by(*_order(merged.c, s, dialect)).limit(limit).offset(offset)
 
-    def page(self, s: InboxSlice, limit: int, offset: int) -> list[dict[str, Any]]:
-        """Return one page of open tasks (see ``page_query``)."""
+    def page(self, s: InboxSlice, limit: int, offset: int) -> list[TaskRow]:
+        """Return one page of open tasks (see ``page_query``), without their instructions."""
         if s.lanes is not None and not s.lanes:
             return []
-        return [dict(r._mapping) for r in self.conn.execute(self.page_query(s, limit, offset))]
+        return [TaskRow.of(r._mapping) for r in self.conn.execute(self.page_query(s, limit, offset))]
 
     def explain(self, s: InboxSlice, limit: int, offset: int) -> str:
         """Return the database's plan for one page (benchmarks and tests check it sorts nothing)."""

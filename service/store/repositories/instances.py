@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from service.errors import Conflict
 from service.store.prepared import Prepared
+from service.store.schema import human_tasks as ht
 from service.store.schema import incidents as it
 from service.store.schema import process_instances as t
 
@@ -44,6 +45,13 @@ _SUMMARY = [c for c in t.c if c.name not in ("state", "variables")]
 _SELECT = select(*_COLUMNS).where(t.c.id == bindparam("instance_id"))
 _GET = Prepared(_SELECT)
 _GET_LOCKED = Prepared(_SELECT.with_for_update())
+# The instance holding an open task, locked on PostgreSQL: a completion reads its task once, after
+# this lock, so it sees a completion that committed while it waited (the task row is gone).
+_HOLDING = (
+    select(*_COLUMNS).join_from(t, ht, ht.c.instance_id == t.c.id).where(ht.c.id == bindparam("task_id"))
+)
+_HOLDING_GET = Prepared(_HOLDING)
+_HOLDING_LOCKED = Prepared(_HOLDING.with_for_update(of=t))
 _INSERT = Prepared.insert(t)
 _SAVE_COLUMNS = (
     "state",
@@ -79,6 +87,12 @@ class InstanceRepository:
         # new state. SQLite's BEGIN IMMEDIATE already serialises writers.
         query = _GET_LOCKED if lock and self.conn.dialect.name == "postgresql" else _GET
         r = query.first(self.conn, {"instance_id": instance_id})
+        return InstanceRow(**r) if r else None
+
+    def holding_task(self, task_id: str, *, lock: bool = False) -> InstanceRow | None:
+        """Return the instance an open task belongs to (locked like ``get``); None: no such task."""
+        query = _HOLDING_LOCKED if lock and self.conn.dialect.name == "postgresql" else _HOLDING_GET
+        r = query.first(self.conn, {"task_id": task_id})
         return InstanceRow(**r) if r else None
 
     def summary(self, instance_id: str) -> dict[str, Any] | None:
