@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from lxml import html
 
 from service import create_app
@@ -25,21 +26,16 @@ def world(db_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[World]:
     services.close()
 
 
-def test_a_reviewer_asks_for_information_from_the_web_and_the_case_shows_notices_and_suspension(
-    world: World, clock: MovableClock
-) -> None:
-    case = Case.start(world.services, clock, "application_review", application(), "A-2026-001")
-    task_id = case.task("review_application")["id"]
-    rita = world.client("rita")
-    [row] = page_tables(rita.get("/inbox?view=queue").text)[0]
-    assert row["Case"] == "A-2026-001 Harbor Imports LLC"
-    rita.post(f"/tasks/{task_id}/claim", data={"csrf_token": csrf(rita)})
-
+def _assert_the_nested_showing_group_is_drawn(rita: FlaskClient, task_id: str) -> None:
+    """Check the six-part showing of §163.12(b)(3) is one required group with three choices each."""
     page = html.fromstring(rita.get(f"/tasks/{task_id}").text)
     [group] = page.xpath("//fieldset[@id='field-review_showing']")
     assert group.find("legend").text_content().split() == ["Showing", "under", "§163.12(b)(3)", "(required)"]
     assert len(group.xpath(".//input[@type='radio' and @name='review_showing.iv']")) == 3
 
+
+def _assert_an_empty_request_names_the_nested_and_conditional_fields(rita: FlaskClient, task_id: str) -> None:
+    """Send the form with only the next step and check both missing fields are named."""
     first = rita.post(
         f"/tasks/{task_id}",
         data={"csrf_token": csrf(rita), "action": "complete", "review_next_step": "request_information"},
@@ -54,6 +50,9 @@ def test_a_reviewer_asks_for_information_from_the_web_and_the_case_shows_notices
         errors["information_needed"] == "Enter a value for \u201cInformation needed from the applicant\u201d"
     )
 
+
+def _ask_for_information(world: World, rita: FlaskClient, case: Case, task_id: str) -> None:
+    """Complete the review asking for procedures, and check the nested answer was stored."""
     done = rita.post(
         f"/tasks/{task_id}",
         data={
@@ -79,6 +78,11 @@ def test_a_reviewer_asks_for_information_from_the_web_and_the_case_shows_notices
         part: "shown" for part in ("i", "ii", "iii", "iv", "v", "vi")
     }
 
+
+def _assert_the_case_page_shows_notices_and_the_suspension(
+    world: World, rita: FlaskClient, case: Case
+) -> None:
+    """Check the case page lists both notices and the open suspension the request started."""
     view = rita.get(f"/cases/{case.id}")
     assert view.status_code == 200
     tables = page_tables(view.text)
@@ -98,6 +102,22 @@ def test_a_reviewer_asks_for_information_from_the_web_and_the_case_shows_notices
     assert (
         "review_application" in casefile.progress(world.services, case.id, world.actor("rita"))["completed"]
     )
+
+
+def test_a_reviewer_asks_for_information_from_the_web_and_the_case_shows_notices_and_suspension(
+    world: World, clock: MovableClock
+) -> None:
+    case = Case.start(world.services, clock, "application_review", application(), "A-2026-001")
+    task_id = case.task("review_application")["id"]
+    rita = world.client("rita")
+    [row] = page_tables(rita.get("/inbox?view=queue").text)[0]
+    assert row["Case"] == "A-2026-001 Harbor Imports LLC"
+    rita.post(f"/tasks/{task_id}/claim", data={"csrf_token": csrf(rita)})
+
+    _assert_the_nested_showing_group_is_drawn(rita, task_id)
+    _assert_an_empty_request_names_the_nested_and_conditional_fields(rita, task_id)
+    _ask_for_information(world, rita, case, task_id)
+    _assert_the_case_page_shows_notices_and_the_suspension(world, rita, case)
 
 
 def test_a_notice_opens_as_text_and_as_the_pdf_issued(world: World, clock: MovableClock) -> None:

@@ -186,6 +186,11 @@ def _edit_in_the_browser(page: Any) -> None:
     page.wait_for_selector("#issues-summary:text('No problems found.')")
     assert "rcp-error" not in (marked.get_attribute("class") or "")
 
+    _deploy_with_a_note(page)
+
+
+def _deploy_with_a_note(page: Any) -> None:
+    """Deploy, be refused for want of a note, write one and deploy version 2."""
     page.click("#deploy")
     assert page.locator("#note-error").is_visible(), "deploying without a note is refused on the page"
     page.fill("#note", NOTE)
@@ -225,6 +230,11 @@ def test_an_analyst_edits_validates_and_deploys_and_cases_keep_their_version(
     assert advance_to(services, clock, moment("2026-04-07")) == 1  # the appeal window closed
     assert [(e, due) for e, due, _ in after.deadlines()] == [("stop_listening", "2026-06-06T09:00:00+00:00")]
 
+    _assert_the_versions_page_shows_exactly_the_two_changes(page)
+
+
+def _assert_the_versions_page_shows_exactly_the_two_changes(page: Any) -> None:
+    """Check the versions page names author and note, its diff marks just the two edits, no script failed."""
     # The versions page (signed in again: months passed): author, note, and the diff showing
     # exactly the two changed elements.
     _sign_in(page, "ana")
