@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from service.actions import mailbox
 from service.store import UnitOfWork
 
 if TYPE_CHECKING:
     from service.services import Services
 
 EVERY = timedelta(minutes=1)
+KEEP_FINISHED = timedelta(days=7)  # delivered/expired records stay readable this long
 
 
 def run(services: Services) -> int:
@@ -20,9 +20,9 @@ def run(services: Services) -> int:
     if not services.pacer.due("api-housekeeping", now, EVERY):
         return 0
 
-    def purge(uow: UnitOfWork) -> int:
-        count = uow.idempotency.purge(now)
+    def work(uow: UnitOfWork) -> int:
+        count = uow.mailbox.expire(now, now - KEEP_FINISHED) + uow.idempotency.purge(now)
         uow.commit()
         return count
 
-    return mailbox.expire(services) + services.db.run(purge)
+    return services.db.run(work)

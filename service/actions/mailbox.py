@@ -3,13 +3,12 @@
 An event can arrive just before its process waits for it (the scanner is faster than the
 reviewer). With ``buffer=True`` such a message is kept for ``RCP_API_MESSAGE_BUFFER_TTL`` and
 handed to the first instance that starts waiting for it with fitting correlation values
-(``service.cases.buffering``), in that instance's transaction.
+(``service.trigger.buffering``), in that instance's transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from service.actions import messages
@@ -20,12 +19,10 @@ from service.ids import new_id
 from service.store import UnitOfWork
 from service.trigger.core import guarded
 from service.trigger.save import Audit
-from service.views import instances
+from service.views import buffered_messages, instances
 
 if TYPE_CHECKING:
     from service.services import Services
-
-KEEP_FINISHED = timedelta(days=7)  # delivered/expired records stay readable this long
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ def _keep_unless_awaited(
     row = uow.mailbox.get(message_id)
     uow.commit()
     assert row is not None
-    return buffered_view(row)
+    return buffered_messages.view(row)
 
 
 def _keep(services: Services, uow: UnitOfWork, letter: Letter, actor: Actor) -> str:
@@ -147,41 +144,3 @@ def _keep(services: Services, uow: UnitOfWork, letter: Letter, actor: Actor) -> 
         },
     )
     return message_id
-
-
-def buffered_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "status": row["status"],
-        "messageName": row["message_name"],
-        "businessKey": row["business_key"],
-        "processInstanceId": row["instance_id"],
-        "correlationKeys": row["correlation_keys"],
-        "created": row["created_at"].isoformat(),
-        "expires": row["expires_at"].isoformat(),
-        "delivered": row["delivered_at"].isoformat() if row["delivered_at"] else None,
-        "deliveredTo": row["delivered_to"],
-    }
-
-
-def buffered(services: Services, actor: Actor, message_id: str) -> dict[str, Any]:
-    """Return a buffered message of this sender: still pending, delivered (to whom), or expired."""
-    with services.db.unit_of_work(readonly=True) as uow:
-        row = uow.mailbox.get(message_id)
-    if row is None or (row["sender_kind"], row["sender"]) != (actor.kind, actor.name):
-        raise NotFound(f"buffered message {message_id} does not exist", messageId=message_id)
-    if row["status"] == "pending" and row["expires_at"] <= services.clock.now():
-        row = {**row, "status": "expired"}
-    return buffered_view(row)
-
-
-def expire(services: Services) -> int:
-    """Mark overdue buffered messages expired and forget old finished ones; return how many expired."""
-    now = services.clock.now()
-
-    def work(uow: UnitOfWork) -> int:
-        count = uow.mailbox.expire(now, now - KEEP_FINISHED)
-        uow.commit()
-        return count
-
-    return services.db.run(work)

@@ -10,95 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from service.engine import migration as engine_migration
-from service.engine.specs import SpecBundle
 from service.engine.values import WaitState
-from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFound, ServiceError
+from service.errors import Conflict, ServiceError
 from service.identity.actors import Actor
-from service.store import UnitOfWork
 from service.store.repositories.definitions import DefinitionRow
-from service.store.repositories.instances import InstanceRow
 from service.trigger.core import Loaded, on_instance
 from service.trigger.save import Audit
+from service.views import migration as migration_views
 
 if TYPE_CHECKING:
     from service.services import Services
-
-MAX_CASES = 1000
-
-
-def require_supervisor(actor: Actor) -> None:
-    if not actor.is_supervisor:
-        raise Forbidden("only supervisors move running cases to another version")
-
-
-def _versions(
-    uow: UnitOfWork, process_key: str, from_version: int, to_version: int | None
-) -> tuple[DefinitionRow, DefinitionRow]:
-    source = uow.definitions.by_version(process_key, from_version)
-    target_version = from_version + 1 if to_version is None else to_version
-    target = uow.definitions.by_version(process_key, target_version)
-    if source is None or target is None:
-        missing = from_version if source is None else target_version
-        raise NotFound(f"process '{process_key}' has no version {missing}", processKey=process_key)
-    if target.version <= source.version:
-        raise InvalidData(
-            "cases move forward only", [FieldError("toVersion", f"must be later than {from_version}")]
-        )
-    return source, target
-
-
-def _target_bundle(
-    services: Services, uow: UnitOfWork, row: InstanceRow, target: DefinitionRow
-) -> tuple[SpecBundle, dict[str, int]]:
-    # Callees the case already runs keep their pinned versions; new callees get the latest.
-    called = services.catalog.resolve_called(uow, target)
-    called.update({k: v for k, v in row.called_definitions.items() if k in called})
-    return services.catalog.bundle(uow, target.id, called), called
-
-
-def _reasons(
-    services: Services, uow: UnitOfWork, row: InstanceRow, target: DefinitionRow
-) -> list[dict[str, Any]]:
-    if row.suspended:
-        return [{"elementId": None, "name": None, "reason": "the case is suspended: resume it first"}]
-    bundle, _ = _target_bundle(services, uow, row, target)
-    # Restored from the committed row (never taken from the live cache: this only reads).
-    current = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
-    engine = services.engine.script_engine(None, row.id, row.business_key)
-    workflow = services.engine.restore(row.state, current, engine)
-    return [b.as_dict() for b in engine_migration.blockers(workflow, bundle)]
-
-
-def check(
-    services: Services, process_key: str, from_version: int, actor: Actor, to_version: int | None = None
-) -> dict[str, Any]:
-    """Report which running cases of a version can move to the target version, and why not."""
-    require_supervisor(actor)
-    with services.db.unit_of_work(readonly=True) as uow:
-        source, target = _versions(uow, process_key, from_version, to_version)
-        cases = []
-        for instance_id in uow.case_migrations.running_on(source.id, MAX_CASES):
-            row = uow.instances.get(instance_id)
-            if row is None:
-                continue
-            reasons = _reasons(services, uow, row, target)
-            cases.append(
-                {
-                    "id": row.id,
-                    "businessKey": row.business_key,
-                    "status": row.status,
-                    "movable": not reasons,
-                    "reasons": reasons,
-                }
-            )
-    return {
-        "processKey": process_key,
-        "fromVersion": source.version,
-        "toVersion": target.version,
-        "movable": sum(c["movable"] for c in cases),
-        "blocked": sum(not c["movable"] for c in cases),
-        "cases": cases,
-    }
 
 
 def migrate(
@@ -110,10 +31,10 @@ def migrate(
     instance_ids: list[str] | None = None,
 ) -> dict[str, Any]:
     """Move running cases (all of the version, or the ones named) that can move; report each."""
-    require_supervisor(actor)
+    migration_views.require_supervisor(actor)
     with services.db.unit_of_work(readonly=True) as uow:
-        source, target = _versions(uow, process_key, from_version, to_version)
-        running = uow.case_migrations.running_on(source.id, MAX_CASES)
+        source, target = migration_views.versions(uow, process_key, from_version, to_version)
+        running = uow.case_migrations.running_on(source.id, migration_views.MAX_CASES)
     # Named cases are each checked under their lock (finished, or on another version: refused).
     wanted = running if instance_ids is None else list(dict.fromkeys(instance_ids))
     results = []
@@ -140,7 +61,7 @@ def _migrate_one(
         row = loaded.row
         if row.definition_id != source.id:
             raise Conflict(f"case {row.id} is no longer on version {source.version}", instanceId=row.id)
-        bundle, called = _target_bundle(services, loaded.uow, row, target)
+        bundle, called = migration_views.target_bundle(services, loaded.uow, row, target)
         found = engine_migration.blockers(loaded.workflow, bundle)
         if found:
             raise Conflict(

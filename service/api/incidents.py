@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from service.actions import lifecycle
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Param, Reply, operation, problem_answer
-from service.views import incidents
+from service.views import incidents, instances
 
 TAG = "Incidents"
 
@@ -72,4 +73,5 @@ def list_incidents(call: Call) -> Reply:
     },
 )
 def retry_instance(call: Call) -> Reply:
-    return Reply(incidents.retry(services(), call.path["id"], call.actor))
+    after = lifecycle.retry(services(), call.path["id"], call.actor)
+    return Reply(instances.instance(services(), after.instance_id))

@@ -6,6 +6,7 @@ from service.actions import mailbox
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.views import buffered_messages
 
 TAG = "Messages"
 
@@ -63,4 +64,4 @@ def deliver_message(call: Call) -> Reply:
     answers={200: Answer("the message", S.ref("BufferedMessage")), 404: problem_answer("no such message")},
 )
 def get_buffered_message(call: Call) -> Reply:
-    return Reply(mailbox.buffered(services(), call.actor, call.path["id"]))
+    return Reply(buffered_messages.get(services(), call.actor, call.path["id"]))

@@ -9,10 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from service.actions import lifecycle
 from service.errors import FieldError, Forbidden, InvalidData
 from service.identity.actors import Actor
-from service.views import instances
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -64,14 +62,6 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
         "resolved": _iso(row["resolved_at"]),
         "resolvedBy": row["resolved_by"],
     }
-
-
-def retry(services: Services, instance_id: str, actor: Actor) -> dict[str, Any]:
-    """Retry an instance's failed steps after a fix; answer with the instance afterwards."""
-    if actor.kind == "user" and not actor.is_supervisor:
-        raise Forbidden("only supervisors retry incidents")
-    lifecycle.retry(services, instance_id, actor)
-    return instances.instance(services, instance_id)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from service.actions import lifecycle
 from service.views import incidents
 from service.web import security
 from service.web.blueprint import actor, bp, services
@@ -18,8 +19,8 @@ def incident_list() -> Any:
 
 @bp.post("/cases/<instance_id>/retry", endpoint="retry_case")
 def retry_case(instance_id: str) -> Any:
-    case = incidents.retry(services(), instance_id, actor())
-    if case["hasIncident"]:
+    after = lifecycle.retry(services(), instance_id, actor())
+    if after.status == "error":  # a step that fails again keeps its incident
         flash("Tried again; the step failed again. The incident stays open.", "error")
     else:
         flash("Tried again; the case moved on.", "success")

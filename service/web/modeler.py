@@ -29,6 +29,7 @@ from service.identity.actors import Actor
 from service.identity.tokens import Unauthenticated
 from service.modeler import drafts, require_analyst, versions
 from service.services import Services
+from service.views import migration as migration_views
 from service.web import security
 from service.web.identity import signed_in_user
 
@@ -72,7 +73,7 @@ def _authenticate() -> Any:
     g.modeler_actor = found
     # Every modeler route is for analysts, except moving cases, which is for supervisors.
     if request.endpoint in SUPERVISOR_ENDPOINTS:
-        migration.require_supervisor(found)
+        migration_views.require_supervisor(found)
     else:
         require_analyst(found)
     if request.method not in ("GET", "HEAD", "OPTIONS"):
@@ -177,7 +178,7 @@ def migration_page(key: str) -> Any:
             raise InvalidData("pick the version to move cases from", [FieldError("from", "required")])
         # Only the cases ticked on the form move (none ticked: none move).
         result = migration.migrate(services(), key, source, actor(), target, request.form.getlist("case"))
-    report = migration.check(services(), key, source, actor(), target) if source is not None else None
+    report = migration_views.check(services(), key, source, actor(), target) if source is not None else None
     return render_template(
         "modeler/migration.html", listed=listed, report=report, result=result, source=source, target=target
     )

@@ -9,6 +9,7 @@ from flask import Response, jsonify, request
 from service.actions import migration
 from service.errors import FieldError, InvalidData
 from service.modeler import checks, drafts, versions
+from service.views import migration as migration_views
 from service.web.modeler import actor, bp, int_arg, services
 
 
@@ -116,7 +117,7 @@ def migration_check(key: str) -> Any:
     source = int_arg("from")
     if source is None:
         raise InvalidData("from is required", [FieldError("from", "required")])
-    return jsonify(migration.check(services(), key, source, actor(), int_arg("to")))
+    return jsonify(migration_views.check(services(), key, source, actor(), int_arg("to")))
 
 
 @bp.post("/api/processes/<key>/migration")

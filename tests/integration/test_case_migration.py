@@ -14,6 +14,7 @@ from service.errors import Forbidden
 from service.services import Services
 from service.store.repositories.derived import TaskFilter
 from service.views import instances, open_tasks
+from service.views import migration as migration_views
 from tests.support import ANALYST, FIXTURES, INTEGRATOR, REVIEWER, SUPERVISOR, Switchboard, processes
 
 SMOKE = (FIXTURES / "processes" / "smoke.bpmn").read_text()
@@ -60,7 +61,7 @@ def test_a_case_at_an_unchanged_task_moves_and_then_runs_the_new_version(
     tasks.claim(on_v1, task["id"], REVIEWER)
     _deploy(on_v1, _later_steps_changed())
 
-    report = migration.check(on_v1, "smoke", 1, SUPERVISOR)
+    report = migration_views.check(on_v1, "smoke", 1, SUPERVISOR)
     assert report["toVersion"] == 2
     assert [(c["id"], c["movable"], c["reasons"]) for c in report["cases"]] == [(case, True, [])]
 
@@ -88,7 +89,7 @@ def test_a_case_waiting_at_a_changed_timer_stays_and_the_check_says_why(
     tasks.complete(on_v1, _review_task(on_v1, case)["id"], {"decision": "ok"}, REVIEWER)
     _deploy(on_v1, _later_steps_changed())
 
-    [report] = migration.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
+    [report] = migration_views.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
     assert report["movable"] is False
     assert [(r["elementId"], r["reason"]) for r in report["reasons"]] == [
         ("wait_day", "is changed in the target version (event definition)")
@@ -109,7 +110,7 @@ def test_a_renamed_active_task_blocks_the_move(on_v1: Services) -> None:
     case = _start(on_v1)
     _deploy(on_v1, SMOKE.replace('name="Review"', 'name="Review the application"'))
 
-    [report] = migration.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
+    [report] = migration_views.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
 
     assert [(r["elementId"], r["reason"]) for r in report["reasons"]] == [
         ("review", "is changed in the target version (name)")
@@ -143,7 +144,7 @@ def test_only_supervisors_check_or_move_cases(on_v1: Services, board: Switchboar
 
     for who in (ANALYST, REVIEWER, INTEGRATOR):
         with pytest.raises(Forbidden):
-            migration.check(on_v1, "smoke", 1, who)
+            migration_views.check(on_v1, "smoke", 1, who)
         with pytest.raises(Forbidden):
             migration.migrate(on_v1, "smoke", 1, who)
     assert instances.instance(on_v1, _start(on_v1, "A-2"))["definitionVersion"] == 2
@@ -154,7 +155,7 @@ def test_a_suspended_case_is_reported_and_left_alone(on_v1: Services) -> None:
     lifecycle.suspend(on_v1, case, SUPERVISOR, "hold")
     _deploy(on_v1, _later_steps_changed())
 
-    [report] = migration.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
+    [report] = migration_views.check(on_v1, "smoke", 1, SUPERVISOR)["cases"]
     result = migration.migrate(on_v1, "smoke", 1, SUPERVISOR)
 
     assert report["movable"] is False

@@ -12,7 +12,7 @@ from service.clock import MovableClock
 from service.errors import Conflict, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.services import Services
-from service.views import instances
+from service.views import buffered_messages, instances
 from tests.apikit import open_task
 from tests.support import INTEGRATOR, REVIEWER
 
@@ -115,7 +115,7 @@ def test_a_buffered_message_is_taken_by_the_trigger_that_makes_the_instance_wait
     assert after.status == "completed"
     view = _status(api, instance.instance_id)
     assert view["variables"]["document"] == {"pages": 7, "case_number": "C-1"}
-    followed = mailbox.buffered(api, SCANNER, kept.body["id"])
+    followed = buffered_messages.get(api, SCANNER, kept.body["id"])
     assert (followed["status"], followed["deliveredTo"]) == ("delivered", instance.instance_id)
     history = [(e["action"], e["actor"], e["outcome"]) for e in instances.history(api, instance.instance_id)]
     assert history == [
@@ -133,7 +133,7 @@ def test_a_buffered_message_is_taken_by_an_instance_that_waits_from_its_start(ap
     view = _status(api, started.instance_id)
     assert view["waitingMessages"] == []
     assert [t["name"] for t in view["activeTasks"]] == ["check"]
-    assert mailbox.buffered(api, SCANNER, kept.body["id"])["deliveredTo"] == started.instance_id
+    assert buffered_messages.get(api, SCANNER, kept.body["id"])["deliveredTo"] == started.instance_id
 
 
 def test_a_buffered_message_is_not_taken_by_an_instance_of_other_correlation_values(api: Services) -> None:
@@ -142,7 +142,7 @@ def test_a_buffered_message_is_not_taken_by_an_instance_of_other_correlation_val
     other = _waiting(api, "C-6")
 
     assert _status(api, other)["waitingMessages"][0]["messageName"] == DOCUMENT
-    assert mailbox.buffered(api, SCANNER, kept.body["id"])["status"] == "pending"
+    assert buffered_messages.get(api, SCANNER, kept.body["id"])["status"] == "pending"
 
 
 def test_an_expired_buffered_message_is_never_delivered(api: Services, clock: MovableClock) -> None:
@@ -152,7 +152,7 @@ def test_an_expired_buffered_message_is_never_delivered(api: Services, clock: Mo
     instance = _waiting(api, "C-1")
 
     assert _status(api, instance)["waitingMessages"][0]["messageName"] == DOCUMENT
-    assert mailbox.buffered(api, SCANNER, kept.body["id"])["status"] == "expired"
+    assert buffered_messages.get(api, SCANNER, kept.body["id"])["status"] == "expired"
     assert housekeeping.run(api) == 1
 
 
@@ -176,7 +176,7 @@ def test_a_buffered_message_is_only_shown_to_its_sender(api: Services) -> None:
     kept = mailbox.send(api, DOCUMENT, SCANNER, business_key="C-1", buffer=True)
 
     with pytest.raises(NotFound):
-        mailbox.buffered(api, INTEGRATOR, kept.body["id"])
+        buffered_messages.get(api, INTEGRATOR, kept.body["id"])
 
 
 def test_a_message_racing_the_start_of_its_instance_is_never_lost(api: Services) -> None:
@@ -229,8 +229,8 @@ def test_a_suspending_trigger_takes_no_buffered_message_and_resuming_does(
         uow.commit()
 
     lifecycle.suspend(api, instance, INTEGRATOR, "counsel asked for time")
-    assert mailbox.buffered(api, SCANNER, "m-1")["status"] == "pending"
+    assert buffered_messages.get(api, SCANNER, "m-1")["status"] == "pending"
 
     lifecycle.resume(api, instance, INTEGRATOR, "counsel answered")
-    assert mailbox.buffered(api, SCANNER, "m-1")["deliveredTo"] == instance
+    assert buffered_messages.get(api, SCANNER, "m-1")["deliveredTo"] == instance
     assert [t["name"] for t in _status(api, instance)["activeTasks"]] == ["check"]
