@@ -84,7 +84,7 @@ def on_instance(
     ``target`` is the instance id, or a function finding and locking the instance inside the
     transaction (the case of a task).
     """
-    known_id = target if isinstance(target, str) else None
+    located: list[str] = [target] if isinstance(target, str) else []  # for the refusal's audit entry
 
     def work(uow: UnitOfWork) -> Outcome:
         if isinstance(target, str):
@@ -94,6 +94,7 @@ def on_instance(
             row = found
         else:
             row = target(uow)
+            located[:] = [row.id]
         instance_id = row.id
         if expected_version is not None and row.version != expected_version:
             raise Conflict(
@@ -107,7 +108,11 @@ def on_instance(
             raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
         return run_on(services, uow, row, actor, audit, apply, status)
 
-    return guarded(services, actor, audit, lambda: services.db.run(work), known_id)
+    try:
+        return services.db.run(work)
+    except ServiceError as exc:
+        record_refusal(services, actor, audit, located[0] if located else None, exc)
+        raise
 
 
 def run_on(
