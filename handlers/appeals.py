@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .deadlines import appeal_decision_due, appeal_window_closes
+from .deadlines import APPEAL_WINDOW, appeal_decision_due, appeal_window_closes
 from .desk import Desk, as_date, need
 from .notices import Letter, Recipient
 from .records import Record
@@ -51,7 +51,7 @@ class AppealDesk(Desk):
         return need(self.records.appeal(appeal_number), "appeal", appeal_number)
 
     def record_appeal(self, p: RecordAppeal, call: CallContext) -> dict[str, Any]:
-        """Register an appeal; it is timely only if received within 30 days after issuance (§163.13(d))."""
+        """Register an appeal; it is timely only if received within the §163.13(d) window."""
         notice = self._appealed(p.notice_number)
         kind = "denial" if notice["kind"] == "denial" else "removal" if notice["kind"] == "removal" else None
         if kind is None:
@@ -74,8 +74,9 @@ class AppealDesk(Desk):
         )
         if not timely:
             reasons = (
-                f"The appeal was received on {received.isoformat()}, after the 30-day period following"
-                f" the notice of {notice['issued_on'].isoformat()} closed on {closes.isoformat()}"
+                f"The appeal was received on {received.isoformat()}, after the"
+                f" {APPEAL_WINDOW.period}-day period following the notice of"
+                f" {notice['issued_on'].isoformat()} closed on {closes.isoformat()}"
                 " (19 CFR 163.13(d))."
             )
             self.records.update_appeal(
@@ -135,7 +136,7 @@ class AppealDesk(Desk):
         )
 
     def reject_late_appeal(self, p: AppealNotice, call: CallContext) -> dict[str, Any]:
-        """Reject an appeal received after the 30-day period, saying why (§163.13(d))."""
+        """Reject an appeal received after the §163.13(d) window, saying why."""
         appeal = self._appeal(p.appeal_number)
         what = KINDS[appeal["kind"]]
         text = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .deadlines import appeal_window_closes, late_appeals_answered_until
+from .deadlines import APPEAL_WINDOW, appeal_window_closes, late_appeals_answered_until
 from .desk import Desk, as_date, need
 from .notices import Letter, Stamp
 from .records import Record
@@ -254,7 +254,8 @@ class ApplicationLetters(Desk):
                 f"Reasons: {application['denial_reasons']}",
                 "Right to appeal: you may appeal this denial in writing to the"
                 f" {hq['appeal_official_title']},"
-                f" {hq['name']}, {hq['address']}. Your appeal must be received within 30 calendar days after"
+                f" {hq['name']}, {hq['address']}. Your appeal must be received within"
+                f" {APPEAL_WINDOW.period} {APPEAL_WINDOW.unit} after"
                 f" the date of this notice, that is on or before {closes.isoformat()} (19 CFR 163.13(d))."
                 f" Please cite notice {stamp.number}.",
             ]

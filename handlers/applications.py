@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .deadlines import configured_days
+from .deadlines import reminder_cycle
 from .desk import Desk, as_date, iso, need
 from .registry import CallContext
 from .vocabulary import DENIAL_GROUNDS, RECORDKEEPER_CLASSES, describe
@@ -113,12 +113,10 @@ class ApplicationDesk(Desk):
             information_needed=p.information_needed,
             started_at=self.clock.now(),
         )
-        # §163.12(c)(1) sets no time limit; reminders repeat on the configured period.
-        days = configured_days(self.program, "information_request_reminder")
         return {
             "request_number": period["request_number"],
             "suspended_since": iso(period["started_at"]),
-            "reminder_cycle": f"R/P{days}D",
+            "reminder_cycle": reminder_cycle(self.program),  # §163.12(c)(1): no time limit
             "citation": "§163.12(c)(1)",
         }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .deadlines import conference_due, reminder_on, report_copy_due
+from .deadlines import CONFERENCE, REPORT_COPY, conference_due, reminder_on, report_copy_due
 from .desk import Desk, as_date, need
 from .registry import CallContext
 
@@ -104,7 +104,7 @@ class AuditDesk(Desk):
             "investigation_commenced": investigated,
             "reasons": reasons,
             "conference_due_on": due.isoformat(),
-            "reminder_on": reminder_on(due, self.program, "petition_reminder_before").isoformat(),
+            "reminder_on": reminder_on(CONFERENCE, due, self.program).isoformat(),
             "citation": "§163.11(b)",
         }
 
@@ -150,7 +150,7 @@ class AuditDesk(Desk):
         return {
             "investigation_commenced": audit["investigation_commenced_on"] is not None,
             "copy_due_on": due.isoformat(),
-            "reminder_on": reminder_on(due, self.program, "report_reminder_before").isoformat(),
+            "reminder_on": reminder_on(REPORT_COPY, due, self.program).isoformat(),
             "citation": "§163.11(a)(6)",
         }
 

@@ -1,7 +1,10 @@
-"""Deadlines of 19 CFR 163.11-163.13, each computed beside the rule that sets it.
+"""Deadlines of 19 CFR 163.11-163.13: one table of rules, and every date computed from it.
 
 All periods are calendar days; none of these sections moves a deadline off a weekend or holiday
-(RULES.md). Periods the regulation leaves open come from the program configuration.
+(RULES.md). Periods the regulation leaves open are configuration (``[deadlines]`` of the program);
+the table says which rule each of them serves and which date it computes. The handlers, the
+deadline board, its history and the reminders read this table, and
+``tests/unit/test_deadline_table.py`` holds every diagram and form to it.
 """
 
 from __future__ import annotations
@@ -11,33 +14,177 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-CONFERENCE_DAYS = 15  # §163.11(b): conference held within 15 calendar days after receipt
-REPORT_COPY_DAYS = 30  # §163.11(a)(6): copy within 30 calendar days after the report's completion
-APPEAL_FILING_DAYS = 30  # §163.13(d): appeal received within 30 calendar days after issuance
-APPEAL_DECISION_DAYS = 30  # §163.13(d): written decision within 30 calendar days after receipt
-REMOVAL_APPEAL_DAYS = 30  # §163.13(c)(3): removal takes effect if no appeal within 30 days
-
 _DAYS = re.compile(r"^P(\d+)D$")
+_CITATION = re.compile(r"163\.\d+(?:\([a-z0-9]+\))*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Configured:
+    """A period the regulation leaves open: its ``[deadlines]`` entry and the date it computes."""
+
+    setting: str
+    date: str
+    citation: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One deadline rule: its period, the date it counts from, and the dates computed under it."""
+
+    id: str
+    citation: str | None
+    short: str
+    duty: str
+    period: int | None = None
+    counted_from: str = ""
+    # How diagrams and forms name the date the period counts from (an expression) ...
+    starts: tuple[str, ...] = ()
+    # ... and the case data keys of the dates handlers compute under the rule.
+    dates: tuple[str, ...] = ()
+    configured: tuple[Configured, ...] = ()
+    # Names that pick this rule among several citing the same paragraph (a regular expression).
+    named_by: str | None = None
+    unit: str = "calendar days"
+
+    @property
+    def label(self) -> str:
+        """Return the board's label, composed from the period so the two cannot disagree."""
+        if self.period is None:
+            return self.duty
+        return f"{self.duty} within {self.period} {self.unit} after {self.counted_from}"
+
+    @property
+    def known_dates(self) -> tuple[str, ...]:
+        """Return every date computed under the rule, by its period or by configuration."""
+        return self.dates + tuple(c.date for c in self.configured)
+
+    def due(self, start: date) -> date:
+        """Return the last day of the period counted from ``start``."""
+        if self.period is None:
+            raise ValueError(f"rule {self.id} sets no period")
+        return start + timedelta(days=self.period)
+
+    def setting(self, date_name: str) -> str:
+        """Return the ``[deadlines]`` entry that computes ``date_name`` under this rule."""
+        for c in self.configured:
+            if c.date == date_name:
+                return c.setting
+        raise LookupError(f"rule {self.id} computes no {date_name} from configuration")
+
+
+CONFERENCE = Rule(
+    "163.11(b)",
+    "§163.11(b)",
+    "Closing conference",
+    "Closing conference held",
+    period=15,
+    counted_from="the petition is received",
+    starts=("petition_received_on",),
+    dates=("conference_due_on",),
+    configured=(
+        Configured("petition_reminder_before", "reminder_on", "§163.11(b)", "staff reminder lead time"),
+    ),
+)
+REPORT_COPY = Rule(
+    "163.11(a)(6)",
+    "§163.11(a)(6)",
+    "Audit report copy",
+    "Copy of the audit report sent",
+    period=30,
+    counted_from="the report is completed",
+    starts=("report_completed_on",),
+    dates=("copy_due_on",),
+    configured=(
+        Configured("report_reminder_before", "reminder_on", "§163.11(a)(6)", "staff reminder lead time"),
+    ),
+)
+APPEAL_WINDOW = Rule(
+    "163.13(d)-appeal",
+    "§163.13(d)",
+    "Appeal window",
+    "Appeal received",
+    period=30,
+    counted_from="the notice is issued",
+    starts=('denial_notice["issued_on"]', 'removal_notice["issued_on"]'),
+    # §163.13(c)(3): without an appeal in the window, a removal takes effect the day after it.
+    dates=("appeal_window_closes_on", "window_closes_on", "effective_without_appeal_on"),
+    configured=(
+        Configured(
+            "late_appeal_listening",
+            "late_appeals_answered_until",
+            "§163.13(d)",
+            "after the window closes, a late appeal still gets a reasoned rejection",
+        ),
+    ),
+)
+APPEAL_DECISION = Rule(
+    "163.13(d)-decision",
+    "§163.13(d)",
+    "Appeal decision",
+    "Appeal decided",
+    period=30,
+    counted_from="the appeal is received",
+    starts=('appeal["received_on"]',),
+    dates=("decision_due_on",),
+    named_by=r"\bdecid|\bdecision",
+)
+REMINDERS = Rule(
+    "reminder",
+    None,
+    "Reminders",
+    "Reminders and follow-ups",
+    configured=(
+        Configured(
+            "information_request_reminder",
+            "reminder_cycle",
+            "§163.12(c)(1)",
+            "no time limit; the applicant is reminded on this cycle",
+        ),
+    ),
+)
+OTHER = Rule(
+    "other",
+    None,
+    "Other",
+    "Other deadlines",
+    configured=(
+        Configured(
+            "corrective_action_reasonable_time",
+            "response_due_on",
+            "§163.12(d)(3)",
+            "the steps taken to prevent recurrence are reported 'within a reasonable time'",
+        ),
+    ),
+)
+
+RULES = (CONFERENCE, REPORT_COPY, APPEAL_WINDOW, APPEAL_DECISION, REMINDERS, OTHER)
+RULES_BY_ID = {r.id: r for r in RULES}
 
 
 def conference_due(petition_received_on: date) -> date:
     """Return the last day the closing conference may be held (§163.11(b))."""
-    return petition_received_on + timedelta(days=CONFERENCE_DAYS)
+    return CONFERENCE.due(petition_received_on)
 
 
 def report_copy_due(report_completed_on: date) -> date:
     """Return the last day for the audited person's copy of the report (§163.11(a)(6))."""
-    return report_completed_on + timedelta(days=REPORT_COPY_DAYS)
+    return REPORT_COPY.due(report_completed_on)
 
 
 def appeal_window_closes(notice_issued_on: date) -> date:
     """Return the last day an appeal of a denial or removal may be received (§163.13(d))."""
-    return notice_issued_on + timedelta(days=APPEAL_FILING_DAYS)
+    return APPEAL_WINDOW.due(notice_issued_on)
+
+
+def removal_effective_without_appeal(notice_issued_on: date) -> date:
+    """Return the day a removal takes effect when no appeal arrives in the window (§163.13(c)(3))."""
+    return appeal_window_closes(notice_issued_on) + timedelta(days=1)
 
 
 def appeal_decision_due(appeal_received_on: date) -> date:
     """Return the day the written appeal decision is due (§163.13(d))."""
-    return appeal_received_on + timedelta(days=APPEAL_DECISION_DAYS)
+    return APPEAL_DECISION.due(appeal_received_on)
 
 
 def configured_days(program: dict[str, Any], name: str) -> int:
@@ -49,63 +196,24 @@ def configured_days(program: dict[str, Any], name: str) -> int:
     return int(found.group(1))
 
 
-def reminder_on(due_on: date, program: dict[str, Any], name: str) -> date:
-    """Return the day to remind staff of ``due_on`` (the lead time is configuration)."""
-    return due_on - timedelta(days=configured_days(program, name))
+def configured_period(rule: Rule, date_name: str, program: dict[str, Any]) -> timedelta:
+    """Return the configured period the table names for ``date_name`` under ``rule``."""
+    return timedelta(days=configured_days(program, rule.setting(date_name)))
+
+
+def reminder_on(rule: Rule, due_on: date, program: dict[str, Any]) -> date:
+    """Return the day to remind staff of ``due_on`` under ``rule`` (the lead time is configuration)."""
+    return due_on - configured_period(rule, "reminder_on", program)
+
+
+def reminder_cycle(program: dict[str, Any]) -> str:
+    """Return the timer cycle of information request reminders (§163.12(c)(1) sets no limit)."""
+    return f"R/P{configured_period(REMINDERS, 'reminder_cycle', program).days}D"
 
 
 def late_appeals_answered_until(window_closes_on: date, program: dict[str, Any]) -> date:
     """Return the last day a late appeal still gets a reasoned rejection (configuration)."""
-    return window_closes_on + timedelta(days=configured_days(program, "late_appeal_listening"))
-
-
-_CITATION = re.compile(r"163\.\d+(?:\([a-z0-9]+\))*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    citation: str | None
-    short: str
-    label: str
-    days: int | None
-
-
-RULES = (
-    Rule(
-        "163.11(b)",
-        "§163.11(b)",
-        "Closing conference",
-        "Closing conference held within 15 days after the petition is received",
-        15,
-    ),
-    Rule(
-        "163.11(a)(6)",
-        "§163.11(a)(6)",
-        "Audit report copy",
-        "Copy of the audit report sent within 30 days after it is completed",
-        30,
-    ),
-    Rule(
-        "163.13(d)-appeal",
-        "§163.13(d)",
-        "Appeal window",
-        "Appeal received within 30 days after the notice is issued",
-        30,
-    ),
-    Rule(
-        "163.13(d)-decision",
-        "§163.13(d)",
-        "Appeal decision",
-        "Appeal decided within 30 days after it is received",
-        30,
-    ),
-    Rule("reminder", None, "Reminders", "Reminders and follow-ups", None),
-    Rule("other", None, "Other", "Other deadlines", None),
-)
-
-
-RULES_BY_ID = {r.id: r for r in RULES}
+    return window_closes_on + configured_period(APPEAL_WINDOW, "late_appeals_answered_until", program)
 
 
 def citation_in(text: str | None) -> str | None:
@@ -118,17 +226,14 @@ def classify(citation: str | None, *texts: str | None) -> str:
     """Return the rule a deadline belongs to, from its citation and the element's names."""
     words = " ".join(t for t in (citation, *texts) if t).lower().replace("_", " ")
     if "remind" in words:
-        return "reminder"
+        return REMINDERS.id
     if "appeal window" in words:
-        return "163.13(d)-appeal"  # whatever else its text cites, it is the §163.13(d) window
+        return APPEAL_WINDOW.id  # whatever else its text cites, it is the §163.13(d) window
     cited = citation_in(citation) or citation_in(words)
     if cited is None:
-        return "other"
-    if cited.startswith("§163.11(b)"):
-        return "163.11(b)"
-    if cited.startswith("§163.11(a)(6)"):
-        return "163.11(a)(6)"
-    if cited.startswith("§163.13(d)"):
-        # §163.13(d) sets two windows: the appeal's receipt and the decision on it.
-        return "163.13(d)-decision" if re.search(r"\bdecid|\bdecision", words) else "163.13(d)-appeal"
-    return "other"
+        return OTHER.id
+    matches = [r for r in RULES if r.citation and cited.startswith(r.citation)]
+    # §163.13(d) sets two windows, the appeal's receipt and the decision on it: names pick one.
+    named = [r for r in matches if r.named_by and re.search(r.named_by, words)]
+    chosen = named or [r for r in matches if not r.named_by]
+    return chosen[0].id if chosen else OTHER.id

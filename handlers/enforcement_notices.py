@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from .deadlines import appeal_window_closes, configured_days, late_appeals_answered_until
+from .deadlines import (
+    APPEAL_WINDOW,
+    OTHER,
+    appeal_window_closes,
+    configured_period,
+    late_appeals_answered_until,
+    removal_effective_without_appeal,
+)
 from .desk import Desk, need
 from .notices import Letter, Stamp
 from .records import Record
@@ -61,7 +68,8 @@ def removal_text(
         )
     else:
         effect = (
-            "This removal takes effect only if no appeal is received within the 30-day period, that is"
+            "This removal takes effect only if no appeal is received within the"
+            f" {APPEAL_WINDOW.period}-day period, that is"
             f" after {closes.isoformat()}, or, if you appeal, when the appeal decision upholds it"
             " (19 CFR 163.13(c)(3))."
         )
@@ -73,7 +81,8 @@ def removal_text(
         f"Statement of the grounds: {removal['statement']}",
         effect,
         f"Right to appeal: you may appeal this removal in writing to the {hq['appeal_official_title']},"
-        f" {hq['name']}, {hq['address']}. Your appeal must be received within 30 calendar days after"
+        f" {hq['name']}, {hq['address']}. Your appeal must be received within"
+        f" {APPEAL_WINDOW.period} {APPEAL_WINDOW.unit} after"
         f" the date of this notice, that is on or before {closes.isoformat()} (19 CFR 163.13(d))."
         f" Please cite notice {stamp.number}.",
     ]
@@ -89,10 +98,10 @@ class EnforcementLetters(Desk):
         """Issue the written notice of violation instead of a penalty, with its three elements."""
         demand = need(self.records.demand(p.demand_number), "demand", p.demand_number)
         keeper = self._keeper(demand["importer_number"])
-        days = configured_days(self.program, "corrective_action_reasonable_time")  # §163.12(d)(3)
+        respond_in = configured_period(OTHER, "response_due_on", self.program)  # §163.12(d)(3)
 
         def compose(stamp: Stamp) -> Letter:
-            respond_by = stamp.issued_on + timedelta(days=days)
+            respond_by = stamp.issued_on + respond_in
             return Letter(
                 kind="notice_of_violation",
                 case_ref=p.demand_number,
@@ -138,6 +147,9 @@ class EnforcementLetters(Desk):
                     "appeal_window_closes_on": closes.isoformat(),
                     "late_appeals_answered_until": late_appeals_answered_until(
                         closes, self.program
+                    ).isoformat(),
+                    "effective_without_appeal_on": removal_effective_without_appeal(
+                        stamp.issued_on
                     ).isoformat(),
                     "immediate": bool(removal["immediate_basis"]),
                 },

@@ -1,7 +1,8 @@
 """The deadline board: open deadlines by rule, and those met on time or late over 90 days.
 
 The history it counts is written by every step that closes a deadline
-(``service.trigger.deadline_history``); the rules are ``handlers.deadlines.RULES``.
+(``service.trigger.deadline_history``); the rules, their periods and labels are the one table
+``handlers.deadlines.RULES``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from handlers.deadlines import RULES, RULES_BY_ID, citation_in, classify
+from handlers.deadlines import RULES, RULES_BY_ID, Rule, citation_in, classify
 from service.errors import Forbidden
 from service.identity.actors import Actor
 
@@ -47,18 +48,19 @@ def board(services: Services, actor: Actor, *, limit: int = 200) -> dict[str, An
         "weekEnds": week_end.isoformat(),
         "historyDays": HISTORY.days,
         "timersFiredLate": timers_late,
-        "rules": [
-            {
-                "id": r.id,
-                "citation": r.citation,
-                "short": r.short,
-                "label": r.label,
-                "days": r.days,
-                **counts[r.id],
-            }
-            for r in RULES
-        ],
+        "rules": [_rule(r, counts[r.id]) for r in RULES],
         "deadlines": [_listed(d, now) for d in upcoming],
+    }
+
+
+def _rule(r: Rule, counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "citation": r.citation,
+        "short": r.short,
+        "label": r.label,
+        "days": r.period,
+        **counts,
     }
 
 

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from handlers.deadlines import (
+    RULES_BY_ID,
+    appeal_window_closes,
+    conference_due,
+    removal_effective_without_appeal,
+)
 from service.views.deadline_board import citation_in, classify
 
 
@@ -31,3 +39,21 @@ def test_a_deadline_is_filed_under_the_rule_its_citation_and_names_give(
 def test_the_citation_is_found_in_running_text() -> None:
     assert citation_in("Per 19 CFR §163.13(d), the window is 30 days.") == "§163.13(d)"
     assert citation_in("no citation here") is None
+
+
+def test_the_board_labels_say_the_period_the_table_holds() -> None:
+    assert RULES_BY_ID["163.11(b)"].label == (
+        "Closing conference held within 15 calendar days after the petition is received"
+    )
+    assert RULES_BY_ID["163.13(d)-decision"].label == (
+        "Appeal decided within 30 calendar days after the appeal is received"
+    )
+    assert RULES_BY_ID["reminder"].label == "Reminders and follow-ups"
+
+
+def test_the_due_dates_count_calendar_days_from_the_date_the_rule_names() -> None:
+    received = date(2025, 12, 20)
+
+    assert conference_due(received) == date(2026, 1, 4)  # §163.11(b): across the year end, no weekend shift
+    assert appeal_window_closes(received) == date(2026, 1, 19)  # §163.13(d)
+    assert removal_effective_without_appeal(received) == date(2026, 1, 20)  # §163.13(c)(3): the next day
