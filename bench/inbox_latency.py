@@ -42,7 +42,7 @@ from service.config import Settings
 from service.identity import users
 from service.identity.actors import SYSTEM
 from service.services import Services
-from service.store.repositories.inbox import InboxSlice
+from service.store.rows import InboxSlice
 
 PASSWORD = "bench-password-long"
 

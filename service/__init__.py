@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from flask import Flask, jsonify
+if TYPE_CHECKING:
+    from flask import Flask
 
-from service.bootstrap import bootstrap
-from service.config import Settings
-from service.services import Services
+    from service.config import Settings
+    from service.services import Services
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
-    """Build the Flask app; nothing connects until this is called."""
-    settings = settings or (services.settings if services else Settings.from_env())
-    services = services or bootstrap(settings)
-    app = Flask(__name__, instance_path=str(settings.instance_dir))
-    app.config.update(
-        SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
-        TESTING=settings.testing,
-    )
-    app.extensions["rcp"] = services
+    """Build the Flask app (``service.app``); importing the package loads nothing else."""
+    from service.app import build
 
-    from service import api, web
-
-    api.register(app)
-    web.register(app)
-
-    @app.get("/healthz")
-    def healthz() -> Any:
-        services.db.ping()
-        return jsonify({"status": "ok"})
-
-    return app
+    return build(settings, services)

@@ -23,7 +23,7 @@ from service.clock import MovableClock
 from service.config import ApiSettings, Settings
 from service.identity import tokens
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import open_tasks
 from tests.support import FIXTURES, INTEGRATOR, REVIEWER, START, Switchboard, test_registry
 

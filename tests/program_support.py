@@ -13,8 +13,8 @@ from service.clock import MovableClock
 from service.config import Settings, load_program
 from service.identity.actors import Actor
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
 from service.store.repositories.program_cases import CaseRecords
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks, program
 
 ROOT = Path(__file__).resolve().parent.parent

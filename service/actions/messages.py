@@ -10,7 +10,7 @@ from service.engine.values import MessageIncomplete, NotWaiting, WaitState
 from service.errors import Conflict, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
+from service.store.rows import DefinitionRow
 from service.trigger.core import Loaded, Outcome, guarded, on_instance
 from service.trigger.correlation import correlates
 from service.trigger.save import Audit

@@ -13,7 +13,7 @@ from service.engine import migration as engine_migration
 from service.engine.values import WaitState
 from service.errors import Conflict, ServiceError
 from service.identity.actors import Actor
-from service.store.repositories.definitions import DefinitionRow
+from service.store.rows import DefinitionRow
 from service.trigger.core import Loaded, on_instance
 from service.trigger.save import Audit
 from service.views import migration as migration_views

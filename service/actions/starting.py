@@ -21,7 +21,7 @@ from service.errors import Duplicate, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.ids import new_id
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
+from service.store.rows import DefinitionRow
 from service.trigger import buffering, failures, save
 from service.trigger.core import Outcome, guarded, script_engine_for
 from service.trigger.save import Audit

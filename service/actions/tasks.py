@@ -15,8 +15,7 @@ from service.engine.values import WaitState
 from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories.derived import TaskRow
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow, TaskRow
 from service.trigger.core import Loaded, Outcome, guarded, on_instance
 from service.trigger.save import Audit
 from service.views import open_tasks

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from service.engine.values import WaitState
 from service.identity.actors import TIMER
 from service.store import UnitOfWork
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow
 from service.trigger.background import run_due
 from service.trigger.core import Loaded
 from service.trigger.save import Audit

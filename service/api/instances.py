@@ -10,7 +10,7 @@ from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
 from service.errors import FieldError, InvalidData
-from service.store.repositories.search import InstanceQuery
+from service.store.rows import InstanceQuery
 from service.views import instances, search
 
 TAG = "Process instances"

@@ -6,7 +6,7 @@ from service.actions import tasks
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 
 TAG = "Tasks"

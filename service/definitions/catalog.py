@@ -10,7 +10,7 @@ from service.engine.specs import SpecBundle, load_bundle
 from service.engine.values import DiagramSource
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
+from service.store.rows import DefinitionRow
 
 
 class DefinitionCatalog:

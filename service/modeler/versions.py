@@ -11,7 +11,7 @@ from service.errors import FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.modeler.access import require_analyst, require_reader
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
+from service.store.rows import DefinitionRow
 
 if TYPE_CHECKING:
     from service.services import Services

@@ -20,7 +20,7 @@ from service.engine.values import WaitState
 from service.errors import Busy
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow
 from service.trigger.core import Loaded, step
 from service.trigger.save import Audit
 

@@ -17,7 +17,7 @@ from service.engine.values import WaitState, Workflow
 from service.errors import Conflict, NotFound, ServiceError
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow
 from service.trigger import buffering, failures
 from service.trigger.save import FINISHED, Audit, jsonable, save
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from handlers.deadlines import citation_in, classify
 from service.store import UnitOfWork
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow
 
 # A timer that fires within this of its due time fired on time (the runner's own deadline).
 TIMER_TOLERANCE = timedelta(minutes=1)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from handlers.registry import BadParameters, CallContext, UnknownOperation
 from service.engine.values import TaskFailure, WaitState
 from service.store import UnitOfWork
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow
 
 if TYPE_CHECKING:
     from service.services import Services

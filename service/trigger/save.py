@@ -17,8 +17,7 @@ from service.engine.serializer import SERIALIZER_VERSION
 from service.engine.values import TaskFailure, WaitState, Workflow
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import DefinitionRow, InstanceRow
 from service.trigger import deadline_history, events, failures
 
 if TYPE_CHECKING:

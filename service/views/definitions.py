@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
+from service.store.rows import DefinitionRow
 
 if TYPE_CHECKING:
     from service.services import Services

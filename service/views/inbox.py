@@ -12,8 +12,7 @@ from urllib.parse import parse_qsl
 
 from service.errors import FieldError, Forbidden, InvalidData
 from service.identity.actors import ANALYSTS, SUPERVISORS, Actor
-from service.store.repositories.derived import TaskRow
-from service.store.repositories.inbox import InboxSlice
+from service.store.rows import InboxSlice, TaskRow
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.repositories.derived import TaskFilter, TaskRow
+from service.store.rows import TaskFilter, TaskRow
 from service.views import open_tasks
 
 if TYPE_CHECKING:

@@ -13,8 +13,7 @@ from service.engine.specs import SpecBundle
 from service.errors import FieldError, Forbidden, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories.definitions import DefinitionRow
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import DefinitionRow, InstanceRow
 
 if TYPE_CHECKING:
     from service.services import Services

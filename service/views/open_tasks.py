@@ -13,8 +13,7 @@ from service.definitions.forms import Form
 from service.errors import Conflict, NotFound
 from service.identity.actors import SUPERVISORS, Actor
 from service.store import UnitOfWork
-from service.store.repositories.derived import TaskFilter, TaskRow
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow, TaskFilter, TaskRow
 
 if TYPE_CHECKING:
     from service.services import Services

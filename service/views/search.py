@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.errors import FieldError, InvalidData
-from service.store.repositories.search import InstanceQuery
+from service.store.rows import InstanceQuery
 
 if TYPE_CHECKING:
     from service.services import Services

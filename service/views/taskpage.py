@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from service.definitions.forms import Form
 from service.errors import NotFound
 from service.identity.actors import Actor
-from service.store.repositories.derived import TaskRow
+from service.store.rows import TaskRow
 from service.views import inbox, open_tasks
 from service.views.casefile import key_facts
 

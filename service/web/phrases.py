@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.trigger.core import Outcome
+from service.actions.tasks import Completed
 
 
 def days_phrase(days: int | None, urgency: str | None = None) -> str:
@@ -16,7 +16,7 @@ def days_phrase(days: int | None, urgency: str | None = None) -> str:
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def next_steps(outcome: Outcome) -> list[str]:
+def next_steps(outcome: Completed) -> list[str]:
     """Say in plain sentences what happens next in the case."""
     if outcome.status == "completed":
         return ["The case is complete."]
@@ -41,7 +41,7 @@ def next_steps(outcome: Outcome) -> list[str]:
     return found or ["The case has nothing left to wait for."]
 
 
-def completed(title: str, outcome: Outcome) -> str:
+def completed(outcome: Completed) -> str:
     """Return the sentence the inbox shows after a task is completed."""
     key = f" for case {outcome.business_key}" if outcome.business_key else ""
-    return " ".join([f"\u201c{title}\u201d completed{key}.", *next_steps(outcome)])
+    return " ".join([f"\u201c{outcome.task_title}\u201d completed{key}.", *next_steps(outcome)])

@@ -64,5 +64,5 @@ def task_submit(task_id: str) -> Any:
         return render_template("web/task.html", **shown), 422
     except Conflict as exc:
         return render_template("web/stale.html", error=exc, task_id=task_id), 409
-    flash(phrases.completed(done.task_title, done), "success")
+    flash(phrases.completed(done), "success")
     return redirect(url_for("web.inbox"), 303)

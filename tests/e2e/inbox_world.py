@@ -21,7 +21,7 @@ from service.actions.deployment import deploy, read_directory
 from service.identity import users
 from service.identity.actors import SYSTEM, Actor
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import open_tasks
 from tests.support import FIXTURES, INTEGRATOR
 

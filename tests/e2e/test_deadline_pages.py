@@ -36,7 +36,7 @@ def _petition(world: World, key: str, received_on: str) -> str:
 
 def _complete_review(world: World, instance_id: str) -> None:
     from service.actions import tasks
-    from service.store.repositories.derived import TaskFilter
+    from service.store.rows import TaskFilter
     from service.views import open_tasks
     from tests.support import REVIEWER
 

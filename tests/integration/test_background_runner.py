@@ -17,7 +17,7 @@ from service.clock import MovableClock
 from service.jobs.embedded import EmbeddedRunner
 from service.jobs.scheduler import Scheduler
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 from tests.support import INTEGRATOR, REVIEWER, processes
 

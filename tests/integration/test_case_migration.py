@@ -12,7 +12,7 @@ from service.clock import MovableClock
 from service.engine.values import DiagramSource
 from service.errors import Forbidden
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 from service.views import migration as migration_views
 from tests.support import ANALYST, FIXTURES, INTEGRATOR, REVIEWER, SUPERVISOR, Switchboard, processes

@@ -11,7 +11,7 @@ from service.actions import starting, tasks
 from service.actions.deployment import deploy
 from service.errors import Conflict, ServiceError
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 from tests.support import INTEGRATOR, REVIEWER, Switchboard, processes
 

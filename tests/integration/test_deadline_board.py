@@ -12,7 +12,7 @@ from service.actions.deployment import deploy
 from service.clock import MovableClock
 from service.errors import Forbidden
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import deadline_board, open_tasks
 from tests.support import INTEGRATOR, REVIEWER, SUPERVISOR, processes
 

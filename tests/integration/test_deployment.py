@@ -11,7 +11,7 @@ from service.actions.deployment import DiagramSet, deploy, read_directory
 from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 from tests.support import ANALYST, FIXTURES, INTEGRATOR, REVIEWER, copy_processes, processes
 

@@ -13,7 +13,8 @@ from service.engine.values import ReadyTask
 from service.errors import Forbidden, NotFound
 from service.identity.actors import Actor
 from service.services import Services
-from service.store.repositories.inbox import SEARCH_PROBE, InboxSlice
+from service.store.repositories.inbox import SEARCH_PROBE
+from service.store.rows import InboxSlice
 from service.views import casefile, inbox
 from tests.support import AUDITOR, INTEGRATOR, REVIEWER, START, SUPERVISOR, processes
 

@@ -11,7 +11,7 @@ from service.actions.deployment import deploy
 from service.clock import MovableClock
 from service.errors import Conflict, InvalidData, NotFound
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 from tests.support import AUDITOR, INTEGRATOR, REVIEWER, Switchboard, processes
 

@@ -12,7 +12,7 @@ from service.actions import messages, starting, tasks, timers
 from service.actions.deployment import deploy
 from service.clock import MovableClock
 from service.services import Services
-from service.store.repositories.derived import TaskFilter
+from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 from tests.conftest import _truncate
 from tests.support import INTEGRATOR, REVIEWER, START, Switchboard, make_services, processes

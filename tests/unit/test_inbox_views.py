@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from service.actions.tasks import Completed
 from service.engine.values import ReadyTask, WaitState
 from service.errors import InvalidData
-from service.trigger.core import Outcome
 from service.views import casefile
 from service.views.inbox import InboxQuery, due_status
 from service.web import phrases
@@ -171,10 +171,10 @@ def test_next_steps_name_the_next_tasks_waits_and_timers() -> None:
         None,
         None,
     )
-    waiting = Outcome("i", 2, "waiting", WaitState("waiting", ready_tasks=[task]), "A-1")
+    waiting = Completed("i", 2, "waiting", WaitState("waiting", ready_tasks=[task]), "A-1", "Review")
 
     assert phrases.next_steps(waiting) == ["Next: \u201cDecide\u201d for field_director, due 2026-01-20."]
-    assert phrases.next_steps(Outcome("i", 3, "completed", WaitState("completed"))) == [
+    assert phrases.next_steps(Completed("i", 3, "completed", WaitState("completed"))) == [
         "The case is complete."
     ]
 

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 
 from service.store.prepared import Prepared
+from service.store.rows import DefinitionRow
 from service.store.schema import process_definitions as t
-
-
-@dataclass(frozen=True)
-class DefinitionRow:
-    id: int
-    key: str
-    version: int
-    name: str | None
-    content_hash: str
-    source_name: str
-    bpmn_xml: str
-    forms: dict[str, Any]
-    start_schema: dict[str, Any] | None
-    called_keys: list[str]
-    start_messages: list[str]
-    deployed_at: datetime
-    deployed_by: str | None
-    note: str | None
-
 
 _COLUMNS = list(t.c)
 _LATEST = select(*_COLUMNS).where(t.c.key == bindparam("key")).order_by(t.c.version.desc()).limit(1)

@@ -5,7 +5,7 @@ The inbox, message routing and the timer scheduler read these and never load ins
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, or_, 
 
 from service.engine.values import PendingTimer, ReadyTask, Subscription
 from service.store.prepared import Prepared
+from service.store.rows import TaskFilter, TaskRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import message_subscriptions as st
 from service.store.schema import pending_timers as tt
@@ -39,58 +40,11 @@ _TIMER_INSERT = Prepared.insert(tt)
 
 
 @dataclass(frozen=True)
-class TaskRow:
-    """An open human task as its row holds it: what the inbox and the API show, without the state."""
-
-    id: str
-    instance_id: str
-    name: str
-    title: str | None
-    lane: str | None
-    assignee: str | None
-    form: str | None
-    ui_form: str | None
-    due_at: datetime | None
-    due_citation: str | None
-    instructions: str | None
-    process_key: str
-    business_key: str | None
-    created_at: datetime
-    claimed_at: datetime | None
-
-    @property
-    def label(self) -> str:
-        """Return what people call the task: its title, else its element name."""
-        return self.title or self.name
-
-    @classmethod
-    def of(cls, row: Mapping[Any, Any]) -> TaskRow:
-        """Build from a row of ``human_tasks`` (a list row may leave the instructions out)."""
-        return cls(**{**row, "instructions": row.get("instructions")})
-
-
-@dataclass(frozen=True)
 class TaskChanges:
     """What a sync did to an instance's open tasks."""
 
     created: list[ReadyTask]
     closed: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class TaskFilter:
-    """Filters for listing open human tasks."""
-
-    candidate_groups: Sequence[str] | None = None
-    assignee: str | None = None
-    unassigned: bool = False
-    instance_id: str | None = None
-    business_key: str | None = None
-    business_key_like: str | None = None
-    process_key: str | None = None
-    due_before: datetime | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 class TaskRepository:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from service.store.repositories.derived import TaskRow
+from service.store.rows import InboxSlice, TaskRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import process_definitions as pd
 from service.store.schema import process_instances as pi
@@ -34,24 +33,6 @@ from service.store.schema_inbox import task_drafts as td
 
 LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
 SEARCH_PROBE = 200
-
-
-@dataclass(frozen=True)
-class InboxSlice:
-    """Which open tasks an inbox list shows; every field narrows it."""
-
-    lanes: Sequence[str] | None = None  # None: every lane (supervisors)
-    assignee: str | None = None
-    unassigned: bool = False
-    process_key: str | None = None
-    key_prefix: str | None = None
-    due_before: datetime | None = None
-    overdue_at: datetime | None = None
-
-    @property
-    def dated(self) -> bool:
-        """Whether only tasks with a due date can match (a due-date filter is set)."""
-        return self.due_before is not None or self.overdue_at is not None
 
 
 def _order(columns: Any, s: InboxSlice, dialect: str) -> tuple[Any, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -11,33 +10,10 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from service.errors import Conflict
 from service.store.prepared import Prepared
+from service.store.rows import InstanceRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import incidents as it
 from service.store.schema import process_instances as t
-
-
-@dataclass(frozen=True)
-class InstanceRow:
-    id: str
-    definition_id: int
-    process_key: str
-    called_definitions: dict[str, int]
-    business_key: str | None
-    status: str
-    suspended: bool
-    has_incident: bool
-    state: str
-    serializer_version: str
-    version: int
-    variables: dict[str, Any]
-    next_timer_due: datetime | None
-    waits: dict[str, int]
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    started_by: str | None
-    retry_at: datetime | None = None  # earliest scheduled service-task retry (background work)
-
 
 _COLUMNS = list(t.c)
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables")]

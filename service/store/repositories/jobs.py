@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.store.repositories.instances import InstanceRow
+from service.store.rows import InstanceRow
 from service.store.schema import outbox as ot
 from service.store.schema import process_instances as t
 from service.store.schema_jobs import job_leases as lt

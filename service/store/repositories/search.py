@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -22,29 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from service.store.rows import InstanceQuery
 from service.store.schema import process_definitions as dt
 from service.store.schema import process_instances as t
 
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables", "called_definitions")]
-
-
-@dataclass(frozen=True)
-class InstanceQuery:
-    """Filters and page position for listing instances (oldest first unless ``descending``)."""
-
-    process_key: str | None = None
-    business_key: str | None = None
-    statuses: Sequence[str] | None = None
-    suspended: bool | None = None
-    has_incident: bool | None = None
-    started_after: datetime | None = None
-    started_before: datetime | None = None
-    updated_after: datetime | None = None
-    updated_before: datetime | None = None
-    variables: Sequence[tuple[str, Any]] = ()
-    after: tuple[datetime, str] | None = None
-    descending: bool = False
-    limit: int = 50
 
 
 class SearchRepository:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from service.clock import MovableClock
-from service.store.repositories.search import InstanceQuery
+from service.store.rows import InstanceQuery
 from tests.apikit import api_services, app_for, deploy_all, serving, token
 from tests.support import Switchboard
 

@@ -13,7 +13,7 @@ from service.clock import MovableClock
 from service.errors import InvalidData, NotFound
 from service.identity.actors import Actor
 from service.services import Services
-from service.store.repositories.search import InstanceQuery
+from service.store.rows import InstanceQuery
 
 PORTAL = Actor("integrator", "portal", scopes=frozenset({"start"}))
 SCANNER = Actor("integrator", "scanner", scopes=frozenset({"start"}))

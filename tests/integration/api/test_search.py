@@ -10,7 +10,7 @@ from service.actions import lifecycle, starting
 from service.clock import MovableClock
 from service.errors import InvalidData
 from service.services import Services
-from service.store.repositories.search import InstanceQuery
+from service.store.rows import InstanceQuery
 from service.views import definitions, search
 from tests.support import INTEGRATOR
 
