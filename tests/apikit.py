@@ -126,7 +126,10 @@ def serving(app: Flask) -> Iterator[str]:
         while len(server._map) > 2 and time.monotonic() < deadline:  # type: ignore[union-attr]
             time.sleep(0.01)
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
-        wasyncore.close_all(server._map)  # type: ignore[union-attr]
+        # Close the sockets from the server's own loop: closed from here, a socket can vanish
+        # under the loop's select() and the server thread dies with EBADF. Once the map is empty
+        # the loop ends.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[union-attr]
         thread.join(timeout=5)
 
 
