@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from service.engine.validation import ProcessCandidate, ValidationReport, validate
 from service.engine.values import DiagramSource
@@ -54,7 +55,7 @@ def deploy(
     note: str | None = None,
     *,
     keep_newer: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[Deployed]:
     """Store a new version of each changed process; refuse the whole set on any error.
 
     ``keep_newer`` (the start of ``rcp run``): content that is already *some* version of a process
@@ -71,7 +72,7 @@ def store(
     note: str | None = None,
     *,
     keep_newer: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[Deployed]:
     """Store the processes of a report ``check`` made; refuse the whole set if it has an error."""
     if not report.ok:
         raise DeploymentRejected(report.issues)
@@ -82,6 +83,16 @@ def store(
         return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
 
 
+class Deployed(TypedDict):
+    """What a deployment did with one process: a new version, or the version it already was."""
+
+    key: str
+    version: int
+    id: int
+    created: bool
+    latestVersion: NotRequired[int]  # only when nothing new was stored
+
+
 def _store(
     services: Services,
     uow: UnitOfWork,
@@ -89,53 +100,51 @@ def _store(
     actor: Actor,
     note: str | None,
     keep_newer: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[Deployed]:
     now = services.clock.now()
-    results = []
-    for c in candidates:
-        digest = c.content_hash()
-        latest = uow.definitions.latest(c.key)
-        same = latest if latest is not None and latest.content_hash == digest else None
-        if same is None and keep_newer and latest is not None:
-            same = uow.definitions.by_content(c.key, digest)
-        if same is not None:
-            results.append(
-                {
-                    "key": c.key,
-                    "version": same.version,
-                    "id": same.id,
-                    "created": False,
-                    "latestVersion": latest.version if latest else same.version,
-                }
-            )
-            continue
-        version = (latest.version if latest else 0) + 1
-        new_id = uow.definitions.add(
-            key=c.key,
-            version=version,
-            name=c.name,
-            content_hash=digest,
-            source_name=c.source_name,
-            bpmn_xml=c.xml.decode("utf-8"),
-            forms=c.forms,
-            start_schema=c.start_schema,
-            called_keys=c.called_keys,
-            start_messages=c.start_messages,
-            deployed_at=now,
-            deployed_by=f"{actor.kind}:{actor.name}",
-            note=note,
-        )
-        results.append({"key": c.key, "version": version, "id": new_id, "created": True})
-        uow.audit.append(
-            at=now,
-            actor_kind=actor.kind,
-            actor=actor.name,
-            action="deploy",
-            outcome="ok",
-            data={"key": c.key, "version": version, "note": note},
-        )
+    results = [_store_one(uow, c, actor, note, keep_newer, now) for c in candidates]
     uow.commit()
     return results
+
+
+def _store_one(
+    uow: UnitOfWork, c: ProcessCandidate, actor: Actor, note: str | None, keep_newer: bool, now: datetime
+) -> Deployed:
+    digest = c.content_hash()
+    latest = uow.definitions.latest(c.key)
+    same = latest if latest is not None and latest.content_hash == digest else None
+    if same is None and keep_newer and latest is not None:
+        same = uow.definitions.by_content(c.key, digest)
+    if same is not None:
+        newest = latest.version if latest else same.version
+        return {
+            "key": c.key,
+            "version": same.version,
+            "id": same.id,
+            "created": False,
+            "latestVersion": newest,
+        }
+    version = (latest.version if latest else 0) + 1
+    new_id = uow.definitions.add(
+        key=c.key,
+        version=version,
+        name=c.name,
+        content_hash=digest,
+        source_name=c.source_name,
+        bpmn_xml=c.xml.decode("utf-8"),
+        forms=c.forms,
+        start_schema=c.start_schema,
+        called_keys=c.called_keys,
+        start_messages=c.start_messages,
+        deployed_at=now,
+        deployed_by=f"{actor.kind}:{actor.name}",
+        note=note,
+    )
+    stored = {"key": c.key, "version": version, "note": note}
+    uow.audit.append(
+        at=now, actor_kind=actor.kind, actor=actor.name, action="deploy", outcome="ok", data=stored
+    )
+    return Deployed(key=c.key, version=version, id=new_id, created=True)
 
 
 def _deployed_sources(uow: UnitOfWork, own_names: set[str]) -> list[DiagramSource]:

@@ -33,15 +33,8 @@ def deliver(
     correlation_keys = correlation_keys or {}
     variables = variables or {}
     payload = {**variables, **correlation_keys}
-    audit = Audit(
-        "message",
-        data={
-            "messageName": message_name,
-            "businessKey": business_key,
-            "correlationKeys": correlation_keys,
-            "variables": variables,
-        },
-    )
+    data = {"businessKey": business_key, "correlationKeys": correlation_keys, "variables": variables}
+    audit = Audit("message", data={"messageName": message_name, **data})
     forms.check_names(payload)
     target = guarded(
         services,

@@ -154,21 +154,18 @@ def start_once(
     digest = _digest(process_key, variables, business_key, version)
 
     def work(uow: UnitOfWork) -> Started:
-        now = services.clock.now()
         record = None
         if idempotency_key is not None:
-            found = uow.idempotency.find(actor.name, idempotency_key, now)
+            found = uow.idempotency.find(actor.name, idempotency_key, services.clock.now())
             if found is not None:
                 return _replay(found, digest)
-            expires = now + services.settings.api.idempotency_ttl
-            record = uow.idempotency.claim(actor.name, idempotency_key, OPERATION, digest, now, expires)
+            record = _claim(services, uow, actor, idempotency_key, digest)
         begun = begin(
             services, uow, process_key, variables, actor, business_key=business_key, version=version
         )
-        instance_id = begun.outcome.instance_id
-        body = instances.instance_in(services, uow, instance_id)
+        body = instances.instance_in(services, uow, begun.outcome.instance_id)
         if record is not None:
-            uow.idempotency.complete(record, 201, body, instance_id)
+            uow.idempotency.complete(record, 201, body, begun.outcome.instance_id)
         uow.commit()
         begun.committed(services)
         return Started(201, body)
@@ -179,10 +176,17 @@ def start_once(
     except Duplicate:
         if idempotency_key is None:
             raise
-    # A twin with the same key committed first while this one waited: answer as it did.
-    return guarded(
-        services, actor, audit, lambda: _replay_twin(services, actor, idempotency_key, digest), None
-    )
+        # A twin with the same key committed first while this one waited: answer as it did.
+        return guarded(
+            services, actor, audit, lambda: _replay_twin(services, actor, idempotency_key, digest), None
+        )
+
+
+def _claim(services: Services, uow: UnitOfWork, actor: Actor, key: str, digest: str) -> int:
+    """Claim the key for this request until its answer is stored (a twin waits on it)."""
+    now = services.clock.now()
+    expires = now + services.settings.api.idempotency_ttl
+    return uow.idempotency.claim(actor.name, key, OPERATION, digest, now, expires)
 
 
 def _digest(

@@ -7,6 +7,7 @@ bound to the case data once, the submission read against it and checked, and the
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from service.definitions import forms
@@ -84,13 +85,6 @@ def complete(
     audit = Audit("complete", task_id=task_id, data=submission.recorded())
     title: list[str] = []
 
-    def locate(uow: UnitOfWork) -> InstanceRow:
-        row = uow.instances.holding_task(task_id, lock=True)
-        if row is None:
-            open_tasks.open_task(uow, task_id, actor)  # says why: completed already, or not open
-            raise NotFound(f"task {task_id} is not open", taskId=task_id)
-        return row
-
     def apply(loaded: Loaded) -> WaitState:
         task = open_tasks.open_task(loaded.uow, task_id, actor)  # the one read, under the case's lock
         audit.task_name = task.name
@@ -106,8 +100,18 @@ def complete(
         data = _checked(submission, form, task, audit)
         return services.engine.complete_task(loaded.workflow, ready, data)
 
+    locate = partial(_case_of, task_id=task_id, actor=actor)
     outcome = on_instance(services, locate, actor, audit, apply, expected_version=expected_version)
     return Completed(**outcome.__dict__, task_title=title[-1])
+
+
+def _case_of(uow: UnitOfWork, *, task_id: str, actor: Actor) -> InstanceRow:
+    """Lock the case an open task belongs to; say why when there is no such open task."""
+    row = uow.instances.holding_task(task_id, lock=True)
+    if row is None:
+        open_tasks.open_task(uow, task_id, actor)  # says why: completed already, or not open
+        raise NotFound(f"task {task_id} is not open", taskId=task_id)
+    return row
 
 
 def check_holder(task: TaskRow, actor: Actor, must_hold: bool) -> None:

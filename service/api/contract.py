@@ -17,36 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g
 
+from service.api import reading
 from service.api import schemas as S
-from service.api.validation import check, coerce, plain
-from service.errors import FieldError, Forbidden, InvalidData, ServiceError
+from service.api.reading import Body, Param
+from service.api.validation import check
+from service.errors import Forbidden
 from service.identity.actors import Actor
-
-# The details of refusals by the declared schemas (tests tell them from business-rule refusals).
-INVALID_QUERY = "the query parameters are not valid"
-INVALID_HEADERS = "the request headers are not valid"
-INVALID_BODY = "the request body is not valid"
-CONTRACT_REFUSALS = (INVALID_QUERY, INVALID_HEADERS, INVALID_BODY)
-
-
-@dataclass(frozen=True)
-class Param:
-    """A query parameter, path parameter or request header."""
-
-    schema: S.Schema
-    description: str = ""
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class Body:
-    """A request body: schema per media type (JSON first)."""
-
-    content: dict[str, S.Schema]
-    required: bool = True
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,7 +126,9 @@ def _register(op: Operation, view: View) -> Callable[..., Response]:
 
     def endpoint(**path_values: str) -> Response:
         caller = _authorised(op)
-        call = Call(caller, path_values, _query(op), _headers(op), *_body(op))
+        call = Call(
+            caller, path_values, reading.query(op.query), reading.headers(op.headers), *reading.body(op.body)
+        )
         reply = view(call)
         return _respond(reply if isinstance(reply, Reply) else Reply(reply))
 
@@ -188,90 +168,6 @@ def _authorised(op: Operation) -> Actor:
     if op.scope is not None and op.scope not in caller.scopes:
         raise Forbidden(f"this token lacks the '{op.scope}' scope", requiredScope=op.scope)
     return caller
-
-
-# --- input -------------------------------------------------------------------------------------
-
-
-def _query(op: Operation) -> dict[str, Any]:
-    errors = [FieldError(n, "unknown query parameter") for n in request.args if n not in op.query]
-    values: dict[str, Any] = {}
-    for name, param in op.query.items():
-        raw = request.args.getlist(name)
-        if not raw:
-            if param.required:
-                errors.append(FieldError(name, "is required"))
-            continue
-        try:
-            values[name] = coerce(raw, param.schema)
-        except ValueError as exc:
-            errors.append(FieldError(name, str(exc)))
-            continue
-        errors += [FieldError(name, e.message) for e in check(plain(values[name]), param.schema)]
-    if errors:
-        raise InvalidData(INVALID_QUERY, errors)
-    return values
-
-
-def _headers(op: Operation) -> dict[str, str]:
-    values: dict[str, str] = {}
-    errors: list[FieldError] = []
-    for name, param in op.headers.items():
-        raw = request.headers.get(name)
-        if raw is None:
-            if param.required:
-                errors.append(FieldError(name, "header is required"))
-            continue
-        errors += [FieldError(name, e.message) for e in check(raw, param.schema)]
-        values[name] = raw
-    if errors:
-        raise InvalidData(INVALID_HEADERS, errors)
-    return values
-
-
-def _body(op: Operation) -> tuple[Any, str | None]:
-    if op.body is None:
-        return None, None
-    media = request.mimetype
-    if not op.body.required and not request.get_data(cache=True):
-        return {}, None
-    if media not in op.body.content:
-        raise UnsupportedMediaType(
-            f"send the body as {' or '.join(op.body.content)}", accepted=list(op.body.content)
-        )
-    if media == "multipart/form-data":
-        body, checked = _multipart()
-    else:
-        try:
-            body = json.loads(request.get_data(cache=True) or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidData("the body is not valid JSON", [FieldError("(body)", "not JSON")]) from None
-        checked = body
-    errors = check(checked, op.body.content[media])
-    if errors:
-        raise InvalidData(INVALID_BODY, errors)
-    return body, media
-
-
-def _multipart() -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return the form as a body (file parts as lists of uploads) and as a document to check."""
-    body: dict[str, Any] = {}
-    checked: dict[str, Any] = {}
-    for name in request.form:
-        values = request.form.getlist(name)
-        body[name] = checked[name] = values[0] if len(values) == 1 else values
-    for name in request.files:
-        if name in body:
-            raise InvalidData(INVALID_BODY, [FieldError(name, "send either text or files, not both")])
-        body[name] = request.files.getlist(name)
-        checked[name] = ["(file)" for _ in body[name]]
-    return body, checked
-
-
-class UnsupportedMediaType(ServiceError):
-    status = 415
-    title = "Unsupported media type"
-    type_slug = "unsupported-media-type"
 
 
 # --- output ------------------------------------------------------------------------------------

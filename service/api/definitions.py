@@ -11,7 +11,8 @@ from service.actions import starting
 from service.actions.deployment import DiagramSet, deploy
 from service.api import schemas as S
 from service.api.blueprint import services
-from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.api.contract import Answer, Call, Reply, operation, problem_answer
+from service.api.reading import Body, Param
 from service.engine.values import DiagramSource
 from service.errors import FieldError, InvalidData
 from service.views import definitions

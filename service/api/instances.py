@@ -8,7 +8,8 @@ from typing import Any
 from service.actions import lifecycle
 from service.api import schemas as S
 from service.api.blueprint import services
-from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.api.contract import Answer, Call, Reply, operation, problem_answer
+from service.api.reading import Body, Param
 from service.errors import FieldError, InvalidData
 from service.store.rows import InstanceQuery
 from service.views import instances, search

@@ -7,7 +7,8 @@ from typing import Any
 
 from service.api import schemas as S
 from service.api.blueprint import services
-from service.api.contract import Answer, Call, Param, Reply, operation, problem_answer
+from service.api.contract import Answer, Call, Reply, operation, problem_answer
+from service.api.reading import Param
 from service.views import program
 
 TAG = "Notices"

@@ -7,8 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from service.api import schemas as S
-from service.api.contract import OPERATIONS, Answer, Operation, Param
+from service.api.contract import OPERATIONS, Answer, Operation
 from service.api.problems import PROBLEM_TYPES
+from service.api.reading import Param
 
 TAGS = {
     "Process definitions": "Deployed processes, their versions and start schemas; start instances.",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from service.actions import tasks
 from service.api import schemas as S
 from service.api.blueprint import services
-from service.api.contract import Answer, Body, Call, Param, Reply, operation, problem_answer
+from service.api.contract import Answer, Call, Reply, operation, problem_answer
+from service.api.reading import Body, Param
 from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 

@@ -46,24 +46,20 @@ def run_due(
     An instance that cannot be processed rolls the batch back; it is quarantined and the others
     are taken again by the next call (rare, so no savepoint per instance is paid for).
     """
-    now = services.clock.now()
     stepping: list[tuple[str, Audit]] = []  # the instance being stepped, while it is
 
     def work(uow: UnitOfWork) -> list[str]:
         stepping.clear()
-        done: list[str] = []
-        keeps: list[Callable[[], None]] = []
-        for row in take(uow, now, batch):
+        keeps: dict[str, Callable[[], None]] = {}
+        for row in take(uow, services.clock.now(), batch):
             entry = audit()
             stepping[:] = [(row.id, entry)]
-            _, keep = step(services, uow, row, actor, entry, apply)
-            done.append(row.id)
-            keeps.append(keep)
+            keeps[row.id] = step(services, uow, row, actor, entry, apply)[1]
         stepping.clear()
         uow.commit()
-        for keep in keeps:
+        for keep in keeps.values():
             keep()
-        return done
+        return list(keeps)
 
     try:
         # A lock or deadlock meets Database.run, which tries the whole batch again.

@@ -87,25 +87,18 @@ def on_instance(
     located: list[str] = [target] if isinstance(target, str) else []  # for the refusal's audit entry
 
     def work(uow: UnitOfWork) -> Outcome:
-        if isinstance(target, str):
-            found = uow.instances.get(target, lock=True)
-            if found is None:
-                raise NotFound(f"process instance {target} does not exist", instanceId=target)
-            row = found
-        else:
-            row = target(uow)
-            located[:] = [row.id]
-        instance_id = row.id
+        row = _locked(uow, target)
+        located[:] = [row.id]
         if expected_version is not None and row.version != expected_version:
             raise Conflict(
-                f"process instance {instance_id} is at version {row.version}, not {expected_version}",
-                instanceId=instance_id,
+                f"process instance {row.id} is at version {row.version}, not {expected_version}",
+                instanceId=row.id,
                 version=row.version,
             )
         if row.status in FINISHED and not allow_finished:
-            raise Conflict(f"process instance {instance_id} is {row.status}", instanceId=instance_id)
+            raise Conflict(f"process instance {row.id} is {row.status}", instanceId=row.id)
         if row.suspended and not ignore_suspension:
-            raise Conflict(f"process instance {instance_id} is suspended", instanceId=instance_id)
+            raise Conflict(f"process instance {row.id} is suspended", instanceId=row.id)
         return run_on(services, uow, row, actor, audit, apply, status)
 
     try:
@@ -113,6 +106,15 @@ def on_instance(
     except ServiceError as exc:
         record_refusal(services, actor, audit, located[0] if located else None, exc)
         raise
+
+
+def _locked(uow: UnitOfWork, target: str | Callable[[UnitOfWork], InstanceRow]) -> InstanceRow:
+    if not isinstance(target, str):
+        return target(uow)
+    row = uow.instances.get(target, lock=True)
+    if row is None:
+        raise NotFound(f"process instance {target} does not exist", instanceId=target)
+    return row
 
 
 def run_on(

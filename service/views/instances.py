@@ -55,30 +55,32 @@ def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[s
             for s in subscriptions
         ],
         "deadlines": _deadlines(tasks, timers),
-        "incidents": [
-            {
-                "id": i["id"],
-                "element": i["task_name"],
-                "message": i["message"],
-                "attempts": i["attempts"],
-                "created": _iso(i["created_at"]),
-            }
-            for i in incidents
-        ],
+        "incidents": [_incident(i) for i in incidents],
         # Service-task tries that failed, and the retries after them (background work).
         "nextRetry": _iso(row["retry_at"]),
-        "serviceCalls": [
-            {
-                "element": c["task_name"],
-                "operation": c["operation"],
-                "attempt": c["attempt"],
-                "at": _iso(c["at"]),
-                "outcome": c["outcome"],
-                "error": c["error"],
-                "retryAt": _iso(c["retry_at"]),
-            }
-            for c in calls
-        ],
+        "serviceCalls": [_call(c) for c in calls],
+    }
+
+
+def _incident(i: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": i["id"],
+        "element": i["task_name"],
+        "message": i["message"],
+        "attempts": i["attempts"],
+        "created": _iso(i["created_at"]),
+    }
+
+
+def _call(c: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "element": c["task_name"],
+        "operation": c["operation"],
+        "attempt": c["attempt"],
+        "at": _iso(c["at"]),
+        "outcome": c["outcome"],
+        "error": c["error"],
+        "retryAt": _iso(c["retry_at"]),
     }
 
 

@@ -69,37 +69,7 @@ def build(
 def _field(name: str, prop: Mapping[str, Any], ui: Mapping[str, Any], required: bool) -> FormField:
     short = name.rsplit(".", 1)[-1]
     label = ui.get("ui:title") or prop.get("title") or short.replace("_", " ").capitalize()
-    values, labels = _enum(prop, ui)
-    kind = prop.get("type")
-    widget = ui.get("ui:widget")
-    attrs: dict[str, Any] = {}
-    children: list[FormField] = []
-    items: Mapping[str, Any] = prop["items"] if isinstance(prop.get("items"), Mapping) else {}
-    if kind == "object" and prop.get("properties"):
-        widget = "group"
-        children = build(prop, ui, prefix=name + ".")
-    elif values:
-        widget = (
-            widget if widget in ("radio", "select") else ("radio" if len(values) <= RADIO_UP_TO else "select")
-        )
-    elif kind == "array" and _enum(items, {})[0]:
-        values, labels = _enum(items, ui.get("items") or ui)
-        widget = "checkboxes"
-    elif kind == "array" and items.get("type") == "string" and "format" not in items:
-        widget = "lines"  # one item per line
-        attrs = _lengths(items)
-    elif kind == "boolean":
-        widget = "checkbox"
-    elif kind in ("number", "integer"):
-        widget = kind
-        attrs = {k: prop[k] for k in ("minimum", "maximum") if k in prop}
-    elif kind == "string" and prop.get("format") == "date":
-        widget = "date"
-    elif kind == "string":
-        widget = "textarea" if widget == "textarea" else "text"
-        attrs = _lengths(prop)
-    else:
-        widget = "json"
+    widget, attrs, (values, labels), children = _input(name, prop, ui)
     return FormField(
         name=name,
         label=str(label),
@@ -112,6 +82,41 @@ def _field(name: str, prop: Mapping[str, Any], ui: Mapping[str, Any], required: 
         values=list(values),
         children=children,
     )
+
+
+Choices = tuple[list[Any], list[str]]
+
+
+def _input(
+    name: str, prop: Mapping[str, Any], ui: Mapping[str, Any]
+) -> tuple[str, dict[str, Any], Choices, list[FormField]]:
+    """Return the widget of a property, its HTML attributes, its choices and (groups) its fields."""
+    choices = _enum(prop, ui)
+    kind = prop.get("type")
+    widget = ui.get("ui:widget")
+    items: Mapping[str, Any] = prop["items"] if isinstance(prop.get("items"), Mapping) else {}
+    if kind == "object" and prop.get("properties"):
+        return "group", {}, choices, build(prop, ui, prefix=name + ".")
+    if choices[0]:
+        picked = (
+            widget
+            if widget in ("radio", "select")
+            else ("radio" if len(choices[0]) <= RADIO_UP_TO else "select")
+        )
+        return picked, {}, choices, []
+    if kind == "array" and _enum(items, {})[0]:
+        return "checkboxes", {}, _enum(items, ui.get("items") or ui), []
+    if kind == "array" and items.get("type") == "string" and "format" not in items:
+        return "lines", _lengths(items), choices, []  # one item per line
+    if kind == "boolean":
+        return "checkbox", {}, choices, []
+    if kind in ("number", "integer"):
+        return str(kind), {k: prop[k] for k in ("minimum", "maximum") if k in prop}, choices, []
+    if kind == "string" and prop.get("format") == "date":
+        return "date", {}, choices, []
+    if kind == "string":
+        return ("textarea" if widget == "textarea" else "text"), _lengths(prop), choices, []
+    return "json", {}, choices, []
 
 
 def _lengths(prop: Mapping[str, Any]) -> dict[str, Any]:

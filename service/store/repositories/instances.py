@@ -144,27 +144,14 @@ class IncidentRepository:
                 it.c.instance_id == instance_id, it.c.task_name == task_name, it.c.resolved_at.is_(None)
             )
         ).first()
+        said = {"message": message, "detail": detail, "task_id": task_id}
         if existing:
-            self.conn.execute(
-                update(it)
-                .where(it.c.id == existing.id)
-                .values(
-                    attempts=attempts or existing.attempts + 1,
-                    message=message,
-                    detail=detail,
-                    task_id=task_id,
-                )
-            )
+            tries = attempts or existing.attempts + 1
+            self.conn.execute(update(it).where(it.c.id == existing.id).values(attempts=tries, **said))
             return
         self.conn.execute(
             insert(it).values(
-                instance_id=instance_id,
-                task_id=task_id,
-                task_name=task_name,
-                message=message,
-                detail=detail,
-                attempts=attempts or 1,
-                created_at=now,
+                instance_id=instance_id, task_name=task_name, attempts=attempts or 1, created_at=now, **said
             )
         )
 

@@ -21,7 +21,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from service import api as api_package
-from service.api.contract import CONTRACT_REFUSALS, OPERATIONS
+from service.api.contract import OPERATIONS
+from service.api.reading import CONTRACT_REFUSALS
 from service.services import Services
 from tests.apikit import app_for, issue_notice, start_smoke, token
 
