@@ -99,7 +99,9 @@ def parse_datetime(text: str) -> datetime:
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("is out of range") from None
+        # A valid RFC 3339 moment whose offset takes it past year 1 or 9999 in UTC: as a filter
+        # bound it means "from the beginning" or "to the end", so it is read as the nearest one.
+        return datetime.min.replace(tzinfo=UTC) if value.year == 1 else datetime.max.replace(tzinfo=UTC)
 
 
 def plain(value: Any) -> Any:

@@ -39,8 +39,13 @@ def test_a_query_string_of_the_wrong_type_is_named(raw: list[str], schema: dict,
 def test_rfc3339_variants_are_read_in_utc() -> None:
     assert parse_datetime("2026-01-05t10:00:00+01:00") == T0
     assert parse_datetime("2026-01-05T09:00:00.123456789z") == T0 + timedelta(microseconds=123456)
-    with pytest.raises(ValueError, match="out of range"):
-        parse_datetime("0001-01-01T00:00:00+00:01")
+
+
+def test_a_valid_moment_outside_the_years_utc_can_hold_is_read_as_the_nearest_one() -> None:
+    # Schema-valid date-times must never be refused (the contract test found this one).
+    assert parse_datetime("0001-01-01T00:00:00+00:01") == datetime.min.replace(tzinfo=UTC)
+    assert parse_datetime("0001-01-01T01:07:49+20:30") == datetime.min.replace(tzinfo=UTC)
+    assert parse_datetime("9999-12-31T23:59:59-05:00") == datetime.max.replace(tzinfo=UTC)
 
 
 def test_failing_fields_are_named_by_their_path() -> None:
