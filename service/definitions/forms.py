@@ -4,8 +4,8 @@ Forms may be bound to case data: a ``{{path}}`` placeholder in any string of a f
 replaced by the task's data at ``path`` (dotted) before the form is shown or checked; a string
 that is exactly one placeholder takes the value with its type. With ``formatMinimum`` and
 ``formatMaximum`` (ajv-formats keywords, enforced here for ``date`` and ``date-time``) a form can
-say "on or before the deadline of this case", e.g. a closing conference within 15 days after the
-petition's receipt (§163.11(b)).
+say "on or before the deadline of this case", e.g. a closing conference by the last day §163.11(b)
+allows after the petition's receipt (the date a handler computed from ``handlers.deadlines``).
 """
 
 from __future__ import annotations
