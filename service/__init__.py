@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -12,7 +12,33 @@ if TYPE_CHECKING:
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Flask:
-    """Build the Flask app (``service.app``); importing the package loads nothing else."""
-    from service.app import build
+    """Build the Flask app; nothing connects until this is called."""
+    # Imported here, not above: importing a module of the package (a plain value type, the
+    # store) must not load Flask, the API or the engine.
+    from flask import Flask, jsonify
 
-    return build(settings, services)
+    from service import api, web
+    from service.bootstrap import bootstrap
+    from service.config import Settings
+
+    settings = settings or (services.settings if services else Settings.from_env())
+    built = services or bootstrap(settings)
+    app = Flask(__name__, instance_path=str(settings.instance_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        TESTING=settings.testing,
+    )
+    app.extensions["rcp"] = built
+    api.register(app)
+    web.register(app)
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        built.db.ping()
+        return jsonify({"status": "ok"})
+
+    return app

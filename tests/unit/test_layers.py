@@ -61,8 +61,7 @@ ALLOWED: dict[str, set[str]] = {
         *("service", "service.actions", "service.api", "service.bootstrap", "service.identity"),
         *("service.jobs", "service.services", "service.views", *VALUES),
     },
-    "service.app": {"service.api", "service.bootstrap", "service.services", "service.web"},
-    "service": {"service.app", "service.services"},  # create_app, the factory's name
+    "service": {"service.api", "service.bootstrap", "service.services", "service.web"},  # create_app
 }
 
 
