@@ -101,11 +101,7 @@ def on_instance(
             raise Conflict(f"process instance {row.id} is suspended", instanceId=row.id)
         return run_on(services, uow, row, actor, audit, apply, status)
 
-    try:
-        return services.db.run(work)
-    except ServiceError as exc:
-        record_refusal(services, actor, audit, located[0] if located else None, exc)
-        raise
+    return guarded(services, actor, audit, lambda: services.db.run(work), lambda: next(iter(located), None))
 
 
 def _locked(uow: UnitOfWork, target: str | Callable[[UnitOfWork], InstanceRow]) -> InstanceRow:
@@ -171,13 +167,21 @@ def step(
 
 
 def guarded(
-    services: Services, actor: Actor, audit: Audit, run: Callable[[], T], instance_id: str | None
+    services: Services,
+    actor: Actor,
+    audit: Audit,
+    run: Callable[[], T],
+    instance_id: str | Callable[[], str | None] | None,
 ) -> T:
-    """Run a trigger; when it is refused, record the refusal in the audit log and re-raise."""
+    """Run a trigger; when it is refused, record the refusal in the audit log and re-raise.
+
+    ``instance_id`` may be a function: the instance is sometimes found only inside the trigger.
+    """
     try:
         return run()
     except ServiceError as exc:
-        record_refusal(services, actor, audit, instance_id, exc)
+        refused_on = instance_id() if callable(instance_id) else instance_id
+        record_refusal(services, actor, audit, refused_on, exc)
         raise
 
 
