@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from service.store import UnitOfWork
+from service.store.rows import DueTaskRow
 from service.trigger.events import enqueue
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def _scan_deadlines(uow: UnitOfWork, now: datetime) -> int:
     return queued
 
 
-def _open_task_data(task: dict[str, Any]) -> dict[str, Any]:
+def _open_task_data(task: DueTaskRow) -> dict[str, Any]:
     return {
         "taskId": task["id"],
         "name": task["name"],

@@ -21,7 +21,7 @@ from service.errors import Duplicate, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.ids import new_id
 from service.store import UnitOfWork
-from service.store.rows import DefinitionRow
+from service.store.rows import DefinitionRow, IdempotencyRow
 from service.trigger import buffering, failures, save
 from service.trigger.core import Outcome, guarded, script_engine_for
 from service.trigger.save import Audit
@@ -206,7 +206,7 @@ def _replay_twin(services: Services, actor: Actor, key: str, digest: str) -> Sta
     return _replay(found, digest)
 
 
-def _replay(found: dict[str, Any], digest: str) -> Started:
+def _replay(found: IdempotencyRow, digest: str) -> Started:
     if found["request_hash"] != digest:
         raise InvalidData(
             "this Idempotency-Key was used with a different request; use a new key for a new request",

@@ -6,13 +6,14 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.errors import Conflict, ServiceError
 from service.identity.actors import Actor
 
 if TYPE_CHECKING:
     from service.services import Services
+    from service.store.rows import TokenRow
 
 SCOPES = ("start", "message", "read", "tasks", "deploy")
 PREFIX = "rcp"
@@ -52,7 +53,7 @@ def revoke(services: Services, name: str) -> bool:
     return done
 
 
-def list_tokens(services: Services) -> list[dict[str, Any]]:
+def list_tokens(services: Services) -> list[TokenRow]:
     with services.db.unit_of_work(readonly=True) as uow:
         return uow.tokens.list()
 

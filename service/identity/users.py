@@ -23,6 +23,7 @@ from service.identity.actors import ALL_GROUPS, SUPERVISORS, Actor
 if TYPE_CHECKING:
     from service.services import Services
     from service.store import UnitOfWork
+    from service.store.rows import LoginFailureRow, UserRow
 
 log = logging.getLogger("rcp.users")
 
@@ -78,7 +79,7 @@ def _dummy_hash() -> str:
     return _hasher().hash("not a password of anyone")
 
 
-def _user(row: dict[str, Any]) -> User:
+def _user(row: UserRow) -> User:
     return User(
         username=row["username"],
         display_name=row["display_name"],
@@ -249,14 +250,14 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _count_failure(uow: UnitOfWork, username: str, previous: dict[str, Any] | None, now: Any) -> None:
+def _count_failure(uow: UnitOfWork, username: str, previous: LoginFailureRow | None, now: Any) -> None:
     fresh = previous is None or now - previous["first_failed_at"] > FAILURE_WINDOW
     count = 1 if fresh else previous["failures"] + 1  # type: ignore[index]
     first = now if fresh else previous["first_failed_at"]  # type: ignore[index]
     uow.logins.record_failure(username, count, first, now + LOCKOUT if count >= MAX_FAILURES else None)
 
 
-def _found(uow: UnitOfWork, username: str) -> dict[str, Any]:
+def _found(uow: UnitOfWork, username: str) -> UserRow:
     row = uow.users.by_username(username)
     if row is None:
         raise NotFound(f"no user '{username}'")

@@ -11,6 +11,7 @@ from service.errors import FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.ids import new_id
 from service.modeler.access import require_analyst
+from service.store.rows import DiagramDraftRow, DiagramDraftSummaryRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -22,7 +23,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _view(row: dict[str, Any]) -> dict[str, Any]:
+def _view(row: DiagramDraftSummaryRow | DiagramDraftRow) -> dict[str, Any]:
     view = {
         "id": row["id"],
         "title": row["title"],

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from service.services import Sender, Services
+    from service.store.repositories.outbox import OutboxRow  # notify sees rows through the store
 
 log = logging.getLogger("rcp.outbox")
 
@@ -40,7 +41,7 @@ def deliver_due(services: Services, limit: int = 50) -> int:
     return len(batch)
 
 
-def _attempt(services: Services, send: Sender, message: dict[str, Any]) -> None:
+def _attempt(services: Services, send: Sender, message: OutboxRow) -> None:
     try:
         response = send(message["payload"])
     except Exception as exc:

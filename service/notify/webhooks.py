@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 if TYPE_CHECKING:
     from service.config import Settings
     from service.services import Services
+    from service.store.repositories.webhooks import WebhookRow  # notify sees rows through the store
 
 SIGNATURE_HEADER = "X-RCP-Signature"
 USER_AGENT = "rcp-webhooks/1"
@@ -85,7 +86,7 @@ class WebhookSender:
             raise DeliveryFailed(f"no answer: {getattr(exc, 'reason', exc)}") from None
 
 
-def signing_secret(settings: Settings, row: dict[str, Any]) -> str:
+def signing_secret(settings: Settings, row: WebhookRow) -> str:
     """Return a webhook's secret, derived from SECRET_KEY and its salt (never stored)."""
     material = f"rcp-webhook:{row['id']}:{row['salt']}".encode()
     return "whsec_" + hmac.new(settings.secret_key.encode(), material, hashlib.sha256).hexdigest()

@@ -9,18 +9,20 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from handlers.ports import Ports
+from handlers.records import Record
 from service.store.repositories.program_cases import CaseRecords
 
 if TYPE_CHECKING:
     from service.clock import Clock
     from service.config import Settings
     from service.store.db import UnitOfWork
+    from service.store.rows import NoticeRow
 
 
-NoticeHook = Callable[["UnitOfWork", dict[str, Any]], None]
+NoticeHook = Callable[["UnitOfWork", Record], None]
 
 
 def build_ports(
@@ -55,17 +57,17 @@ class SqlNoticeArchive:
         self.clock = clock
         self.on_issued = on_issued  # e.g. queue the ``notice.issued`` webhook event, same transaction
 
-    def for_step(self, step_key: str) -> dict[str, Any] | None:
-        return self.uow.notices.for_step(step_key)
+    def for_step(self, step_key: str) -> Record | None:
+        return _record(self.uow.notices.for_step(step_key))
 
-    def notice(self, notice_number: str) -> dict[str, Any] | None:
-        return self.uow.notices.get(notice_number)
+    def notice(self, notice_number: str) -> Record | None:
+        return _record(self.uow.notices.get(notice_number))
 
     def next_number(self, series: str) -> str:
         year = self.clock.now().year
         return f"RCP-{series}-{year}-{self.records.next_value(f'notice:{series}:{year}'):05d}"
 
-    def store(self, notice: dict[str, Any], email: dict[str, Any] | None) -> dict[str, Any]:
+    def store(self, notice: Record, email: Record | None) -> Record:
         digest = hashlib.sha256(notice["body"].encode() + b"\0" + notice["pdf"]).hexdigest()
         row = {**notice, "sha256": digest}
         self.uow.notices.add(row)
@@ -104,3 +106,8 @@ class SqlNoticeArchive:
         return self.uow.outbox.enqueue(
             key=outbox_key, kind="email", payload=payload, now=self.clock.now(), instance_id=instance_id
         )
+
+
+def _record(notice: NoticeRow | None) -> Record | None:
+    """Return a stored notice as the notices port hands records to handlers: a plain dict."""
+    return cast("Record | None", notice)  # the same dict: a TypedDict is one at runtime

@@ -62,8 +62,9 @@ class Prepared:
         fills = {c.name: _scalar_default(c) for c in columns if c.nullable or _scalar_default(c) is not None}
         return cls(insert(table), column_keys=[c.name for c in columns], fills=fills)
 
-    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    def rows(self, conn: Connection, params: Mapping[str, Any] | None = None) -> list[Mapping[str, Any]]:
         """Run a statement that returns rows; return them as dicts keyed by column name."""
+        # Typed as mappings of whatever the statement selects: its repository names the row type.
         compiled = self._for(conn.dialect)
         cursor = self._execute(conn, compiled, [params or {}], many=False)
         try:
@@ -75,7 +76,7 @@ class Prepared:
             {k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)} for row in fetched
         ]
 
-    def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
         """Run a statement that returns rows; return the first one, or None."""
         found = self.rows(conn, params)
         return found[0] if found else None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.engine.values import MessageIncomplete, NotWaiting, Subscription, WaitState
 from service.store import UnitOfWork
+from service.store.rows import BufferedMessageRow
 
 if TYPE_CHECKING:
     from service.engine.values import Workflow
@@ -27,9 +28,9 @@ def settle(
     business_key: str | None,
     workflow: Workflow,
     wait: WaitState,
-) -> tuple[WaitState, list[dict[str, Any]]]:
+) -> tuple[WaitState, list[BufferedMessageRow]]:
     """Deliver fitting buffered messages to the workflow; return the new wait state and what it took."""
-    taken: list[dict[str, Any]] = []
+    taken: list[BufferedMessageRow] = []
     now = services.clock.now()
     for _ in range(MAX_CHAIN):
         if not wait.subscriptions or wait.failures:
@@ -53,9 +54,9 @@ def _deliver(
     uow: UnitOfWork,
     instance_id: str,
     workflow: Workflow,
-    message: dict[str, Any],
+    message: BufferedMessageRow,
     now: datetime,
-) -> tuple[WaitState, dict[str, Any]] | None:
+) -> tuple[WaitState, BufferedMessageRow] | None:
     """Hand one buffered message to the workflow; None (and nothing changed) when it is refused."""
     payload = {**message["variables"], **message["correlation_keys"]}
     try:
@@ -67,7 +68,7 @@ def _deliver(
         return None  # the engine refuses it: the message stays buffered for another instance
 
 
-def _fits(message: dict[str, Any], subscription: Subscription) -> bool:
+def _fits(message: BufferedMessageRow, subscription: Subscription) -> bool:
     """The name matches and the message carries every correlation value the instance expects."""
     given = {**message["variables"], **message["correlation_keys"]}
     return subscription.message_name == message["message_name"] and all(
@@ -75,7 +76,7 @@ def _fits(message: dict[str, Any], subscription: Subscription) -> bool:
     )
 
 
-def record(uow: UnitOfWork, instance_id: str, taken: list[dict[str, Any]], now: Any) -> None:
+def record(uow: UnitOfWork, instance_id: str, taken: list[BufferedMessageRow], now: Any) -> None:
     """Write the audit entry of each buffered message an instance took, as its sender's trigger."""
     for m in taken:
         uow.audit.append(

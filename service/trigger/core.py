@@ -17,7 +17,7 @@ from service.engine.values import WaitState, Workflow
 from service.errors import Conflict, NotFound, ServiceError
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.rows import InstanceRow
+from service.store.rows import BufferedMessageRow, InstanceRow
 from service.trigger import buffering, failures
 from service.trigger.save import FINISHED, Audit, jsonable, save
 
@@ -153,7 +153,7 @@ def step(
         workflow.script_engine = engine
     loaded = Loaded(row, workflow, uow, attempts)
     wait = apply(loaded)
-    taken: list[dict[str, Any]] = []
+    taken: list[BufferedMessageRow] = []
     if wait.subscriptions and loaded.takes_buffered:
         wait, taken = buffering.settle(services, uow, row.id, row.business_key, workflow, wait)
     version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)

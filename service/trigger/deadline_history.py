@@ -12,7 +12,7 @@ from typing import Any
 
 from handlers.deadlines import citation_in, classify
 from service.store import UnitOfWork
-from service.store.rows import InstanceRow
+from service.store.rows import ClosedTaskRow, ClosedTimerRow, InstanceRow, NewDeadlineRow
 
 # A timer that fires within this of its due time fired on time (the runner's own deadline).
 TIMER_TOLERANCE = timedelta(minutes=1)
@@ -22,8 +22,8 @@ TIMER_TOLERANCE = timedelta(minutes=1)
 class Closed:
     """The open-task and pending-timer rows a step removed (``write_derived`` returns them)."""
 
-    tasks: list[dict[str, Any]]
-    timers: list[dict[str, Any]]
+    tasks: list[ClosedTaskRow]
+    timers: list[ClosedTimerRow]
 
 
 def record_closed(
@@ -47,7 +47,7 @@ def record_closed(
 
 def _closed(
     row: InstanceRow, d: dict[str, Any], action: str, task_id: str | None, now: datetime
-) -> dict[str, Any]:
+) -> NewDeadlineRow:
     outcome, on_time = _outcome(d, action, task_id, now)
     citation = citation_in(d["due_citation"]) or d["due_citation"]
     return {

@@ -7,13 +7,14 @@ once) and sent later, signed, by ``service.notify.webhooks`` from the background
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from service.engine.values import ReadyTask, WaitState
 from service.store import UnitOfWork
 from service.store.repositories.webhooks import delivery_key
+from service.store.rows import WebhookRow
 
 ATTEMPTS = 8  # with the outbox's backoff (30 s doubling, 1 h cap): about an hour of retries
 
@@ -36,7 +37,7 @@ def publish(uow: UnitOfWork, event_type: str, event_key: str, data: Data, now: d
 
 
 def _publish_to(
-    uow: UnitOfWork, hooks: list[dict[str, Any]], event_type: str, event_key: str, data: Data, now: datetime
+    uow: UnitOfWork, hooks: list[WebhookRow], event_type: str, event_key: str, data: Data, now: datetime
 ) -> int:
     if not hooks:
         return 0
@@ -47,7 +48,7 @@ def _publish_to(
 
 def enqueue(
     uow: UnitOfWork,
-    hook: dict[str, Any],
+    hook: WebhookRow,
     event_type: str,
     event_key: str,
     data: dict[str, Any],
@@ -128,7 +129,7 @@ def _task_data(task: ReadyTask, instance_id: str, business_key: str | None) -> d
 
 
 def _instance_data(uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
-    row = uow.instances.summary(instance_id) or {}
+    row: Mapping[str, Any] = uow.instances.summary(instance_id) or {}
     return {
         "processInstanceId": instance_id,
         "processDefinitionKey": row.get("process_key"),

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from handlers.registry import BadParameters, CallContext, UnknownOperation
 from service.engine.values import TaskFailure, WaitState
 from service.store import UnitOfWork
-from service.store.rows import InstanceRow
+from service.store.rows import InstanceRow, ServiceCallRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -156,7 +156,7 @@ def _settle_calls(
     services: Services,
     attempts: Attempts,
     failures: dict[str, TaskFailure],
-    prior: dict[str, dict[str, Any]],
+    prior: dict[str, ServiceCallRow],
     settled: Settlement,
     now: datetime,
 ) -> set[str]:

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.identity.actors import Actor
+from service.store.rows import BufferedMessageRow
 
 if TYPE_CHECKING:
     from service.services import Services
 
 
-def view(row: dict[str, Any]) -> dict[str, Any]:
+def view(row: BufferedMessageRow) -> dict[str, Any]:
     """Describe a buffered message for its sender."""
     return {
         "id": row["id"],

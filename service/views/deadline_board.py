@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from handlers.deadlines import RULES, RULES_BY_ID, Rule, citation_in, classify
 from service.errors import Forbidden
 from service.identity.actors import Actor
+from service.store.rows import UpcomingDeadlineRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -64,7 +65,7 @@ def _rule(r: Rule, counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _listed(d: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _listed(d: UpcomingDeadlineRow, now: datetime) -> dict[str, Any]:
     rule = classify(d["citation"], d["name"], d["title"])
     return {
         "kind": d["kind"],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.rows import DefinitionRow
+from service.store.rows import DefinitionIndexRow, DefinitionRow, InstanceCountRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 STATES = ("waiting", "error", "completed", "cancelled")
 
 
-def _counts(rows: list[dict[str, Any]]) -> dict[int, dict[str, int]]:
+def _counts(rows: list[InstanceCountRow]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(
         lambda: {"total": 0, **dict.fromkeys(STATES, 0), "suspended": 0, "withIncidents": 0}
     )
@@ -37,13 +37,13 @@ def definitions(services: Services) -> list[dict[str, Any]]:
     with services.db.unit_of_work(readonly=True) as uow:
         index = uow.search.definition_index()
         counts = _counts(uow.search.instance_counts())
-    by_key: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_key: dict[str, list[DefinitionIndexRow]] = defaultdict(list)
     for d in index:
         by_key[d["key"]].append(d)
     listing = []
     for key, versions in by_key.items():
         latest = versions[-1]
-        per_version = [
+        per_version: list[dict[str, Any]] = [
             {
                 "id": v["id"],
                 "version": v["version"],

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from service.errors import FieldError, Forbidden, InvalidData
 from service.identity.actors import ANALYSTS, SUPERVISORS, Actor
-from service.store.rows import InboxSlice, TaskRow
+from service.store.rows import InboxSlice, SavedFilterRow, TaskRow
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -169,5 +169,5 @@ def saved_filters(services: Services, actor: Actor) -> list[dict[str, Any]]:
         return [_saved(f) for f in uow.inbox.filters(actor.name)]
 
 
-def _saved(row: dict[str, Any]) -> dict[str, Any]:
+def _saved(row: SavedFilterRow) -> dict[str, Any]:
     return {"id": row["id"], "name": row["name"], "args": dict(parse_qsl(row["query"]))}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import FieldError, Forbidden, InvalidData
 from service.identity.actors import Actor
+from service.store.rows import IncidentListingRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -45,7 +46,7 @@ def listing(
     return [view(r) for r in rows]
 
 
-def view(row: dict[str, Any]) -> dict[str, Any]:
+def view(row: IncidentListingRow) -> dict[str, Any]:
     """Describe one incident for the API and the pages."""
     return {
         "id": row["id"],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.rows import TaskFilter, TaskRow
+from service.store.rows import IncidentRow, ServiceCallRow, TaskFilter, TaskRow, TimerRow
 from service.views import open_tasks
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[s
     }
 
 
-def _incident(i: dict[str, Any]) -> dict[str, Any]:
+def _incident(i: IncidentRow) -> dict[str, Any]:
     return {
         "id": i["id"],
         "element": i["task_name"],
@@ -72,7 +72,7 @@ def _incident(i: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _call(c: dict[str, Any]) -> dict[str, Any]:
+def _call(c: ServiceCallRow) -> dict[str, Any]:
     return {
         "element": c["task_name"],
         "operation": c["operation"],
@@ -84,7 +84,7 @@ def _call(c: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _deadlines(tasks: list[TaskRow], timers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _deadlines(tasks: list[TaskRow], timers: list[TimerRow]) -> list[dict[str, Any]]:
     found = [
         {
             "kind": "task",

@@ -13,7 +13,7 @@ from service.definitions.forms import Form
 from service.errors import Conflict, NotFound
 from service.identity.actors import SUPERVISORS, Actor
 from service.store import UnitOfWork
-from service.store.rows import InstanceRow, TaskFilter, TaskRow
+from service.store.rows import GroupMemberRow, InstanceRow, TaskFilter, TaskRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -127,7 +127,7 @@ def bound_form(services: Services, task_id: str, actor: Actor) -> Form:
         return bound_form_in(services, uow, task, row)
 
 
-def assignable(uow: UnitOfWork, lane: str | None) -> list[dict[str, Any]]:
+def assignable(uow: UnitOfWork, lane: str | None) -> list[GroupMemberRow]:
     """Return the active users a task of ``lane`` may be given to: its group and supervisors."""
     found = {u["username"]: u for u in uow.users.in_group(SUPERVISORS)}
     if lane:

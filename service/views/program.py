@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from service.errors import Forbidden, NotFound
 from service.identity.actors import Actor
 from service.store.repositories.program_cases import CaseRecords
+from service.store.rows import NoticeListingRow
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -77,7 +78,7 @@ def notice_pdf(services: Services, actor: Actor, notice_number: str) -> bytes:
     return bytes(row["pdf"])
 
 
-def _notice_view(row: dict[str, Any]) -> dict[str, Any]:
+def _notice_view(row: NoticeListingRow) -> dict[str, Any]:
     delivery = None
     if row.get("delivery_status") is not None:
         delivery = {

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.errors import FieldError, InvalidData
-from service.store.rows import InstanceQuery
+from service.store.rows import InstanceListingRow, InstanceQuery
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -72,7 +72,7 @@ def instances(services: Services, query: InstanceQuery, cursor: str | None = Non
     }
 
 
-def summary_view(r: dict[str, Any]) -> dict[str, Any]:
+def summary_view(r: InstanceListingRow) -> dict[str, Any]:
     return {
         "id": r["id"],
         "processKey": r["process_key"],

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.definitions.forms import Form
 from service.errors import NotFound
 from service.identity.actors import Actor
-from service.store.rows import TaskRow
+from service.store.rows import GroupMemberRow, TaskRow
 from service.views import inbox, open_tasks
 from service.views.casefile import key_facts
 
@@ -41,7 +41,7 @@ class TaskPage:
     draft: dict[str, list[str]]
     draft_saved_at: datetime | None
     may_work: bool
-    assignable: list[dict[str, Any]]
+    assignable: list[GroupMemberRow]
 
 
 def page(services: Services, task_id: str, actor: Actor) -> TaskPage:

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
+from service.store.rows import OutboxRow, WebhookWithEventsRow
 
 if TYPE_CHECKING:
     from service.services import Services
 
 
-def view(row: dict[str, Any]) -> dict[str, Any]:
+def view(row: WebhookWithEventsRow) -> dict[str, Any]:
     """Describe a webhook (never its secret)."""
     return {
         "id": row["id"],
@@ -29,7 +30,7 @@ def list_for(services: Services, owner: str | None) -> list[dict[str, Any]]:
         return [view(r) for r in uow.webhooks.active(owner)]
 
 
-def owned(uow: UnitOfWork, owner: str | None, webhook_id: str) -> dict[str, Any]:
+def owned(uow: UnitOfWork, owner: str | None, webhook_id: str) -> WebhookWithEventsRow:
     row = uow.webhooks.get(webhook_id)
     if row is None or (owner is not None and row["owner"] != owner):
         # Another integrator's webhook is answered like a missing one: ids are not confirmed.
@@ -53,7 +54,7 @@ def deliveries(
     return [_delivery_view(r) for r in rows]
 
 
-def _delivery_view(r: dict[str, Any]) -> dict[str, Any]:
+def _delivery_view(r: OutboxRow) -> dict[str, Any]:
     event = r["payload"].get("event", {})
     return {
         "id": r["id"],

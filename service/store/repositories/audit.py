@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from service.store.prepared import Prepared
+from service.store.rows import AuditRow
 from service.store.schema import audit_log as t
+from service.store.typed import typed_row, typed_rows
 
 _INSERT = Prepared.insert(t)  # built once: every trigger appends
 
@@ -47,11 +49,11 @@ class AuditRepository:
             },
         )
 
-    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+    def for_instance(self, instance_id: str) -> list[AuditRow]:
         rows = self.conn.execute(select(t).where(t.c.instance_id == instance_id).order_by(t.c.id))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(AuditRow, rows)
 
-    def completed_task(self, task_id: str) -> dict[str, Any] | None:
+    def completed_task(self, task_id: str) -> AuditRow | None:
         """Return the audit entry that completed ``task_id``, if any."""
         r = self.conn.execute(
             select(t)
@@ -59,7 +61,7 @@ class AuditRepository:
             .order_by(t.c.id.desc())
             .limit(1)
         ).first()
-        return dict(r._mapping) if r else None
+        return typed_row(AuditRow, r)
 
     def count(self, **equal: Any) -> int:
         query = select(func.count()).select_from(t)

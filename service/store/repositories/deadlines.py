@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select
 
+from service.store.rows import (
+    ClosedCountRow,
+    DeadlineGroupRow,
+    DeadlineHistoryRow,
+    NewDeadlineRow,
+    UpcomingDeadlineRow,
+)
 from service.store.schema import human_tasks as ht
 from service.store.schema import pending_timers as tt
 from service.store.schema import process_instances as it
 from service.store.schema_jobs import deadline_history as dh
+from service.store.typed import typed, typed_rows
 
 
 class DeadlineRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def record(self, rows: Sequence[dict[str, Any]]) -> None:
+    def record(self, rows: Sequence[NewDeadlineRow]) -> None:
         if rows:
             self.conn.execute(insert(dh), list(rows))
 
-    def open_groups(self, now: datetime, week_end: datetime) -> list[dict[str, Any]]:
+    def open_groups(self, now: datetime, week_end: datetime) -> list[DeadlineGroupRow]:
         """Count open deadlines per diagram element: all, overdue, and due before ``week_end``."""
-        groups: list[dict[str, Any]] = []
+        groups: list[DeadlineGroupRow] = []
         for kind, table, name, title, citation in (
             ("task", ht, ht.c.name, ht.c.title, ht.c.due_citation),
             ("timer", tt, tt.c.task_name, tt.c.title, tt.c.documentation),
@@ -42,10 +49,12 @@ class DeadlineRepository:
                 .where(due.is_not(None))
                 .group_by(name, title, citation)
             )
-            groups += [{"kind": kind, **r._mapping} for r in self.conn.execute(query)]
+            groups += [
+                typed(DeadlineGroupRow, {"kind": kind, **r._mapping}) for r in self.conn.execute(query)
+            ]
         return groups
 
-    def upcoming(self, limit: int) -> list[dict[str, Any]]:
+    def upcoming(self, limit: int) -> list[UpcomingDeadlineRow]:
         """Return the ``limit`` nearest open deadlines (overdue first), with their cases."""
         tasks = self.conn.execute(
             select(
@@ -79,19 +88,22 @@ class DeadlineRepository:
             .order_by(tt.c.due_at)
             .limit(limit)
         )
-        rows = [{"kind": "task", **r._mapping} for r in tasks]
-        rows += [{"kind": "timer", "lane": None, "assignee": None, **r._mapping} for r in timers]
+        rows = [typed(UpcomingDeadlineRow, {"kind": "task", **r._mapping}) for r in tasks]
+        rows += [
+            typed(UpcomingDeadlineRow, {"kind": "timer", "lane": None, "assignee": None, **r._mapping})
+            for r in timers
+        ]
         return sorted(rows, key=lambda r: r["due_at"])[:limit]
 
-    def closed_counts(self, since: datetime) -> list[dict[str, Any]]:
+    def closed_counts(self, since: datetime) -> list[ClosedCountRow]:
         """Count deadlines closed since ``since`` per rule and outcome."""
         query = (
             select(dh.c.rule, dh.c.outcome, dh.c.on_time, func.count().label("n"))
             .where(dh.c.closed_at >= since)
             .group_by(dh.c.rule, dh.c.outcome, dh.c.on_time)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(ClosedCountRow, self.conn.execute(query))
 
-    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+    def for_instance(self, instance_id: str) -> list[DeadlineHistoryRow]:
         rows = self.conn.execute(select(dh).where(dh.c.instance_id == instance_id).order_by(dh.c.id))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(DeadlineHistoryRow, rows)

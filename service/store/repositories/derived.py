@@ -8,16 +8,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import cast
 
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, or_, select, update
 
 from service.engine.values import PendingTimer, ReadyTask, Subscription
 from service.store.prepared import Prepared
-from service.store.rows import TaskFilter, TaskRow
+from service.store.rows import (
+    ClosedTaskRow,
+    ClosedTimerRow,
+    OpenTaskRow,
+    SubscriptionRow,
+    TaskFilter,
+    TaskRow,
+    TimerRow,
+)
 from service.store.schema import human_tasks as ht
 from service.store.schema import message_subscriptions as st
 from service.store.schema import pending_timers as tt
+from service.store.typed import typed_rows
 
 # Built once: the trigger path runs these on every step.
 # The rows a step replaces come back with what the deadline history needs (no extra query).
@@ -44,7 +53,7 @@ class TaskChanges:
     """What a sync did to an instance's open tasks."""
 
     created: list[ReadyTask]
-    closed: list[dict[str, Any]]
+    closed: list[ClosedTaskRow]
 
 
 class TaskRepository:
@@ -70,9 +79,10 @@ class TaskRepository:
         that closed.
         """
         wanted = {t.task_id: t for t in ready}
-        existing: dict[str, dict[str, Any]] = {}
+        existing: dict[str, ClosedTaskRow] = {}
         if had:
-            existing = {r["id"]: r for r in _TASK_ROWS.rows(self.conn, {"instance_id": instance_id})}
+            rows = cast(list[ClosedTaskRow], _TASK_ROWS.rows(self.conn, {"instance_id": instance_id}))
+            existing = {r["id"]: r for r in rows}
         gone = sorted(existing.keys() - wanted.keys())
         _TASK_DELETE.run(self.conn, [{"task_id": tid} for tid in gone])
         new = [t for tid, t in wanted.items() if tid not in existing]
@@ -122,7 +132,7 @@ class TaskRepository:
         return [TaskRow.of(r._mapping) for r in self.conn.execute(query)]
 
 
-def _task_values(t: ReadyTask, instance_id: str, business_key: str | None, now: datetime) -> dict[str, Any]:
+def _task_values(t: ReadyTask, instance_id: str, business_key: str | None, now: datetime) -> OpenTaskRow:
     return {
         "id": t.task_id,
         "instance_id": instance_id,
@@ -175,26 +185,27 @@ class SubscriptionRepository:
 
     def find(
         self, message_name: str, *, business_key: str | None = None, instance_id: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[SubscriptionRow]:
         query = select(st).where(st.c.message_name == message_name)
         if business_key is not None:
             query = query.where(st.c.business_key == business_key)
         if instance_id is not None:
             query = query.where(st.c.instance_id == instance_id)
-        return [dict(r._mapping) for r in self.conn.execute(query.order_by(st.c.id))]
+        return typed_rows(SubscriptionRow, self.conn.execute(query.order_by(st.c.id)))
 
-    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+    def for_instance(self, instance_id: str) -> list[SubscriptionRow]:
         rows = self.conn.execute(select(st).where(st.c.instance_id == instance_id).order_by(st.c.id))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(SubscriptionRow, rows)
 
 
 class TimerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def sync(self, instance_id: str, timers: Sequence[PendingTimer], had: int = 1) -> list[dict[str, Any]]:
+    def sync(self, instance_id: str, timers: Sequence[PendingTimer], had: int = 1) -> list[ClosedTimerRow]:
         """Replace the instance's timer rows; return the rows of timers that are no longer pending."""
-        before = _TIMER_DELETE.rows(self.conn, {"instance_id": instance_id}) if had else []
+        deleted = _TIMER_DELETE.rows(self.conn, {"instance_id": instance_id}) if had else []
+        before = cast(list[ClosedTimerRow], deleted)
         _TIMER_INSERT.run(
             self.conn,
             [
@@ -212,6 +223,6 @@ class TimerRepository:
         still = {p.task_id for p in timers}
         return [r for r in before if r["task_id"] not in still]
 
-    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+    def for_instance(self, instance_id: str) -> list[TimerRow]:
         rows = self.conn.execute(select(tt).where(tt.c.instance_id == instance_id).order_by(tt.c.due_at))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(TimerRow, rows)

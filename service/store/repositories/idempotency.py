@@ -7,19 +7,21 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from service.store.rows import IdempotencyRow
 from service.store.schema_api import api_idempotency_keys as t
+from service.store.typed import typed_row
 
 
 class IdempotencyRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def find(self, owner: str, key: str, now: datetime) -> dict[str, Any] | None:
+    def find(self, owner: str, key: str, now: datetime) -> IdempotencyRow | None:
         """Return the live record of ``key`` for ``owner`` (expired records count as absent)."""
         r = self.conn.execute(
             select(t).where(t.c.owner == owner, t.c.key == key, t.c.expires_at > now)
         ).first()
-        return dict(r._mapping) if r else None
+        return typed_row(IdempotencyRow, r)
 
     def claim(
         self, owner: str, key: str, operation: str, request_hash: str, now: datetime, expires_at: datetime

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
+from service.store.rows import GroupMemberRow, TokenRow, UserRow
 from service.store.schema import api_tokens as tk
 from service.store.schema import user_groups as ug
 from service.store.schema import users as ut
+from service.store.typed import typed, typed_row, typed_rows
 
 
 class TokenRepository:
@@ -21,16 +23,16 @@ class TokenRepository:
             insert(tk).values(id=token_id, name=name, secret_hash=secret_hash, scopes=scopes, created_at=now)
         )
 
-    def get(self, token_id: str) -> dict[str, Any] | None:
+    def get(self, token_id: str) -> TokenRow | None:
         r = self.conn.execute(select(tk).where(tk.c.id == token_id)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(TokenRow, r)
 
-    def by_name(self, name: str) -> dict[str, Any] | None:
+    def by_name(self, name: str) -> TokenRow | None:
         r = self.conn.execute(select(tk).where(tk.c.name == name)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(TokenRow, r)
 
-    def list(self) -> list[dict[str, Any]]:
-        return [dict(r._mapping) for r in self.conn.execute(select(tk).order_by(tk.c.created_at))]
+    def list(self) -> list[TokenRow]:
+        return typed_rows(TokenRow, self.conn.execute(select(tk).order_by(tk.c.created_at)))
 
     def revoke(self, name: str, now: datetime) -> bool:
         result = self.conn.execute(
@@ -46,13 +48,9 @@ class UserRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def by_username(self, username: str) -> dict[str, Any] | None:
+    def by_username(self, username: str) -> UserRow | None:
         r = self.conn.execute(select(ut).where(ut.c.username == username)).first()
-        if r is None:
-            return None
-        user = dict(r._mapping)
-        user["groups"] = self.groups(user["id"])
-        return user
+        return self._with_groups(r._mapping) if r is not None else None
 
     def groups(self, user_id: int) -> list[str]:
         rows = self.conn.execute(
@@ -107,7 +105,7 @@ class UserRepository:
                 insert(ug), [{"user_id": user_id, "group_name": g} for g in sorted(set(groups))]
             )
 
-    def in_group(self, group: str) -> list[dict[str, Any]]:
+    def in_group(self, group: str) -> list[GroupMemberRow]:
         """Return the active users of a group, by username."""
         rows = self.conn.execute(
             select(ut.c.username, ut.c.display_name)
@@ -115,13 +113,14 @@ class UserRepository:
             .where(ug.c.group_name == group, ut.c.active.is_(True))
             .order_by(ut.c.username)
         )
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(GroupMemberRow, rows)
 
     def count(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(ut)).scalar_one())
 
-    def list(self) -> list[dict[str, Any]]:
-        users = [dict(r._mapping) for r in self.conn.execute(select(ut).order_by(ut.c.username))]
-        for user in users:
-            user["groups"] = self.groups(user["id"])
-        return users
+    def list(self) -> list[UserRow]:
+        users = self.conn.execute(select(ut).order_by(ut.c.username)).all()
+        return [self._with_groups(r._mapping) for r in users]
+
+    def _with_groups(self, user: RowMapping) -> UserRow:
+        return typed(UserRow, {**user, "groups": self.groups(user["id"])})

@@ -23,13 +23,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from service.store.rows import InboxSlice, TaskRow
+from service.store.rows import InboxSlice, LaneRow, LoginFailureRow, SavedFilterRow, TaskDraftRow, TaskRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import process_definitions as pd
 from service.store.schema import process_instances as pi
 from service.store.schema_inbox import login_failures as lf
 from service.store.schema_inbox import saved_filters as sf
 from service.store.schema_inbox import task_drafts as td
+from service.store.typed import typed_row, typed_rows
 
 LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
 SEARCH_PROBE = 200
@@ -162,13 +163,13 @@ class InboxRepository:
         rows = self.conn.execute(select(pd.c.key, pd.c.name).order_by(pd.c.key, pd.c.version))
         return {r.key: r.name or r.key for r in rows}
 
-    def open_task_lanes(self, instance_id: str) -> list[dict[str, Any]]:
+    def open_task_lanes(self, instance_id: str) -> list[LaneRow]:
         rows = self.conn.execute(select(ht.c.lane).where(ht.c.instance_id == instance_id).distinct())
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(LaneRow, rows)
 
-    def filters(self, username: str) -> list[dict[str, Any]]:
+    def filters(self, username: str) -> list[SavedFilterRow]:
         rows = self.conn.execute(select(sf).where(sf.c.username == username).order_by(sf.c.name))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(SavedFilterRow, rows)
 
     def save_filter(self, username: str, name: str, query: str, now: datetime) -> None:
         """Save a named filter; a filter of the same name is replaced."""
@@ -182,9 +183,9 @@ class InboxRepository:
         done = self.conn.execute(delete(sf).where(sf.c.username == username, sf.c.id == filter_id))
         return done.rowcount == 1
 
-    def draft(self, task_id: str, username: str) -> dict[str, Any] | None:
+    def draft(self, task_id: str, username: str) -> TaskDraftRow | None:
         r = self.conn.execute(select(td).where(td.c.task_id == task_id, td.c.username == username)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(TaskDraftRow, r)
 
     def save_draft(self, task_id: str, username: str, fields: dict[str, Any], now: datetime) -> None:
         done = self.conn.execute(
@@ -204,9 +205,9 @@ class LoginRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def failures(self, username: str) -> dict[str, Any] | None:
+    def failures(self, username: str) -> LoginFailureRow | None:
         r = self.conn.execute(select(lf).where(lf.c.username == username)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(LoginFailureRow, r)
 
     def record_failure(
         self, username: str, failures: int, first_failed_at: datetime, locked_until: datetime | None

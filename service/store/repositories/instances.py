@@ -10,10 +10,11 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from service.errors import Conflict
 from service.store.prepared import Prepared
-from service.store.rows import InstanceRow
+from service.store.rows import IncidentListingRow, IncidentRow, InstanceRow, InstanceSummaryRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import incidents as it
 from service.store.schema import process_instances as t
+from service.store.typed import typed_row, typed_rows
 
 _COLUMNS = list(t.c)
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables")]
@@ -71,9 +72,9 @@ class InstanceRepository:
         r = query.first(self.conn, {"task_id": task_id})
         return InstanceRow(**r) if r else None
 
-    def summary(self, instance_id: str) -> dict[str, Any] | None:
+    def summary(self, instance_id: str) -> InstanceSummaryRow | None:
         r = self.conn.execute(select(*_SUMMARY, t.c.variables).where(t.c.id == instance_id)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(InstanceSummaryRow, r)
 
     def insert(self, **values: Any) -> None:
         _INSERT.run(self.conn, values)
@@ -119,11 +120,11 @@ class IncidentRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def open_for(self, instance_id: str) -> list[dict[str, Any]]:
+    def open_for(self, instance_id: str) -> list[IncidentRow]:
         rows = self.conn.execute(
             select(it).where(it.c.instance_id == instance_id, it.c.resolved_at.is_(None)).order_by(it.c.id)
         )
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(IncidentRow, rows)
 
     def record(
         self,
@@ -162,7 +163,7 @@ class IncidentRepository:
         process_key: str | None = None,
         business_key: str | None = None,
         limit: int = 100,
-    ) -> list[dict[str, Any]]:
+    ) -> list[IncidentListingRow]:
         """Incidents with their instances, newest first (``resolved`` None: both kinds)."""
         query = (
             select(it, t.c.process_key, t.c.business_key, t.c.status.label("instance_status"))
@@ -176,7 +177,7 @@ class IncidentRepository:
             query = query.where(t.c.process_key == process_key)
         if business_key is not None:
             query = query.where(t.c.business_key == business_key)
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(IncidentListingRow, self.conn.execute(query))
 
     def resolve_all(self, instance_id: str, now: datetime, by: str) -> int:
         result = self.conn.execute(

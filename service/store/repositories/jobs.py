@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.store.rows import InstanceRow
+from service.store.rows import InstanceRow, LeaseRow, ServiceCallRow
 from service.store.schema import outbox as ot
 from service.store.schema import process_instances as t
 from service.store.schema_jobs import job_leases as lt
 from service.store.schema_jobs import service_calls as ct
+from service.store.typed import typed_row, typed_rows
 
 _ELIGIBLE = (t.c.status == "waiting", t.c.suspended.is_(False))
 
@@ -72,11 +73,11 @@ class ServiceCallRepository:
     def record(self, **values: Any) -> None:
         self.conn.execute(insert(ct).values(**values))
 
-    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+    def for_instance(self, instance_id: str) -> list[ServiceCallRow]:
         rows = self.conn.execute(select(ct).where(ct.c.instance_id == instance_id).order_by(ct.c.id))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(ServiceCallRow, rows)
 
-    def latest(self, instance_id: str) -> dict[str, dict[str, Any]]:
+    def latest(self, instance_id: str) -> dict[str, ServiceCallRow]:
         """Return the most recent attempt of each task of the instance, by task id."""
         return {row["task_id"]: row for row in self.for_instance(instance_id)}
 
@@ -114,6 +115,6 @@ class LeaseRepository:
     def release(self, name: str, holder: str, now: datetime) -> None:
         self.conn.execute(update(lt).where(lt.c.name == name, lt.c.holder == holder).values(expires_at=now))
 
-    def get(self, name: str) -> dict[str, Any] | None:
+    def get(self, name: str) -> LeaseRow | None:
         r = self.conn.execute(select(lt).where(lt.c.name == name)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(LeaseRow, r)

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, text, update
 
+from service.store.rows import BufferedMessageRow
 from service.store.schema_api import api_buffered_messages as t
+from service.store.typed import typed_row, typed_rows
 
 _LOCK_CLASS = 41630  # first key of the advisory lock pair: "buffered message routing"
 
@@ -36,13 +38,13 @@ class MailboxRepository:
     def add(self, **values: Any) -> None:
         self.conn.execute(insert(t).values(**values))
 
-    def get(self, message_id: str) -> dict[str, Any] | None:
+    def get(self, message_id: str) -> BufferedMessageRow | None:
         r = self.conn.execute(select(t).where(t.c.id == message_id)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(BufferedMessageRow, r)
 
     def pending_for(
         self, names: Iterable[str], business_key: str | None, instance_id: str, now: datetime
-    ) -> list[dict[str, Any]]:
+    ) -> list[BufferedMessageRow]:
         """Return live buffered messages an instance with this business key could take, oldest first."""
         query = (
             select(t)
@@ -56,7 +58,7 @@ class MailboxRepository:
             .order_by(t.c.created_at, t.c.id)
             .limit(100)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(BufferedMessageRow, self.conn.execute(query))
 
     def take(self, message_id: str, instance_id: str, now: datetime) -> bool:
         """Mark a pending message delivered to ``instance_id``; False when another took it first."""

@@ -6,9 +6,11 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from service.store.rows import CaseMigrationRow, DiagramDraftRow, DiagramDraftSummaryRow
 from service.store.schema import process_instances as pi
 from service.store.schema_modeler import case_migrations as cm
 from service.store.schema_modeler import diagram_drafts as dd
+from service.store.typed import typed_row, typed_rows
 
 FINISHED = ("completed", "cancelled")
 
@@ -27,17 +29,17 @@ class DraftRepository:
         )
         return result.rowcount == 1
 
-    def get(self, draft_id: str, owner: str) -> dict[str, Any] | None:
+    def get(self, draft_id: str, owner: str) -> DiagramDraftRow | None:
         r = self.conn.execute(select(dd).where(dd.c.id == draft_id, dd.c.owner == owner)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(DiagramDraftRow, r)
 
-    def list_for(self, owner: str) -> list[dict[str, Any]]:
+    def list_for(self, owner: str) -> list[DiagramDraftSummaryRow]:
         """Return an owner's drafts, newest first, without their XML."""
         columns = [c for c in dd.c if c.name != "bpmn_xml"]
         rows = self.conn.execute(
             select(*columns).where(dd.c.owner == owner).order_by(dd.c.updated_at.desc(), dd.c.id)
         )
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(DiagramDraftSummaryRow, rows)
 
     def delete(self, draft_id: str, owner: str) -> bool:
         result = self.conn.execute(delete(dd).where(dd.c.id == draft_id, dd.c.owner == owner))
@@ -78,10 +80,10 @@ class CaseMigrationRepository:
     def record(self, **values: Any) -> None:
         self.conn.execute(insert(cm).values(**values))
 
-    def for_instance(self, instance_id: str) -> list[dict[str, Any]]:
+    def for_instance(self, instance_id: str) -> list[CaseMigrationRow]:
         rows = self.conn.execute(select(cm).where(cm.c.instance_id == instance_id).order_by(cm.c.id))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(CaseMigrationRow, rows)
 
-    def into(self, definition_id: int) -> list[dict[str, Any]]:
+    def into(self, definition_id: int) -> list[CaseMigrationRow]:
         rows = self.conn.execute(select(cm).where(cm.c.to_definition_id == definition_id).order_by(cm.c.id))
-        return [dict(r._mapping) for r in rows]
+        return typed_rows(CaseMigrationRow, rows)

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from service.store.rows import NoticeListingRow, NoticeRow
 from service.store.schema import outbox
 from service.store.schema_program import notices as t
+from service.store.typed import typed_row, typed_rows
 
 DELIVERY = [outbox.c.status, outbox.c.attempts, outbox.c.sent_at, outbox.c.last_error]
 
@@ -20,10 +22,10 @@ class NoticeRepository:
         """Write a notice (there is deliberately no way to change or delete one)."""
         self.conn.execute(insert(t).values(**notice))
 
-    def get(self, notice_number: str) -> dict[str, Any] | None:
+    def get(self, notice_number: str) -> NoticeRow | None:
         return self._first(t.c.notice_number == notice_number)
 
-    def for_step(self, step_key: str) -> dict[str, Any] | None:
+    def for_step(self, step_key: str) -> NoticeRow | None:
         return self._first(t.c.step_key == step_key)
 
     def list(
@@ -34,7 +36,7 @@ class NoticeRepository:
         kind: str | None = None,
         notice_number: str | None = None,
         limit: int = 100,
-    ) -> list[dict[str, Any]]:
+    ) -> list[NoticeListingRow]:
         """Return notices (without their PDF bytes), newest last, with their e-mail's state."""
         columns = [c for c in t.c if c.name != "pdf"]
         query = (
@@ -51,8 +53,7 @@ class NoticeRepository:
             query = query.where(t.c.kind == kind)
         if notice_number is not None:
             query = query.where(t.c.notice_number == notice_number)
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(NoticeListingRow, self.conn.execute(query))
 
-    def _first(self, condition: Any) -> dict[str, Any] | None:
-        row = self.conn.execute(select(t).where(condition)).first()
-        return dict(row._mapping) if row else None
+    def _first(self, condition: Any) -> NoticeRow | None:
+        return typed_row(NoticeRow, self.conn.execute(select(t).where(condition)).first())

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from service.store.rows import OutboxRow
 from service.store.schema import outbox as t
+from service.store.typed import typed_row, typed_rows
 
 
 class OutboxRepository:
@@ -43,9 +45,7 @@ class OutboxRepository:
         )
         return True
 
-    def lease_due(
-        self, kinds: list[str], now: datetime, lease: timedelta, limit: int
-    ) -> list[dict[str, Any]]:
+    def lease_due(self, kinds: list[str], now: datetime, lease: timedelta, limit: int) -> list[OutboxRow]:
         """Take up to ``limit`` due messages for ``lease`` (another worker skips them meanwhile)."""
         query = (
             select(t)
@@ -55,7 +55,7 @@ class OutboxRepository:
         )
         if self.conn.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = [dict(r._mapping) for r in self.conn.execute(query)]
+        rows = typed_rows(OutboxRow, self.conn.execute(query))
         if rows:
             self.conn.execute(
                 update(t).where(t.c.id.in_([r["id"] for r in rows])).values(next_attempt_at=now + lease)
@@ -90,9 +90,9 @@ class OutboxRepository:
             )
         )
 
-    def get(self, message_id: int) -> dict[str, Any] | None:
+    def get(self, message_id: int) -> OutboxRow | None:
         r = self.conn.execute(select(t).where(t.c.id == message_id)).first()
-        return dict(r._mapping) if r else None
+        return typed_row(OutboxRow, r)
 
     def list(
         self,
@@ -101,7 +101,7 @@ class OutboxRepository:
         kind: str | None = None,
         status: str | None = None,
         limit: int = 100,
-    ) -> list[dict[str, Any]]:
+    ) -> list[OutboxRow]:
         query = select(t).order_by(t.c.id)
         if instance_id is not None:
             query = query.where(t.c.instance_id == instance_id)
@@ -109,7 +109,7 @@ class OutboxRepository:
             query = query.where(t.c.kind == kind)
         if status is not None:
             query = query.where(t.c.status == status)
-        return [dict(r._mapping) for r in self.conn.execute(query.limit(limit))]
+        return typed_rows(OutboxRow, self.conn.execute(query.limit(limit)))
 
     def count(self, **equal: Any) -> int:
         query = select(func.count()).select_from(t)

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from handlers.records import Record
 from service.ids import new_id
 from service.store.schema_program import applications, program_counters, recordkeepers, suspension_periods
 
-Row = dict[str, Any]
+Row = Record  # what the handlers' records port (handlers/records.py) says a record is
 
 
 class ProgramTables:

@@ -20,9 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from service.store.rows import InstanceQuery
+from service.store.rows import DefinitionIndexRow, InstanceCountRow, InstanceListingRow, InstanceQuery
 from service.store.schema import process_definitions as dt
 from service.store.schema import process_instances as t
+from service.store.typed import typed_rows
 
 _SUMMARY = [c for c in t.c if c.name not in ("state", "variables", "called_definitions")]
 
@@ -31,7 +32,7 @@ class SearchRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def instances(self, q: InstanceQuery) -> list[dict[str, Any]]:
+    def instances(self, q: InstanceQuery) -> list[InstanceListingRow]:
         """Return one page of instance summaries (no state, no variables) with their version."""
         order = (t.c.created_at.desc(), t.c.id.desc()) if q.descending else (t.c.created_at, t.c.id)
         query = (
@@ -41,7 +42,7 @@ class SearchRepository:
             .order_by(*order)
             .limit(q.limit)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(InstanceListingRow, self.conn.execute(query))
 
     def _conditions(self, q: InstanceQuery) -> list[ColumnElement[bool]]:
         c: list[ColumnElement[bool]] = []
@@ -90,7 +91,7 @@ class SearchRepository:
             return and_(kind == "text", extracted == value)
         raise ValueError("only scalar variable values can be compared")
 
-    def definition_index(self) -> list[dict[str, Any]]:
+    def definition_index(self) -> list[DefinitionIndexRow]:
         """Return every deployed version (without its XML or forms), by key and version."""
         query = select(
             dt.c.id,
@@ -102,13 +103,13 @@ class SearchRepository:
             dt.c.note,
             dt.c.start_messages,
         ).order_by(dt.c.key, dt.c.version)
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(DefinitionIndexRow, self.conn.execute(query))
 
-    def instance_counts(self, definition_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    def instance_counts(self, definition_ids: Sequence[int] | None = None) -> list[InstanceCountRow]:
         """Count instances per definition version, status, suspension and incident flag."""
         query = select(
             t.c.definition_id, t.c.status, t.c.suspended, t.c.has_incident, func.count().label("n")
         ).group_by(t.c.definition_id, t.c.status, t.c.suspended, t.c.has_incident)
         if definition_ids is not None:
             query = query.where(t.c.definition_id.in_(list(definition_ids)))
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(InstanceCountRow, self.conn.execute(query))

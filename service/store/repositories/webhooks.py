@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import cast
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
 
 from service.store.prepared import Prepared
+from service.store.rows import DueTaskRow, OutboxRow, WebhookRow, WebhookWithEventsRow
 from service.store.schema import api_tokens as tk
 from service.store.schema import human_tasks as ht
 from service.store.schema import outbox as ob
 from service.store.schema_api import api_watermarks as wm
 from service.store.schema_api import api_webhook_events as ev
 from service.store.schema_api import api_webhooks as t
+from service.store.typed import typed, typed_row, typed_rows
 
 DELIVERY_PREFIX = "webhook:"
 
@@ -63,15 +65,15 @@ class WebhookRepository:
             insert(ev), [{"webhook_id": webhook_id, "event_type": e} for e in sorted(set(events))]
         )
 
-    def get(self, webhook_id: str) -> dict[str, Any] | None:
+    def get(self, webhook_id: str) -> WebhookWithEventsRow | None:
         r = self.conn.execute(select(t).where(t.c.id == webhook_id, t.c.active.is_(True))).first()
-        return self._with_events(dict(r._mapping)) if r else None
+        return self._with_events(r._mapping) if r else None
 
-    def active(self, owner: str | None = None) -> list[dict[str, Any]]:
+    def active(self, owner: str | None = None) -> list[WebhookWithEventsRow]:
         query = select(t).where(t.c.active.is_(True)).order_by(t.c.created_at, t.c.id)
         if owner is not None:
             query = query.where(t.c.owner == owner)
-        return [self._with_events(dict(r._mapping)) for r in self.conn.execute(query)]
+        return [self._with_events(r._mapping) for r in self.conn.execute(query)]
 
     def remove(self, webhook_id: str, now: datetime) -> bool:
         """Deactivate a webhook (kept so its deliveries stay explainable); True if it was active."""
@@ -81,20 +83,20 @@ class WebhookRepository:
         self.conn.execute(delete(ev).where(ev.c.webhook_id == webhook_id))
         return result.rowcount == 1
 
-    def subscribers(self, event_type: str) -> list[dict[str, Any]]:
+    def subscribers(self, event_type: str) -> list[WebhookRow]:
         """Return active webhooks for ``event_type`` whose owner's token is not revoked."""
-        return _SUBSCRIBERS.rows(self.conn, {"event_type": event_type})
+        return cast(list[WebhookRow], _SUBSCRIBERS.rows(self.conn, {"event_type": event_type}))
 
-    def sendable(self, webhook_id: str) -> dict[str, Any] | None:
+    def sendable(self, webhook_id: str) -> WebhookRow | None:
         """Return the webhook if it is active and its owner's token is not revoked."""
         r = self.conn.execute(
             select(t)
             .join(tk, tk.c.name == t.c.owner)
             .where(t.c.id == webhook_id, t.c.active.is_(True), tk.c.revoked_at.is_(None))
         ).first()
-        return dict(r._mapping) if r else None
+        return typed_row(WebhookRow, r)
 
-    def deliveries(self, webhook_id: str, limit: int) -> list[dict[str, Any]]:
+    def deliveries(self, webhook_id: str, limit: int) -> list[OutboxRow]:
         """Return the webhook's outbox rows, newest first."""
         query = (
             select(ob)
@@ -102,9 +104,9 @@ class WebhookRepository:
             .order_by(ob.c.id.desc())
             .limit(limit)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(OutboxRow, self.conn.execute(query))
 
-    def tasks_due_between(self, after: datetime, until: datetime, limit: int = 1000) -> list[dict[str, Any]]:
+    def tasks_due_between(self, after: datetime, until: datetime, limit: int = 1000) -> list[DueTaskRow]:
         """Return open tasks whose due time lies in (``after``, ``until``], earliest first."""
         query = (
             select(ht)
@@ -112,7 +114,7 @@ class WebhookRepository:
             .order_by(ht.c.due_at, ht.c.id)
             .limit(limit)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return typed_rows(DueTaskRow, self.conn.execute(query))
 
     def watermark(self, name: str) -> datetime | None:
         """Return how far the scan ``name`` has come, locking it until commit (PostgreSQL)."""
@@ -125,8 +127,8 @@ class WebhookRepository:
         if self.conn.execute(update(wm).where(wm.c.name == name).values(at=at)).rowcount == 0:
             self.conn.execute(insert(wm).values(name=name, at=at))
 
-    def _with_events(self, row: dict[str, Any]) -> dict[str, Any]:
+    def _with_events(self, row: RowMapping) -> WebhookWithEventsRow:
         events = self.conn.execute(
             select(ev.c.event_type).where(ev.c.webhook_id == row["id"]).order_by(ev.c.event_type)
         )
-        return {**row, "events": list(events.scalars())}
+        return typed(WebhookWithEventsRow, {**row, "events": list(events.scalars())})

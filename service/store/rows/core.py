@@ -1,7 +1,6 @@
-"""The rows and queries that cross layers: plain dataclasses, importable without SQL or the engine.
+"""The engine's own rows (definitions, instances, open tasks) and the queries that list them.
 
-Repositories return these and take these; views, actions and the API read them. Nothing here
-knows a table (``service.store.schema``) or a connection.
+Frozen dataclasses: the trigger path reads them as attributes, and nothing may change one.
 """
 
 from __future__ import annotations
