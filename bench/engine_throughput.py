@@ -121,7 +121,7 @@ def one_run(services: Any) -> None:
 def _pg_url() -> str | None:
     import psycopg
 
-    admin = "postgresql://postgres@127.0.0.1:5432/test"
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
     try:
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
             conn.execute("DROP DATABASE IF EXISTS rcp_bench WITH (FORCE)")

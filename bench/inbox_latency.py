@@ -10,7 +10,7 @@ Rows are inserted straight through the store's tables (no engine run per case), 
 databases are analysed as their maintenance would. Usage:
 
     .venv/bin/python bench/inbox_latency.py [--sizes 10000,100000] [--runs 200] [--no-postgres]
-    RCP_BENCH_PG=postgresql://postgres@127.0.0.1:5432/test   (admin URL; a scratch database is made)
+    RCP_BENCH_PG=postgresql://postgres@127.0.0.1:5432/postgres   (admin URL; a scratch database is made)
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    admin = os.environ.get("RCP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+    admin = os.environ.get("RCP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
     kinds = ["sqlite"] + ([] if args.no_postgres else ["postgresql"])
     table: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="rcp-bench-instance-") as tmp:

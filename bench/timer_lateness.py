@@ -43,7 +43,7 @@ from service.store.migrate import upgrade
 from tests.scaleout import Cluster, redis_reachable
 from tests.support import INTEGRATOR, Switchboard, make_services, processes
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SEED_RATE_FLOOR = 150  # instances/s we count on when choosing how far ahead the first timer is due
 
 
