@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from service.store import UnitOfWork
-from service.store.rows import DueTaskRow
+from service.store.rows import TaskRow
 from service.trigger.events import enqueue
 
 if TYPE_CHECKING:
@@ -41,28 +41,35 @@ def _scan_deadlines(uow: UnitOfWork, now: datetime) -> int:
     tasks = uow.webhooks.tasks_due_between(since, now, SCAN_BATCH)
     queued = 0
     for task in tasks:
-        data = {**_open_task_data(task), "missedAt": task["due_at"].isoformat()}
+        due = _due(task)
+        data = {**_open_task_data(task, due), "missedAt": due.isoformat()}
         for hook in hooks:
-            if task["due_at"] > hook["created_at"]:
-                queued += enqueue(uow, hook, MISSED, task["id"], data, now, task["instance_id"])
+            if due > hook["created_at"]:
+                queued += enqueue(uow, hook, MISSED, task.id, data, now, task.instance_id)
     if len(tasks) == SCAN_BATCH:
-        uow.webhooks.set_watermark(MISSED, tasks[-1]["due_at"])  # the rest on the next run
+        uow.webhooks.set_watermark(MISSED, _due(tasks[-1]))  # the rest on the next run
     elif tasks or mark is None or now - mark > timedelta(minutes=5):
         uow.webhooks.set_watermark(MISSED, now)  # rarely written while nothing falls due
     uow.commit()
     return queued
 
 
-def _open_task_data(task: DueTaskRow) -> dict[str, Any]:
+def _due(task: TaskRow) -> datetime:
+    due = task.due_at
+    assert due is not None  # the tasks were read by a range of due times: each has one
+    return due
+
+
+def _open_task_data(task: TaskRow, due: datetime) -> dict[str, Any]:
     return {
-        "taskId": task["id"],
-        "name": task["name"],
-        "title": task["title"],
-        "candidateGroup": task["lane"],
-        "assignee": task["assignee"],
-        "due": task["due_at"].isoformat() if task["due_at"] else None,
-        "dueCitation": task["due_citation"],
-        "processInstanceId": task["instance_id"],
-        "processDefinitionKey": task["process_key"],
-        "businessKey": task["business_key"],
+        "taskId": task.id,
+        "name": task.name,
+        "title": task.title,
+        "candidateGroup": task.lane,
+        "assignee": task.assignee,
+        "due": due.isoformat(),
+        "dueCitation": task.due_citation,
+        "processInstanceId": task.instance_id,
+        "processDefinitionKey": task.process_key,
+        "businessKey": task.business_key,
     }

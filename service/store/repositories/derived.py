@@ -5,10 +5,10 @@ The inbox, message routing and the timer scheduler read these and never load ins
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, or_, select, update
 
@@ -17,7 +17,6 @@ from service.store.prepared import Prepared
 from service.store.rows import (
     ClosedTaskRow,
     ClosedTimerRow,
-    OpenTaskRow,
     SubscriptionRow,
     TaskFilter,
     TaskRow,
@@ -132,24 +131,27 @@ class TaskRepository:
         return [TaskRow.of(r._mapping) for r in self.conn.execute(query)]
 
 
-def _task_values(t: ReadyTask, instance_id: str, business_key: str | None, now: datetime) -> OpenTaskRow:
-    return {
-        "id": t.task_id,
-        "instance_id": instance_id,
-        "name": t.name,
-        "title": t.title,
-        "lane": t.lane,
-        "assignee": None,
-        "form": t.form,
-        "ui_form": t.ui_form,
-        "due_at": t.due_at,
-        "due_citation": t.due_citation,
-        "instructions": t.instructions,
-        "process_key": t.process_key,
-        "business_key": business_key,
-        "created_at": now,
-        "claimed_at": None,
-    }
+def _task_values(
+    t: ReadyTask, instance_id: str, business_key: str | None, now: datetime
+) -> Mapping[str, Any]:
+    row = TaskRow(
+        id=t.task_id,
+        instance_id=instance_id,
+        name=t.name,
+        title=t.title,
+        lane=t.lane,
+        assignee=None,
+        form=t.form,
+        ui_form=t.ui_form,
+        due_at=t.due_at,
+        due_citation=t.due_citation,
+        instructions=t.instructions,
+        process_key=t.process_key,
+        business_key=business_key,
+        created_at=now,
+        claimed_at=None,
+    )
+    return vars(row)  # the row's columns by name, as the insert takes them
 
 
 class SubscriptionRepository:

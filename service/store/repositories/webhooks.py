@@ -8,7 +8,7 @@ from typing import cast
 from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
 
 from service.store.prepared import Prepared
-from service.store.rows import DueTaskRow, OutboxRow, WebhookRow, WebhookWithEventsRow
+from service.store.rows import OutboxRow, TaskRow, WebhookRow, WebhookWithEventsRow
 from service.store.schema import api_tokens as tk
 from service.store.schema import human_tasks as ht
 from service.store.schema import outbox as ob
@@ -106,7 +106,7 @@ class WebhookRepository:
         )
         return typed_rows(OutboxRow, self.conn.execute(query))
 
-    def tasks_due_between(self, after: datetime, until: datetime, limit: int = 1000) -> list[DueTaskRow]:
+    def tasks_due_between(self, after: datetime, until: datetime, limit: int = 1000) -> list[TaskRow]:
         """Return open tasks whose due time lies in (``after``, ``until``], earliest first."""
         query = (
             select(ht)
@@ -114,7 +114,7 @@ class WebhookRepository:
             .order_by(ht.c.due_at, ht.c.id)
             .limit(limit)
         )
-        return typed_rows(DueTaskRow, self.conn.execute(query))
+        return [TaskRow.of(r._mapping) for r in self.conn.execute(query)]
 
     def watermark(self, name: str) -> datetime | None:
         """Return how far the scan ``name`` has come, locking it until commit (PostgreSQL)."""

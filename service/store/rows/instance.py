@@ -90,37 +90,6 @@ class TimerRow(TypedDict):
     documentation: str | None
 
 
-class _TaskColumns(TypedDict):
-    """The columns of ``human_tasks`` but the due date."""
-
-    id: str
-    instance_id: str
-    name: str
-    title: str | None
-    lane: str | None
-    assignee: str | None
-    form: str | None
-    ui_form: str | None
-    due_citation: str | None
-    instructions: str | None
-    process_key: str
-    business_key: str | None
-    created_at: datetime
-    claimed_at: datetime | None
-
-
-class OpenTaskRow(_TaskColumns):
-    """An open human task as its row holds it, as a mapping (what ``TaskRepository.sync`` writes)."""
-
-    due_at: datetime | None
-
-
-class DueTaskRow(_TaskColumns):
-    """An open task whose due time lies in a range (``WebhookRepository.tasks_due_between``)."""
-
-    due_at: datetime
-
-
 class ClosedTaskRow(TypedDict):
     """What the deadline history needs of an open task a step closed (``TaskChanges.closed``)."""
 
