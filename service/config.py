@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from service import instance
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout (site-packages when installed)
 
 
 @dataclass(frozen=True)
@@ -25,8 +27,9 @@ class Settings:
     smtp_port: int = 25
     smtp_sender: str = "rcp-notices@localhost"
     port: int = 8000
-    processes_dir: Path = ROOT / "processes"
-    instance_dir: Path = ROOT / "instance"
+    processes_dir: Path = field(default_factory=instance.bundled_processes)
+    instance_dir: Path = field(default_factory=lambda: Path("instance").absolute())
+    program_config: Path = field(default_factory=instance.bundled_program)  # where ``program`` came from
     runner: str = "embedded"  # embedded | celery | off
     celery_queue: str = "rcp"  # the Redis list scale-out sweeps are queued on
     redis_prefix: str = ""  # prefix for every Redis key (several deployments on one Redis)
@@ -39,9 +42,11 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Read settings from environment variables (defaults: SQLite file, embedded runner)."""
-        env = os.environ if env is None else env
-        instance_dir = Path(env.get("RCP_INSTANCE_DIR", str(ROOT / "instance")))
+        """Read settings from the environment and the instance's rcp.env (the environment wins)."""
+        given = os.environ if env is None else env
+        instance_dir = instance.instance_dir(given)
+        env = instance.with_env_file(given, instance_dir)
+        program_config = instance.program_file(env, instance_dir)
         settings = cls(
             database_url=env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'rcp.db'}",
             secret_key=env.get("SECRET_KEY") or _local_secret(instance_dir),
@@ -50,12 +55,13 @@ class Settings:
             smtp_port=int(env.get("SMTP_PORT", "25")),
             smtp_sender=env.get("SMTP_SENDER", "rcp-notices@localhost"),
             port=int(env.get("PORT", "8000")),
-            processes_dir=Path(env.get("RCP_PROCESSES_DIR", str(ROOT / "processes"))),
+            processes_dir=instance.processes_dir(env, instance_dir),
             instance_dir=instance_dir,
             runner=env.get("RCP_RUNNER", "celery" if env.get("REDIS_URL") else "embedded"),
             celery_queue=env.get("RCP_CELERY_QUEUE", "rcp"),
             redis_prefix=env.get("RCP_REDIS_PREFIX", ""),
-            program=load_program(Path(env["RCP_PROGRAM_CONFIG"]) if env.get("RCP_PROGRAM_CONFIG") else None),
+            program=load_program(program_config),
+            program_config=program_config,
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") == "1",
             demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
             script_time_limit=float(env.get("RCP_SCRIPT_TIME_LIMIT", "2")),
@@ -92,8 +98,7 @@ class ApiSettings:
 
 def load_program(path: Path | None) -> dict[str, Any]:
     """Load office names, addresses and officials (never literals in code or diagrams)."""
-    default = Path(__file__).with_name("program.toml")
-    with (path or default).open("rb") as fh:
+    with (path or instance.bundled_program()).open("rb") as fh:
         return tomllib.load(fh)
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from service.cli import api, core, jobs, notices, tokens, users
+from service.cli import api, core, init, jobs, notices, tokens, users
 
 # Each module adds its subcommands; a new area of the service adds its module here.
 REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -16,6 +16,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     jobs.register,
     users.register,
     notices.register,
+    init.register,
 ]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BASICS = ("service.config", "service.clock", "service.errors", "service.ids")
+BASICS = ("service.config", "service.instance", "service.clock", "service.errors", "service.ids")
 ALWAYS = {"basics"}  # everyone may use the configuration, the clock, the errors and ids
 VALUES = {"service.engine.values", "service.identity.actors", "service.store.rows"}
 
