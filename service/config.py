@@ -39,6 +39,7 @@ class Settings:
     demo_users: bool = True
     script_time_limit: float = 2.0  # seconds a diagram script or expression may run
     api: ApiSettings = field(default_factory=lambda: ApiSettings())
+    observe: ObserveSettings = field(default_factory=lambda: ObserveSettings())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -66,6 +67,7 @@ class Settings:
             demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
             script_time_limit=float(env.get("RCP_SCRIPT_TIME_LIMIT", "2")),
             api=ApiSettings.from_env(env),
+            observe=ObserveSettings.from_env(env),
         )
         return replace(settings, **overrides)
 
@@ -93,6 +95,27 @@ class ApiSettings:
             message_buffer_ttl=timedelta(seconds=int(env.get("RCP_API_MESSAGE_BUFFER_TTL", "3600"))),
             webhook_timeout=float(env.get("RCP_WEBHOOK_TIMEOUT", "10")),
             validate_responses=env.get("RCP_API_VALIDATE_RESPONSES", "0") == "1",
+        )
+
+
+@dataclass(frozen=True)
+class ObserveSettings:
+    """Logs, metrics and their protection (README: Observing)."""
+
+    log_level: str = "INFO"
+    log_format: str = "text"  # text | json
+    metrics_token: str | None = None  # a bearer token that may read /metrics from anywhere
+    metrics_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")  # networks that need no token
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ObserveSettings:
+        """Read ``RCP_LOG_*`` and ``RCP_METRICS_*`` variables."""
+        allow = env.get("RCP_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+        return cls(
+            log_level=env.get("RCP_LOG_LEVEL", "INFO").upper(),
+            log_format=env.get("RCP_LOG_FORMAT", "text").lower(),
+            metrics_token=env.get("RCP_METRICS_TOKEN") or None,
+            metrics_allow=tuple(n.strip() for n in allow.split(",") if n.strip()),
         )
 
 

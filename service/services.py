@@ -23,6 +23,13 @@ Sender = Callable[[dict[str, Any]], "str | None"]
 PortsFactory = Callable[["UnitOfWork"], "Ports"]
 """Give handlers the adapters of one transaction (what they write commits with the step)."""
 
+TriggerObserver = Callable[[str, str, float], None]
+"""Be told of a trigger: its kind, outcome (completed, refused, busy, failed) and seconds taken."""
+
+
+def unobserved(kind: str, outcome: str, seconds: float) -> None:
+    """Ignore a trigger (nothing measures this process's triggers)."""
+
 
 @dataclass
 class Services:
@@ -38,6 +45,7 @@ class Services:
     live: LiveWorkflows
     senders: dict[str, Sender] = field(default_factory=dict)  # outbox kind -> sender
     pacer: Pacer = field(default_factory=Pacer)  # when paced background work last ran here
+    observe_trigger: TriggerObserver = unobserved  # the metrics of service.observe, once an app has them
 
     def close(self) -> None:
         self.db.dispose()

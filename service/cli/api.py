@@ -9,35 +9,87 @@ from pathlib import Path
 
 from service.actions import webhooks
 from service.cli.core import services_from_env
+from service.cli.output import Column, add_json_flag, emit
 from service.errors import ServiceError
 from service.views import webhooks as webhook_views
 
+WEBHOOK_COLUMNS = [
+    Column("id", "ID"),
+    Column("owner", "OWNER"),
+    Column("url", "URL"),
+    Column("events", "EVENTS"),
+]
+DELIVERY_COLUMNS = [
+    Column("created", "CREATED"),
+    Column("eventType", "EVENT"),
+    Column("status", "STATUS"),
+    Column("attempts", "ATTEMPTS"),
+    Column("answer", "LAST ANSWER"),
+]
+
 
 def register(commands: argparse._SubParsersAction) -> None:
-    hook = commands.add_parser("webhook", help="manage integrators' webhooks")
-    sub = hook.add_subparsers(dest="webhook_command", required=True)
-    add = sub.add_parser("add", help="register a URL for event types; prints the signing secret once")
+    """Add the webhook and api commands."""
+    hook = commands.add_parser(
+        "webhook",
+        help="manage integrators' webhooks",
+        description="Register, list and remove the URLs the service POSTs signed events to, and"
+        " see how their deliveries went.",
+    )
+    sub = hook.add_subparsers(dest="webhook_command", required=True, metavar="ACTION", title="actions")
+    _register_add(sub)
+    listing = sub.add_parser(
+        "list", help="list webhooks", description="List the registered webhooks and their event types."
+    )
+    listing.add_argument("--owner", default=None, help="only the webhooks of this integrator token name")
+    add_json_flag(listing)
+    listing.set_defaults(handler=_list)
+    remove = sub.add_parser(
+        "remove", help="remove a webhook by id", description="Remove a webhook; nothing more is sent to it."
+    )
+    remove.add_argument("id", help="the webhook's id (see rcp webhook list)")
+    remove.set_defaults(handler=_remove)
+    sent = sub.add_parser(
+        "deliveries",
+        help="show a webhook's recent deliveries",
+        description="List a webhook's recent deliveries: event, status, attempts and the last answer.",
+    )
+    sent.add_argument("id", help="the webhook's id (see rcp webhook list)")
+    add_json_flag(sent)
+    sent.set_defaults(handler=_deliveries)
+    _register_api(commands)
+
+
+def _register_add(sub: argparse._SubParsersAction) -> None:
+    add = sub.add_parser(
+        "add",
+        help="register a URL for event types; prints the signing secret once",
+        description="Register a URL to receive the given event types as signed POSTs. The signing"
+        " secret is printed once.",
+        epilog="example:\n  rcp webhook add trade-portal https://portal.example/hooks/rcp"
+        " --events instance.completed",
+    )
     add.add_argument("owner", help="the integrator's token name")
-    add.add_argument("url")
+    add.add_argument("url", help="where events are POSTed (https in production)")
     add.add_argument(
         "--events", required=True, help=f"comma-separated, from: {', '.join(webhooks.EVENT_TYPES)}"
     )
-    add.add_argument("--description", default=None)
+    add.add_argument("--description", default=None, help="a note for whoever reads the list later")
     add.set_defaults(handler=_add)
-    listing = sub.add_parser("list", help="list webhooks")
-    listing.add_argument("--owner", default=None)
-    listing.set_defaults(handler=_list)
-    remove = sub.add_parser("remove", help="remove a webhook by id")
-    remove.add_argument("id")
-    remove.set_defaults(handler=_remove)
-    sent = sub.add_parser("deliveries", help="show a webhook's recent deliveries")
-    sent.add_argument("id")
-    sent.set_defaults(handler=_deliveries)
 
-    api = commands.add_parser("api", help="write the integrator API's OpenAPI document or docs page")
-    api_sub = api.add_subparsers(dest="api_command", required=True)
+
+def _register_api(commands: argparse._SubParsersAction) -> None:
+    api = commands.add_parser(
+        "api",
+        help="write the integrator API's OpenAPI document or docs page",
+        description="Write an offline copy of the integrator API's contract: the OpenAPI document"
+        " or the HTML documentation page the service serves at /api/v1/docs.",
+    )
+    api_sub = api.add_subparsers(dest="api_command", required=True, metavar="ACTION", title="actions")
     for name, what in (("openapi", "the OpenAPI 3.1 document (JSON)"), ("docs", "the HTML documentation")):
-        cmd = api_sub.add_parser(name, help=f"print {what}")
+        cmd = api_sub.add_parser(
+            name, help=f"print {what}", description=f"Print {what}, or write it to a file."
+        )
         cmd.add_argument("--out", type=Path, default=None, help="write to this file instead")
         cmd.set_defaults(handler=_export, export=name)
 
@@ -62,10 +114,13 @@ def _add(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     services = services_from_env()
     try:
-        for w in webhook_views.list_for(services, args.owner):
-            print(f"{w['id']}\t{w['owner']}\t{w['url']}\t{','.join(w['events'])}")
+        rows = [
+            {"id": w["id"], "owner": w["owner"], "url": w["url"], "events": list(w["events"])}
+            for w in webhook_views.list_for(services, args.owner)
+        ]
     finally:
         services.close()
+    emit(rows, WEBHOOK_COLUMNS, args.json)
     return 0
 
 
@@ -91,9 +146,9 @@ def _deliveries(args: argparse.Namespace) -> int:
         return 1
     finally:
         services.close()
-    for d in rows:
-        answer = d["lastResponse"] or d["lastError"] or ""
-        print(f"{d['created']}\t{d['eventType']}\t{d['status']}\t{d['attempts']} attempt(s)\t{answer}")
+    keys = ("created", "eventType", "status", "attempts")
+    listing = [{**{k: d[k] for k in keys}, "answer": d["lastResponse"] or d["lastError"]} for d in rows]
+    emit(listing, DELIVERY_COLUMNS, args.json)
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from service.actions.deployment import check, deploy, read_directory
 from service.bootstrap import bootstrap
 from service.config import Settings
+from service.observe.logs import configure_logging
 from service.errors import DeploymentRejected
 from service.identity.actors import SYSTEM, Actor
 from service.identity.users import ensure_demo_users
@@ -48,8 +49,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def services_from_env(**overrides: Any) -> Services:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return bootstrap(Settings.from_env(**overrides))
+    settings = Settings.from_env(**overrides)
+    configure_logging(settings.observe)
+    return bootstrap(settings)
 
 
 def deploy_folder(

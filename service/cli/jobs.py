@@ -13,9 +13,11 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from typing import Any
 
 from service.config import Settings
+from service.observe.logs import configure_logging
 
 log = logging.getLogger("rcp")
 
@@ -36,9 +38,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     scheduler.set_defaults(handler=_scheduler)
 
 
-def _logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # the engine logs every task state at INFO
+def _logging(settings: Settings, level: str | None) -> None:
+    # --loglevel, when given, wins over RCP_LOG_LEVEL; the format is RCP_LOG_FORMAT's.
+    observe = replace(settings.observe, log_level=level) if level else settings.observe
+    configure_logging(observe)
 
 
 def _settings() -> Settings:
@@ -53,7 +56,7 @@ def _worker(args: argparse.Namespace) -> int:
     from service.jobs.celery_app import create_celery
 
     settings = _settings()
-    _logging(args.loglevel)
+    _logging(settings, args.loglevel)
     app = create_celery(settings)
     beside = None
     if not args.no_scheduler:
@@ -87,7 +90,7 @@ def _scheduler(args: argparse.Namespace) -> int:
     from service.jobs.scheduler import Scheduler
 
     settings = _settings()
-    _logging(args.loglevel)
+    _logging(settings, args.loglevel)
     services = bootstrap(settings, migrate=False)
     app = create_celery(settings)
     scheduler = Scheduler(services, CeleryDispatcher(app, settings.celery_queue), parent=args.parent)

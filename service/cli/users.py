@@ -8,6 +8,7 @@ import os
 import sys
 
 from service.cli.core import services_from_env
+from service.cli.output import Column, add_json_flag, emit
 from service.errors import ServiceError
 from service.identity import users
 from service.identity.actors import ALL_GROUPS, Actor
@@ -15,29 +16,69 @@ from service.identity.actors import ALL_GROUPS, Actor
 CLI = Actor("user", "cli")
 
 
+COLUMNS = [
+    Column("username", "USERNAME"),
+    Column("name", "NAME"),
+    Column("email", "E-MAIL"),
+    Column("groups", "GROUPS"),
+    Column("state", "STATE"),
+]
+
+
 def register(commands: argparse._SubParsersAction) -> None:
-    user = commands.add_parser("user", help="manage staff users of the web inbox")
-    sub = user.add_subparsers(dest="user_command", required=True)
-    create = sub.add_parser("create", help="create a user (asks for the password unless --password-env)")
-    create.add_argument("username")
+    """Add the user commands."""
+    user = commands.add_parser(
+        "user",
+        help="manage staff users of the web inbox",
+        description="Create, change and list the staff who sign in to the web inbox with a local"
+        " password, and the groups that decide which tasks they work.",
+    )
+    sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION", title="actions")
+    _register_create(sub)
+    _register_update(sub)
+    listing = sub.add_parser(
+        "list",
+        help="list users with their groups",
+        description="List every staff user with their groups and whether they may sign in.",
+    )
+    add_json_flag(listing)
+    listing.set_defaults(handler=_list)
+
+
+def _register_create(sub: argparse._SubParsersAction) -> None:
+    create = sub.add_parser(
+        "create",
+        help="create a user (asks for the password unless --password-env)",
+        description="Create a staff user in the given groups. The password is asked for twice on"
+        " the terminal, or read from an environment variable with --password-env.",
+        epilog="example:\n  RITA_PASSWORD=... rcp user create rita --groups reviewers"
+        " --name 'Rita Reyes' --password-env RITA_PASSWORD",
+    )
+    create.add_argument("username", help="the name the user signs in with")
     create.add_argument("--groups", required=True, help=f"comma-separated, from: {', '.join(ALL_GROUPS)}")
     create.add_argument("--name", default=None, help="display name (default: the username)")
-    create.add_argument("--email", default=None)
+    create.add_argument("--email", default=None, help="e-mail address shown to colleagues")
     create.add_argument("--password-env", metavar="VAR", help="read the password from this variable")
     create.set_defaults(handler=_create)
-    change = sub.add_parser("update", help="change a user's groups, password, name or active flag")
-    change.add_argument("username")
+
+
+def _register_update(sub: argparse._SubParsersAction) -> None:
+    change = sub.add_parser(
+        "update",
+        help="change a user's groups, password, name or active flag",
+        description="Change what is given and keep the rest. A deactivated user can no longer sign"
+        " in; their history stays.",
+    )
+    change.add_argument("username", help="the user to change")
     change.add_argument("--groups", default=None, help="replace the groups (comma-separated)")
-    change.add_argument("--name", default=None)
-    change.add_argument("--email", default=None)
+    change.add_argument("--name", default=None, help="a new display name")
+    change.add_argument("--email", default=None, help="a new e-mail address")
     change.add_argument("--password-env", metavar="VAR", help="set the password from this variable")
     change.add_argument("--ask-password", action="store_true", help="ask for a new password")
     state = change.add_mutually_exclusive_group()
     state.add_argument("--deactivate", action="store_true", help="refuse further sign-ins")
-    state.add_argument("--activate", action="store_true")
+    state.add_argument("--activate", action="store_true", help="allow sign-ins again")
     change.set_defaults(handler=_update)
-    listing = sub.add_parser("list", help="list users with their groups")
-    listing.set_defaults(handler=_list)
 
 
 def _groups(text: str) -> list[str]:
@@ -71,7 +112,7 @@ def _create(args: argparse.Namespace) -> int:
             by=CLI,
         )
     except ServiceError as exc:
-        print(f"error: {exc.detail}", file=sys.stderr)
+        print(f"rcp user: error: {exc.detail}", file=sys.stderr)
         return 2
     finally:
         services.close()
@@ -93,7 +134,7 @@ def _update(args: argparse.Namespace) -> int:
             active=True if args.activate else False if args.deactivate else None,
         )
     except ServiceError as exc:
-        print(f"error: {exc.detail}", file=sys.stderr)
+        print(f"rcp user: error: {exc.detail}", file=sys.stderr)
         return 2
     finally:
         services.close()
@@ -104,9 +145,17 @@ def _update(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     services = services_from_env()
     try:
-        for user in users.list_users(services):
-            state = "active" if user.active else "inactive"
-            print(f"{user.username}\t{user.display_name}\t{','.join(user.groups)}\t{state}")
+        rows = [
+            {
+                "username": user.username,
+                "name": user.display_name,
+                "email": user.email,
+                "groups": list(user.groups),
+                "state": "active" if user.active else "inactive",
+            }
+            for user in users.list_users(services)
+        ]
     finally:
         services.close()
+    emit(rows, COLUMNS, args.json)
     return 0

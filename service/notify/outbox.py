@@ -10,6 +10,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from service.observe import context
+
 if TYPE_CHECKING:
     from service.services import Sender, Services
     from service.store.repositories.outbox import OutboxRow  # notify sees rows through the store
@@ -37,7 +39,9 @@ def deliver_due(services: Services, limit: int = 50) -> int:
         batch = uow.outbox.lease_due(sorted(senders), now, LEASE, limit)
         uow.commit()
     for message in batch:
-        _attempt(services, senders[message["kind"]], message)
+        # Delivered under the id of the request that caused it: its log lines join that request's.
+        with context.carried(message["request_id"]):
+            _attempt(services, senders[message["kind"]], message)
     return len(batch)
 
 
@@ -56,6 +60,7 @@ def _attempt(services: Services, send: Sender, message: OutboxRow) -> None:
     with services.db.unit_of_work() as uow:
         uow.outbox.mark_sent(message["id"], services.clock.now(), response)
         uow.commit()
+    log.info("outbox %s sent (%s)", message["key"], message["kind"])
 
 
 def next_due(services: Services) -> datetime | None:

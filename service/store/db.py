@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from service.errors import Busy, Contention
 from service.store.errors import translate
+from service.store.repositories.gauges import GaugeRepository
 from service.store.repositories import (
     AuditRepository,
     CaseMigrationRepository,
@@ -180,6 +181,7 @@ class UnitOfWork:
     calls = _Repository(ServiceCallRepository)
     leases = _Repository(LeaseRepository)
     deadlines = _Repository(DeadlineRepository)
+    gauges = _Repository(GaugeRepository)  # read-only counts for /metrics (service.observe)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -21,3 +24,10 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (every head: areas add migrations side by side)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def revisions(conn: Connection) -> tuple[set[str], set[str]]:
+    """Return the revisions the database is at and the heads of the migration scripts."""
+    current = set(MigrationContext.configure(conn).get_current_heads())
+    heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+    return current, heads

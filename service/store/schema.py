@@ -230,4 +230,6 @@ outbox = Table(
     Column("last_response", Text),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
+    # The request that caused the message (X-Request-ID): its delivery logs under the same id.
+    Column("request_id", String(128)),
 )

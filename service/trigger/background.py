@@ -11,6 +11,7 @@ database hiccup is quarantined with an incident, so it cannot block the queue.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime
@@ -61,9 +62,10 @@ def run_due(
             keep()
         return list(keeps)
 
+    started = time.perf_counter()
     try:
         # A lock or deadlock meets Database.run, which tries the whole batch again.
-        return services.db.run(work)
+        done = services.db.run(work)
     except Busy:
         raise
     except Exception as exc:
@@ -71,7 +73,17 @@ def run_due(
             raise
         instance_id, entry = stepping[0]
         quarantine(services, instance_id, actor, entry, exc)
+        _observe(services, entry.action, "failed", started, 1)
         return [instance_id]
+    _observe(services, audit().action, "completed", started, len(done))
+    return done
+
+
+def _observe(services: Services, kind: str, outcome: str, started: float, count: int) -> None:
+    # One commit serves the batch: each instance is counted with its share of the time.
+    share = (time.perf_counter() - started) / max(count, 1)
+    for _ in range(count):
+        services.observe_trigger(kind, outcome, share)
 
 
 def quarantine(services: Services, instance_id: str, actor: Actor, audit: Audit, exc: BaseException) -> None:

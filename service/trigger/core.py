@@ -8,13 +8,14 @@ history and the audit entry in the same transaction (``service.trigger.save``), 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from service.engine.scripting import RestrictedScriptEngine
 from service.engine.values import WaitState, Workflow
-from service.errors import Conflict, NotFound, ServiceError
+from service.errors import Busy, Conflict, NotFound, ServiceError
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.rows import BufferedMessageRow, InstanceRow
@@ -177,12 +178,18 @@ def guarded(
 
     ``instance_id`` may be a function: the instance is sometimes found only inside the trigger.
     """
+    started, outcome = time.perf_counter(), "failed"
     try:
-        return run()
+        result = run()
+        outcome = "completed"
+        return result
     except ServiceError as exc:
+        outcome = "busy" if isinstance(exc, Busy) else "refused"
         refused_on = instance_id() if callable(instance_id) else instance_id
         record_refusal(services, actor, audit, refused_on, exc)
         raise
+    finally:
+        services.observe_trigger(audit.action, outcome, time.perf_counter() - started)
 
 
 def record_refusal(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,14 +28,20 @@ def test_the_notices_command_lists_prints_and_exports_a_notice(
     number = "RCP-INEL-2026-00001"
 
     assert main(["notices"]) == 0
-    listed = capsys.readouterr().out.strip().split("\t")
-    assert listed == [
-        number,
-        "2026-01-05",
-        "ineligible_applicant",
-        "A-2026-080",
-        "Harbor Imports LLC",
-        "pending",
+    assert capsys.readouterr().out.splitlines() == [
+        "NUMBER               ISSUED      KIND                  CASE        RECIPIENT           E-MAIL",
+        f"{number}  2026-01-05  ineligible_applicant  A-2026-080  Harbor Imports LLC  pending",
+    ]
+    assert main(["notices", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "noticeNumber": number,
+            "issuedOn": "2026-01-05",
+            "kind": "ineligible_applicant",
+            "caseRef": "A-2026-080",
+            "recipient": "Harbor Imports LLC",
+            "email": "pending",
+        }
     ]
     assert main(["notices", "--show", number]) == 0
     assert "Reasons:" in capsys.readouterr().out

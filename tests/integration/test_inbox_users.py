@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -142,9 +143,14 @@ def test_the_cli_creates_lists_and_updates_users(
     assert out.splitlines() == [
         "created rita (penalties, reviewers)",
         "updated rita (supervisors) inactive",
-        "rita\tRita R\tsupervisors\tinactive",
+        "USERNAME  NAME    E-MAIL  GROUPS       STATE",
+        "rita      Rita R  -       supervisors  inactive",
     ]
     assert "unknown group(s): wizards" in err
+    assert main(["user", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"username": "rita", "name": "Rita R", "email": None, "groups": ["supervisors"], "state": "inactive"}
+    ]
     services = make_services(sqlite_url, tmp_path, MovableClock(START), Switchboard())
     try:
         with pytest.raises(users.SignInRefused):

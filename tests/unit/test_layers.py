@@ -26,12 +26,14 @@ ALLOWED: dict[str, set[str]] = {
     "service.engine.values": set(),
     "service.identity.actors": set(),
     "service.store.rows": set(),
+    # The request id of the work in hand: the store writes it on outbox rows, runners set it again.
+    "service.observe.context": set(),
     "service.engine": {"handlers", "service.engine.values"},
-    "service.store": {"handlers", "service.engine.values", "service.store.rows"},
+    "service.store": {"handlers", "service.engine.values", "service.observe.context", "service.store.rows"},
     "service.definitions": {"service.engine", "service.store", *VALUES},
     "service.services": {"handlers", "service.definitions", "service.engine", "service.store"},
     "service.identity": {"service.services", "service.store", *VALUES},
-    "service.notify": {"service.services", "service.store"},
+    "service.notify": {"service.observe.context", "service.services", "service.store"},
     "service.trigger": {"handlers", "service.engine", "service.services", "service.store", *VALUES},
     "service.views": {
         "handlers",
@@ -59,9 +61,13 @@ ALLOWED: dict[str, set[str]] = {
     },
     "service.cli": {
         *("service", "service.actions", "service.api", "service.bootstrap", "service.identity"),
-        *("service.jobs", "service.services", "service.views", *VALUES),
+        *("service.jobs", "service.observe", "service.services", "service.views", *VALUES),
     },
-    "service": {"service.api", "service.bootstrap", "service.services", "service.web"},  # create_app
+    # Logs, request ids, metrics, health and readiness: beside the API and the pages, over the views.
+    "service.observe": {"service.observe.context", "service.services", "service.views", *VALUES},
+    "service": {  # create_app
+        *("service.api", "service.bootstrap", "service.observe", "service.services", "service.web"),
+    },
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from service.observe import context
 from service.store.rows import OutboxRow
 from service.store.schema import outbox as t
 from service.store.typed import typed_row, typed_rows
@@ -26,7 +27,10 @@ class OutboxRepository:
         instance_id: str | None = None,
         max_attempts: int = 5,
     ) -> bool:
-        """Add a message unless one with ``key`` exists; True when added."""
+        """Add a message unless one with ``key`` exists; True when added.
+
+        The message keeps the id of the request in hand, so its delivery logs under the same id.
+        """
         exists = self.conn.execute(select(t.c.id).where(t.c.key == key)).first()
         if exists:
             return False
@@ -41,6 +45,7 @@ class OutboxRepository:
                 max_attempts=max_attempts,
                 next_attempt_at=now,
                 created_at=now,
+                request_id=context.current(),
             )
         )
         return True

@@ -110,6 +110,7 @@ class OutboxRow(TypedDict):
     last_response: str | None
     created_at: datetime
     sent_at: datetime | None
+    request_id: str | None  # the request that caused it (its delivery logs under that id)
 
 
 class _NoticeColumns(TypedDict):
