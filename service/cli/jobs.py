@@ -24,17 +24,40 @@ log = logging.getLogger("rcp")
 _SCHEDULER_CMD = "import sys; from service.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
+LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
 def register(commands: argparse._SubParsersAction) -> None:
-    worker = commands.add_parser("worker", help="run a Celery worker for background work (scale-out)")
-    worker.add_argument("--concurrency", type=int, default=os.cpu_count() or 2, help="pool processes")
-    worker.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
-    worker.add_argument("--loglevel", default="WARNING")
+    """Add the worker and scheduler commands."""
+    worker = commands.add_parser(
+        "worker",
+        help="run a Celery worker for background work (scale-out)",
+        description="Run a Celery worker that fires due timers, retries failed service tasks and"
+        " delivers e-mail and webhooks, with a scheduler beside it. Needs REDIS_URL and PostgreSQL"
+        " in DATABASE_URL; run as many as you like.",
+        epilog="example:\n  rcp worker --concurrency 2",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="pool processes (default: the number of CPUs)",
+    )
+    worker.add_argument(
+        "--pool", default="prefork", choices=["prefork", "threads", "solo"], help="Celery's pool kind"
+    )
+    worker.add_argument("--loglevel", default="WARNING", choices=LEVELS, help="lowest level logged")
     worker.add_argument("--no-scheduler", action="store_true", help="do not start a scheduler beside it")
     worker.set_defaults(handler=_worker)
 
-    scheduler = commands.add_parser("scheduler", help="queue sweeps while work is due (leader elected)")
+    scheduler = commands.add_parser(
+        "scheduler",
+        help="queue sweeps while work is due (leader elected)",
+        description="Queue sweeps on Redis while timers, retries or messages are due. Schedulers"
+        " elect one leader through the database; the others stand by. Needs REDIS_URL.",
+    )
     scheduler.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
-    scheduler.add_argument("--loglevel", default="INFO")
+    scheduler.add_argument("--loglevel", default="INFO", choices=LEVELS, help="lowest level logged")
     scheduler.set_defaults(handler=_scheduler)
 
 

@@ -62,6 +62,7 @@ ALLOWED: dict[str, set[str]] = {
     "service.cli": {
         *("service", "service.actions", "service.api", "service.bootstrap", "service.identity"),
         *("service.jobs", "service.observe", "service.services", "service.views", *VALUES),
+        "service.store",  # rcp backup: the store's own copy of its database (service.store.backup)
     },
     # Logs, request ids, metrics, health and readiness: beside the API and the pages, over the views.
     "service.observe": {"service.observe.context", "service.services", "service.views", *VALUES},
