@@ -16,7 +16,7 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 extras=""; [ "$DEV" = 1 ] && extras="[dev]"
-stamp=".venv/.installed$extras-$(sha256sum pyproject.toml | cut -c1-16)"
+stamp=".venv/.installed$extras-$(cat pyproject.toml setup.py | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   step "installing Python packages ($extras)"
   .venv/bin/python -m pip install --quiet --upgrade pip
