@@ -39,6 +39,7 @@ class Settings:
     demo_users: bool = True
     script_time_limit: float = 2.0  # seconds a diagram script or expression may run
     api: ApiSettings = field(default_factory=lambda: ApiSettings())
+    oidc: OidcSettings = field(default_factory=lambda: OidcSettings())
     observe: ObserveSettings = field(default_factory=lambda: ObserveSettings())
 
     @classmethod
@@ -67,6 +68,7 @@ class Settings:
             demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
             script_time_limit=float(env.get("RCP_SCRIPT_TIME_LIMIT", "2")),
             api=ApiSettings.from_env(env),
+            oidc=OidcSettings.from_env(env),
             observe=ObserveSettings.from_env(env),
         )
         return replace(settings, **overrides)
@@ -117,6 +119,68 @@ class ObserveSettings:
             metrics_token=env.get("RCP_METRICS_TOKEN") or None,
             metrics_allow=tuple(n.strip() for n in allow.split(",") if n.strip()),
         )
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in through the agency's OpenID Connect provider (README: Sign-in)."""
+
+    issuer: str | None = None  # OIDC is on when this is set
+    discovery_url: str | None = None  # default: <issuer>/.well-known/openid-configuration
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)  # empty: a public client (PKCE alone)
+    scopes: str = "openid profile email"
+    groups_claim: str = "groups"
+    username_claim: str = "preferred_username"  # falls back to ``sub``
+    # The provider's group -> the program's group; a provider group may appear more than once.
+    group_map: tuple[tuple[str, str], ...] = ()
+    label: str = "your agency account"
+    local_passwords: bool = True  # the sign-in form for users made with `rcp user create`
+    timeout: float = 10.0  # seconds for each call to the provider
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.issuer)
+
+    @property
+    def metadata_url(self) -> str:
+        return self.discovery_url or f"{(self.issuer or '').rstrip('/')}/.well-known/openid-configuration"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> OidcSettings:
+        """Read ``RCP_OIDC_*`` and ``RCP_LOCAL_PASSWORDS``; refuse a setup nobody could sign in with."""
+        settings = cls(
+            issuer=env.get("RCP_OIDC_ISSUER") or None,
+            discovery_url=env.get("RCP_OIDC_DISCOVERY_URL") or None,
+            client_id=env.get("RCP_OIDC_CLIENT_ID", ""),
+            client_secret=env.get("RCP_OIDC_CLIENT_SECRET", ""),
+            scopes=env.get("RCP_OIDC_SCOPES") or "openid profile email",
+            groups_claim=env.get("RCP_OIDC_GROUPS_CLAIM") or "groups",
+            username_claim=env.get("RCP_OIDC_USERNAME_CLAIM") or "preferred_username",
+            group_map=parse_group_map(env.get("RCP_OIDC_GROUP_MAP", "")),
+            label=env.get("RCP_OIDC_LABEL") or "your agency account",
+            local_passwords=env.get("RCP_LOCAL_PASSWORDS", "1") != "0",
+            timeout=float(env.get("RCP_OIDC_TIMEOUT", "10")),
+        )
+        if settings.enabled and not settings.client_id:
+            raise ValueError("RCP_OIDC_ISSUER is set but RCP_OIDC_CLIENT_ID is not")
+        if not settings.enabled and not settings.local_passwords:
+            raise ValueError("RCP_LOCAL_PASSWORDS=0 needs RCP_OIDC_ISSUER: nobody could sign in")
+        return settings
+
+
+def parse_group_map(text: str) -> tuple[tuple[str, str], ...]:
+    """Parse ``provider-group=program_group`` pairs separated by ``;``, new lines or ``,``."""
+    # Directory names (cn=x,ou=y) hold commas: when any ';' or new line is present, commas stay.
+    separator = "\n" if "\n" in text or ";" in text else ","
+    entries = [e.strip() for e in text.replace(";", "\n").split(separator) if e.strip()]
+    pairs = []
+    for entry in entries:
+        provider_group, equals, program_group = entry.rpartition("=")
+        if not equals or not provider_group.strip() or not program_group.strip():
+            raise ValueError(f"RCP_OIDC_GROUP_MAP: '{entry}' is not provider-group=program_group")
+        pairs.append((provider_group.strip(), program_group.strip()))
+    return tuple(pairs)
 
 
 def load_program(path: Path | None) -> dict[str, Any]:

@@ -32,6 +32,7 @@ MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+LOCAL = "local"  # users.source of a user with a password; "oidc" for the identity provider's
 
 # Demo accounts `rcp run` creates on a database without users (documented in docs/inbox.md).
 DEMO_PASSWORD = "rcp-demo-password"  # noqa: S105  (a published demo credential, never a secret)
@@ -79,14 +80,17 @@ def _dummy_hash() -> str:
     return _hasher().hash("not a password of anyone")
 
 
-def _user(row: UserRow) -> User:
+def user_of(row: UserRow) -> User:
+    """Return the user a row describes; its fingerprint changes with its password (or subject)."""
+    # A provider's user has no password: the subject stands in, so only deactivation ends a session.
+    secret = row["password_hash"] if row["source"] == LOCAL else f"{row['source']}:{row['subject']}"
     return User(
         username=row["username"],
         display_name=row["display_name"],
         email=row["email"],
         groups=tuple(row["groups"]),
         active=bool(row["active"]),
-        fingerprint=fingerprint(row["password_hash"]),
+        fingerprint=fingerprint(secret),
     )
 
 
@@ -139,7 +143,7 @@ def create(
         uow.users.upsert(username, display_name or username, email, password_hash, groups, now)
         _audit(uow, services, by, "user-create", {"username": username, "groups": groups})
         uow.commit()
-        return _user(_found(uow, username))
+        return user_of(_found(uow, username))
 
 
 def update(
@@ -178,25 +182,27 @@ def update(
             {"username": username, "groups": groups, "passwordChanged": password is not None, **changed},
         )
         uow.commit()
-        return _user(_found(uow, username))
+        return user_of(_found(uow, username))
 
 
 def list_users(services: Services) -> list[User]:
     with services.db.unit_of_work(readonly=True) as uow:
-        return [_user(row) for row in uow.users.list()]
+        return [user_of(row) for row in uow.users.list()]
 
 
 def active_user(services: Services, username: str) -> User | None:
     """Return an active user by username (the session's user on every request), or None."""
     with services.db.unit_of_work(readonly=True) as uow:
         row = uow.users.by_username(username)
-    return _user(row) if row is not None and row["active"] else None
+    return user_of(row) if row is not None and row["active"] else None
 
 
 def sign_in(services: Services, username: str, password: str) -> User:
     """Check a username and password; count failures and lock out after too many."""
     now = services.clock.now()
     username = username.strip().lower()
+    if not services.settings.oidc.local_passwords:
+        _refuse_passwords(services, username)
     with services.db.unit_of_work() as uow:
         failures = uow.logins.failures(username)
         if failures and failures["locked_until"] and failures["locked_until"] > now:
@@ -207,6 +213,8 @@ def sign_in(services: Services, username: str, password: str) -> User:
             until = failures["locked_until"].strftime("%H:%M UTC")
             raise SignInRefused(f"Too many failed sign-ins. Try again after {until}.")
         row = uow.users.by_username(username) if username else None
+        # Only local users have passwords: the identity provider's sign in there.
+        row = row if row is not None and row["source"] == LOCAL else None
         # Always one Argon2 check, so a missing username answers as slowly as a wrong password.
         matches = _verify(row["password_hash"] if row else _dummy_hash(), password)
         if row is not None and row["active"] and matches:
@@ -215,11 +223,20 @@ def sign_in(services: Services, username: str, password: str) -> User:
                 uow.users.update(row["id"], password_hash=_hasher().hash(password))
             _audit(uow, services, Actor("user", username), "sign-in", None)
             uow.commit()
-            return _user(_found(uow, username))
+            return user_of(_found(uow, username))
         _count_failure(uow, username, failures, now)
         _audit(uow, services, Actor("user", username or "-"), "sign-in", None, outcome="refused")
         uow.commit()
     raise SignInRefused("The username or password is not right.")
+
+
+def _refuse_passwords(services: Services, username: str) -> None:
+    with services.db.unit_of_work() as uow:
+        actor = Actor("user", username or "-")
+        _audit(uow, services, actor, "sign-in", None, outcome="refused", detail="local passwords off")
+        uow.commit()
+    label = services.settings.oidc.label
+    raise SignInRefused(f"Signing in with a password is turned off here. Sign in with {label}.")
 
 
 def record_sign_out(services: Services, user: User) -> None:
@@ -230,7 +247,7 @@ def record_sign_out(services: Services, user: User) -> None:
 
 def ensure_demo_users(services: Services) -> int:
     """Create the demo users on a database that has no user yet; return how many were made."""
-    if not services.settings.demo_users:
+    if not services.settings.demo_users or not services.settings.oidc.local_passwords:
         return 0
     with services.db.unit_of_work(readonly=True) as uow:
         if uow.users.count() > 0:

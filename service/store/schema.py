@@ -204,6 +204,10 @@ users = Table(
     Column("password_hash", String(300), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # local: signs in with a password; oidc: through the identity provider, as ``subject``.
+    Column("source", String(20), nullable=False, server_default="local"),
+    Column("subject", String(300)),
+    Index("ix_users_source_subject", "source", "subject", unique=True),
 )
 
 user_groups = Table(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from service.web import identity, markup, security
+from service.web import identity, markup, oidc, security
 from service.web.blueprint import bp
 from service.web.phrases import days_phrase
 
@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
     settings = app.extensions["rcp"].settings
     app.config["PERMANENT_SESSION_LIFETIME"] = identity.SESSION_LIFETIME
     security.install(app, secure=settings.session_cookie_secure)
+    oidc.install(app, settings.oidc)  # after the headers: its page policy names the provider
     app.jinja_env.globals.update(csrf_field=security.csrf_field, days_phrase=days_phrase)
     app.jinja_env.filters.update(when=_when, date=lambda v: _when(v, with_time=False), markdown=markup.render)
     app.register_blueprint(bp)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, request, session, url_for
 
 from service.identity import users
-from service.web import security
+from service.web import oidc, security
 from service.web.blueprint import bp, services, user
-from service.web.identity import signed_in_user
+from service.web.identity import signed_in_user, start_session
 
-PUBLIC_ENDPOINTS = {"web.login"}
+# The OIDC callback is protected by the state it carries, not by a form's CSRF token.
+PUBLIC_ENDPOINTS = {"web.login", "web.oidc_start", "web.oidc_callback"}
 
 
 def _here() -> str:
@@ -37,16 +38,13 @@ def _require_sign_in() -> Any:
 def login() -> Any:
     target = security.local_path(request.values.get("next"), url_for("web.inbox"))
     if request.method == "GET":
-        return render_template("web/login.html", next=target, username="")
+        return oidc.login_page(target)
     username = request.form.get("username", "")
     try:
         signed_in = users.sign_in(services(), username, request.form.get("password", ""))
     except users.SignInRefused as exc:
-        return render_template("web/login.html", next=target, username=username, error=exc.detail), 401
-    session.clear()  # a fresh session: nothing set before signing in carries over
-    session.permanent = True
-    now = services().clock.now().timestamp()
-    session.update(user=signed_in.username, fp=signed_in.fingerprint, seen=now, since=now)
+        return oidc.login_page(target, username=username, error=exc.detail, status=401)
+    start_session(services(), signed_in)
     security.renew_csrf()
     return redirect(target, 303)
 
@@ -54,6 +52,8 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     users.record_sign_out(services(), user())
+    id_token = session.get("id_token")
     session.clear()
     flash("You are signed out.", "info")
-    return redirect(url_for("web.login"), 303)
+    # Signed in through the provider: end its session too, or the next sign-in skips its login.
+    return oidc.logout_redirect(id_token) or redirect(url_for("web.login"), 303)

@@ -14,7 +14,17 @@ if TYPE_CHECKING:
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_LIFETIME = timedelta(hours=8)
-SESSION_KEYS = ("user", "fp", "seen", "since")
+SESSION_KEYS = ("user", "fp", "seen", "since", "id_token")
+
+
+def start_session(services: Services, user: users.User, id_token: str | None = None) -> None:
+    """Begin a fresh session for a user who just signed in (with the provider's ID token, if any)."""
+    session.clear()  # a fresh session: nothing set before signing in carries over
+    session.permanent = True
+    now = services.clock.now().timestamp()
+    session.update(user=user.username, fp=user.fingerprint, seen=now, since=now)
+    if id_token:
+        session["id_token"] = id_token  # the hint that lets the provider end its own session too
 
 
 def signed_in_user(services: Services) -> users.User | None:

@@ -110,6 +110,10 @@ ROUTES = {
     "sign in, wrong password": Route(
         "POST", "/login", {"username": "nobody", "password": "wrong-password"}, statuses=expect(401, 401)
     ),
+    # Public, as the sign-in page is; without an issuer configured (as here) they are not found.
+    # With one, they start the sign-in and check its answer (tests/integration/test_oidc_sign_in.py).
+    "sign in with the provider": Route("GET", "/login/oidc", statuses=expect(404, 404)),
+    "provider's answer": Route("GET", "/login/oidc/callback", statuses=expect(404, 404)),
     "health": Route("GET", "/healthz", statuses=expect(200, 200)),
     "API without a token": Route("GET", "/api/v1/tasks", statuses=expect(401, 401)),
 }

@@ -52,6 +52,29 @@ class UserRepository:
         r = self.conn.execute(select(ut).where(ut.c.username == username)).first()
         return self._with_groups(r._mapping) if r is not None else None
 
+    def by_subject(self, source: str, subject: str) -> UserRow | None:
+        """Return the user an identity provider knows by ``subject``, or None."""
+        r = self.conn.execute(select(ut).where(ut.c.source == source, ut.c.subject == subject)).first()
+        return self._with_groups(r._mapping) if r is not None else None
+
+    def add_external(
+        self, username: str, display_name: str, email: str | None, source: str, subject: str, now: datetime
+    ) -> int:
+        """Add a user who signs in through an identity provider (no usable password)."""
+        result = self.conn.execute(
+            insert(ut).values(
+                username=username,
+                display_name=display_name,
+                email=email,
+                password_hash="",  # never a valid Argon2 hash, so no password can match it
+                active=True,
+                created_at=now,
+                source=source,
+                subject=subject,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
     def groups(self, user_id: int) -> list[str]:
         rows = self.conn.execute(
             select(ug.c.group_name).where(ug.c.user_id == user_id).order_by(ug.c.group_name)

@@ -19,6 +19,8 @@ class UserRow(TypedDict):
     password_hash: str
     active: bool
     created_at: datetime
+    source: str  # local | oidc
+    subject: str | None  # the identity provider's ``sub`` of an oidc user
     groups: list[str]
 
 
