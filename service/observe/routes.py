@@ -22,8 +22,9 @@ def install(app: Flask, services: Services, metrics: Metrics) -> None:
 
     @app.get("/healthz")
     def healthz() -> Any:
-        services.db.ping()
-        return jsonify({"status": "ok"})
+        # Alive means the process answers; the database is /readyz's business (an orchestrator
+        # restarting the service for a database outage would not bring the database back).
+        return _no_store(jsonify({"status": "ok"}))
 
     @app.get("/readyz")
     def readyz() -> Any:
@@ -31,7 +32,7 @@ def install(app: Flask, services: Services, metrics: Metrics) -> None:
         answer = {c.name: c.as_dict() for c in checks}
         failing = [c.name for c in checks if not c.ok]
         if not failing:
-            return jsonify({"status": "ready", "checks": answer})
+            return _no_store(jsonify({"status": "ready", "checks": answer}))
         detail = f"not ready: {', '.join(failing)} failing"
         return problem(503, "Service Unavailable", detail, failing=failing, checks=answer)
 
@@ -50,6 +51,9 @@ def install(app: Flask, services: Services, metrics: Metrics) -> None:
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     """Return an RFC 9457 problem (type ``about:blank``: the status says it all)."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
-    response.headers["Cache-Control"] = "no-store"
+    return _no_store(Response(json.dumps(body), status=status, mimetype="application/problem+json"))
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # a cached answer would tell of another moment
     return response

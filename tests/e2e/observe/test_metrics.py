@@ -32,9 +32,13 @@ def _run_a_case(app: Flask, api: Services) -> str:
     assert second.status_code == 201
     listed = client.get(f"/api/v1/tasks?processInstanceId={first.get_json()['id']}", headers=auth)
     task_id: str = listed.get_json()[0]["id"]
-    refused = client.post(f"/api/v1/tasks/{task_id}/complete", json={"variables": {"decision": "?"}}, headers=auth)
+    refused = client.post(
+        f"/api/v1/tasks/{task_id}/complete", json={"variables": {"decision": "?"}}, headers=auth
+    )
     assert refused.status_code == 422
-    done = client.post(f"/api/v1/tasks/{task_id}/complete", json={"variables": {"decision": "ok"}}, headers=auth)
+    done = client.post(
+        f"/api/v1/tasks/{task_id}/complete", json={"variables": {"decision": "ok"}}, headers=auth
+    )
     assert done.status_code == 200, done.get_data(as_text=True)
     return task_id
 
@@ -125,7 +129,8 @@ def test_metrics_need_the_token_or_an_allowed_address(api: Services) -> None:
     assert wrong.status_code == 401
     wrong_here = client.get("/metrics", headers={"Authorization": "Bearer guess"})
     assert wrong_here.status_code == 401  # credentials sent must be right, wherever from
-    assert client.get("/metrics", environ_base=outside, headers={"Authorization": "Bearer scrape-secret"}).status_code == 200
+    with_token = {"Authorization": "Bearer scrape-secret"}
+    assert client.get("/metrics", environ_base=outside, headers=with_token).status_code == 200
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.4.2"}).status_code == 200
     assert client.get("/metrics").status_code == 200  # the test client comes from 127.0.0.1
 
