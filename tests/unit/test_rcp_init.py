@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import stat
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 from service import instance
 from service.cli import main
-from service.cli.init import TEMPLATE
+from service.cli.init import TEMPLATE, log_locations
 from service.config import ROOT, Settings
 
 
@@ -127,3 +129,19 @@ def test_the_starter_file_names_every_setting_the_service_reads():
     assert {"DATABASE_URL", "SECRET_KEY", "RCP_INSTANCE_DIR"} <= read
     named = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", TEMPLATE.read_text(), re.MULTILINE))
     assert sorted(read - named) == []
+
+
+def test_run_can_log_where_its_instance_database_and_processes_are(tmp_path, caplog):
+    folder = tmp_path / "agency"
+    main(["init", str(folder)])
+    settings = Settings.from_env(
+        {"RCP_INSTANCE_DIR": str(folder), "DATABASE_URL": "postgresql://rcp:s3cret@db.example:5432/rcp"}
+    )
+    with caplog.at_level(logging.INFO, logger="rcp"):
+        log_locations(SimpleNamespace(settings=settings))
+    assert caplog.messages == [
+        f"instance folder: {folder}",
+        "database: postgresql://rcp:***@db.example:5432/rcp",
+        f"processes: {folder / 'processes'}",
+        f"program configuration: {folder / 'program.toml'}",
+    ]
