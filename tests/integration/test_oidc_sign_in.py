@@ -237,3 +237,28 @@ def test_with_local_passwords_off_the_form_is_gone_and_a_password_is_refused(
     assert client.get("/inbox").status_code == 303
     assert audited(oidc_services, actor="rita", outcome="refused", detail="local passwords off") == 1
     assert users.ensure_demo_users(oidc_services) == 0
+
+
+def test_a_provider_that_cannot_be_reached_is_named_on_the_sign_in_page(
+    oidc_services: Services, provider: Provider
+) -> None:
+    gone = f"http://127.0.0.1:{free_port()}"  # nobody listens there
+    oidc_services.settings = replace(oidc_services.settings, oidc=provider.settings(issuer=gone, timeout=2.0))
+    client = create_app(services=oidc_services).test_client()
+
+    answer = client.get("/login/oidc?next=/inbox")
+
+    assert answer.status_code == 502
+    assert "The identity provider cannot be reached. Try again later." in answer.text
+    assert 'name="password"' in answer.text  # the password form is still there
+
+
+def test_a_group_map_naming_a_group_the_program_lacks_stops_the_app_at_start(
+    oidc_services: Services, provider: Provider
+) -> None:
+    oidc_services.settings = replace(
+        oidc_services.settings, oidc=provider.settings(group_map=(("cbp-reviewers", "reviewer"),))
+    )
+
+    with pytest.raises(ValueError, match="RCP_OIDC_GROUP_MAP names unknown group"):
+        create_app(services=oidc_services)
