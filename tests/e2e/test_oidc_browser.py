@@ -20,6 +20,7 @@ from service.identity import users
 from tests.e2e.inbox_browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    axe_violations,
     claim_from_queue,
     console_errors,
     new_page,
@@ -82,6 +83,7 @@ def test_a_reviewer_signs_in_at_the_agency_provider_completes_a_task_and_signs_o
     page = new_page(browser)
     page.goto(f"{site}/inbox?view=queue")
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    assert axe_violations(page) == []
     shot(page, "oidc-1-sign-in-page")
 
     page.get_by_role("link", name="Sign in with CBP Login").click()
@@ -122,6 +124,7 @@ def test_a_staff_member_without_a_mapped_group_sees_they_have_no_access(
 
     expect(page.get_by_role("heading", level=1, name="No access to this program")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("You signed in as olga, but none of your groups")
+    assert axe_violations(page) == []
     shot(page, "oidc-4-no-access")
     page.goto(f"{site}/inbox")
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
