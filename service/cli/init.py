@@ -10,6 +10,7 @@ import secrets
 import shlex
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ log = logging.getLogger("rcp")
 TEMPLATE = instance.PACKAGE / "rcp.env.template"
 ENV_MODE = 0o600  # the file holds SECRET_KEY
 FOLDER_MODE = 0o700  # the folder holds the database and the key
+SHIPPED = {".bpmn", ".json"}  # what a processes folder holds (diagrams, forms, start schemas)
 
 EPILOG = """\
 examples:
@@ -33,13 +35,12 @@ examples:
 
 @dataclass(frozen=True)
 class Created:
-    """What ``rcp init`` wrote."""
+    """What ``rcp init`` wrote, and the starter files it found already there and left alone."""
 
     folder: Path
-    env_file: Path
-    program: Path
-    processes: Path
-    kept_secret: bool  # SECRET_KEY taken from the folder's existing rcp.env or secret_key
+    written: tuple[str, ...]  # paths inside the folder
+    kept: tuple[str, ...]
+    key_from_run: bool  # SECRET_KEY taken from the secret_key file an earlier rcp run generated
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -65,8 +66,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     init.add_argument(
         "--force",
         action="store_true",
-        help="write into a folder that is not empty, overwriting rcp.env, program.toml and the"
-        " bundled processes' files; the database and an existing SECRET_KEY are kept",
+        help="write into a folder that is not empty: add the starter files it lacks and keep every"
+        " file already there (database, rcp.env, program.toml, edited processes)",
     )
     init.set_defaults(handler=_init)
 
@@ -77,60 +78,78 @@ def create_instance(folder: Path, *, force: bool = False) -> Created:
     if folder.exists() and not folder.is_dir():
         raise Conflict(f"{folder} is a file, not a folder")
     if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise Conflict(f"{folder} is not empty; use --force to write the starter files into it")
+        raise Conflict(f"{folder} is not empty; use --force to add the starter files it lacks")
     if not folder.exists():
         folder.mkdir(parents=True, mode=FOLDER_MODE)
-    secret = _existing_secret(folder)
-    env_file = _write_env_file(folder, secret or secrets.token_urlsafe(48))
-    program = folder / "program.toml"
-    shutil.copyfile(instance.bundled_program(), program)
-    processes = folder / "processes"
-    shutil.copytree(
-        instance.bundled_processes(),
-        processes,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns("__pycache__", "*.py", "*.pyc"),
-    )
-    return Created(folder, env_file, program, processes, kept_secret=secret is not None)
+    starter = Starter(folder)
+    run_key = _generated_key(folder)
+    starter.add(instance.ENV_FILE, lambda path: _write_env_file(path, run_key or secrets.token_urlsafe(48)))
+    starter.add("program.toml", lambda path: shutil.copyfile(instance.bundled_program(), path))
+    shipped = instance.bundled_processes()
+    for source in sorted(shipped.rglob("*")):
+        if source.is_file() and source.suffix in SHIPPED:
+            name = f"processes/{source.relative_to(shipped).as_posix()}"
+            starter.add(name, lambda path, source=source: shutil.copyfile(source, path))
+    key_from_run = run_key is not None and instance.ENV_FILE in starter.written
+    return Created(folder, tuple(starter.written), tuple(starter.kept), key_from_run)
 
 
-def _existing_secret(folder: Path) -> str | None:
-    # Re-running init must not change the key: it would sign everyone out and change webhook secrets.
-    env_file = folder / instance.ENV_FILE
-    if env_file.is_file():
-        key = instance.read_env_file(env_file).get("SECRET_KEY")
-        if key:
-            return key
-    generated = folder / "secret_key"  # what the embedded run made before the folder had rcp.env
-    if generated.is_file():
-        return generated.read_text().strip() or None
-    return None
+class Starter:
+    """Write each starter file the folder lacks; an existing one is the agency's and stays."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: list[str] = []
+        self.kept: list[str] = []
+
+    def add(self, name: str, write: Callable[[Path], object]) -> None:
+        """Write ``name`` with ``write`` unless the folder has it already."""
+        path = self.folder / name
+        if path.exists():
+            self.kept.append(name)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        self.written.append(name)
 
 
-def _write_env_file(folder: Path, secret: str) -> Path:
+def _generated_key(folder: Path) -> str | None:
+    # The key an earlier `rcp run` generated here: a new one would sign everyone out and change
+    # every webhook's signing secret.
+    generated = folder / "secret_key"
+    return (generated.read_text().strip() or None) if generated.is_file() else None
+
+
+def _write_env_file(path: Path, secret: str) -> None:
+    folder = path.parent
     text = (
         TEMPLATE.read_text(encoding="utf-8")
         .replace("RCP_INSTANCE_DIR=@INSTANCE_DIR@", f"RCP_INSTANCE_DIR={shlex.quote(str(folder))}")
         .replace("@INSTANCE_DIR@", str(folder))
         .replace("@SECRET_KEY@", secret)
     )
-    path = folder / instance.ENV_FILE
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, ENV_MODE)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, ENV_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        os.fchmod(fh.fileno(), ENV_MODE)  # an existing file keeps its old mode through O_CREAT
         fh.write(text)
-    return path
 
 
 def next_steps(created: Created) -> str:
     """Return what to tell the operator after ``rcp init``."""
     folder = shlex.quote(str(created.folder))
-    key = "kept from the folder" if created.kept_secret else "new"
-    return f"""\
-Created the instance folder {created.folder}
-  rcp.env       every setting, documented (SECRET_KEY {key}; mode 0600)
-  program.toml  offices, addresses, officials and open periods: edit for the agency
-  processes/    the program's diagrams and forms, deployed at every start
+    key = "the one rcp run generated here" if created.key_from_run else "new"
+    lines = [f"Instance folder {created.folder}"]
+    if instance.ENV_FILE in created.written:
+        lines.append(f"  rcp.env       every setting, documented (SECRET_KEY {key}; mode 0600)")
+    if "program.toml" in created.written:
+        lines.append("  program.toml  offices, addresses, officials and open periods: edit for the agency")
+    processes = sum(name.startswith("processes/") for name in created.written)
+    if processes:
+        lines.append(f"  processes/    {_files(processes)} of diagrams and forms, deployed at every start")
+    if created.kept:
+        lines.append(f"Kept as they were: {', '.join(_summary(created.kept))}")
+    return (
+        "\n".join(lines)
+        + f"""
 
 Next steps:
   1. Edit {folder}/rcp.env (database, sign-in, e-mail) and {folder}/program.toml.
@@ -138,8 +157,19 @@ Next steps:
   3. Start the service:    RCP_INSTANCE_DIR={folder} rcp run
      rcp reads {folder}/rcp.env itself; variables set in the environment win.
      In a shell the file also loads with:  set -a; . {folder}/rcp.env; set +a
-     In a systemd unit:                    EnvironmentFile={created.env_file}
+     In a systemd unit:                    EnvironmentFile={created.folder / instance.ENV_FILE}
   4. After editing processes/:             RCP_INSTANCE_DIR={folder} rcp validate"""
+    )
+
+
+def _summary(names: tuple[str, ...]) -> list[str]:
+    processes = sum(name.startswith("processes/") for name in names)
+    others = [name for name in names if not name.startswith("processes/")]
+    return others + ([f"{_files(processes)} in processes/"] if processes else [])
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def _init(args: argparse.Namespace) -> int:

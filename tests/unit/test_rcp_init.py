@@ -70,7 +70,7 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     folder.mkdir()
     (folder / "rcp.db").write_bytes(b"cases")
     assert main(["init", str(folder)]) == 2
-    assert "is not empty; use --force" in capsys.readouterr().err
+    assert "is not empty; use --force to add the starter files" in capsys.readouterr().err
     assert _relative_files(folder) == ["rcp.db"]
 
 
@@ -81,26 +81,36 @@ def test_init_refuses_a_file(tmp_path, capsys):
     assert "is a file" in capsys.readouterr().err
 
 
-def test_force_rewrites_the_starter_files_but_keeps_the_key_and_the_database(tmp_path):
+def test_force_adds_what_is_missing_and_keeps_every_file_already_there(tmp_path, capsys):
     folder = tmp_path / "agency"
     main(["init", str(folder)])
-    key = instance.read_env_file(folder / "rcp.env")["SECRET_KEY"]
-    (folder / "rcp.db").write_bytes(b"cases")
+    settings_text = (folder / "rcp.env").read_text() + "SMTP_HOST=mail.agency.example\n"
+    (folder / "rcp.env").write_text(settings_text)
     (folder / "program.toml").write_text("edited")
-    (folder / "rcp.env").chmod(0o644)
+    (folder / "processes" / "appeal.bpmn").write_text("<edited/>")
+    (folder / "processes" / "forms" / "report_copy.schema.json").unlink()
+    (folder / "rcp.db").write_bytes(b"cases")
+    capsys.readouterr()
     assert main(["init", "--force", str(folder)]) == 0
-    assert instance.read_env_file(folder / "rcp.env")["SECRET_KEY"] == key
-    assert stat.S_IMODE((folder / "rcp.env").stat().st_mode) == 0o600
+    assert (folder / "rcp.env").read_text() == settings_text
+    assert (folder / "program.toml").read_text() == "edited"
+    assert (folder / "processes" / "appeal.bpmn").read_text() == "<edited/>"
+    shipped = instance.bundled_processes() / "forms" / "report_copy.schema.json"
+    assert (folder / "processes" / "forms" / "report_copy.schema.json").read_bytes() == shipped.read_bytes()
     assert (folder / "rcp.db").read_bytes() == b"cases"
-    assert (folder / "program.toml").read_bytes() == instance.bundled_program().read_bytes()
+    out = capsys.readouterr().out
+    assert "processes/    1 file of diagrams and forms" in out
+    count = len(_relative_files(instance.bundled_processes())) - 1
+    assert f"Kept as they were: rcp.env, program.toml, {count} files in processes/" in out
 
 
-def test_force_on_the_folder_run_made_keeps_its_generated_key(tmp_path):
+def test_force_on_the_folder_run_made_keeps_its_generated_key(tmp_path, capsys):
     folder = tmp_path / "instance"
     folder.mkdir()
     (folder / "secret_key").write_text("the-embedded-key")
     assert main(["init", "--force", str(folder)]) == 0
     assert Settings.from_env({"RCP_INSTANCE_DIR": str(folder)}).secret_key == "the-embedded-key"
+    assert "SECRET_KEY the one rcp run generated here" in capsys.readouterr().out
 
 
 def test_the_env_file_loads_in_a_shell_even_from_a_folder_with_spaces(tmp_path):
