@@ -12,10 +12,10 @@ from typing import Any
 from service.actions.deployment import check, deploy, read_directory
 from service.bootstrap import bootstrap
 from service.config import Settings
-from service.observe.logs import configure_logging
 from service.errors import DeploymentRejected
 from service.identity.actors import SYSTEM, Actor
 from service.identity.users import ensure_demo_users
+from service.observe.logs import configure_logging
 from service.services import Services
 
 log = logging.getLogger("rcp")

@@ -13,7 +13,6 @@ from sqlalchemy.exc import DBAPIError
 
 from service.errors import Busy, Contention
 from service.store.errors import translate
-from service.store.repositories.gauges import GaugeRepository
 from service.store.repositories import (
     AuditRepository,
     CaseMigrationRepository,
@@ -40,6 +39,7 @@ from service.store.repositories import (
     UserRepository,
     WebhookRepository,
 )
+from service.store.repositories.gauges import GaugeRepository
 
 T = TypeVar("T")
 R = TypeVar("R")

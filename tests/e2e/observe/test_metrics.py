@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import text
 
@@ -12,7 +13,10 @@ from service import create_app
 from service.actions import starting, timers
 from service.clock import MovableClock
 from service.config import ObserveSettings
+from service.errors import Busy
 from service.services import Services
+from service.trigger.core import guarded
+from service.trigger.save import Audit
 from tests.apikit import problem, token
 from tests.e2e.observe.conftest import samples, value
 from tests.support import INTEGRATOR
@@ -154,3 +158,24 @@ def test_unknown_paths_are_counted_under_one_route_not_their_own(app: Flask) -> 
 
     assert value(found, "rcp_http_requests_total", method="GET", route="(unmatched)", status=404) == 3
     assert not any("no-such-page" in str(labels) for _, labels in found)
+
+
+def test_busy_and_failing_triggers_are_counted_with_their_outcome(app: Flask, api: Services) -> None:
+    def locked() -> None:
+        raise Busy("the case stayed locked")
+
+    def broken() -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(Busy):
+        guarded(api, INTEGRATOR, Audit("message"), locked, None)
+    with pytest.raises(RuntimeError):
+        guarded(api, INTEGRATOR, Audit("message"), broken, None)
+
+    found = samples(app.test_client().get("/metrics").get_data(as_text=True))
+    assert value(found, "rcp_triggers_total", kind="message", outcome="busy") == 1
+    assert value(found, "rcp_triggers_total", kind="message", outcome="failed") == 1
+    assert value(found, "rcp_trigger_duration_seconds_count", kind="message") == 2
+    with api.db.unit_of_work(readonly=True) as uow:
+        refusals = uow.conn.execute(text("SELECT count(*) FROM audit_log WHERE outcome = 'refused'")).scalar()
+    assert refusals == 1  # the busy one is still written to the audit log as a refusal
