@@ -12,6 +12,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from service import instance
@@ -89,7 +90,7 @@ def create_instance(folder: Path, *, force: bool = False) -> Created:
     for source in sorted(shipped.rglob("*")):
         if source.is_file() and source.suffix in SHIPPED:
             name = f"processes/{source.relative_to(shipped).as_posix()}"
-            starter.add(name, lambda path, source=source: shutil.copyfile(source, path))
+            starter.add(name, partial(shutil.copyfile, source))
     key_from_run = run_key is not None and instance.ENV_FILE in starter.written
     return Created(folder, tuple(starter.written), tuple(starter.kept), key_from_run)
 
