@@ -43,13 +43,11 @@ def install(app: Flask, settings: OidcSettings) -> None:
         "code_challenge_method": "S256",
         "default_timeout": settings.timeout,
     }
-    if not settings.client_secret:
-        client_kwargs["token_endpoint_auth_method"] = "none"  # noqa: S105  (a public client: PKCE alone)
     oauth = OAuth(app)
     app.extensions[EXTENSION] = oauth.register(
         "idp",
         client_id=settings.client_id,
-        client_secret=settings.client_secret or None,
+        client_secret=settings.client_secret or None,  # None: a public client, PKCE alone
         server_metadata_url=settings.metadata_url,
         client_kwargs=client_kwargs,
     )

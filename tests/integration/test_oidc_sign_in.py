@@ -23,7 +23,7 @@ from service.identity import users
 from service.identity.actors import SYSTEM
 from service.services import Services
 from tests.e2e.inbox_world import csrf
-from tests.oidc import Provider, free_port, running_provider, sign_in_at_provider
+from tests.oidc import PUBLIC_CLIENT_ID, Provider, free_port, running_provider, sign_in_at_provider
 from tests.support import Switchboard, make_services
 
 SITE = "http://localhost"  # the Flask test client's host
@@ -262,3 +262,16 @@ def test_a_group_map_naming_a_group_the_program_lacks_stops_the_app_at_start(
 
     with pytest.raises(ValueError, match="RCP_OIDC_GROUP_MAP names unknown group"):
         create_app(services=oidc_services)
+
+
+def test_a_public_client_without_a_secret_signs_in_with_pkce_alone(
+    oidc_services: Services, provider: Provider
+) -> None:
+    public = provider.settings(client_id=PUBLIC_CLIENT_ID, client_secret="")
+    oidc_services.settings = replace(oidc_services.settings, oidc=public)
+    client = create_app(services=oidc_services).test_client()
+
+    answer = provider_sign_in(client, "dave")
+
+    assert answer.status_code == 303 and answer.headers["Location"] == "/inbox"
+    assert client.get("/inbox").status_code == 200

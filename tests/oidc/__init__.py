@@ -24,6 +24,7 @@ SCRIPT = Path(__file__).with_name("provider.mjs")
 PACKAGE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "oidc-provider"
 CLIENT_ID = "rcp-staff"
 CLIENT_SECRET = "loopback-only-client-secret"
+PUBLIC_CLIENT_ID = "rcp-staff-public"  # no secret: PKCE alone binds the code to the browser
 GROUP_MAP = "cbp-reviewers=reviewers, cbp-directors=field_director, cbp-supervisors=supervisors"
 # The provider's accounts: its own groups, which the service maps (or not) to the program's.
 ACCOUNTS: dict[str, dict[str, Any]] = {
@@ -80,7 +81,9 @@ def running_provider(port: int, sites: list[str]) -> Iterator[Provider]:
         "redirect_uris": list(redirects),
         "post_logout_redirect_uris": [f"{site}/login" for site in sites],
     }
-    config = {"port": port, "issuer": issuer, "clients": [client], "accounts": ACCOUNTS}
+    public = {**client, "client_id": PUBLIC_CLIENT_ID, "token_endpoint_auth_method": "none"}
+    del public["client_secret"]
+    config = {"port": port, "issuer": issuer, "clients": [client, public], "accounts": ACCOUNTS}
     process = subprocess.Popen(
         [node, str(SCRIPT), json.dumps(config)],
         stdout=subprocess.PIPE,
