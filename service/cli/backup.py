@@ -15,7 +15,7 @@ examples:
   rcp backup /var/backups/rcp/rcp-$(date +%F).dump       PostgreSQL: a pg_dump custom archive
 
 restore (with the service stopped):
-  SQLite      cp BACKUP instance/rcp.db  (the file DATABASE_URL names)
+  SQLite      rm -f DB-wal DB-shm; cp BACKUP DB    (DB: the file DATABASE_URL names)
   PostgreSQL  pg_restore --clean --if-exists --no-owner --dbname DATABASE_URL BACKUP"""
 
 

@@ -15,7 +15,7 @@ from service.cli import build_parser
 ROOT = Path(__file__).resolve().parents[2]
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("*.service"))
 RCP = Path(sys.executable).with_name("rcp")
-INSTALLED = "/opt/rcp/venv/bin/rcp"  # where the README installs the command
+INSTALLED = "/opt/rcp/bin/rcp"  # where the README installs the command
 
 
 def exec_start(unit: Path) -> list[str]:
@@ -63,3 +63,14 @@ def test_every_unit_reads_the_instance_settings_and_runs_unprivileged() -> None:
         assert "EnvironmentFile=/srv/rcp/rcp.env" in text, unit.name
         assert "User=rcp" in text, unit.name
         assert "NoNewPrivileges=yes" in text, unit.name
+
+
+def test_the_readme_shows_the_web_unit_as_shipped() -> None:
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("```ini\n", 1)[1].split("```", 1)[0]
+    shipped = (ROOT / "deploy/systemd/rcp-web.service").read_text()
+
+    def lines(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+    assert lines(shown) == lines(shipped)
