@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +29,9 @@ pytestmark = pytest.mark.slow
 AGENCY_NAME = "Application for certification (Port of Example)"
 # Settings a developer's shell or CI may carry, which would point the installation elsewhere.
 FOREIGN = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "SESSION_COOKIE_SECURE", "VIRTUAL_ENV")
+# What a copy of the checkout leaves out: tools' folders anywhere, and the top's build output and state.
+ANYWHERE = {".git", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+AT_THE_TOP = {"build", "dist", "instance", "artifacts"}
 START_BODY = {
     "businessKey": "APP-2026-0001",
     "variables": {
@@ -93,10 +97,18 @@ def _wait_healthy(base: str, server: subprocess.Popen[str], seconds: float = 120
     raise AssertionError(f"rcp run did not answer /healthz within {seconds} s")
 
 
+def _not_source(folder: str, names: list[str]) -> set[str]:
+    top = Path(folder) == ROOT
+    return {n for n in names if n in ANYWHERE or (top and n in AT_THE_TOP) or n.endswith(".egg-info")}
+
+
 def _install(tmp_path: Path) -> Path:
     assert (ROOT / "service" / "static" / "dist" / "viewer.js").is_file(), "build the bundles: npm run build"
+    # A copy, so no build/ left over from an earlier build (with files since deleted) gets in.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=_not_source)
     wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, ROOT], timeout=300)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, source], timeout=300)
     (wheel,) = wheels.glob("rcp_orchestrator-*.whl")
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", venv], timeout=120)
