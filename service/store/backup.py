@@ -29,6 +29,10 @@ class Backup:
 
 def backup(database_url: str, dest: Path, *, force: bool = False) -> Backup:
     """Copy the database at ``database_url`` to ``dest`` (SQLite file or pg_dump archive)."""
+    if dest.is_dir():
+        raise BackupFailed(f"{dest} is a folder; name the backup file to write")
+    if not dest.parent.is_dir():
+        raise BackupFailed(f"no folder {dest.parent} to write the backup in")
     if dest.exists() and not force:
         raise BackupFailed(f"{dest} exists; pass --force to overwrite it")
     url = make_url(database_url)

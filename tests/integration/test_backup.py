@@ -108,6 +108,21 @@ def test_backup_refuses_to_overwrite_unless_forced(
     assert _integrity(dest) == "ok"
 
 
+def test_backup_names_a_destination_it_cannot_write(
+    sqlite_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["backup", str(tmp_path), "--force"]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"rcp backup: error: {tmp_path} is a folder; name the backup file to write\n"
+    )
+    assert main(["backup", str(tmp_path / "absent" / "copy.db")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"rcp backup: error: no folder {tmp_path / 'absent'} to write the backup in\n"
+    )
+
+
 def test_backup_of_a_missing_sqlite_database_creates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
