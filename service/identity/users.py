@@ -169,6 +169,10 @@ def update(
         values["active"] = active
     with services.db.unit_of_work() as uow:
         row = _found(uow, username)
+        if password is not None and row["source"] != LOCAL:
+            raise Conflict(
+                f"'{username}' signs in through the identity provider: a password would never be used"
+            )
         if values:
             uow.users.update(row["id"], **values)
         if groups is not None:

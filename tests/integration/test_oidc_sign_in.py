@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from service import create_app
 from service.clock import MovableClock
+from service.errors import Conflict
 from service.identity import users
 from service.identity.actors import SYSTEM
 from service.services import Services
@@ -138,20 +139,22 @@ def test_a_deactivated_provider_user_loses_the_session_and_is_refused_at_the_nex
     assert audited(oidc_services, actor="jane.doe", outcome="refused", detail="deactivated") == 1
 
 
-def test_a_provider_user_never_signs_in_with_a_password_even_one_set_from_the_cli(
+def test_a_provider_user_never_signs_in_with_a_password_nor_is_given_one(
     app: Flask, oidc_services: Services
 ) -> None:
     provider_sign_in(app.test_client(), "jane")
-    users.update(oidc_services, "jane.doe", password=LOCAL_PASSWORD, by=SYSTEM)
+    with pytest.raises(Conflict, match="signs in through the identity provider"):
+        users.update(oidc_services, "jane.doe", password=LOCAL_PASSWORD, by=SYSTEM)
     client = app.test_client()
 
-    answer = client.post(
-        "/login",
-        data={"csrf_token": csrf(client, "/login"), "username": "jane.doe", "password": LOCAL_PASSWORD},
-    )
-
-    assert answer.status_code == 401 and "The username or password is not right." in answer.text
+    for password in ("", LOCAL_PASSWORD):
+        answer = client.post(
+            "/login",
+            data={"csrf_token": csrf(client, "/login"), "username": "jane.doe", "password": password},
+        )
+        assert answer.status_code == 401 and "The username or password is not right." in answer.text
     assert client.get("/inbox").status_code == 303
+    assert audited(oidc_services, actor="jane.doe", outcome="refused") == 2
 
 
 def test_the_provider_cannot_take_over_a_local_account_by_its_username(
