@@ -190,6 +190,19 @@ def test_a_callback_with_another_state_or_replayed_is_refused(app: Flask, oidc_s
     assert client.get(callback).status_code == 401  # and once used, it is spent
 
 
+def test_an_answer_naming_another_issuer_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    start = client.get("/login/oidc")
+    callback = urlsplit(sign_in_at_provider(start.headers["Location"], "jane", CALLBACK))
+    query = {k: v[0] for k, v in parse_qs(callback.query).items()}
+    assert query["iss"]  # the provider names itself (RFC 9207)
+
+    answer = client.get(callback.path, query_string={**query, "iss": "https://evil.example"})
+
+    assert answer.status_code == 401 and "did not complete" in answer.text
+    assert client.get("/inbox").status_code == 303
+
+
 def test_sign_out_ends_the_session_here_and_at_the_provider(app: Flask, provider: Provider) -> None:
     client = app.test_client()
     provider_sign_in(client, "jane")
