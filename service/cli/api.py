@@ -129,7 +129,7 @@ def _remove(args: argparse.Namespace) -> int:
     try:
         webhooks.remove(services, None, args.id)
     except ServiceError as exc:
-        print(exc.detail, file=sys.stderr)
+        print(f"rcp webhook: error: {exc.detail}", file=sys.stderr)
         return 1
     finally:
         services.close()
@@ -142,7 +142,7 @@ def _deliveries(args: argparse.Namespace) -> int:
     try:
         rows = webhook_views.deliveries(services, None, args.id)
     except ServiceError as exc:
-        print(exc.detail, file=sys.stderr)
+        print(f"rcp webhook: error: {exc.detail}", file=sys.stderr)
         return 1
     finally:
         services.close()

@@ -11,6 +11,7 @@ from typing import Any
 
 from service.actions.deployment import check, deploy, read_directory
 from service.bootstrap import bootstrap
+from service.cli.parsing import processes_folder
 from service.config import Settings
 from service.errors import DeploymentRejected
 from service.identity.actors import SYSTEM, Actor
@@ -43,7 +44,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Validate every diagram of a processes folder and deploy each changed one as a"
         " new version; running cases stay on the version they started on.",
     )
-    dep.add_argument("--dir", type=Path, default=None, metavar="DIR", help=folder_help)
+    dep.add_argument("--dir", type=processes_folder, default=None, metavar="DIR", help=folder_help)
     dep.add_argument("--note", default=None, help="change note recorded with new versions")
     dep.set_defaults(handler=_deploy)
 
@@ -53,7 +54,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Check every diagram of a processes folder as a deployment would, and deploy"
         " nothing. Exit code 2 when a diagram has an error.",
     )
-    val.add_argument("--dir", type=Path, default=None, metavar="DIR", help=folder_help)
+    val.add_argument("--dir", type=processes_folder, default=None, metavar="DIR", help=folder_help)
     val.set_defaults(handler=_validate)
 
     mig = commands.add_parser(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+from pathlib import Path
 from typing import Any
 
 
@@ -38,3 +39,13 @@ def _fill(paragraph: str, width: int, indent: str) -> str:
     if any(line.startswith(" ") or line.endswith(":") for line in lines):
         return "\n".join(indent + line for line in lines)
     return textwrap.fill(" ".join(paragraph.split()), width, initial_indent=indent, subsequent_indent=indent)
+
+
+def processes_folder(text: str) -> Path:
+    """Return the folder named on the command line if it holds diagrams (argparse type)."""
+    folder = Path(text)
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {folder}")
+    if not any(folder.glob("*.bpmn")):
+        raise argparse.ArgumentTypeError(f"no diagrams (*.bpmn) in {folder}")
+    return folder

@@ -156,3 +156,28 @@ def test_the_installed_command_writes_only_its_output_to_stdout(tmp_path: Path) 
     assert (twice.returncode, twice.stdout) == (2, "")
     assert "a token named 'trade-portal' exists" in twice.stderr
     assert "Traceback" not in twice.stderr
+
+
+def test_a_folder_or_file_that_is_not_there_is_named_not_a_traceback(
+    env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in ("deploy", "validate"):
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--dir", str(tmp_path / "absent")])
+        assert stopped.value.code == 2
+        assert (
+            f"rcp {command}: error: argument --dir: no folder {tmp_path / 'absent'}"
+            in capsys.readouterr().err
+        )
+    with pytest.raises(SystemExit):
+        main(["validate", "--dir", str(tmp_path)])  # a folder, but no diagrams in it
+    assert f"no diagrams (*.bpmn) in {tmp_path}" in capsys.readouterr().err
+
+    code, lines, err = run(capsys, "api", "openapi", "--out", str(tmp_path / "absent" / "openapi.json"))
+    assert (code, lines) == (2, [])
+    assert err == f"rcp: error: No such file or directory: {tmp_path / 'absent' / 'openapi.json'}\n"
+    assert run(capsys, "webhook", "remove", "nope") == (
+        1,
+        [],
+        "rcp webhook: error: webhook nope does not exist\n",
+    )
