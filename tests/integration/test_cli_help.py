@@ -115,3 +115,11 @@ def test_run_help_describes_its_options_with_their_defaults(capsys: pytest.Captu
     assert "(default: 127.0.0.1)" in text
     assert "(default: 8)" in text
     assert "(default: PORT, else 8000)" in text
+
+
+def test_the_readmes_command_line_table_names_every_command() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("\n## Command line\n", 1)[1].split("\n## ", 1)[0]
+    missing = sorted({path[0] for path in COMMANDS if f"`rcp {path[0]}" not in section})
+
+    assert missing == [], f"README's Command line section does not name: {missing}"
