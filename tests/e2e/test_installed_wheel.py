@@ -17,6 +17,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +86,7 @@ def _call(url: str, token: str | None = None, body: Any = None) -> tuple[int, An
         return exc.code, exc.read().decode()
 
 
-def _wait_healthy(base: str, server: subprocess.Popen[str], seconds: float = 120) -> None:
+def _wait_healthy(base: str, server: subprocess.Popen[bytes], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert server.poll() is None, f"rcp run exited with {server.returncode}"
@@ -95,6 +97,30 @@ def _wait_healthy(base: str, server: subprocess.Popen[str], seconds: float = 120
             pass
         time.sleep(0.5)
     raise AssertionError(f"rcp run did not answer /healthz within {seconds} s")
+
+
+@contextmanager
+def _serving(rcp: Path, work: Path, env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """Run ``rcp run`` until the block ends; print what it said when the block fails."""
+    port = _free_port()
+    with log_path.open("w+") as log:
+        server = subprocess.Popen(
+            [str(rcp), "run", "--port", str(port)], cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(f"http://127.0.0.1:{port}", server)
+            yield f"http://127.0.0.1:{port}"
+        except BaseException:
+            log.seek(0)
+            print("rcp run said:\n" + log.read())
+            raise
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
 
 
 def _not_source(folder: str, names: list[str]) -> set[str]:
@@ -130,19 +156,7 @@ def test_the_installed_wheel_runs_an_instance_folder_and_starts_a_case(tmp_path:
         diagram.read_text().replace('name="Application for certification"', f'name="{AGENCY_NAME}"')
     )
     env["RCP_INSTANCE_DIR"] = str(folder)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "server.log").open("w+")
-    server = subprocess.Popen(
-        [str(rcp), "run", "--port", str(port)],
-        cwd=work,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_healthy(base, server)
+    with _serving(rcp, work, env, tmp_path / "server.log") as base:
         made = _run([rcp, "token", "create", "ci", "--scopes", "start,read"], cwd=work, env=env, timeout=120)
         token = made.stdout.strip().splitlines()[-1]
         status, started = _call(
@@ -155,18 +169,6 @@ def test_the_installed_wheel_runs_an_instance_folder_and_starts_a_case(tmp_path:
         status, page = _call(f"{base}/login")
         assert status == 200 and "password" in page.lower()  # the templates came with the wheel
         assert _call(f"{base}/static/dist/viewer.js")[0] == 200  # and the built bundles
-    except BaseException:
-        log.seek(0)
-        print("rcp run said:\n" + log.read())
-        raise
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
     assert (folder / "rcp.db").is_file()
     (site,) = venv.glob("lib/python*/site-packages")
     assert not (site / "instance").exists()
