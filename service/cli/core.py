@@ -175,8 +175,11 @@ def _validate(args: argparse.Namespace) -> int:
         print(
             f"{issue.severity.upper()}: {issue}", file=sys.stderr if issue.severity == "error" else sys.stdout
         )
-    print(f"{len(report.candidates)} process(es) valid" if report.ok else "validation failed")
-    return 0 if report.ok else 2
+    if not report.ok:
+        print("rcp validate: validation failed", file=sys.stderr)
+        return 2
+    print(f"{len(report.candidates)} process(es) valid")
+    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -181,3 +182,23 @@ def test_a_folder_or_file_that_is_not_there_is_named_not_a_traceback(
         [],
         "rcp webhook: error: webhook nope does not exist\n",
     )
+
+
+def test_deploy_reports_on_stdout_and_validate_puts_errors_on_stderr(
+    env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "processes"
+    program = Path(__file__).resolve().parents[2] / "processes"
+    shutil.copytree(program / "forms", folder / "forms")
+    shutil.copy(program / "appeal.bpmn", folder / "appeal.bpmn")
+
+    assert run(capsys, "validate", "--dir", str(folder)) == (0, ["1 process(es) valid"], "")
+    code, lines, _ = run(capsys, "deploy", "--dir", str(folder), "--note", "first")
+    assert (code, lines) == (0, ["deployed appeal version 1 (new version)"])
+    assert run(capsys, "deploy", "--dir", str(folder))[:2] == (0, ["deployed appeal version 1 (unchanged)"])
+
+    (folder / "appeal.bpmn").write_text("<definitions>not a diagram")
+    code, lines, err = run(capsys, "validate", "--dir", str(folder))
+    assert (code, lines) == (2, [])
+    assert err.startswith("ERROR: ")
+    assert err.endswith("rcp validate: validation failed\n")
