@@ -77,7 +77,24 @@ class JsonFormatter(logging.Formatter):
 
 
 class _Handler(logging.StreamHandler):
-    """The handler ``configure_logging`` installs (found again and replaced on a second call)."""
+    """The handler ``configure_logging`` installs (found again and replaced on a second call).
+
+    Without a stream of its own it writes to ``sys.stderr`` as it is at each record, as Python's
+    last-resort handler does: whoever swaps stderr (a test capturing it) never leaves it writing
+    to a closed file.
+    """
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._follows_stderr = stream is None
+        super().__init__(stream)
+
+    @property
+    def stream(self) -> IO[str]:
+        return sys.stderr if self._follows_stderr else self._stream
+
+    @stream.setter
+    def stream(self, value: IO[str]) -> None:
+        self._stream = value
 
 
 def formatter(log_format: str) -> logging.Formatter:
@@ -92,7 +109,7 @@ def formatter(log_format: str) -> logging.Formatter:
 def configure_logging(settings: ObserveSettings, stream: IO[str] | None = None) -> logging.Handler:
     """Send every log record to stderr at the configured level and format; return the handler."""
     install_record_factory()
-    handler = _Handler(stream if stream is not None else sys.stderr)
+    handler = _Handler(stream)
     handler.setFormatter(formatter(settings.log_format))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _Handler)]:

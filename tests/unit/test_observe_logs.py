@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -123,3 +124,16 @@ def test_a_request_id_is_kept_when_it_is_a_short_printable_token(given: str | No
 def test_a_malformed_allow_list_stops_the_app_from_starting() -> None:
     with pytest.raises(ValueError):
         MetricsAccess.from_settings(ObserveSettings(metrics_allow=("not-a-network",)))
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_records_go_to_stderr_as_it_is_when_they_are_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    before, after = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", before)
+    configure_logging(ObserveSettings())
+    monkeypatch.setattr(sys, "stderr", after)  # a test capturing stderr, a daemon redirecting it
+
+    logging.getLogger("rcp.test").info("written late")
+
+    assert before.getvalue() == ""
+    assert "written late" in after.getvalue()
