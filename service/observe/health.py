@@ -31,8 +31,10 @@ class Check:
 
 def readiness(services: Services) -> list[Check]:
     """Run every readiness check; a check that cannot run counts as failing."""
-    checks: list[tuple[str, Callable[[Services], str]]] = [("database", _database)]
-    checks.append(("migrations", _migrations))
+    checks: list[tuple[str, Callable[[Services], str]]] = [
+        ("database", _database),
+        ("migrations", _migrations),
+    ]
     if services.settings.redis_url:
         checks.append(("broker", _broker))
     return [_run(name, check, services) for name, check in checks]
