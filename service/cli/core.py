@@ -11,6 +11,7 @@ from typing import Any
 
 from service.actions.deployment import check, deploy, read_directory
 from service.bootstrap import bootstrap
+from service.cli.init import log_locations
 from service.cli.parsing import processes_folder
 from service.config import Settings
 from service.errors import DeploymentRejected
@@ -37,7 +38,10 @@ FORWARDED = "x-forwarded-for x-forwarded-host x-forwarded-proto x-forwarded-port
 def register(commands: argparse._SubParsersAction) -> None:
     """Add run, deploy, validate, migrate and fire-timers."""
     _register_run(commands)
-    folder_help = "the processes folder (default: RCP_PROCESSES_DIR, else processes/)"
+    folder_help = (
+        "the processes folder (default: RCP_PROCESSES_DIR, else the instance folder's processes/,"
+        " else the processes shipped with the package)"
+    )
     dep = commands.add_parser(
         "deploy",
         help="validate and deploy the diagrams of a processes folder",
@@ -207,6 +211,7 @@ def _run(args: argparse.Namespace) -> int:
 
     overrides = {"port": args.port} if args.port else {}
     services = services_from_env(**overrides)
+    log_locations(services)  # before deploying: a refused folder still says which folder it was
     if deploy_folder(services, None, keep_newer=True) != 0:
         return 2
     for prepare in RUN_PREPARERS:

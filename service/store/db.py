@@ -87,8 +87,12 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
-        # A request that meets a locked instance waits for it rather than failing at once.
-        connect_args={"options": "-c lock_timeout=10000 -c statement_timeout=60000"},
+        # A request that meets a locked instance waits for it rather than failing at once; an
+        # unreachable server fails a connect (and /readyz) in seconds, not at the TCP timeout.
+        connect_args={
+            "options": "-c lock_timeout=10000 -c statement_timeout=60000",
+            **({} if "connect_timeout" in make_url(url).query else {"connect_timeout": 5}),
+        },
     )
     if "application_name" not in make_url(url).query:
         event.listen(engine, "do_connect", _name_connection)
