@@ -9,6 +9,7 @@ from werkzeug.datastructures import FileStorage
 
 from service.actions import starting
 from service.actions.deployment import DiagramSet, deploy
+from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -54,11 +55,13 @@ START_LINKS = {
     scope="read",
     summary="List process definitions with their versions and instance counts",
     answers={
-        200: Answer("every deployed key", {"type": "array", "items": S.ref("ProcessDefinitionSummary")})
+        200: Answer(
+            "every deployed key (one page)", paging.envelope(S.ref("ProcessDefinitionSummary"), False)
+        )
     },
 )
 def list_definitions(call: Call) -> Reply:
-    return Reply(definitions.definitions(services()))
+    return Reply(paging.whole(definitions.definitions(services())))
 
 
 @operation(

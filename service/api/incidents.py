@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.actions import lifecycle
+from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -40,21 +43,26 @@ S.COMPONENTS["Incident"] = S.obj(
         "status": Param({"enum": list(incidents.STATUSES)}, "open (default), resolved or all"),
         "processKey": Param({"type": "string", "maxLength": 200}, "incidents of this process"),
         "businessKey": Param({"type": "string", "maxLength": 200}, "incidents of this business key"),
-        "limit": Param({"type": "integer", "minimum": 1, "maximum": incidents.MAX_LIMIT}, "at most (100)"),
+        "cursor": paging.CURSOR,
+        "limit": paging.size(100, incidents.MAX_LIMIT),
     },
-    answers={200: Answer("the incidents", {"type": "array", "items": S.ref("Incident")})},
+    answers={200: Answer("one page of incidents", paging.envelope(S.ref("Incident")))},
 )
 def list_incidents(call: Call) -> Reply:
     q = call.query
-    found = incidents.listing(
-        services(),
-        call.actor,
-        status=q.get("status", "open"),
-        process_key=q.get("processKey"),
-        business_key=q.get("businessKey"),
-        limit=q.get("limit", 100),
-    )
-    return Reply(found)
+
+    def fetch(offset: int, count: int) -> list[dict[str, Any]]:
+        return incidents.listing(
+            services(),
+            call.actor,
+            status=q.get("status", "open"),
+            process_key=q.get("processKey"),
+            business_key=q.get("businessKey"),
+            offset=offset,
+            limit=count,
+        )
+
+    return Reply(paging.offset_page(fetch, q.get("cursor"), q.get("limit", 100)))
 
 
 @operation(
@@ -66,7 +74,7 @@ def list_incidents(call: Call) -> Reply:
     summary="Try an instance's failed steps again (after the cause of its incident was fixed)",
     description="Answers with the instance afterwards: `hasIncident` is false when the steps "
     "went through; a step that fails again keeps its incident, with one more try counted.",
-    path_params={"id": Param(S.ID, "the process instance id")},
+    path_params={"id": Param(S.UUID, "the process instance id")},
     answers={
         200: Answer("the instance afterwards", S.ref("ProcessInstance")),
         404: problem_answer("no such instance"),

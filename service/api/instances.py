@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from service.actions import lifecycle
+from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -15,9 +16,10 @@ from service.store.rows import InstanceQuery
 from service.views import instances, search
 
 TAG = "Process instances"
-INSTANCE_ID = {"id": Param(S.ID, "the process instance id")}
+INSTANCE_ID = {"id": Param(S.UUID, "the process instance id")}
 NOT_FOUND = problem_answer("no such instance")
 DATETIME = {"type": "string", "format": "date-time"}
+VARIABLE_FILTER = r"^[A-Za-z][A-Za-z0-9_]{0,99}_eq_([^\x00-\x20\[{][^\x00]*)?$"
 
 SEARCH = {
     "processDefinitionKey": Param({"type": "string", "maxLength": 200}, "instances of this process"),
@@ -35,15 +37,17 @@ SEARCH = {
     "variables": Param(
         {
             "type": "array",
-            "items": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*_eq_", "maxLength": 400},
+            # A name, then text or a plain JSON value (an object or array cannot be compared):
+            # every value the pattern admits is one the search can read.
+            "items": {"type": "string", "pattern": VARIABLE_FILTER, "maxLength": 400},
         },
         "variable equality, Camunda style: `name_eq_value` (repeat for several). The value is read as "
         'JSON when it is a number, true, false, null or a quoted string ("3" for the text 3), '
         "otherwise as text.",
     ),
     "sortOrder": Param({"enum": ["asc", "desc"]}, "by start time: oldest first (asc, default) or newest"),
-    "cursor": Param({"type": "string", "maxLength": 500}, "the nextCursor of the previous page"),
-    "maxResults": Param({"type": "integer", "minimum": 1, "maximum": 500}, "page size (default 50)"),
+    "cursor": Param({"type": "string", "pattern": search.CURSOR_PATTERN}, paging.CURSOR.description),
+    "maxResults": paging.size(),
 }
 
 
@@ -71,7 +75,7 @@ def _variable_filters(expressions: list[str]) -> list[tuple[str, Any]]:
     tag=TAG,
     scope="read",
     summary="Find instances by process, business key, status, incident, dates or a variable",
-    description="Pages follow `nextCursor`; a cursor stays valid while new cases start.",
+    description="Pages follow `next`; a cursor stays valid while new cases start.",
     query=SEARCH,
     answers={200: Answer("one page", S.ref("ProcessInstancePage"))},
 )
@@ -116,10 +120,12 @@ def get_instance(call: Call) -> Reply:
     scope="read",
     summary="Read the audit log of an instance, oldest first",
     path_params=INSTANCE_ID,
-    answers={200: Answer("the entries", {"type": "array", "items": S.ref("HistoryEntry")}), 404: NOT_FOUND},
+    query={"cursor": paging.CURSOR, "maxResults": paging.size(100)},
+    answers={200: Answer("one page of entries", paging.envelope(S.ref("HistoryEntry"))), 404: NOT_FOUND},
 )
 def get_history(call: Call) -> Reply:
-    return Reply(instances.history(services(), call.path["id"]))
+    entries = paging.sliced(instances.history(services(), call.path["id"]))
+    return Reply(paging.offset_page(entries, call.query.get("cursor"), call.query.get("maxResults", 100)))
 
 
 def _action(verb: str, summary: str, act: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -32,13 +33,13 @@ def _linked(view: dict[str, Any]) -> dict[str, Any]:
         "businessKey": Param(S.BUSINESS_KEY, "the case's number", required=True),
         "kind": Param({"type": "string", "maxLength": 60}, "only notices of this kind, e.g. denial"),
     },
-    answers={200: Answer("the notices", {"type": "array", "items": S.ref("Notice")})},
+    answers={200: Answer("the notices (one page)", paging.envelope(S.ref("Notice"), pages=False))},
 )
 def list_notices(call: Call) -> Reply:
     found = program.notices(
         services(), call.actor, case_ref=call.query["businessKey"], kind=call.query.get("kind")
     )
-    return Reply([_linked(n) for n in found])
+    return Reply(paging.whole([_linked(n) for n in found]))
 
 
 @operation(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.actions import tasks
+from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -11,7 +14,7 @@ from service.store.rows import TaskFilter
 from service.views import instances, open_tasks
 
 TAG = "Tasks"
-TASK_ID = {"id": Param(S.ID, "the task id")}
+TASK_ID = {"id": Param(S.UUID, "the task id")}
 NOT_FOUND = problem_answer("no such open task")
 
 FILTERS = {
@@ -19,12 +22,12 @@ FILTERS = {
     "assignee": Param({"type": "string", "maxLength": 200}, "tasks claimed by this user"),
     "unassigned": Param({"type": "boolean"}, "only tasks nobody claimed"),
     "businessKey": Param({"type": "string", "maxLength": 200}, "tasks of cases with this business key"),
-    "processInstanceId": Param({"type": "string", "maxLength": 64}, "tasks of this instance"),
+    "processInstanceId": Param(S.UUID, "tasks of this instance"),
     "processDefinitionKey": Param({"type": "string", "maxLength": 200}, "tasks of this process"),
     "dueBefore": Param({"type": "string", "format": "date-time"}, "due at or before this time"),
     "overdue": Param({"type": "boolean"}, "only tasks whose due time has passed"),
-    "firstResult": Param({"type": "integer", "minimum": 0, "maximum": 100000}, "skip this many (default 0)"),
-    "maxResults": Param({"type": "integer", "minimum": 1, "maximum": 500}, "at most this many (default 50)"),
+    "cursor": paging.CURSOR,
+    "maxResults": paging.size(),
 }
 
 
@@ -36,23 +39,27 @@ FILTERS = {
     scope="read",
     summary="List open tasks, earliest due first",
     query=FILTERS,
-    answers={200: Answer("the tasks", {"type": "array", "items": S.ref("Task")})},
+    answers={200: Answer("one page of tasks", paging.envelope(S.ref("Task")))},
 )
 def list_tasks(call: Call) -> Reply:
     q = call.query
     group = q.get("candidateGroup")
-    f = TaskFilter(
-        candidate_groups=[group] if group else None,
-        assignee=q.get("assignee"),
-        unassigned=q.get("unassigned", False),
-        instance_id=q.get("processInstanceId"),
-        business_key=q.get("businessKey"),
-        process_key=q.get("processDefinitionKey"),
-        due_before=q.get("dueBefore"),
-        limit=q.get("maxResults", 50),
-        offset=q.get("firstResult", 0),
-    )
-    return Reply(open_tasks.tasks(services(), call.actor, f, overdue=q.get("overdue", False)))
+
+    def fetch(offset: int, count: int) -> list[dict[str, Any]]:
+        f = TaskFilter(
+            candidate_groups=[group] if group else None,
+            assignee=q.get("assignee"),
+            unassigned=q.get("unassigned", False),
+            instance_id=q.get("processInstanceId"),
+            business_key=q.get("businessKey"),
+            process_key=q.get("processDefinitionKey"),
+            due_before=q.get("dueBefore"),
+            limit=count,
+            offset=offset,
+        )
+        return open_tasks.tasks(services(), call.actor, f, overdue=q.get("overdue", False))
+
+    return Reply(paging.offset_page(fetch, q.get("cursor"), q.get("maxResults", 50)))
 
 
 @operation(

@@ -28,6 +28,7 @@ def listing(
     process_key: str | None = None,
     business_key: str | None = None,
     limit: int = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """List incidents, newest first: open ones (default), resolved ones, or all."""
     if actor.kind == "user" and not actor.is_supervisor:
@@ -35,13 +36,18 @@ def listing(
     errors = []
     if status not in STATUSES:
         errors.append(FieldError("status", f"must be one of {', '.join(STATUSES)}"))
-    if not 1 <= limit <= MAX_LIMIT:
+    # One more than the largest page: a pager reads it to learn whether another page follows.
+    if not 1 <= limit <= MAX_LIMIT + 1:
         errors.append(FieldError("limit", f"must be between 1 and {MAX_LIMIT}"))
     if errors:
         raise InvalidData("the incident filter is not valid", errors)
     with services.db.unit_of_work(readonly=True) as uow:
         rows = uow.incidents.listing(
-            resolved=STATUSES[status], process_key=process_key, business_key=business_key, limit=limit
+            resolved=STATUSES[status],
+            process_key=process_key,
+            business_key=business_key,
+            limit=limit,
+            offset=offset,
         )
     return [view(r) for r in rows]
 

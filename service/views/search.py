@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from service.errors import FieldError, InvalidData
@@ -19,27 +16,28 @@ if TYPE_CHECKING:
 VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 
 
-def encode_cursor(created: datetime, instance_id: str, descending: bool) -> str:
-    raw = json.dumps({"c": created.isoformat(), "i": instance_id, "d": descending}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+CURSOR_PATTERN = r"^[0-9]{1,17}_[0-9a-f-]{1,36}$"  # microseconds since 1970 (UTC), "_", the id
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str, bool]:
-    """Read a cursor this service handed out; anything else is a 422 naming the parameter."""
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        created = datetime.fromisoformat(raw["c"])
-        if created.tzinfo is None or not isinstance(raw["i"], str) or not isinstance(raw["d"], bool):
-            raise ValueError("incomplete cursor")
-        return created, raw["i"], raw["d"]
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+def encode_cursor(created: datetime, instance_id: str) -> str:
+    """Return the position after an instance: its start time and id (the sort's tie-breaker)."""
+    micros = (created - EPOCH) // timedelta(microseconds=1)
+    return f"{micros}_{instance_id}"
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """Read a position; anything but the pattern (which the API checks first) is a 422."""
+    if not re.fullmatch(CURSOR_PATTERN, cursor):
         raise InvalidData(
             "cursor is not one this service handed out", [FieldError("cursor", "invalid cursor")]
-        ) from None
+        )
+    micros, _, instance_id = cursor.partition("_")
+    return EPOCH + timedelta(microseconds=int(micros)), instance_id
 
 
 def instances(services: Services, query: InstanceQuery, cursor: str | None = None) -> dict[str, Any]:
-    """Return ``{items, nextCursor}``: one page of instance summaries and where the next begins."""
+    """Return ``{items, next}``: one page of instance summaries and where the next begins."""
     bad = [
         FieldError("variables", f"'{n}' is not a variable name")
         for n, _ in query.variables
@@ -53,12 +51,8 @@ def instances(services: Services, query: InstanceQuery, cursor: str | None = Non
     if bad:
         raise InvalidData("the variable filter is not valid", bad)
     if cursor is not None:
-        created, instance_id, descending = decode_cursor(cursor)
-        if descending != query.descending:
-            raise InvalidData(
-                "the cursor belongs to the other sort order", [FieldError("cursor", "sortOrder changed")]
-            )
-        query = replace(query, after=(created, instance_id))
+        # A position, not a page: it reads on in whichever order the query asks for.
+        query = replace(query, after=decode_cursor(cursor))
     with services.db.unit_of_work(readonly=True) as uow:
         rows = uow.search.instances(replace(query, limit=query.limit + 1))
     more = len(rows) > query.limit
@@ -66,9 +60,7 @@ def instances(services: Services, query: InstanceQuery, cursor: str | None = Non
     last = rows[-1] if rows else None
     return {
         "items": [summary_view(r) for r in rows],
-        "nextCursor": encode_cursor(last["created_at"], last["id"], query.descending)
-        if more and last
-        else None,
+        "next": encode_cursor(last["created_at"], last["id"]) if more and last else None,
     }
 
 

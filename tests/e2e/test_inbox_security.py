@@ -170,4 +170,4 @@ def test_the_api_takes_bearer_tokens_and_ignores_a_web_session(world: World) -> 
     token = tokens.create(world.services, "portal", ["read"])
     response = world.app.test_client().get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert response.get_json() == []
+    assert response.get_json() == {"items": [], "next": None}

@@ -43,7 +43,7 @@ def test_open_incidents_are_listed_with_error_stack_and_attempts(
     response = client.get("/api/v1/incidents", headers=_bearer(services, "ops", ["read"]))
 
     assert response.status_code == 200
-    [found] = response.get_json()
+    [found] = response.get_json()["items"]
     assert found["instanceId"] == instance_id
     assert (found["businessKey"], found["processKey"], found["element"]) == ("R-7", "flaky_lookup", "lookup")
     assert found["attempts"] == 3
@@ -65,8 +65,8 @@ def test_retrying_after_the_fix_completes_the_case_and_resolves_the_incident(
     body: dict[str, Any] = response.get_json()
     assert (body["status"], body["incidents"]) == ("completed", [])
     assert [c["outcome"] for c in body["serviceCalls"]] == ["failed", "failed", "failed", "ok"]
-    assert client.get("/api/v1/incidents", headers=operator).get_json() == []
-    [resolved] = client.get("/api/v1/incidents?status=resolved", headers=operator).get_json()
+    assert client.get("/api/v1/incidents", headers=operator).get_json() == {"items": [], "next": None}
+    [resolved] = client.get("/api/v1/incidents?status=resolved", headers=operator).get_json()["items"]
     assert resolved["resolvedBy"] == "integrator:ops"
 
 
@@ -80,7 +80,7 @@ def test_the_incident_routes_need_a_token_with_the_right_scope(
     assert client.get("/api/v1/incidents", headers=_bearer(services, "starter", ["start"])).status_code == 403
     refused = client.post(f"/api/v1/process-instances/{instance_id}/retry", headers=reader)
     assert refused.status_code == 403
-    assert client.get("/api/v1/incidents", headers=reader).get_json()[0]["resolved"] is None
+    assert client.get("/api/v1/incidents", headers=reader).get_json()["items"][0]["resolved"] is None
 
 
 def test_a_bad_filter_is_a_problem_naming_the_field(client: FlaskClient, services: Services) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service import ids
+
 Schema = dict[str, Any]
 
 KEY_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,199}$"
@@ -32,15 +34,17 @@ def obj(required: list[str], closed: bool = False, **properties: Schema) -> Sche
 
 def page_of(item: str) -> Schema:
     return obj(
-        ["items", "nextCursor"],
+        ["items", "next"],
         items={"type": "array", "items": ref(item)},
-        nextCursor={**nullable(STRING), "description": "pass as `cursor` for the next page; null at the end"},
+        next={**nullable(STRING), "description": "pass as `cursor` for the next page; null at the end"},
     )
 
 
 STRING: Schema = {"type": "string"}
 TEXT: Schema = {"type": "string", "maxLength": 2000}
 ID: Schema = {"type": "string", "minLength": 1, "maxLength": 64}
+# Instances, tasks, buffered messages: UUID text (service.ids), checked before any store access.
+UUID: Schema = {"type": "string", "pattern": ids.ID_PATTERN, "maxLength": ids.ID_LENGTH}
 DATETIME: Schema = {"type": "string", "format": "date-time"}
 NAME: Schema = {"type": "string", "minLength": 1, "maxLength": 200}
 BUSINESS_KEY: Schema = {"type": "string", "minLength": 1, "maxLength": 200}

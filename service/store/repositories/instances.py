@@ -163,6 +163,7 @@ class IncidentRepository:
         process_key: str | None = None,
         business_key: str | None = None,
         limit: int = 100,
+        offset: int = 0,
     ) -> list[IncidentListingRow]:
         """Incidents with their instances, newest first (``resolved`` None: both kinds)."""
         query = (
@@ -170,6 +171,7 @@ class IncidentRepository:
             .join(t, t.c.id == it.c.instance_id)
             .order_by(it.c.id.desc())
             .limit(limit)
+            .offset(offset)
         )
         if resolved is not None:
             query = query.where(it.c.resolved_at.is_not(None) if resolved else it.c.resolved_at.is_(None))

@@ -21,12 +21,13 @@ def test_definitions_are_listed_with_versions_and_instance_counts(api: Services,
     listing = app.test_client().get("/api/v1/process-definitions", headers=token(api, "portal", "read"))
 
     assert listing.status_code == 200
-    smoke = next(d for d in listing.get_json() if d["key"] == "smoke")
+    assert listing.get_json()["next"] is None
+    smoke = next(d for d in listing.get_json()["items"] if d["key"] == "smoke")
     assert smoke["latestVersion"] == 1
     assert [v["version"] for v in smoke["versions"]] == [1]
     assert smoke["instances"]["total"] == 2
     assert smoke["instances"]["waiting"] == 2
-    inbound = next(d for d in listing.get_json() if d["key"] == "api_inbound")
+    inbound = next(d for d in listing.get_json()["items"] if d["key"] == "api_inbound")
     assert inbound["startMessages"] == ["petition_filed"]
 
 

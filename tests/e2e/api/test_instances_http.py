@@ -38,8 +38,8 @@ def test_pages_follow_the_cursor_and_stay_stable_while_cases_start(
 
     first = _page(app, auth, "maxResults=2")
     _start(api, "C-new")  # a case starting meanwhile appears at the end, shifting nothing
-    second = _page(app, auth, f"maxResults=2&cursor={first['nextCursor']}")
-    third = _page(app, auth, f"maxResults=2&cursor={second['nextCursor']}")
+    second = _page(app, auth, f"maxResults=2&cursor={first['next']}")
+    third = _page(app, auth, f"maxResults=2&cursor={second['next']}")
 
     assert [i["id"] for i in first["items"] + second["items"]] == ids[:4]
     assert [i["id"] for i in third["items"]] == [ids[4], third["items"][1]["id"]]
@@ -95,7 +95,7 @@ def test_an_instance_is_read_with_its_tasks_deadlines_and_history(api: Services,
     client = app.test_client()
 
     view = client.get(f"/api/v1/process-instances/{instance}", headers=auth).get_json()
-    history = client.get(f"/api/v1/process-instances/{instance}/history", headers=auth).get_json()
+    history = client.get(f"/api/v1/process-instances/{instance}/history", headers=auth).get_json()["items"]
 
     assert view["status"] == "waiting"
     assert view["deadlines"] == [
@@ -129,7 +129,7 @@ def test_suspend_resume_and_cancel_are_recorded_with_their_reason(api: Services,
     assert resumed.get_json()["suspended"] is False
     assert blank.status_code == 422
     assert cancelled.get_json()["status"] == "cancelled"
-    history = client.get(f"{base}/history", headers=auth).get_json()
+    history = client.get(f"{base}/history", headers=auth).get_json()["items"]
     assert [(h["action"], h["outcome"], (h["data"] or {}).get("reason")) for h in history] == [
         ("start", "ok", None),
         ("suspend", "ok", "counsel asked for time"),

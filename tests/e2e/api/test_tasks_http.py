@@ -25,7 +25,7 @@ def test_tasks_are_filtered_by_group_assignment_and_due_time(
     def ids(query: str) -> list[str]:
         answer = client.get(f"/api/v1/tasks?{query}", headers=auth)
         assert answer.status_code == 200, answer.get_data(as_text=True)
-        return [t["id"] for t in answer.get_json()]
+        return [t["id"] for t in answer.get_json()["items"]]
 
     assert ids("candidateGroup=reviewers") == [first["id"], second["id"]]
     assert ids("candidateGroup=field_auditors") == []
@@ -36,7 +36,11 @@ def test_tasks_are_filtered_by_group_assignment_and_due_time(
     assert ids("overdue=true") == []
     clock.advance(days=6)  # 21 January: the first deadline (20 January) has passed
     assert ids("overdue=true") == [first["id"]]
-    assert ids("maxResults=1&firstResult=1") == [second["id"]]
+    page = client.get("/api/v1/tasks?maxResults=1", headers=auth).get_json()
+    assert [t["id"] for t in page["items"]] == [first["id"]]
+    assert ids(f"maxResults=1&cursor={page['next']}") == [second["id"]]
+    last = client.get(f"/api/v1/tasks?maxResults=1&cursor={page['next']}", headers=auth).get_json()
+    assert last["next"] is None
 
 
 def test_a_task_is_read_with_its_form_schema(api: Services, app: Flask) -> None:

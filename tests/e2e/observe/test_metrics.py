@@ -35,7 +35,7 @@ def _run_a_case(app: Flask, api: Services) -> str:
     )
     assert second.status_code == 201
     listed = client.get(f"/api/v1/tasks?processInstanceId={first.get_json()['id']}", headers=auth)
-    task_id: str = listed.get_json()[0]["id"]
+    task_id: str = listed.get_json()["items"][0]["id"]
     refused = client.post(
         f"/api/v1/tasks/{task_id}/complete", json={"variables": {"decision": "?"}}, headers=auth
     )

@@ -58,20 +58,27 @@ def test_pages_in_both_orders_cover_every_instance_once(api: Services, clock: Mo
         while True:
             page = search.instances(api, InstanceQuery(limit=3, descending=descending), cursor)
             seen += [i["id"] for i in page["items"]]
-            cursor = page["nextCursor"]
+            cursor = page["next"]
             if cursor is None:
                 break
         assert sorted(seen) == sorted(started)
         assert len(seen) == len(set(seen))
 
 
-def test_a_cursor_of_the_other_order_or_a_bad_variable_name_is_refused(api: Services) -> None:
+def test_a_cursor_is_a_position_read_on_in_either_order_and_a_bad_variable_name_is_refused(
+    api: Services, clock: MovableClock
+) -> None:
+    started = []
     for n in range(3):
-        _start(api, f"C-{n}")
-    page = search.instances(api, InstanceQuery(limit=1))
+        started.append(_start(api, f"C-{n}"))
+        clock.advance(seconds=1)
+    page = search.instances(api, InstanceQuery(limit=2))
 
+    # The cursor stands after the second case: newest first from there leaves the first one.
+    before = search.instances(api, InstanceQuery(limit=5, descending=True), page["next"])
+    assert [i["id"] for i in before["items"]] == started[:1]
     with pytest.raises(InvalidData):
-        search.instances(api, InstanceQuery(limit=1, descending=True), page["nextCursor"])
+        search.instances(api, InstanceQuery(limit=1), "not-a-cursor")
     with pytest.raises(InvalidData):
         search.instances(api, InstanceQuery(variables=[("a.b", 1)]))
 
