@@ -8,6 +8,7 @@ the database, so every worker is alike and none must run as a single replica.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import signal
@@ -25,6 +26,9 @@ _SCHEDULER_CMD = "import sys; from service.cli import main; sys.exit(main(sys.ar
 
 
 LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+# What the [scale] extra installs; Celery's Redis transport needs more than Celery alone brings.
+SCALE_MODULES = ("celery", "redis", "kombu.transport.redis", "psycopg")
+NEEDS_SCALE = "scale-out needs the [scale] extra: pip install 'rcp-orchestrator[scale]'"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -67,7 +71,18 @@ def _logging(settings: Settings, level: str | None) -> None:
     configure_logging(observe)
 
 
+def _require_scale() -> None:
+    """Exit 2 with one line, not a traceback, when the install lacks the [scale] extra."""
+    for name in SCALE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            print(f"rcp: error: {NEEDS_SCALE} (missing: {exc.name or name})", file=sys.stderr)
+            raise SystemExit(2) from None
+
+
 def _settings() -> Settings:
+    _require_scale()
     settings = Settings.from_env()
     if not settings.redis_url:
         print("REDIS_URL is not set: workers need Redis (and PostgreSQL in DATABASE_URL)", file=sys.stderr)
@@ -76,9 +91,9 @@ def _settings() -> Settings:
 
 
 def _worker(args: argparse.Namespace) -> int:
+    settings = _settings()  # first: on an install without [scale] the imports below would fail
     from service.jobs.celery_app import create_celery
 
-    settings = _settings()
     _logging(settings, args.loglevel)
     app = create_celery(settings)
     beside = None
@@ -108,11 +123,11 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _scheduler(args: argparse.Namespace) -> int:
+    settings = _settings()
     from service.bootstrap import bootstrap
     from service.jobs.celery_app import CeleryDispatcher, create_celery
     from service.jobs.scheduler import Scheduler
 
-    settings = _settings()
     _logging(settings, args.loglevel)
     services = bootstrap(settings, migrate=False)
     app = create_celery(settings)

@@ -196,6 +196,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Commit the transaction (the one commit of a trigger)."""
+        if "audit" in self.__dict__:  # audit entries go last: the chain's lock is held until here
+            self.audit.flush()
         self._tx.commit()
 
     @contextmanager

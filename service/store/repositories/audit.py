@@ -1,23 +1,33 @@
-"""The append-only audit log: every trigger, who or what, when, with what data, and the outcome."""
+"""The append-only audit log: every trigger, who or what, when, with what data, and the outcome.
+
+Entries are hash-chained (``service.store.audit_chain``). ``append`` keeps an entry until the
+unit of work commits; ``flush`` then chains and writes them as the transaction's last statements,
+so the chain's lock (PostgreSQL; SQLite's writers are serialised already) is held only until the
+commit that follows. No entry is appended inside a savepoint, so none outlives a rolled-back one.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, literal_column, select
 
+from service.store import audit_chain
 from service.store.prepared import Prepared
 from service.store.rows import AuditRow
 from service.store.schema import audit_log as t
 from service.store.typed import typed_row, typed_rows
 
 _INSERT = Prepared.insert(t)  # built once: every trigger appends
+_LOCK = Prepared(select(func.pg_advisory_xact_lock(literal_column(str(audit_chain.LOCK_KEY)))))
+_HEAD = Prepared(select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1))
 
 
 class AuditRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._pending: list[dict[str, Any]] = []  # appended in this transaction, written by flush
 
     def append(
         self,
@@ -33,8 +43,8 @@ class AuditRepository:
         data: Any = None,
         detail: str | None = None,
     ) -> None:
-        _INSERT.run(
-            self.conn,
+        """Add an entry to this transaction's audit log (written, chained, at commit)."""
+        self._pending.append(
             {
                 "at": at,
                 "actor_kind": actor_kind,
@@ -44,17 +54,44 @@ class AuditRepository:
                 "instance_id": instance_id,
                 "task_id": task_id,
                 "task_name": task_name,
-                "data": data,
+                "data": audit_chain.stored_json(data),
                 "detail": detail,
-            },
+            }
         )
 
+    def flush(self) -> None:
+        """Chain and write the entries appended so far: the last statements before the commit."""
+        if not self._pending:
+            return
+        if self.conn.dialect.name == "postgresql":
+            _LOCK.rows(self.conn)  # held until the commit: concurrent appenders chain in turn
+        head = _HEAD.first(self.conn)
+        seq, prev = (int(head["seq"]), str(head["hash"])) if head else (0, audit_chain.GENESIS)
+        rows = []
+        for entry in self._pending:
+            seq, digest = seq + 1, audit_chain.entry_hash(entry, prev)
+            rows.append({**entry, "seq": seq, "prev_hash": prev, "hash": digest})
+            prev = digest
+        _INSERT.run(self.conn, rows if len(rows) > 1 else rows[0])
+        self._pending.clear()
+
+    def chain(self, after: int, limit: int) -> list[dict[str, Any]]:
+        """Return up to ``limit`` entries after position ``after``, in chain order (for verifying)."""
+        rows = self.conn.execute(select(t).where(t.c.seq > after).order_by(t.c.seq).limit(limit)).mappings()
+        return [dict(r) for r in rows]
+
+    def verify(self, batch: int = 1000) -> audit_chain.ChainVerdict:
+        """Walk the whole chain ``batch`` entries at a time; name the first entry that breaks it."""
+        return audit_chain.walk(self.chain, batch)
+
     def for_instance(self, instance_id: str) -> list[AuditRow]:
+        self.flush()  # a read in the appending transaction sees its entries
         rows = self.conn.execute(select(t).where(t.c.instance_id == instance_id).order_by(t.c.id))
         return typed_rows(AuditRow, rows)
 
     def completed_task(self, task_id: str) -> AuditRow | None:
         """Return the audit entry that completed ``task_id``, if any."""
+        self.flush()
         r = self.conn.execute(
             select(t)
             .where(t.c.task_id == task_id, t.c.action == "complete", t.c.outcome.in_(("ok", "incident")))
@@ -64,6 +101,7 @@ class AuditRepository:
         return typed_row(AuditRow, r)
 
     def count(self, **equal: Any) -> int:
+        self.flush()
         query = select(func.count()).select_from(t)
         for name, value in equal.items():
             query = query.where(t.c[name] == value)

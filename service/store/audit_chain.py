@@ -1,0 +1,93 @@
+"""The audit log's hash chain: each entry's hash covers its content and the hash of the entry before.
+
+Entries are numbered without gaps (``seq``) in the order they were committed. An entry's hash is
+SHA-256 over a canonical serialisation (sorted-key JSON) of its content and ``prev_hash``, so
+editing an entry, deleting one or reordering them breaks the chain at that entry. ``id`` and
+``seq`` are not hashed: the links say the order, the numbers only make a gap easy to name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64  # the prev_hash of the first entry
+CONTENT = (
+    *("at", "instance_id", "task_id", "task_name", "actor_kind", "actor", "action", "data"),
+    *("outcome", "detail"),
+)
+# pg_advisory_xact_lock key: appenders on PostgreSQL take it so entries chain one after another.
+LOCK_KEY = 0x72637061756469  # "rcpaudi"
+
+
+def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
+    """Return the hash of an entry whose predecessor's hash is ``prev_hash``."""
+    content = {name: entry.get(name) for name in CONTENT}
+    content["at"] = instant(entry["at"])
+    content["prev_hash"] = prev_hash
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def instant(at: datetime) -> str:
+    """Return an entry's time as the chain hashes it: ISO 8601 in UTC, to the microsecond."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def stored_json(value: Any) -> Any:
+    """Return ``value`` as the JSON column gives it back, so the hash covers what is read later."""
+    return None if value is None else json.loads(json.dumps(value))
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first entry where the chain does not hold, and what is wrong with it."""
+
+    seq: int
+    id: int
+    at: datetime
+    problem: str
+
+
+@dataclass(frozen=True)
+class ChainVerdict:
+    """What walking the chain found: how many entries, the last one's hash, the first break."""
+
+    entries: int
+    head_seq: int
+    head_hash: str
+    broken: ChainBreak | None
+
+
+Batch = Callable[[int, int], Sequence[Mapping[str, Any]]]  # (after seq, how many) -> entries in seq order
+
+
+def walk(read: Batch, size: int = 1000) -> ChainVerdict:
+    """Check every entry in ``seq`` order, ``size`` at a time; stop at the first break."""
+    seq, prev, count = 0, GENESIS, 0
+    while batch := read(seq, size):
+        for entry in batch:
+            problem = _problem(entry, seq, prev)
+            if problem:
+                broken = ChainBreak(entry["seq"], entry["id"], entry["at"], problem)
+                return ChainVerdict(count, seq, prev, broken)
+            seq, prev, count = entry["seq"], entry["hash"], count + 1
+    return ChainVerdict(count, seq, prev, None)
+
+
+def _problem(entry: Mapping[str, Any], last_seq: int, last_hash: str) -> str | None:
+    """Say what is wrong with ``entry`` coming after the entry ``last_seq`` (None: it holds)."""
+    if entry["seq"] != last_seq + 1:
+        gap = (last_seq + 1, entry["seq"] - 1)
+        missing = f"seq {gap[0]}" if gap[0] == gap[1] else f"seq {gap[0]} to {gap[1]}"
+        return f"entry missing: {missing} not found before this entry"
+    if entry_hash(entry, entry["prev_hash"]) != entry["hash"]:
+        return "content changed: the entry no longer matches its hash"
+    if entry["prev_hash"] != last_hash:
+        before = f"entry seq {last_seq}" if last_seq else "the start of the chain"
+        return f"order changed: the entry does not follow {before} (an entry was replaced, removed or moved)"
+    return None

@@ -1,0 +1,149 @@
+"""The audit log is a hash chain: ``rcp audit verify`` passes on an untouched log and names the
+first entry an SQL edit, delete or reordering broke, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text
+
+from service.actions import starting, tasks
+from service.actions.deployment import deploy
+from service.cli import main
+from service.errors import InvalidData
+from service.services import Services
+from service.store.audit_chain import entry_hash
+from service.store.db import make_engine
+from service.store.rows import TaskFilter
+from service.store.schema import audit_log
+from service.views import open_tasks
+from tests.support import INTEGRATOR, REVIEWER, processes
+
+START_VARS = {"application_number": "A-1", "received_on": "2026-01-05"}
+
+
+@pytest.fixture
+def scenario(services: Services, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Deploy, start two cases, refuse one completion, complete a task; return the entries written."""
+    deploy(services, processes(), INTEGRATOR)
+    first = starting.start(services, "smoke", START_VARS, INTEGRATOR, business_key="A-1")
+    starting.start(services, "smoke", {**START_VARS, "application_number": "A-2"}, INTEGRATOR)
+    [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=first.instance_id))
+    with pytest.raises(InvalidData):
+        tasks.complete(services, task["id"], {"decision": "maybe"}, REVIEWER)  # audited as refused
+    tasks.complete(services, task["id"], {"decision": "ok"}, REVIEWER)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("RCP_INSTANCE_DIR", str(tmp_path))
+    with services.db.unit_of_work(readonly=True) as uow:
+        return uow.audit.count()
+
+
+@pytest.fixture
+def sql(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def verify(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
+    """Run ``rcp audit verify``; return its exit code and stdout."""
+    code = main(["audit", "verify", *options])
+    return code, capsys.readouterr().out.strip()
+
+
+def test_an_untouched_audit_log_verifies_entry_by_entry(
+    scenario: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = verify(capsys, "--batch", "2")  # small batches: the walk crosses batch borders
+
+    assert scenario >= 5
+    assert code == 0
+    assert re.fullmatch(
+        rf"audit chain intact: {scenario} entries \(last seq {scenario}, hash [0-9a-f]{{64}}\)", out
+    )
+
+
+def test_the_chain_numbers_entries_without_gaps_each_linked_to_the_one_before(
+    scenario: int, sql: Engine
+) -> None:
+    with sql.connect() as conn:
+        rows = conn.execute(text("SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq")).all()
+
+    assert [r.seq for r in rows] == list(range(1, scenario + 1))
+    assert rows[0].prev_hash == "0" * 64
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+
+
+@pytest.mark.parametrize("change", ["detail = 'nothing happened'", "actor = 'mallory'"])
+def test_an_entry_edited_with_sql_breaks_the_chain_at_that_entry(
+    scenario: int, sql: Engine, capsys: pytest.CaptureFixture[str], change: str
+) -> None:
+    with sql.begin() as conn:
+        entry_id = conn.execute(text("SELECT id FROM audit_log WHERE seq = 3")).scalar_one()
+        conn.execute(text(f"UPDATE audit_log SET {change} WHERE seq = 3"))
+
+    code, out = verify(capsys)
+
+    assert code == 1
+    assert out.startswith(
+        f"audit chain broken at seq 3 (id {entry_id}, 2026-01-05T09:00:00+00:00): content changed"
+    )
+    assert out.endswith("; 2 entries before it hold")
+
+
+def test_an_edit_whose_hash_is_recomputed_breaks_the_link_of_the_next_entry(
+    scenario: int, sql: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sql.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3"))
+    with sql.connect() as conn:  # the forger knows the rule and rehashes
+        forged = conn.execute(select(audit_log).where(audit_log.c.seq == 3)).mappings().one()
+    with sql.begin() as conn:
+        rehashed = entry_hash(forged, forged["prev_hash"])
+        conn.execute(text("UPDATE audit_log SET hash = :h WHERE seq = 3"), {"h": rehashed})
+
+    code, out = verify(capsys)
+
+    assert code == 1
+    assert out.startswith("audit chain broken at seq 4 ")
+    assert "order changed: the entry does not follow entry seq 3" in out
+
+
+def test_a_deleted_entry_is_named_as_the_gap_before_the_next(
+    scenario: int, sql: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sql.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+
+    code, out = verify(capsys)
+
+    assert code == 1
+    assert out.startswith("audit chain broken at seq 3 ")
+    assert "entry missing: seq 2 not found before this entry; 1 entries before it hold" in out
+
+
+def test_two_entries_swapped_are_named_as_an_order_change(
+    scenario: int, sql: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sql.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET seq = -1 WHERE seq = 2"))
+        conn.execute(text("UPDATE audit_log SET seq = 2 WHERE seq = 3"))
+        conn.execute(text("UPDATE audit_log SET seq = 3 WHERE seq = -1"))
+
+    code, out = verify(capsys)
+
+    assert code == 1
+    assert out.startswith("audit chain broken at seq 2 ")
+    assert "order changed: the entry does not follow entry seq 1" in out
+
+
+def test_an_empty_audit_log_is_intact(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("RCP_INSTANCE_DIR", str(tmp_path))
+
+    assert verify(capsys) == (0, "audit chain intact: 0 entries")
