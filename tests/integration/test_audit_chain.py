@@ -3,7 +3,9 @@ first entry an SQL edit, delete or reordering broke, on SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -147,3 +149,48 @@ def test_an_empty_audit_log_is_intact(
     monkeypatch.setenv("RCP_INSTANCE_DIR", str(tmp_path))
 
     assert verify(capsys) == (0, "audit chain intact: 0 entries")
+
+
+WRITERS = 12
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_concurrent_triggers_append_to_one_unbroken_chain(
+    services: Services,
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    deploy(services, processes(), INTEGRATOR)
+    barrier = threading.Barrier(WRITERS)
+    failures: list[BaseException] = []
+
+    def case(n: int) -> None:
+        try:
+            barrier.wait()
+            started = starting.start(
+                services, "smoke", {**START_VARS, "application_number": f"A-{n}"}, INTEGRATOR
+            )
+            [task] = open_tasks.tasks(services, REVIEWER, TaskFilter(instance_id=started.instance_id))
+            with contextlib.suppress(InvalidData):
+                tasks.complete(services, task["id"], {"decision": "maybe"}, REVIEWER)  # a refusal
+            tasks.complete(services, task["id"], {"decision": "ok"}, REVIEWER)
+        except BaseException as exc:  # reported below: a thread's failure must fail the test
+            failures.append(exc)
+
+    threads = [threading.Thread(target=case, args=(n,)) for n in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("RCP_INSTANCE_DIR", str(tmp_path))
+
+    code, out = verify(capsys)
+
+    assert failures == []
+    with services.db.unit_of_work(readonly=True) as uow:
+        assert uow.audit.count(action="complete") == 2 * WRITERS
+        entries = uow.audit.count()
+    assert (code, out.split(" (")[0]) == (0, f"audit chain intact: {entries} entries")
