@@ -8,15 +8,18 @@ from datetime import timedelta
 from flask import Flask, Response, current_app, g, request
 
 from service.api.blueprint import bp
-from service.api.contract import conformance_problems, validating_responses
+from service.api.contract import OPERATIONS, conformance_problems, validating_responses
 from service.api.problems import problem
 from service.api.ratelimit import RateLimiter, limiter_for, retry_after_seconds
 from service.errors import ServiceError
 from service.identity import tokens
+from service.identity.actors import Actor
 from service.services import Services
 
 log = logging.getLogger("rcp.api")
 LIMITER = "rcp_api_rate_limiter"
+# Who reads the public operations (the documentation): no token, no scope, no request budget.
+ANONYMOUS = Actor("integrator", "(anonymous)")
 
 
 class RateLimited(ServiceError):
@@ -37,6 +40,9 @@ def install(app: Flask) -> None:
 
 @bp.before_request
 def _authenticate() -> None:
+    if _public(request.endpoint):
+        g.actor = ANONYMOUS
+        return
     services: Services = current_app.extensions["rcp"]
     g.actor = tokens.authenticate(services, request.headers.get("Authorization"))
     limiter: RateLimiter | None = current_app.extensions.get(LIMITER)
@@ -44,6 +50,11 @@ def _authenticate() -> None:
         wait = limiter.take(g.actor.name, services.clock.now())
         if wait is not None:
             raise RateLimited(wait)
+
+
+def _public(endpoint: str | None) -> bool:
+    op = OPERATIONS.get((endpoint or "").removeprefix(f"{bp.name}."))
+    return op is not None and op.public
 
 
 @bp.after_request

@@ -56,7 +56,8 @@ def _http_error(exc: HTTPException) -> Response:
 def http_problem(exc: HTTPException) -> Response:
     """Answer an HTTP error (404, 405, 413 ...) as a problem document."""
     code = exc.code or 500
-    slug = {413: "payload-too-large", 405: "method-not-allowed"}.get(code, exc.name.lower().replace(" ", "-"))
+    named = {413: "payload-too-large", 405: "method-not-allowed", 500: "internal-error"}
+    slug = named.get(code, exc.name.lower().replace(" ", "-"))
     response = problem(code, exc.name, exc.description or exc.name, slug)
     if code == 405 and exc.get_response().headers.get("Allow"):
         response.headers["Allow"] = exc.get_response().headers["Allow"]

@@ -1,4 +1,4 @@
-"""The OpenAPI document and its HTML rendering (any valid token; no scope needed)."""
+"""The OpenAPI document and its HTML rendering: public, so problem `type` links open in a browser."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ DOCS_CSP = (
     operation_id="getOpenApiDocument",
     tag=TAG,
     scope=None,
+    public=True,
     summary="This API as an OpenAPI 3.1 document",
     answers={200: Answer("the document", {"type": "object"})},
 )
@@ -39,6 +40,7 @@ def page() -> str:
     operation_id="getApiDocumentation",
     tag=TAG,
     scope=None,
+    public=True,
     summary="This API's documentation as a web page",
     answers={200: Answer("the page", {"type": "string"}, "text/html")},
 )

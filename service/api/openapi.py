@@ -22,23 +22,38 @@ TAGS = {
     "Documentation": "This document and its rendering.",
 }
 
+# What each token scope allows (the keys are ``tokens.SCOPES``; a test holds them equal).
+SCOPE_TEXT = {
+    "start": "start instances; suspend, resume, cancel and retry them",
+    "message": "deliver messages; follow buffered ones",
+    "read": "read definitions, instances, history, tasks, notices and incidents",
+    "tasks": "claim, unclaim and complete tasks",
+    "deploy": "deploy diagrams with their forms and start schemas",
+    "webhooks": "register, read, ping and remove the token's webhooks",
+}
+
 INTRO = """\
 The REST API of the Recordkeeping Compliance Program service (19 CFR 163.11-163.13), for
 integrators: the trade portal, the audit management system, the mail-room scanner.
 
 **Authentication**: `Authorization: Bearer <token>`; tokens are created with `rcp token create NAME
---scopes start,message,read` and carry scopes: `start` (start instances; suspend, resume, cancel
-them), `message` (deliver messages), `read` (read definitions, instances, tasks, notices; manage
-the token's webhooks), `tasks` (claim, unclaim, complete tasks), `deploy` (deploy diagrams).
-Missing or bad token: 401; missing scope: 403. Each token has a request budget (429 with
-`Retry-After`).
+--scopes start,message,read` and carry scopes (each operation names the one it needs):
 
-**Errors** are RFC 9457 problem details (`application/problem+json`); validation errors list each
-failing field in `errors`, rejected deployments each issue with file, element id and line in
-`issues`. Nothing is changed by a refused request.
+{scopes}
+
+Missing or bad token: 401; missing scope: 403. Each token has a request budget (429 with
+`Retry-After`). This document and its web page are public.
+
+**Errors** are RFC 9457 problem details (`application/problem+json`); each `type` links to its
+explanation on the public documentation page. Validation errors list each failing field in
+`errors`, rejected deployments each issue with file, element id and line in `issues`. Nothing is
+changed by a refused request.
+
+**Lists** answer `{{"items": [...], "next": ...}}`: pass `next` as `cursor` for the next page;
+`next` is null on the last one.
 
 Names follow Camunda's REST API where they fit (`businessKey`, `processInstanceId`,
-`candidateGroup`, `firstResult`/`maxResults`); variables are plain JSON values.
+`candidateGroup`, `maxResults`); variables are plain JSON values.
 """
 
 
@@ -54,7 +69,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Recordkeeping Compliance Program: integrator API",
             "version": "1.0.0",
-            "description": INTRO,
+            "description": INTRO.format(scopes="\n".join(f"- `{s}`: {t}" for s, t in SCOPE_TEXT.items())),
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
@@ -66,7 +81,9 @@ def document() -> dict[str, Any]:
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "a token from `rcp token create`; scopes decide what it may do",
+                    "description": "a token from `rcp token create`; its scopes ("
+                    + ", ".join(SCOPE_TEXT)
+                    + ") decide what it may do",
                 }
             },
         },
@@ -75,7 +92,13 @@ def document() -> dict[str, Any]:
 
 
 def _operation(op: Operation) -> dict[str, Any]:
-    scope_text = f"Scope: `{op.scope}`." if op.scope else "Any valid token."
+    scope_text = (
+        "Public: no token needed."
+        if op.public
+        else f"Scope: `{op.scope}`."
+        if op.scope
+        else "Any valid token."
+    )
     entry: dict[str, Any] = {
         "operationId": op.operation_id,
         "tags": [op.tag],
@@ -87,6 +110,8 @@ def _operation(op: Operation) -> dict[str, Any]:
             *(_parameter(n, p, "header") for n, p in op.headers.items()),
         ],
         "responses": {str(status): _response(a) for status, a in sorted(op.answers.items())},
+        # Bearer scopes as role names (OpenAPI 3.1 allows them for http schemes); none: public.
+        "security": [] if op.public else [{"bearer": [op.scope] if op.scope else []}],
     }
     if op.scope:
         entry["x-required-scope"] = op.scope

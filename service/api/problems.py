@@ -12,7 +12,7 @@ from service.errors import ServiceError
 PROBLEM_BASE = "/api/v1/docs#problem-"
 
 PROBLEM_TYPES = {
-    "bad-request": "The request cannot be understood (e.g. a malformed multipart body).",
+    "bad-request": "The body cannot be read: malformed JSON or a broken multipart form (400).",
     "unauthenticated": "No bearer token, a malformed one, or an unknown or revoked token (401).",
     "forbidden": "The token lacks the scope the operation needs; `requiredScope` names it (403).",
     "not-found": "No such resource, or one this token may not see (404).",
@@ -27,6 +27,8 @@ PROBLEM_TYPES = {
     "id and line, nothing was deployed (422).",
     "rate-limited": "Too many requests for this token; wait for the `Retry-After` seconds (429).",
     "internal-error": "The service failed; the request may be retried (500).",
+    "busy": "The case stayed locked by another step, or the database was busy; nothing was changed, "
+    "retry in a moment (503).",
 }
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from flask import Flask
 
 from service.api.contract import OPERATIONS
-from service.api.problems import PROBLEM_TYPES
+from service.api.openapi import SCOPE_TEXT
+from service.api.problems import PROBLEM_BASE, PROBLEM_TYPES
 from service.clock import MovableClock
+from service.errors import ServiceError
 from service.identity import tokens
 from service.services import Services
 from tests.apikit import api_services, app_for, deploy_all, problem, token
@@ -45,6 +47,81 @@ def test_the_openapi_document_declares_bearer_auth_and_every_operation(api: Serv
         "GetProcessInstanceHistory",
         "DeliverAwaitedMessage",
     }
+
+
+def test_the_document_and_the_docs_page_are_public_and_each_problem_type_opens_its_explanation(
+    api: Services, app: Flask
+) -> None:
+    client = app.test_client()
+    refused = client.get("/api/v1/tasks")  # no token: a problem whose type link a browser opens
+
+    document = client.get("/api/v1/openapi.json")
+    assert document.status_code == 200 and document.get_json()["openapi"] == "3.1.0"
+    assert refused.status_code == 401
+    for slug in {problem(refused)["type"].rsplit("problem-", 1)[1], *PROBLEM_TYPES}:
+        path, _, anchor = (PROBLEM_BASE + slug).partition("#")
+        page = client.get(path)  # as a browser follows the link: no Authorization header
+        assert page.status_code == 200 and page.mimetype == "text/html"
+        assert f"id='{anchor}'" in page.get_data(as_text=True)
+
+
+def test_every_problem_type_the_api_can_answer_is_explained_on_the_page() -> None:
+    modules = ("service.errors", "service.api.", "service.identity.tokens")
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    slugs = {c.type_slug for c in subclasses(ServiceError) if c.__module__.startswith(modules)}
+    slugs |= {"not-found", "method-not-allowed", "payload-too-large", "internal-error", "bad-request"}
+    assert slugs - set(PROBLEM_TYPES) == set()
+
+
+def test_every_operation_declares_every_status_its_frame_can_answer(api: Services, app: Flask) -> None:
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            declared, declared_op = set(op["responses"]), OPERATIONS[op["operationId"]]
+            expected = {"500"} | (set() if declared_op.public else {"401", "429", "503"})
+            expected |= {"404"} if "{" in path else set()
+            expected |= {"400", "413", "415", "422"} if "requestBody" in op else set()
+            expected |= {"403"} if declared_op.scope else set()
+            assert expected <= declared, (method, path, expected - declared)
+            for status in declared - {"200", "201", "202", "204"}:
+                media = op["responses"][status]["content"]
+                assert list(media) == ["application/problem+json"], (method, path, status)
+
+
+def test_every_list_answers_one_envelope_of_items_and_next(api: Services, app: Flask) -> None:
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+
+    lists = 0
+    for item in document["paths"].values():
+        for op in item.values():
+            for answer in op["responses"].values():
+                for content in answer.get("content", {}).values():
+                    schema = content["schema"]
+                    if "$ref" in schema:
+                        schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+                    assert schema.get("type") != "array", op["operationId"]  # never a bare array
+                    if "items" in schema.get("properties", {}):
+                        lists += 1
+                        assert schema["required"] == ["items", "next"], op["operationId"]
+    assert lists == 8  # instances, history, tasks, definitions, notices, incidents, webhooks, deliveries
+
+
+def test_each_operation_names_its_scope_in_its_security_and_every_scope_is_described(
+    api: Services, app: Flask
+) -> None:
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+
+    assert set(SCOPE_TEXT) == set(tokens.SCOPES)
+    for item in document["paths"].values():
+        for op in item.values():
+            declared = OPERATIONS[op["operationId"]]
+            expected = [] if declared.public else [{"bearer": [declared.scope] if declared.scope else []}]
+            assert op["security"] == expected, op["operationId"]
 
 
 def test_unknown_paths_and_methods_answer_with_problem_details(api: Services, app: Flask) -> None:
