@@ -9,11 +9,8 @@ its processes from the instance folder, never from site-packages.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,16 +21,11 @@ from typing import Any
 
 import pytest
 
-from service.config import ROOT
+from tests.e2e.installed_support import clean_env, install, run
 
 pytestmark = pytest.mark.slow
 
 AGENCY_NAME = "Application for certification (Port of Example)"
-# Settings a developer's shell or CI may carry, which would point the installation elsewhere.
-FOREIGN = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PORT", "SESSION_COOKIE_SECURE", "VIRTUAL_ENV")
-# What a copy of the checkout leaves out: tools' folders anywhere, and the top's build output and state.
-ANYWHERE = {".git", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-AT_THE_TOP = {"build", "dist", "instance", "artifacts"}
 START_BODY = {
     "businessKey": "APP-2026-0001",
     "variables": {
@@ -50,20 +42,6 @@ START_BODY = {
         "alternative_program": None,
     },
 }
-
-
-def _run(command: list[Any], **kwargs: Any) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, check=False, **kwargs)
-    assert done.returncode == 0, f"{command} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
-    return done
-
-
-def _clean_env() -> dict[str, str]:
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if k not in FOREIGN and not k.startswith(("RCP_", "SMTP_", "PYTHON"))
-    }
 
 
 def _free_port() -> int:
@@ -123,32 +101,13 @@ def _serving(rcp: Path, work: Path, env: dict[str, str], log_path: Path) -> Iter
                 server.wait(timeout=10)
 
 
-def _not_source(folder: str, names: list[str]) -> set[str]:
-    top = Path(folder) == ROOT
-    return {n for n in names if n in ANYWHERE or (top and n in AT_THE_TOP) or n.endswith(".egg-info")}
-
-
-def _install(tmp_path: Path) -> Path:
-    assert (ROOT / "service" / "static" / "dist" / "viewer.js").is_file(), "build the bundles: npm run build"
-    # A copy, so no build/ left over from an earlier build (with files since deleted) gets in.
-    source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=_not_source)
-    wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, source], timeout=300)
-    (wheel,) = wheels.glob("rcp_orchestrator-*.whl")
-    venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", venv], timeout=120)
-    _run([venv / "bin" / "python", "-m", "pip", "install", "--quiet", wheel], timeout=900, env=_clean_env())
-    return venv
-
-
 def test_the_installed_wheel_runs_an_instance_folder_and_starts_a_case(tmp_path: Path) -> None:
-    venv = _install(tmp_path)
+    venv = install(tmp_path)
     rcp = venv / "bin" / "rcp"
     work = tmp_path / "operator"
     work.mkdir()
-    env = _clean_env()
-    init = _run([rcp, "init", "agency"], cwd=work, env=env)
+    env = clean_env()
+    init = run([rcp, "init", "agency"], cwd=work, env=env)
     folder = work / "agency"
     assert "RCP_INSTANCE_DIR=" in init.stdout
     diagram = folder / "processes" / "application_review.bpmn"
@@ -157,7 +116,7 @@ def test_the_installed_wheel_runs_an_instance_folder_and_starts_a_case(tmp_path:
     )
     env["RCP_INSTANCE_DIR"] = str(folder)
     with _serving(rcp, work, env, tmp_path / "server.log") as base:
-        made = _run([rcp, "token", "create", "ci", "--scopes", "start,read"], cwd=work, env=env, timeout=120)
+        made = run([rcp, "token", "create", "ci", "--scopes", "start,read"], cwd=work, env=env, timeout=120)
         token = made.stdout.strip().splitlines()[-1]
         status, started = _call(
             f"{base}/api/v1/process-definitions/application_review/start", token, START_BODY
@@ -175,3 +134,9 @@ def test_the_installed_wheel_runs_an_instance_folder_and_starts_a_case(tmp_path:
     assert sorted(p.name for p in site.rglob("*.db")) == []
     assert (site / "rcp_processes" / "application_review.bpmn").is_file()
     assert not (work / "instance").exists()
+    # The base install has no Celery: scale-out says which extra to install instead of a traceback.
+    worker = subprocess.run([rcp, "worker"], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    assert (worker.returncode, worker.stdout) == (2, "")
+    assert worker.stderr.startswith(
+        "rcp: error: scale-out needs the [scale] extra: pip install 'rcp-orchestrator[scale]'"
+    ), worker.stderr
