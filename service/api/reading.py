@@ -6,15 +6,15 @@ contract tests tell from business-rule refusals (``CONTRACT_REFUSALS``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from flask import request
 
+from service import limits
 from service.api import schemas as S
 from service.api.validation import check, coerce, plain
-from service.errors import FieldError, InvalidData, ServiceError
+from service.errors import FieldError, InvalidData, NotFound, ServiceError
 
 # The details of refusals by the declared schemas (tests tell them from business-rule refusals).
 INVALID_QUERY = "the query parameters are not valid"
@@ -51,6 +51,9 @@ def query(declared: dict[str, Param]) -> dict[str, Any]:
             if param.required:
                 errors.append(FieldError(name, "is required"))
             continue
+        if any(limits.control_character(r) for r in raw):
+            errors.append(FieldError(name, limits.CONTROL_MESSAGE))
+            continue
         try:
             values[name] = coerce(raw, param.schema)
         except ValueError as exc:
@@ -59,6 +62,15 @@ def query(declared: dict[str, Param]) -> dict[str, Any]:
         errors += [FieldError(name, e.message) for e in check(plain(values[name]), param.schema)]
     if errors:
         raise InvalidData(INVALID_QUERY, errors)
+    return values
+
+
+def path(declared: dict[str, Param], values: dict[str, str]) -> dict[str, str]:
+    """Return the path parameters; one out of its declared format names nothing that exists (404)."""
+    for name, param in declared.items():
+        value = values.get(name, "")
+        if limits.control_character(value) or check(value, param.schema):
+            raise NotFound(f"no such resource: the {name} is not in its documented format")
     return values
 
 
@@ -71,6 +83,9 @@ def headers(declared: dict[str, Param]) -> dict[str, str]:
         if raw is None:
             if param.required:
                 errors.append(FieldError(name, "header is required"))
+            continue
+        if limits.control_character(raw):
+            errors.append(FieldError(name, limits.CONTROL_MESSAGE))
             continue
         errors += [FieldError(name, e.message) for e in check(raw, param.schema)]
         values[name] = raw
@@ -90,18 +105,25 @@ def body(declared: Body | None) -> tuple[Any, str | None]:
         raise UnsupportedMediaType(
             f"send the body as {' or '.join(declared.content)}", accepted=list(declared.content)
         )
-    if media == "multipart/form-data":
-        body, checked = _multipart()
-    else:
-        try:
-            body = json.loads(request.get_data(cache=True) or b"null")
-        except (ValueError, UnicodeDecodeError):
-            raise InvalidData("the body is not valid JSON", [FieldError("(body)", "not JSON")]) from None
-        checked = body
-    errors = check(checked, declared.content[media])
+    body, checked = _multipart() if media == "multipart/form-data" else _json()
+    # Control characters first: the schema's own messages would echo them back.
+    errors = limits.flaws(checked) or check(checked, declared.content[media])
     if errors:
         raise InvalidData(INVALID_BODY, errors)
     return body, media
+
+
+def _json() -> tuple[Any, Any]:
+    """Return the JSON body twice (as the body and as the document to check); 400 when broken."""
+    try:
+        body = limits.loads(request.get_data(cache=True) or b"null")
+    except limits.TooDeep as exc:
+        raise InvalidData(INVALID_BODY, [FieldError("(body)", str(exc))]) from None
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedBody(
+            "the body is not valid JSON", errors=[{"field": "(body)", "message": "not JSON"}]
+        ) from None
+    return body, body
 
 
 def _multipart() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -117,6 +139,10 @@ def _multipart() -> tuple[dict[str, Any], dict[str, Any]]:
         body[name] = request.files.getlist(name)
         checked[name] = ["(file)" for _ in body[name]]
     return body, checked
+
+
+class MalformedBody(ServiceError):
+    """The body cannot be read as its media type (400)."""
 
 
 class UnsupportedMediaType(ServiceError):

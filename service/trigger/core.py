@@ -17,6 +17,8 @@ from service.engine.scripting import RestrictedScriptEngine
 from service.engine.values import WaitState, Workflow
 from service.errors import Busy, Conflict, NotFound, ServiceError
 from service.identity.actors import Actor
+from service.ids import fitted
+from service.limits import scrubbed
 from service.store import UnitOfWork
 from service.store.rows import BufferedMessageRow, InstanceRow
 from service.trigger import buffering, failures
@@ -203,10 +205,12 @@ def record_refusal(
             actor=actor.name,
             action=audit.action,
             outcome="refused",
-            instance_id=instance_id,
-            task_id=audit.task_id,
+            # A refused request may name an id no case has (too long for the column) or carry
+            # text the database cannot hold: the refusal is kept all the same.
+            instance_id=fitted(instance_id),
+            task_id=fitted(audit.task_id),
             task_name=audit.task_name,
             data=jsonable(audit.data),
-            detail=f"{exc.status} {exc.detail}"[:2000],
+            detail=scrubbed(f"{exc.status} {exc.detail}"[:2000]),
         )
         uow.commit()

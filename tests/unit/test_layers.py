@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BASICS = ("service.config", "service.instance", "service.clock", "service.errors", "service.ids")
-ALWAYS = {"basics"}  # everyone may use the configuration, the clock, the errors and ids
+BASICS = (
+    *("service.config", "service.instance", "service.clock", "service.errors", "service.ids"),
+    "service.limits",  # what the service accepts from outside: sizes, depth, characters
+)
+ALWAYS = {"basics"}  # everyone may use the configuration, the clock, the errors, ids and limits
 VALUES = {"service.engine.values", "service.identity.actors", "service.store.rows"}
 
 # Which package may import which (longest name wins: service.store.rows is not service.store).

@@ -175,7 +175,7 @@ def test_a_body_that_is_not_json_is_refused_clearly(api: Services, app: Flask) -
     )
     form = client.post("/api/v1/process-definitions/api_waiting/start", data={"a": "b"}, headers=auth)
 
-    assert broken.status_code == 422
+    assert broken.status_code == 400  # malformed JSON cannot be read at all (issue 18: was 422)
     assert problem(broken)["errors"] == [{"field": "(body)", "message": "not JSON"}]
     assert form.status_code == 415
     assert problem(form)["type"].endswith("unsupported-media-type")
