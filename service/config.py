@@ -38,6 +38,7 @@ class Settings:
     session_cookie_secure: bool = False
     demo_users: bool = True
     script_time_limit: float = 2.0  # seconds a diagram script or expression may run
+    max_case_data: int | None = None  # characters of a case's data as JSON; None: the engine's 1 MB
     api: ApiSettings = field(default_factory=lambda: ApiSettings())
     oidc: OidcSettings = field(default_factory=lambda: OidcSettings())
     observe: ObserveSettings = field(default_factory=lambda: ObserveSettings())
@@ -67,6 +68,7 @@ class Settings:
             session_cookie_secure=env.get("SESSION_COOKIE_SECURE", "0") == "1",
             demo_users=env.get("RCP_DEMO_USERS", "1") != "0",
             script_time_limit=float(env.get("RCP_SCRIPT_TIME_LIMIT", "2")),
+            max_case_data=int(env["RCP_MAX_CASE_DATA"]) if env.get("RCP_MAX_CASE_DATA") else None,
             api=ApiSettings.from_env(env),
             oidc=OidcSettings.from_env(env),
             observe=ObserveSettings.from_env(env),
@@ -84,6 +86,8 @@ class ApiSettings:
     idempotency_ttl: timedelta = timedelta(hours=24)
     message_buffer_ttl: timedelta = timedelta(hours=1)
     webhook_timeout: float = 10.0
+    # Hosts or networks (CIDR) webhooks may reach over http or at non-public addresses.
+    webhook_allow_hosts: tuple[str, ...] = ()
     validate_responses: bool = False
 
     @classmethod
@@ -96,6 +100,9 @@ class ApiSettings:
             idempotency_ttl=timedelta(seconds=int(env.get("RCP_API_IDEMPOTENCY_TTL", "86400"))),
             message_buffer_ttl=timedelta(seconds=int(env.get("RCP_API_MESSAGE_BUFFER_TTL", "3600"))),
             webhook_timeout=float(env.get("RCP_WEBHOOK_TIMEOUT", "10")),
+            webhook_allow_hosts=tuple(
+                h.strip() for h in env.get("RCP_WEBHOOK_ALLOW_HOSTS", "").split(",") if h.strip()
+            ),
             validate_responses=env.get("RCP_API_VALIDATE_RESPONSES", "0") == "1",
         )
 

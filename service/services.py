@@ -23,6 +23,9 @@ Sender = Callable[[dict[str, Any]], "str | None"]
 PortsFactory = Callable[["UnitOfWork"], "Ports"]
 """Give handlers the adapters of one transaction (what they write commits with the step)."""
 
+Resolver = Callable[[str, int], list[str]]
+"""Return the IP addresses a host name resolves to for a port; raise OSError if it has none."""
+
 TriggerObserver = Callable[[str, str, float], None]
 """Be told of a trigger: its kind, outcome (completed, refused, busy, failed) and seconds taken."""
 
@@ -46,6 +49,7 @@ class Services:
     senders: dict[str, Sender] = field(default_factory=dict)  # outbox kind -> sender
     pacer: Pacer = field(default_factory=Pacer)  # when paced background work last ran here
     observe_trigger: TriggerObserver = unobserved  # the metrics of service.observe, once an app has them
+    resolve: Resolver | None = None  # webhook hosts' addresses; None: the system's (notify.egress)
 
     def close(self) -> None:
         self.db.dispose()

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import secrets
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from service.errors import FieldError, InvalidData, NotFound
 from service.ids import new_id
+from service.notify import egress
 from service.notify.webhooks import signing_secret
 from service.trigger.events import enqueue, event_id
 from service.views import webhooks as webhook_views
@@ -33,7 +33,7 @@ def register(
     services: Services, owner: str, url: str, events: list[str], description: str | None = None
 ) -> dict[str, Any]:
     """Subscribe ``url`` to ``events`` for ``owner``; the signing secret is in the answer only."""
-    _check(url, events)
+    _check(services, url, events)
     with services.db.unit_of_work() as uow:
         if uow.tokens.by_name(owner) is None:
             raise NotFound(f"no integrator token named '{owner}'")
@@ -55,13 +55,14 @@ def register(
     return {**webhook_views.view(row), "secret": signing_secret(services.settings, row)}
 
 
-def _check(url: str, events: list[str]) -> None:
+def _check(services: Services, url: str, events: list[str]) -> None:
     errors = []
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        errors.append(FieldError("url", "must be an absolute http:// or https:// URL"))
-    if parts.username or parts.password:
-        errors.append(FieldError("url", "must not carry credentials; verify the signature instead"))
+    allow = egress.AllowList.parse(services.settings.api.webhook_allow_hosts)
+    try:
+        # Checked again before every delivery: a name may resolve elsewhere later.
+        egress.check(url, allow, services.resolve)
+    except egress.UnsafeTarget as exc:
+        errors.append(FieldError("url", str(exc)))
     errors += [FieldError("events", f"unknown event type '{e}'") for e in events if e not in EVENT_TYPES]
     if not events:
         errors.append(FieldError("events", "name at least one event type"))

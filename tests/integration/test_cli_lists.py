@@ -80,7 +80,7 @@ def test_webhook_list_and_deliveries_have_headers_and_json(
 ) -> None:
     run(capsys, "token", "create", "trade-portal")
     code, lines, _ = run(
-        capsys, "webhook", "add", "trade-portal", "https://portal.example/hooks", "--events", "notice.issued"
+        capsys, "webhook", "add", "trade-portal", "https://93.184.215.14/hooks", "--events", "notice.issued"
     )
     assert code == 0
     hook_id = lines[0].split()[1]
@@ -88,7 +88,7 @@ def test_webhook_list_and_deliveries_have_headers_and_json(
     code, lines, _ = run(capsys, "webhook", "list")
     assert code == 0
     assert columns(lines[0]) == ["ID", "OWNER", "URL", "EVENTS"]
-    assert columns(lines[1]) == [hook_id, "trade-portal", "https://portal.example/hooks", "notice.issued"]
+    assert columns(lines[1]) == [hook_id, "trade-portal", "https://93.184.215.14/hooks", "notice.issued"]
     code, lines, _ = run(capsys, "webhook", "list", "--owner", "nobody", "--json")
     assert (code, json.loads("\n".join(lines))) == (0, [])
 

@@ -51,7 +51,7 @@ def build_world(services: Services) -> World:
     paused = starting.start(services, "api_waiting", {"case_number": "C-2"}, INTEGRATOR, business_key="C-2")
     lifecycle.suspend(services, paused.instance_id, INTEGRATOR, "waiting for counsel")
     only = {scope: token(services, f"only-{scope}", scope) for scope in SCOPES}
-    hook = webhooks.register(services, "only-read", "http://127.0.0.1:9/hook", ["task.created"])
+    hook = webhooks.register(services, "only-webhooks", "https://93.184.215.14/hook", ["task.created"])
     sender = mailbox.Actor("integrator", "only-message", scopes=frozenset({"message"}))
     kept = mailbox.send(services, "nothing_waits", sender, business_key="Z-1", buffer=True)
     issue_notice(services)
@@ -74,7 +74,7 @@ MESSAGE = {
     "correlationKeys": {"case_number": "C-1"},
 }
 REASON = {"reason": "the applicant withdrew"}
-HOOK = {"url": "http://127.0.0.1:9/other", "events": ["instance.completed"]}
+HOOK = {"url": "https://93.184.215.14/other", "events": ["instance.completed"]}  # a public address
 
 # operationId: (method, path, body, status with the right scope)
 TABLE: dict[str, tuple[str, str, Any, int]] = {

@@ -18,6 +18,7 @@ from service.services import Services
 from service.trigger.core import guarded
 from service.trigger.save import Audit
 from tests.apikit import problem, token
+from tests.e2e.api.webhook_kit import allow
 from tests.e2e.observe.conftest import samples, value
 from tests.support import INTEGRATOR
 
@@ -107,7 +108,8 @@ def test_a_late_timer_shows_with_its_lateness_until_the_runner_fires_it(
 
 
 def test_the_outbox_backlog_counts_pending_webhook_deliveries(app: Flask, api: Services) -> None:
-    auth = token(api, "portal", "start", "read")
+    auth = token(api, "portal", "start", "read", "webhooks")
+    allow(api, "127.0.0.1")  # the webhook's receiver is on loopback
     client = app.test_client()
     hooked = client.post(
         "/api/v1/webhooks", json={"url": "http://127.0.0.1:9/hook", "events": ["task.created"]}, headers=auth

@@ -16,6 +16,7 @@ from service.notify import outbox
 from service.observe.logs import configure_logging
 from service.services import Services
 from tests.apikit import Receiver, token
+from tests.e2e.api.webhook_kit import allow
 from tests.e2e.inbox_world import csrf
 
 START = {"businessKey": "A-1", "variables": {"application_number": "A-1", "received_on": "2026-01-05"}}
@@ -95,7 +96,8 @@ def test_json_log_lines_parse_and_carry_the_request_id(app: Flask) -> None:
 def test_the_request_id_is_carried_into_the_webhook_delivery_the_request_caused(
     app: Flask, api: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    auth = token(api, "portal", "start", "read")
+    auth = token(api, "portal", "start", "read", "webhooks")
+    allow(api, "127.0.0.1")  # the receiver is on loopback
     client = app.test_client()
     with Receiver(answers=[200]) as receiver:
         hooked = client.post(
