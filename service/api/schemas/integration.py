@@ -31,7 +31,13 @@ COMPONENTS["Webhook"] = obj(
 COMPONENTS["WebhookCreated"] = {
     "allOf": [
         {"$ref": "#/components/schemas/Webhook"},
-        obj(["secret"], secret={"type": "string", "description": "HMAC-SHA256 key; shown only now"}),
+        obj(
+            ["secret"],
+            secret={
+                "type": "string",
+                "description": "the Standard Webhooks signing secret (`whsec_` + base64 key); shown only now",
+            },
+        ),
     ]
 }
 COMPONENTS["WebhookDelivery"] = obj(
