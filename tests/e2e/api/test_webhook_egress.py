@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,6 +18,7 @@ from standardwebhooks import Webhook
 
 from service.actions import webhooks
 from service.clock import MovableClock
+from service.config import ROOT
 from service.notify import outbox
 from service.services import Services
 from service.views import webhooks as webhook_views
@@ -203,3 +205,30 @@ def test_the_signature_verifies_with_the_standard_webhooks_library(
     tampered = received.body.replace(b"ping", b"pong")
     with pytest.raises(Exception, match="No matching signature"):
         Webhook(hook["secret"]).verify(tampered, headers)
+
+
+def _readme_verifier() -> Any:
+    """Return the verification function the README's Webhooks section shows integrators."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Webhooks instead of polling")[1]
+    code = re.search(r"```python\n(.*?)```", section.split("\n### ", 1)[0], re.S)
+    assert code is not None
+    scope: dict[str, Any] = {}
+    exec(code.group(1), scope)  # the README's own example, as an integrator pastes it
+    return scope["verified_event"]
+
+
+def test_the_readmes_verification_example_accepts_a_delivery(
+    api: Services, app: Flask, clock: MovableClock
+) -> None:
+    clock.set(datetime.now(UTC))
+    auth = token(api, "portal", "webhooks")
+    allow(api, "127.0.0.1")
+    with Answering(200, b"") as receiver:
+        hook = register(app, auth, f"http://127.0.0.1:{receiver.port}/in", EVENTS)
+        app.test_client().post(f"{HOOKS}/{hook['id']}/ping", headers=auth)
+        outbox.deliver_due(api)
+    [received] = receiver.received
+
+    event = _readme_verifier()(hook["secret"], dict(received.headers.items()), received.body)
+
+    assert event["type"] == "ping"
