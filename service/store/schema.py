@@ -180,6 +180,10 @@ audit_log = Table(
     Column("data", JSON),
     Column("outcome", String(20), nullable=False),
     Column("detail", Text),
+    # The hash chain (service/store/audit_chain.py): position, the previous entry's hash, this one's.
+    Column("seq", Integer, nullable=False, index=True, unique=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
 )
 
 api_tokens = Table(
