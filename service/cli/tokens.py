@@ -34,7 +34,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Create a named token with scopes and print it (the only time it is shown).",
         epilog="example:\n  rcp token create trade-portal --scopes start,message,read",
     )
-    create.add_argument("name", help="a name for the integrator (unique, revoked tokens included)")
+    create.add_argument(
+        "name",
+        help="a name for the integrator (unique among active tokens; a revoked token's name is free again)",
+    )
     create.add_argument(
         "--scopes", default="start,message,read", help=f"comma-separated, from: {', '.join(tokens.SCOPES)}"
     )

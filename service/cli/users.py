@@ -1,4 +1,4 @@
-"""``rcp user create|update|list``: staff users of the web inbox and their groups."""
+"""``rcp user create|update|unlock|list``: staff users of the web inbox and their groups."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION", title="actions")
     _register_create(sub)
     _register_update(sub)
+    unlock = sub.add_parser(
+        "unlock",
+        help="clear a user's sign-in delays",
+        description="Clear the delays failed sign-ins put on a user's account, from every address,"
+        " so the user can sign in at once (a client address guessing across accounts keeps its own"
+        " delay). The unlock is written to the audit log.",
+    )
+    unlock.add_argument("username", help="the user to unlock")
+    unlock.set_defaults(handler=_unlock)
     listing = sub.add_parser(
         "list",
         help="list users with their groups",
@@ -139,6 +148,19 @@ def _update(args: argparse.Namespace) -> int:
     finally:
         services.close()
     print(f"updated {user.username} ({', '.join(user.groups)}){'' if user.active else ' inactive'}")
+    return 0
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    services = services_from_env()
+    try:
+        users.unlock(services, args.username, by=CLI)
+    except ServiceError as exc:
+        print(f"rcp user: error: {exc.detail}", file=sys.stderr)
+        return 2
+    finally:
+        services.close()
+    print(f"unlocked {args.username} (sign-in delays cleared)")
     return 0
 
 

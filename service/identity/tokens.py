@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from service.errors import Conflict, ServiceError
+from service.errors import Conflict, Duplicate, ServiceError
 from service.identity.actors import Actor
 
 if TYPE_CHECKING:
     from service.services import Services
+    from service.store import UnitOfWork
     from service.store.rows import TokenRow
 
-SCOPES = ("start", "message", "read", "tasks", "deploy")
+SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks")
 PREFIX = "rcp"
 TOUCH_EVERY = timedelta(seconds=60)
+NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
 class Unauthenticated(ServiceError):
@@ -32,17 +35,29 @@ def _hash(secret: str) -> str:
 
 def create(services: Services, name: str, scopes: list[str]) -> str:
     """Create a token and return its plaintext (shown once; only its hash is kept)."""
+    if not NAME.match(name):
+        raise ServiceError("token names are 1-200 characters, without control characters")
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown:
         raise ServiceError(f"unknown scope(s): {', '.join(unknown)}; choose from {', '.join(SCOPES)}")
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    with services.db.unit_of_work() as uow:
+
+    def add(uow: UnitOfWork) -> None:
         if uow.tokens.by_name(name) is not None:
-            raise Conflict(f"a token named '{name}' exists; revoke it or pick another name")
+            raise _name_taken(name)
         uow.tokens.add(token_id, name, _hash(secret), sorted(set(scopes)), services.clock.now())
         uow.commit()
+
+    try:
+        services.db.run(add)
+    except Duplicate:
+        raise _name_taken(name) from None  # a twin create took the name between the check and the insert
     return f"{PREFIX}_{token_id}_{secret}"
+
+
+def _name_taken(name: str) -> Conflict:
+    return Conflict(f"an active token is named '{name}'; revoke it first or pick another name")
 
 
 def revoke(services: Services, name: str) -> bool:

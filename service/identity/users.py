@@ -1,7 +1,8 @@
 """Staff users: created and changed from the CLI, passwords hashed with Argon2id, groups = lanes.
 
-Sign-in failures are counted per username; after ``MAX_FAILURES`` within ``FAILURE_WINDOW`` the
-account is locked for ``LOCKOUT`` (NIST SP 800-53 AC-7), whether or not the username exists.
+Failed sign-ins are throttled with growing delays per account and client address, per address
+and (briefly) per account (``service.identity.throttle``; NIST SP 800-53 AC-7), whether or not the
+username exists; ``unlock`` lets a supervisor clear an account's delays.
 """
 
 from __future__ import annotations
@@ -10,27 +11,21 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
-from service.errors import Conflict, FieldError, InvalidData, NotFound, ServiceError
+from service.errors import Conflict, FieldError, InvalidData, NotFound
+from service.identity import passwords, throttle
 from service.identity.actors import ALL_GROUPS, SUPERVISORS, Actor
+from service.identity.passwords import SignInRefused, SignInThrottled
 
 if TYPE_CHECKING:
     from service.services import Services
     from service.store import UnitOfWork
-    from service.store.rows import LoginFailureRow, UserRow
+    from service.store.rows import UserRow
 
 log = logging.getLogger("rcp.users")
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 LOCAL = "local"  # users.source of a user with a password; "oidc" for the identity provider's
 
@@ -47,12 +42,6 @@ DEMO_USERS = (
 )
 
 
-class SignInRefused(ServiceError):
-    status = 401
-    title = "Sign-in refused"
-    type_slug = "sign-in-refused"
-
-
 @dataclass(frozen=True)
 class User:
     """A staff user as the rest of the service sees it (never the password hash)."""
@@ -67,17 +56,6 @@ class User:
     def actor(self) -> Actor:
         """Return the actor the service layer checks and audits."""
         return Actor("user", self.username, frozenset(self.groups))
-
-
-@cache
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()  # Argon2id with the library's RFC 9106 defaults
-
-
-@cache
-def _dummy_hash() -> str:
-    # Verifying an unknown username against a real hash takes as long as a known one.
-    return _hasher().hash("not a password of anyone")
 
 
 def user_of(row: UserRow) -> User:
@@ -135,7 +113,7 @@ def create(
             [FieldError("username", "invalid")],
         )
     groups = check_groups(groups)
-    password_hash = _hasher().hash(check_password(password))
+    password_hash = passwords.hasher().hash(check_password(password))
     with services.db.unit_of_work() as uow:
         if uow.users.by_username(username) is not None:
             raise Conflict(f"user '{username}' exists; use 'rcp user update'")
@@ -160,7 +138,7 @@ def update(
     """Change a user's groups, password, name, e-mail or active flag."""
     values: dict[str, Any] = {}
     if password is not None:
-        values["password_hash"] = _hasher().hash(check_password(password))
+        values["password_hash"] = passwords.hasher().hash(check_password(password))
     if display_name is not None:
         values["display_name"] = display_name
     if email is not None:
@@ -201,37 +179,51 @@ def active_user(services: Services, username: str) -> User | None:
     return user_of(row) if row is not None and row["active"] else None
 
 
-def sign_in(services: Services, username: str, password: str) -> User:
-    """Check a username and password; count failures and lock out after too many."""
+def sign_in(services: Services, username: str, password: str, *, address: str | None = None) -> User:
+    """Check a username and password from a client address; throttle repeated failures."""
     now = services.clock.now()
     username = username.strip().lower()
     if not services.settings.oidc.local_passwords:
         _refuse_passwords(services, username)
+    keys = throttle.keys(username, throttle.address_key(address))
     with services.db.unit_of_work() as uow:
-        failures = uow.logins.failures(username)
-        if failures and failures["locked_until"] and failures["locked_until"] > now:
-            _audit(
-                uow, services, Actor("user", username), "sign-in", None, outcome="refused", detail="locked"
-            )
+        found = uow.logins.failures([k.id for k in keys])
+        block = throttle.blocking(found, keys, now)
+        if block is not None:
+            noted = throttle.note_refusal(uow, block, found[block.key.id], now)
+            if noted:  # the first refusal of a delay only: later ones would flood the log
+                _audit(uow, services, _who(username), "sign-in", noted[1], outcome="refused", detail=noted[0])
             uow.commit()
-            until = failures["locked_until"].strftime("%H:%M UTC")
-            raise SignInRefused(f"Too many failed sign-ins. Try again after {until}.")
+            raise SignInThrottled(block.seconds(now))
         row = uow.users.by_username(username) if username else None
         # Only local users have passwords: the identity provider's sign in there.
         row = row if row is not None and row["source"] == LOCAL else None
         # Always one Argon2 check, so a missing username answers as slowly as a wrong password.
-        matches = _verify(row["password_hash"] if row else _dummy_hash(), password)
+        matches = passwords.verify(row["password_hash"] if row else passwords.dummy_hash(), password)
         if row is not None and row["active"] and matches:
-            uow.logins.clear(username)
-            if _hasher().check_needs_rehash(row["password_hash"]):
-                uow.users.update(row["id"], password_hash=_hasher().hash(password))
-            _audit(uow, services, Actor("user", username), "sign-in", None)
+            # The account's keys only: a success must not wipe what an address did to others.
+            uow.logins.clear([k.id for k in keys if k.rule is not throttle.ADDRESS])
+            if passwords.hasher().check_needs_rehash(row["password_hash"]):
+                uow.users.update(row["id"], password_hash=passwords.hasher().hash(password))
+            _audit(uow, services, Actor("user", username), "sign-in", {"address": keys[0].address})
             uow.commit()
             return user_of(_found(uow, username))
-        _count_failure(uow, username, failures, now)
-        _audit(uow, services, Actor("user", username or "-"), "sign-in", None, outcome="refused")
+        started = throttle.count_failure(uow, keys, found, now)
+        data = {"address": keys[0].address}
+        _audit(uow, services, _who(username), "sign-in", data, outcome="refused", detail=started)
         uow.commit()
     raise SignInRefused("The username or password is not right.")
+
+
+def unlock(services: Services, username: str, *, by: Actor) -> int:
+    """Clear every sign-in delay of an account (from any address); return how many counters went."""
+    username = username.strip().lower()
+    with services.db.unit_of_work() as uow:
+        _found(uow, username)
+        cleared = uow.logins.clear_account(username)
+        _audit(uow, services, by, "user-unlock", {"username": username, "cleared": cleared})
+        uow.commit()
+    return cleared
 
 
 def _refuse_passwords(services: Services, username: str) -> None:
@@ -264,18 +256,8 @@ def ensure_demo_users(services: Services) -> int:
     return len(DEMO_USERS)
 
 
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher().verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _count_failure(uow: UnitOfWork, username: str, previous: LoginFailureRow | None, now: Any) -> None:
-    fresh = previous is None or now - previous["first_failed_at"] > FAILURE_WINDOW
-    count = 1 if fresh else previous["failures"] + 1  # type: ignore[index]
-    first = now if fresh else previous["first_failed_at"]  # type: ignore[index]
-    uow.logins.record_failure(username, count, first, now + LOCKOUT if count >= MAX_FAILURES else None)
+def _who(username: str) -> Actor:
+    return Actor("user", username or "-")
 
 
 def _found(uow: UnitOfWork, username: str) -> UserRow:

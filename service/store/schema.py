@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from service import ids
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
@@ -54,7 +56,7 @@ metadata = MetaData(
     }
 )
 
-ID = String(36)
+ID = String(ids.ID_LENGTH)
 
 process_definitions = Table(
     "process_definitions",
@@ -190,12 +192,21 @@ api_tokens = Table(
     "api_tokens",
     metadata,
     Column("id", String(16), primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
     Column("secret_hash", String(64), nullable=False),
     Column("scopes", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
     Column("last_used_at", UtcDateTime),
+)
+# A name is unique among active tokens only: a revoked token's name can be given again.
+_ACTIVE_TOKEN = api_tokens.c.revoked_at.is_(None)
+Index(
+    "ix_api_tokens_active_name",
+    api_tokens.c.name,
+    unique=True,
+    sqlite_where=_ACTIVE_TOKEN,
+    postgresql_where=_ACTIVE_TOKEN,
 )
 
 users = Table(

@@ -1,4 +1,4 @@
-"""Tables and indexes of the staff web inbox: saved filters, task drafts, login throttling.
+"""Tables and indexes of the staff web inbox: saved filters, task drafts, sign-in throttling.
 
 The inbox reads the engine's ``human_tasks`` rows; the indexes below let every inbox list take
 its first page straight off an index in due-date order (no sort of the whole queue), so a page
@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+)
 
 from service.store.schema import ID, UtcDateTime, human_tasks, metadata
 
@@ -60,13 +71,18 @@ task_drafts = Table(
     Column("saved_at", UtcDateTime, nullable=False),
 )
 
-login_failures = Table(
-    "login_failures",
+# Failed sign-ins per (account, address), per address ("" account) and per account ("" address):
+# each counter throttles with its own growing delay (service.identity.throttle).
+sign_in_failures = Table(
+    "sign_in_failures",
     metadata,
     Column("username", String(100), primary_key=True),
+    Column("address", String(64), primary_key=True),
     Column("failures", Integer, nullable=False),
-    Column("first_failed_at", UtcDateTime, nullable=False),
-    Column("locked_until", UtcDateTime),
+    Column("last_failed_at", UtcDateTime, nullable=False),
+    Column("blocked_until", UtcDateTime),
+    # A refused attempt of the current delay is in the audit log: later ones are not (no flooding).
+    Column("refusal_noted", Boolean, nullable=False, default=False),
 )
 
 _list_index("ix_human_tasks_queue", ht.c.lane, unassigned=True)  # a lane's group queue

@@ -40,10 +40,14 @@ def login() -> Any:
     if request.method == "GET":
         return oidc.login_page(target)
     username = request.form.get("username", "")
+    password = request.form.get("password", "")
     try:
-        signed_in = users.sign_in(services(), username, request.form.get("password", ""))
+        # remote_addr is the client's: waitress rewrites it from a trusted proxy's headers only.
+        signed_in = users.sign_in(services(), username, password, address=request.remote_addr)
     except users.SignInRefused as exc:
-        return oidc.login_page(target, username=username, error=exc.detail, status=401)
+        page = oidc.login_page(target, username=username, error=exc.detail, status=exc.status)
+        wait = exc.extra.get("retry_after")
+        return (*page, {"Retry-After": str(wait)}) if wait else page
     start_session(services(), signed_in)
     security.renew_csrf()
     return redirect(target, 303)

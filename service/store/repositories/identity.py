@@ -28,7 +28,8 @@ class TokenRepository:
         return typed_row(TokenRow, r)
 
     def by_name(self, name: str) -> TokenRow | None:
-        r = self.conn.execute(select(tk).where(tk.c.name == name)).first()
+        """Return the active token of that name (revoked ones free their name), or None."""
+        r = self.conn.execute(select(tk).where(tk.c.name == name, tk.c.revoked_at.is_(None))).first()
         return typed_row(TokenRow, r)
 
     def list(self) -> list[TokenRow]:

@@ -16,19 +16,22 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
+    or_,
     select,
     true,
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import NullType
 
 from service.store.rows import InboxSlice, LaneRow, LoginFailureRow, SavedFilterRow, TaskDraftRow, TaskRow
 from service.store.schema import human_tasks as ht
 from service.store.schema import process_definitions as pd
 from service.store.schema import process_instances as pi
-from service.store.schema_inbox import login_failures as lf
 from service.store.schema_inbox import saved_filters as sf
+from service.store.schema_inbox import sign_in_failures as lf
 from service.store.schema_inbox import task_drafts as td
 from service.store.typed import typed_row, typed_rows
 
@@ -200,22 +203,44 @@ class InboxRepository:
 
 
 class LoginRepository:
-    """Failed sign-ins per username, for locking an account out for a while (NIST AC-7)."""
+    """Failed sign-ins per (account, address), per address and per account, for the throttle."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def failures(self, username: str) -> LoginFailureRow | None:
-        r = self.conn.execute(select(lf).where(lf.c.username == username)).first()
-        return typed_row(LoginFailureRow, r)
+    def failures(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], LoginFailureRow]:
+        """Return the counters of the (username, address) keys that have one."""
+        wanted = or_(*(and_(lf.c.username == u, lf.c.address == a) for u, a in keys))
+        rows = typed_rows(LoginFailureRow, self.conn.execute(select(lf).where(wanted)))
+        return {(r["username"], r["address"]): r for r in rows}
 
     def record_failure(
-        self, username: str, failures: int, first_failed_at: datetime, locked_until: datetime | None
+        self, username: str, address: str, failures: int, now: datetime, blocked_until: datetime | None
     ) -> None:
-        values = {"failures": failures, "first_failed_at": first_failed_at, "locked_until": locked_until}
-        done = self.conn.execute(update(lf).where(lf.c.username == username).values(**values))
-        if done.rowcount == 0:
-            self.conn.execute(insert(lf).values(username=username, **values))
+        """Write a key's counter (insert or overwrite: two racing failures may count as one)."""
+        values = {
+            "failures": failures,
+            "last_failed_at": now,
+            "blocked_until": blocked_until,
+            "refusal_noted": False,
+        }
+        dialect = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        statement = dialect(lf).values(username=username, address=address, **values)
+        self.conn.execute(
+            statement.on_conflict_do_update(index_elements=["username", "address"], set_=values)
+        )
 
-    def clear(self, username: str) -> None:
-        self.conn.execute(delete(lf).where(lf.c.username == username))
+    def note_refusal(self, username: str, address: str) -> None:
+        """Mark that a refused attempt of the key's current delay is in the audit log."""
+        self.conn.execute(
+            update(lf).where(lf.c.username == username, lf.c.address == address).values(refusal_noted=True)
+        )
+
+    def clear(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Forget the counters of the given (username, address) keys."""
+        for username, address in keys:
+            self.conn.execute(delete(lf).where(lf.c.username == username, lf.c.address == address))
+
+    def clear_account(self, username: str) -> int:
+        """Forget every counter naming the account (from any address); return how many."""
+        return self.conn.execute(delete(lf).where(lf.c.username == username)).rowcount

@@ -32,12 +32,14 @@ class GroupMemberRow(TypedDict):
 
 
 class LoginFailureRow(TypedDict):
-    """Failed sign-ins of a username (``login_failures``)."""
+    """Failed sign-ins counted under one key (``sign_in_failures``; "" stands for any)."""
 
     username: str
+    address: str
     failures: int
-    first_failed_at: datetime
-    locked_until: datetime | None
+    last_failed_at: datetime
+    blocked_until: datetime | None
+    refusal_noted: bool
 
 
 class SavedFilterRow(TypedDict):
