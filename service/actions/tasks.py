@@ -100,15 +100,17 @@ def complete(
         data = _checked(submission, form, task, audit)
         return services.engine.complete_task(loaded.workflow, ready, data)
 
-    locate = partial(_case_of, task_id=task_id, actor=actor)
+    locate = partial(_case_of, task_id=task_id, actor=actor, audit=audit)
     outcome = on_instance(services, locate, actor, audit, apply, expected_version=expected_version)
     return Completed(**outcome.__dict__, task_title=title[-1])
 
 
-def _case_of(uow: UnitOfWork, *, task_id: str, actor: Actor) -> InstanceRow:
+def _case_of(uow: UnitOfWork, *, task_id: str, actor: Actor, audit: Audit) -> InstanceRow:
     """Lock the case an open task belongs to; say why when there is no such open task."""
     row = uow.instances.holding_task(task_id, lock=True)
     if row is None:
+        done = uow.audit.completed_task(task_id)
+        audit.instance_id = done["instance_id"] if done is not None else None  # its refusal's case
         open_tasks.open_task(uow, task_id, actor)  # says why: completed already, or not open
         raise NotFound(f"task {task_id} is not open", taskId=task_id)
     return row

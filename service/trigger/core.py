@@ -187,7 +187,7 @@ def guarded(
         return result
     except ServiceError as exc:
         outcome = "busy" if isinstance(exc, Busy) else "refused"
-        refused_on = instance_id() if callable(instance_id) else instance_id
+        refused_on = (instance_id() if callable(instance_id) else instance_id) or audit.instance_id
         record_refusal(services, actor, audit, refused_on, exc)
         raise
     finally:

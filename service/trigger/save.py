@@ -34,6 +34,8 @@ class Audit:
     task_id: str | None = None
     task_name: str | None = None
     data: Any = None
+    # The case a refused trigger concerns when it found none to lock (a task completed already).
+    instance_id: str | None = None
 
 
 @dataclass(frozen=True)
