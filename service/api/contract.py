@@ -72,6 +72,7 @@ class Operation:
     headers: dict[str, Param]
     body: Body | None
     answers: dict[int, Answer]
+    public: bool = False  # answered without a token (the documentation)
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -80,6 +81,11 @@ PROBLEM = S.ref("Problem")
 
 def problem_answer(description: str) -> Answer:
     return Answer(description, PROBLEM, "application/problem+json")
+
+
+# The 422 of the declared schemas alone. An operation whose business rules refuse input the
+# schemas admit (a start schema, a form, a diagram) declares its own 422 saying so.
+INVALID_INPUT = problem_answer("invalid input; `errors` names each failing field")
 
 
 View = Callable[[Call], "Reply | dict[str, Any] | list[Any]"]
@@ -99,6 +105,7 @@ def operation(
     path_params: dict[str, Param] | None = None,
     headers: dict[str, Param] | None = None,
     body: Body | None = None,
+    public: bool = False,
 ) -> Callable[[View], Callable[..., Response]]:
     """Declare and register an API operation (see the module docstring)."""
     takes_input = body is not None or bool(query) or bool(headers)
@@ -114,7 +121,8 @@ def operation(
         path_params or {n: Param(S.ID) for n in re.findall(r"{(\w+)}", path)},
         headers or {},
         body,
-        _with_common_answers(answers, scope, takes_input, body is not None),
+        _with_common_answers(answers, scope, takes_input, body is not None, public, "{" in path),
+        public,
     )
     if operation_id in OPERATIONS:
         raise ValueError(f"operation {operation_id} is declared twice")
@@ -127,7 +135,11 @@ def _register(op: Operation, view: View) -> Callable[..., Response]:
     def endpoint(**path_values: str) -> Response:
         caller = _authorised(op)
         call = Call(
-            caller, path_values, reading.query(op.query), reading.headers(op.headers), *reading.body(op.body)
+            caller,
+            reading.path(op.path_params, path_values),
+            reading.query(op.query),
+            reading.headers(op.headers),
+            *reading.body(op.body),
         )
         reply = view(call)
         return _respond(reply if isinstance(reply, Reply) else Reply(reply))
@@ -141,23 +153,32 @@ def _register(op: Operation, view: View) -> Callable[..., Response]:
 
 
 def _with_common_answers(
-    answers: dict[int, Answer], scope: str | None, has_input: bool, has_body: bool
+    answers: dict[int, Answer],
+    scope: str | None,
+    has_input: bool,
+    has_body: bool,
+    public: bool = False,
+    has_path: bool = False,
 ) -> dict[int, Answer]:
-    common = {
-        401: problem_answer("no valid bearer token"),
-        429: Answer(
+    """Add the answers the frame gives any operation: every status the server can send is declared."""
+    common = {500: problem_answer("the service failed; the request may be retried")}
+    if not public:
+        common[401] = problem_answer("no valid bearer token")
+        common[429] = Answer(
             "too many requests for this token; retry after the given seconds",
             PROBLEM,
             "application/problem+json",
             headers={"Retry-After": Param({"type": "integer"}, "seconds to wait", True)},
-        ),
-    }
+        )
+        common[503] = problem_answer("the case or the database stayed busy; retry in a moment")
+    if has_path:
+        common[404] = problem_answer("nothing has that id (or the id is not in its documented format)")
     if scope is not None:
         common[403] = problem_answer(f"the token lacks the '{scope}' scope")
     if has_input:
-        common[422] = problem_answer("invalid input; `errors` names each failing field")
+        common[422] = INVALID_INPUT
     if has_body:
-        common[400] = problem_answer("the body cannot be read (e.g. a broken multipart form)")
+        common[400] = problem_answer("the body cannot be read: malformed JSON or a broken multipart form")
         common[413] = problem_answer("the body is larger than 4 MB")
         common[415] = problem_answer("the body is not sent in an accepted media type")
     return {**common, **answers}

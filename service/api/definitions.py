@@ -114,6 +114,10 @@ def get_definition_xml(call: Call) -> Reply:
     answers={
         201: Answer("at least one new version", S.ref("Deployment")),
         200: Answer("nothing changed", S.ref("Deployment")),
+        422: problem_answer(
+            "invalid input, or a diagram, form or start schema fails the deploy checks: `issues` "
+            "lists each with its file, element id and line (nothing is deployed)"
+        ),
     },
 )
 def deploy_definitions(call: Call) -> Reply:
@@ -177,6 +181,10 @@ def _from_files(files: list[FileStorage]) -> DiagramSet:
             links=START_LINKS,
         ),
         404: problem_answer("no such process"),
+        422: problem_answer(
+            "invalid input, the variables fail the process's start schema, or the "
+            "`Idempotency-Key` was used with another body; `errors` names each failing field"
+        ),
     },
 )
 def start_instance(call: Call) -> Reply:

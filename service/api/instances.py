@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from service.actions import lifecycle
-from service.api import paging
+from service.api import paging, plaintext
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -19,7 +20,7 @@ TAG = "Process instances"
 INSTANCE_ID = {"id": Param(S.UUID, "the process instance id")}
 NOT_FOUND = problem_answer("no such instance")
 DATETIME = {"type": "string", "format": "date-time"}
-VARIABLE_FILTER = r"^[A-Za-z][A-Za-z0-9_]{0,99}_eq_([^\x00-\x20\[{][^\x00]*)?$"
+VARIABLE_FILTER = rf"^[A-Za-z][A-Za-z0-9_]{{0,99}}_eq_([^\x00-\x20\[{{][^{plaintext.CONTROL_RANGES}]*)?$"
 
 SEARCH = {
     "processDefinitionKey": Param({"type": "string", "maxLength": 200}, "instances of this process"),
@@ -51,12 +52,23 @@ SEARCH = {
 }
 
 
+def _text(word: str) -> Any:
+    raise ValueError(word)  # NaN and Infinity are not JSON: the value is read as text
+
+
+def _finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(number)  # 1e999 overflows: read as text, as it is not a JSON number we store
+    return value
+
+
 def _variable_filters(expressions: list[str]) -> list[tuple[str, Any]]:
     pairs = []
     for text in expressions:
         name, _, raw = text.partition("_eq_")
         try:
-            value = json.loads(raw)
+            value = json.loads(raw, parse_constant=_text, parse_float=_finite)
             if isinstance(value, dict | list):
                 raise InvalidData(
                     "variables can only be compared with plain values",

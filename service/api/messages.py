@@ -35,6 +35,10 @@ TAG = "Messages"
         ),
         404: problem_answer("no instance waits for the message"),
         409: problem_answer("several instances wait for it (`candidates`), or the instance refuses it"),
+        422: problem_answer(
+            "invalid input, or the message lacks a correlation value the waiting process expects, "
+            "or its variables fail the process's rules; `errors` names each"
+        ),
     },
 )
 def deliver_message(call: Call) -> Reply:
@@ -61,7 +65,7 @@ def deliver_message(call: Call) -> Reply:
     tag=TAG,
     scope="message",
     summary="Follow a buffered message: pending, delivered (to which instance) or expired",
-    path_params={"id": Param(S.ID, "the id from the 202 answer")},
+    path_params={"id": Param(S.UUID, "the id from the 202 answer")},
     answers={200: Answer("the message", S.ref("BufferedMessage")), 404: problem_answer("no such message")},
 )
 def get_buffered_message(call: Call) -> Reply:

@@ -6,6 +6,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
+from service.api import plaintext
 from service.api import schemas as S
 from service.api.contract import OPERATIONS, Answer, Operation
 from service.api.problems import PROBLEM_TYPES
@@ -76,7 +77,7 @@ def document() -> dict[str, Any]:
         "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
         "paths": paths,
         "components": {
-            "schemas": copy.deepcopy(S.COMPONENTS),
+            "schemas": _components(),
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
@@ -89,6 +90,21 @@ def document() -> dict[str, Any]:
         },
         "x-problem-types": {f"{slug}": text for slug, text in PROBLEM_TYPES.items()},
     }
+
+
+def _components() -> dict[str, Any]:
+    """Return the schema components, those requests carry stating the text rule."""
+    found = copy.deepcopy(S.COMPONENTS)
+    sent = {
+        schema["$ref"].rsplit("/", 1)[-1]
+        for op in OPERATIONS.values()
+        for schema in (op.body.content.values() if op.body else ())
+        if "$ref" in schema
+    }
+    for name in sent:
+        found[name] = plaintext.request_schema(found[name])
+    found[plaintext.PLAIN_JSON] = plaintext.plain_json()
+    return found
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -118,7 +134,10 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.body is not None:
         entry["requestBody"] = {
             "required": op.body.required,
-            "content": {media: {"schema": schema} for media, schema in op.body.content.items()},
+            "content": {
+                media: {"schema": plaintext.request_schema(schema)}
+                for media, schema in op.body.content.items()
+            },
         }
         if "multipart/form-data" in op.body.content:
             entry["requestBody"]["content"]["multipart/form-data"]["encoding"] = {
@@ -134,7 +153,7 @@ def _parameter(name: str, param: Param, where: str) -> dict[str, Any]:
         "name": name,
         "in": where,
         "required": True if where == "path" else param.required,
-        "schema": param.schema,
+        "schema": plaintext.request_schema(param.schema),
     }
     if param.description:
         found["description"] = param.description

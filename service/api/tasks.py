@@ -125,6 +125,7 @@ def unclaim_task(call: Call) -> Reply:
         200: Answer("the instance at its next wait state", S.ref("ProcessInstance")),
         404: NOT_FOUND,
         409: problem_answer("claimed by someone else, already completed, or a stale version"),
+        422: problem_answer("invalid input, or the variables fail the task's form; `errors` names each"),
     },
 )
 def complete_task(call: Call) -> Reply:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.actions import webhooks
+from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
 from service.api.contract import Answer, Call, Reply, operation, problem_answer
@@ -13,9 +16,13 @@ TAG = "Webhooks"
 HOOK_ID = {"id": Param(S.ID, "the webhook id")}
 NOT_FOUND = problem_answer("no such webhook (of this token)")
 SIGNING = (
-    "Each delivery is a POST of the event as JSON with `X-RCP-Event`, `X-RCP-Event-Id` and "
-    "`X-RCP-Signature: t=<unix time>,v1=<hex>`, where hex = HMAC-SHA256(secret, `<t>.<raw body>`). "
-    "Answer 2xx to take it; anything else is retried with backoff (30 s doubling, about an hour)."
+    "The URL must be https and its host must resolve to public addresses only (checked now and "
+    "before every delivery; the operator's `RCP_WEBHOOK_ALLOW_HOSTS` exempts hosts): otherwise 422 "
+    "naming `url`. Each delivery is a POST of the event as JSON, signed the Standard Webhooks way "
+    "(`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "
+    "'<id>.<timestamp>.<raw body>'>`; verify with a Standard Webhooks library and the `whsec_` "
+    "secret), with `X-RCP-Event` naming the type. Answer 2xx to take it; anything else is retried "
+    "with backoff (30 s doubling, about an hour); redirects are not followed."
 )
 
 
@@ -24,7 +31,7 @@ SIGNING = (
     "/webhooks",
     operation_id="createWebhook",
     tag=TAG,
-    scope="read",
+    scope="webhooks",
     summary="Register a URL for event types; the answer holds the signing secret (shown once)",
     description=SIGNING,
     body=Body({"application/json": S.ref("WebhookRequest")}),
@@ -41,12 +48,12 @@ def create_webhook(call: Call) -> Reply:
     "/webhooks",
     operation_id="listWebhooks",
     tag=TAG,
-    scope="read",
+    scope="webhooks",
     summary="List this token's webhooks",
-    answers={200: Answer("the webhooks", {"type": "array", "items": S.ref("Webhook")})},
+    answers={200: Answer("the webhooks (one page)", paging.envelope(S.ref("Webhook"), pages=False))},
 )
 def list_webhooks(call: Call) -> Reply:
-    return Reply(webhook_views.list_for(services(), call.actor.name))
+    return Reply(paging.whole(webhook_views.list_for(services(), call.actor.name)))
 
 
 @operation(
@@ -54,7 +61,7 @@ def list_webhooks(call: Call) -> Reply:
     "/webhooks/{id}",
     operation_id="getWebhook",
     tag=TAG,
-    scope="read",
+    scope="webhooks",
     summary="Read a webhook",
     path_params=HOOK_ID,
     answers={200: Answer("the webhook", S.ref("Webhook")), 404: NOT_FOUND},
@@ -68,7 +75,7 @@ def get_webhook(call: Call) -> Reply:
     "/webhooks/{id}",
     operation_id="deleteWebhook",
     tag=TAG,
-    scope="read",
+    scope="webhooks",
     summary="Remove a webhook (queued deliveries are dropped)",
     path_params=HOOK_ID,
     answers={204: Answer("removed"), 404: NOT_FOUND},
@@ -83,21 +90,21 @@ def delete_webhook(call: Call) -> Reply:
     "/webhooks/{id}/deliveries",
     operation_id="listWebhookDeliveries",
     tag=TAG,
-    scope="read",
-    summary="Recent deliveries: status, attempts, the receiver's last answer",
+    scope="webhooks",
+    summary="Recent deliveries: status, attempts, the last answer's status, time and a short excerpt",
     path_params=HOOK_ID,
-    query={"maxResults": Param({"type": "integer", "minimum": 1, "maximum": 500}, "default 50")},
+    query={"cursor": paging.CURSOR, "maxResults": paging.size()},
     answers={
-        200: Answer("newest first", {"type": "array", "items": S.ref("WebhookDelivery")}),
+        200: Answer("one page, newest first", paging.envelope(S.ref("WebhookDelivery"))),
         404: NOT_FOUND,
     },
 )
 def list_deliveries(call: Call) -> Reply:
-    return Reply(
-        webhook_views.deliveries(
-            services(), call.actor.name, call.path["id"], call.query.get("maxResults", 50)
-        )
-    )
+    def fetch(offset: int, count: int) -> list[dict[str, Any]]:
+        found = webhook_views.deliveries(services(), call.actor.name, call.path["id"], offset + count)
+        return found[offset:]
+
+    return Reply(paging.offset_page(fetch, call.query.get("cursor"), call.query.get("maxResults", 50)))
 
 
 @operation(
@@ -105,7 +112,7 @@ def list_deliveries(call: Call) -> Reply:
     "/webhooks/{id}/ping",
     operation_id="pingWebhook",
     tag=TAG,
-    scope="read",
+    scope="webhooks",
     summary="Queue a `ping` event to the webhook (check the receiver and its signature check)",
     path_params=HOOK_ID,
     answers={202: Answer("queued", S.ref("WebhookPing")), 404: NOT_FOUND},

@@ -75,7 +75,7 @@ COMPONENTS["DeploymentRequest"] = obj(
         "items": obj(
             ["name", "xml"],
             closed=True,
-            name={"type": "string", "pattern": r"^[^/\\]{1,200}\.bpmn$"},
+            name={"type": "string", "pattern": r"^[^/\\\x00-\x08\x0b\x0c\x0e-\x1f]{1,200}\.bpmn$"},
             xml={"type": "string", "minLength": 1},
         ),
     },

@@ -1,10 +1,12 @@
-"""Schemathesis against the served OpenAPI document: no 5xx, every response as declared.
+"""Schemathesis, every check, against the served OpenAPI document: no 5xx, every response as declared.
 
-Every operation gets bounded examples of schema-valid and schema-invalid requests. Valid ones
-may still be refused by business rules (an unknown process, a diagram that does not parse: 404,
-409, 422 from the service layer) but never by the contract's own validation; invalid ones must
-be refused with a 4xx. Schemathesis checks status codes, content types, headers and bodies
-against the document.
+Every operation gets bounded examples of schema-valid and schema-invalid requests; invalid ones
+must be refused with a 4xx. Valid ones must be accepted (positive data acceptance): 2xx, or a
+refusal the request's data cannot foresee (401, 403, 404 for an id nothing has, 409 for a state,
+429). A 422 to valid data is allowed only where the operation's document declares a business-rule
+422 of its own (a start schema, a form, a diagram, a correlation value), and even then it must
+not be the schemas' own refusal. Schemathesis checks status codes, content types, headers and
+bodies against the document.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.config import OperationConfig, PositiveDataAcceptanceConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from service import api as api_package
-from service.api.contract import OPERATIONS
+from service.api.contract import INVALID_INPUT, OPERATIONS
 from service.api.reading import CONTRACT_REFUSALS
 from service.services import Services
 from tests.apikit import app_for, issue_notice, start_smoke, token
@@ -61,7 +63,21 @@ def contract(api: Services) -> OpenApiSchema:
             case.headers = {**(case.headers or {}), "Authorization": data}
 
     loaded.auth()(Bearer)
+    for operation_id, op in OPERATIONS.items():
+        if op.answers.get(422, INVALID_INPUT) is not INVALID_INPUT:
+            loaded.config.operations.operations.append(_accepting_business_422(operation_id))
     return loaded
+
+
+def _accepting_business_422(operation_id: str) -> OperationConfig:
+    """Let valid data meet the operation's declared business-rule 422 (never the schemas' own)."""
+    statuses = [*PositiveDataAcceptanceConfig().expected_statuses, "422"]
+    return OperationConfig.from_dict(
+        {
+            "include-operation-id": operation_id,
+            "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
+        }
+    )
 
 
 def schema_valid_input_passes_the_contract(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -83,7 +99,6 @@ def test_every_operation_answers_as_documented(
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case: Any) -> None:
         case.call_and_validate(
-            excluded_checks=[positive_data_acceptance],
             additional_checks=[schema_valid_input_passes_the_contract],
         )
 
@@ -127,7 +142,6 @@ def test_start_get_and_message_chains_hold_the_contract(contract: OpenApiSchema)
         ) -> None:
             case.validate_response(
                 response,
-                excluded_checks=[positive_data_acceptance],
                 additional_checks=[schema_valid_input_passes_the_contract],
                 transport_kwargs=kwargs or None,
                 recorder=self.recorder,
