@@ -14,15 +14,18 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import idna
 
+if TYPE_CHECKING:
+    from service.services import Resolver
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-Resolve = Callable[[str, int], list[str]]
 
 # Cloud metadata services answer credentials to whoever asks from inside: never a receiver.
 METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.goog", "instance-data"})
@@ -69,11 +72,9 @@ class AllowList:
                 names.add(entry.strip().lower().rstrip("."))
         return cls(frozenset(names), tuple(networks))
 
-    def covers(self, host: str, addresses: list[Address]) -> bool:
-        """Say whether ``host`` is allowed by name, or every one of its addresses by network."""
-        if host in self.names:
-            return True
-        return bool(addresses) and all(any(a in n for n in self.networks) for a in addresses)
+    def holds(self, address: Address) -> bool:
+        """Say whether ``address`` lies in an allowed network."""
+        return any(address in network for network in self.networks)
 
 
 def system_resolve(host: str, port: int) -> list[str]:
@@ -82,7 +83,7 @@ def system_resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]).split("%", 1)[0] for info in found))
 
 
-def check(url: str, allow: AllowList, resolve: Resolve | None = None) -> Target:
+def check(url: str, allow: AllowList, resolve: Resolver | None = None) -> Target:
     """Parse ``url``, resolve its host once and return the target to connect to, or refuse it."""
     scheme, host, port, path = parse(url)
     _refuse_names(host, allow)
@@ -92,15 +93,16 @@ def check(url: str, allow: AllowList, resolve: Resolve | None = None) -> Target:
         raise UnsafeTarget(f"the host {host} does not resolve ({exc})") from None
     if not resolved:
         raise UnsafeTarget(f"the host {host} does not resolve")
-    if allow.covers(host, resolved):
-        return Target(scheme, host, port, path, str(resolved[0]))
+    target = Target(scheme, host, port, path, str(resolved[0]))
+    if host in allow.names:
+        return target
     for address in resolved:
-        reason = address_problem(address)
+        reason = None if allow.holds(address) else address_problem(address)
         if reason:
             raise UnsafeTarget(f"the host {host} resolves to {reason}; only public addresses")
-    if scheme != "https":
+    if scheme != "https" and not all(allow.holds(a) for a in resolved):
         raise UnsafeTarget("must use https (http only for hosts on RCP_WEBHOOK_ALLOW_HOSTS)")
-    return Target(scheme, host, port, path, str(resolved[0]))
+    return target
 
 
 def parse(url: str) -> tuple[str, str, int, str]:
