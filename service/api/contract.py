@@ -147,7 +147,8 @@ def _register(op: Operation, view: View) -> Callable[..., Response]:
     endpoint.__name__ = op.operation_id
     endpoint.__doc__ = view.__doc__
     rule = re.sub(r"{(\w+)}", r"<\1>", op.path)
-    bp.add_url_rule(rule, op.operation_id, endpoint, methods=[op.method])
+    # No automatic OPTIONS (an undeclared HTML 200): any undeclared method is a 405 problem.
+    bp.add_url_rule(rule, op.operation_id, endpoint, methods=[op.method], provide_automatic_options=False)
     OPERATIONS[op.operation_id] = op
     return endpoint
 

@@ -137,6 +137,16 @@ def test_unknown_paths_and_methods_answer_with_problem_details(api: Services, ap
     assert "GET" in wrong_method.headers["Allow"]
 
 
+def test_options_is_an_undeclared_method_answered_with_a_problem_naming_the_allowed_ones(
+    api: Services, app: Flask
+) -> None:
+    answer = app.test_client().options("/api/v1/tasks", headers=token(api, "portal", "read"))
+
+    assert answer.status_code == 405
+    assert problem(answer)["type"].endswith("method-not-allowed")
+    assert set(answer.headers["Allow"].split(", ")) == {"GET", "HEAD"}
+
+
 def test_a_revoked_or_malformed_token_is_401(api: Services, app: Flask) -> None:
     auth = token(api, "portal", "read")
     tokens.revoke(api, "portal")
