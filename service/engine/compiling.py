@@ -1,8 +1,10 @@
 """Diagram code compiled once: checked by the policy, rewritten to call the size guards, cached.
 
 Only the operations ``sizes`` guards are rewritten (``a * b`` becomes ``_rcp_mul(a, b)``, a
-guarded method call ``s.ljust(n)`` becomes ``_rcp_call_method(s, "ljust", n)``, an f-string field
-with a format spec goes through ``_rcp_format``); everything else compiles as written. The policy
+guarded method call ``s.ljust(n)`` becomes ``_rcp_call_method(s, "ljust", n)`` and ``s.join`` as
+a value ``_rcp_bound_method(s, "join")``, every f-string field goes through
+``_rcp_format_value``, ``[f(x) for x in xs]`` becomes ``_rcp_list(f(x) for x in xs)``,
+``[*xs]`` becomes ``[*_rcp_spread(xs)]``); everything else compiles as written. The policy
 refuses names starting with ``_`` in diagram code, so a script can neither call nor replace a
 guard. The code keeps the file name ``<string>``, which the time limit follows.
 """
@@ -26,11 +28,13 @@ def _name(guard: Any) -> str:
 
 # What the rewritten code calls, by name: put into the globals of every run (after task data).
 GUARDS: dict[str, Any] = {_name(guard): guard for pair in sizes.BINARY.values() for guard in pair} | {
-    _name(sizes.call_method): sizes.call_method,
-    _name(sizes.format_value): sizes.format_value,
+    _name(guard): guard for guard in (sizes.call_method, sizes.bound_method, sizes.format_value, sizes.spread)
 }
 # Builtins replaced by guarded versions of themselves.
-BUILTINS: dict[str, Any] = {"range": sizes.guarded_range, "sum": sizes.guarded_sum}
+BUILTINS: dict[str, Any] = sizes.BUILTINS
+# Comprehensions are collected by the guarded builtin of their kind, item by item.
+_COLLECTORS = {ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict"}
+GUARDS |= {_PREFIX + kind: BUILTINS[kind] for kind in _COLLECTORS.values()}
 
 
 def _call(guard: Any, args: list[ast.expr], keywords: list[ast.keyword] | None = None) -> ast.Call:
@@ -69,19 +73,46 @@ class _SizeGuards(ast.NodeTransformer):
         return ast.copy_location(ast.Assign(targets=[node.target], value=value), node)
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
         func = node.func
         if not (isinstance(func, ast.Attribute) and func.attr in sizes.GUARDED_METHODS):
+            self.generic_visit(node)
             return node
+        # The method itself is not visited: called here, it needs no bound guard.
+        func.value = self.visit(func.value)
+        node.args = [self.visit(arg) for arg in node.args]
+        node.keywords = [self.visit(keyword) for keyword in node.keywords]
         args = [func.value, ast.Constant(func.attr), *node.args]
         return ast.copy_location(_call(sizes.call_method, args, node.keywords), node)
 
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        self.generic_visit(node)
+        if node.attr not in sizes.GUARDED_METHODS or not isinstance(node.ctx, ast.Load):
+            return node
+        return ast.copy_location(_call(sizes.bound_method, [node.value, ast.Constant(node.attr)]), node)
+
     def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         self.generic_visit(node)
-        if node.format_spec is None:
-            return node  # no width or precision: as long as the value's own text
-        value = _call(sizes.format_value, [node.value, node.format_spec, ast.Constant(node.conversion)])
+        spec: ast.expr = node.format_spec or ast.Constant("")
+        value = _call(sizes.format_value, [node.value, spec, ast.Constant(node.conversion)])
         return ast.copy_location(ast.FormattedValue(value=value, conversion=-1, format_spec=None), node)
+
+    def visit_Starred(self, node: ast.Starred) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.ctx, ast.Load):
+            node.value = ast.copy_location(_call(sizes.spread, [node.value]), node.value)
+        return node
+
+    def _collect(self, node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node, ast.DictComp):
+            item: ast.expr = ast.Tuple(elts=[node.key, node.value], ctx=ast.Load())
+        else:
+            item = node.elt
+        items = ast.GeneratorExp(elt=item, generators=node.generators)
+        collector = ast.Name(id=_PREFIX + _COLLECTORS[type(node)], ctx=ast.Load())
+        return ast.copy_location(ast.Call(func=collector, args=[items], keywords=[]), node)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = _collect
 
 
 def _compile(source: str, mode: str) -> CodeType:

@@ -17,7 +17,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
-from service.engine import progress, serializer, timekeeping, waits
+from service.engine import measure, progress, serializer, timekeeping, waits
 from service.engine.scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
 from service.engine.specs import SpecBundle
 from service.engine.values import MessageIncomplete, NotWaiting, WaitState
@@ -28,10 +28,16 @@ class Engine:
     """The service's one door into SpiffWorkflow."""
 
     def __init__(
-        self, functions: Mapping[str, Callable[..., Any]], clock: Clock, *, script_time_limit: float = 2.0
+        self,
+        functions: Mapping[str, Callable[..., Any]],
+        clock: Clock,
+        *,
+        script_time_limit: float = 2.0,
+        max_case_data: int | None = None,
     ) -> None:
         timekeeping.install()
-        self.environment = RestrictedEnvironment(functions, script_time_limit)
+        limit = measure.MAX_CASE_DATA if max_case_data is None else max_case_data
+        self.environment = RestrictedEnvironment(functions, script_time_limit, limit)
         self.clock = clock
 
     def script_engine(

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
 from handlers.registry import CallContext
-from service.engine import compiling, policy
+from service.engine import compiling, measure, policy
 from service.engine.budget import time_limited
 
 
@@ -22,10 +22,16 @@ class ServiceCaller(Protocol):
 class RestrictedEnvironment(TaskDataEnvironment):
     """Task-data environment that checks the policy and runs with safe builtins only."""
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]], time_limit: float = 2.0) -> None:
+    def __init__(
+        self,
+        functions: Mapping[str, Callable[..., Any]],
+        time_limit: float = 2.0,
+        max_case_data: int = measure.MAX_CASE_DATA,
+    ) -> None:
         super().__init__(dict(functions))
         self._builtins = dict(policy.SAFE_BUILTINS) | compiling.BUILTINS
         self.time_limit = time_limit
+        self.max_case_data = max_case_data
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         code = compiling.expression(expression)
@@ -35,7 +41,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
         # Applied last so task data can never shadow the restricted builtins or the size guards.
         scope.update(compiling.GUARDS)
         scope["__builtins__"] = self._builtins
-        with time_limited(self.time_limit):
+        with time_limited(self.time_limit), measure.budgeted():
             return eval(code, scope)  # noqa: S307 - checked by the policy when compiled
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
@@ -43,8 +49,18 @@ class RestrictedEnvironment(TaskDataEnvironment):
         extra = dict(external_context or {})
         extra.update(compiling.GUARDS)  # Spiff applies these over the task data, then removes them
         extra["__builtins__"] = self._builtins
-        with time_limited(self.time_limit):
-            return bool(super().execute(code, context, extra))
+        before = dict(context)
+        try:
+            with time_limited(self.time_limit), measure.budgeted():
+                done = bool(super().execute(code, context, extra))
+            measure.check_case_data(context, self.max_case_data)
+        except Exception:
+            # A failed step leaves the data as it found it: the incident's case never stores the
+            # half-built (perhaps huge) values, and a retry starts from the same data.
+            context.clear()
+            context.update(before)
+            raise
+        return done
 
 
 class RestrictedScriptEngine(PythonScriptEngine):

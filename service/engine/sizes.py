@@ -1,11 +1,13 @@
 """Size limits for diagram scripts: the single operations that could build a huge value.
 
 The time limit (``budget``) stops a script between two opcodes, but one opcode can run for hours
-or take gigabytes: ``"x" * 10**10``, ``10 ** 10**9``, ``sum(range(10**15))``. Each operation
-that can build a value much larger than its operands is compiled to call a guard here, which
-works out the size of the result first and refuses one past the limits; the step then fails like
-any failing script (the case gets an incident). Growth over many steps (a list doubled in a loop)
-meets these limits at each step, and comprehensions meet the time limit.
+or take gigabytes: ``"x" * 10**10``, ``10 ** 10**9``, ``str(["x" * 999999] * 5000)``. Each
+operation that can build a value much larger than its operands (``*``, ``+``, ``%``, f-strings,
+``str``, the collection builtins, comprehensions, ``join`` and the padding methods) is compiled
+to call a guard here, which works out the size of the result first (``measure.size``, nested
+items and shared parts included) and refuses one past the limits; the step then fails like any
+failing script (the case gets an incident). What the guards let through is charged to the
+step's budget, so growth over many operations (a list doubled in a loop) meets a limit too.
 """
 
 from __future__ import annotations
@@ -18,35 +20,17 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-MAX_ITEMS = 1_000_000  # characters of a string, items of a list, tuple or range; a format width
-MAX_INT_BITS = 100_000  # about 30,000 decimal digits (int() and str() stop at 4,300 anyway)
+from service.engine.measure import MAX_INT_BITS, MAX_ITEMS, ScriptTooLarge, allow, allow_bits, size
+
+__all__ = ["MAX_INT_BITS", "MAX_ITEMS", "ScriptTooLarge"]
 
 _SEQUENCES = (str, bytes, list, tuple)
 _TEXT = (str, bytes)
+_SIZED = (str, bytes, list, tuple, dict, set, frozenset, range)
 # printf-style conversions (``"%10.2f" % x``): width and precision, each a number or ``*``; a
 # literal ``%%`` matches first, so the text after it is not read as a width.
 _PRINTF = re.compile(r"%(?:%|(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?)")
 _DIGITS = re.compile(r"\d+")
-
-
-class ScriptTooLarge(RuntimeError):
-    """A diagram script would build a value past the size limits."""
-
-
-def _items(count: int, what: str = "items") -> None:
-    if count > MAX_ITEMS:
-        raise ScriptTooLarge(
-            f"the script would build a value of {count:,} {what}; diagram scripts may build at most"
-            f" {MAX_ITEMS:,}"
-        )
-
-
-def _bits(count: float) -> None:
-    if count > MAX_INT_BITS:
-        raise ScriptTooLarge(
-            f"the script would build a number of about {int(count):,} bits; diagram scripts may build"
-            f" at most {MAX_INT_BITS:,}"
-        )
 
 
 def _length(value: Any) -> int:
@@ -55,26 +39,28 @@ def _length(value: Any) -> int:
 
 def _check_mul(a: Any, b: Any) -> None:
     if isinstance(a, int) and isinstance(b, int):
-        _bits(a.bit_length() + b.bit_length())
+        allow_bits(a.bit_length() + b.bit_length())
     elif isinstance(a, _SEQUENCES) and isinstance(b, int):
-        _items(len(a) * b)
+        allow(size(a) * max(b, 0))  # ``[[0] * 999999] * 5`` holds five million items
     elif isinstance(b, _SEQUENCES) and isinstance(a, int):
-        _items(len(b) * a)
+        allow(size(b) * max(a, 0))
 
 
 def _check_power(a: Any, b: Any) -> None:
     if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
-        _bits(math.log2(abs(a)) * b)
+        allow_bits(math.log2(abs(a)) * b)
 
 
 def _check_lshift(a: Any, b: Any) -> None:
     if isinstance(a, int) and isinstance(b, int) and a and b > 0:
-        _bits(a.bit_length() + b)
+        allow_bits(a.bit_length() + b)
 
 
 def _check_add(a: Any, b: Any) -> None:
-    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
-        _items(len(a) + len(b))
+    if isinstance(a, _TEXT) and isinstance(b, _TEXT):
+        allow(len(a) + len(b))
+    elif isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
+        allow(size(a) + size(b))
 
 
 def _check_modulo(a: Any, b: Any) -> None:
@@ -84,15 +70,18 @@ def _check_modulo(a: Any, b: Any) -> None:
     template = a.decode("latin-1") if isinstance(a, bytes) else a
     starred = False
     for spec in _PRINTF.finditer(template):
-        for size in spec.groups():
-            if size == "*":
+        for width in spec.groups():
+            if width == "*":
                 starred = True
-            elif size:
-                _items(int(size), "characters")
+            elif width:
+                allow(int(width), "characters")
+    values = b if isinstance(b, tuple) else (b,)
     if starred:
-        for value in b if isinstance(b, tuple) else (b,):
+        for value in values:
             if isinstance(value, int):
-                _items(value, "characters")
+                allow(value, "characters")
+    # ``"%s" % (rows,)`` writes out every value: as long as their text, whatever the template says.
+    allow(len(template) + sum(size(v, text=True) for v in values), "characters")
 
 
 Binary = Callable[[Any, Any], Any]
@@ -120,9 +109,10 @@ BINARY: dict[type[ast.operator], tuple[Binary, Binary]] = {
 
 
 def format_value(value: Any, spec: str, conversion: int) -> str:
-    """Return an f-string field (``f"{x!r:>10}"``) unless its width or precision is too large."""
-    for size in _DIGITS.findall(spec):
-        _items(int(size), "characters")
+    """Return an f-string field (``f"{x!r:>10}"``) unless its text, width or precision is too large."""
+    for width in _DIGITS.findall(spec):
+        allow(int(width), "characters")
+    allow(len(value) if isinstance(value, str) else size(value, text=True), "characters")
     if conversion == ord("r"):
         value = repr(value)
     elif conversion == ord("s"):
@@ -158,26 +148,93 @@ def _text_result(text: str | bytes, name: str, args: tuple[Any, ...], kwargs: di
 
 def call_method(target: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     """Call ``target.name(...)``, first refusing a call that would build a value too large."""
+    if isinstance(target, type | GuardedType) and args:  # ``str.join(",", parts)``: the same call
+        return call_method(args[0], name, *args[1:], **kwargs)
     method = getattr(target, name)
     if isinstance(target, _TEXT):
         if name == "join" and args:
-            parts = list(args[0])
-            _items(sum(_length(p) for p in parts) + len(target) * max(len(parts) - 1, 0))
+            parts = list(counted(args[0]))
+            allow(sum(_length(p) for p in parts) + len(target) * max(len(parts) - 1, 0), "characters")
             return method(parts)
-        _items(_text_result(target, name, args, kwargs))
+        allow(_text_result(target, name, args, kwargs), "characters")
     elif isinstance(target, list) and name == "extend" and args:
-        more = args[0] if isinstance(args[0], _SEQUENCES) else list(args[0])
-        _items(len(target) + len(more))
+        more = args[0] if isinstance(args[0], _SEQUENCES) else list(counted(args[0]))
+        allow(len(target) + size(more))
         return method(more)
     elif isinstance(target, int) and name == "to_bytes":
-        _items(_width(args, kwargs, "length"), "bytes")
+        allow(_width(args, kwargs, "length"), "bytes")
     return method(*args, **kwargs)
+
+
+def bound_method(target: Any, name: str) -> Callable[..., Any]:
+    """Return ``target.name`` as a value (``map(",".join, rows)``) that still calls its guard."""
+    getattr(target, name)  # fail now, as ``target.name`` would, when there is no such method
+
+    def method(*args: Any, **kwargs: Any) -> Any:
+        return call_method(target, name, *args, **kwargs)
+
+    return method
 
 
 # Methods whose result can be far larger than their target and arguments.
 GUARDED_METHODS = frozenset(
     {"ljust", "rjust", "center", "zfill", "expandtabs", "replace", "translate", "join", "extend", "to_bytes"}
 )
+
+
+def counted(values: Iterable[Any]) -> Iterable[Any]:
+    """Return ``values``, refusing (item by item, before they pile up) more than ``MAX_ITEMS``."""
+    if isinstance(values, _SIZED):
+        allow(len(values))
+        return values
+    return _count(iter(values))
+
+
+def _count(values: Iterable[Any]) -> Iterable[Any]:
+    count = 0
+    for count, value in enumerate(values, 1):
+        if count > MAX_ITEMS:
+            allow(count)  # refuses
+        yield value
+    allow(count)
+
+
+def spread(values: Iterable[Any]) -> Iterable[Any]:
+    """Return the values of ``*values`` in a display (``[*rows, *rows]``), counted."""
+    return counted(values)
+
+
+class GuardedType:
+    """A builtin type (``str``, ``list``, ``dict`` ...) whose calls are held to the size limits.
+
+    ``isinstance(x, str)`` and ``str.upper`` still work: the checks and attributes are the type's.
+    """
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.kind is str:
+            if args and not isinstance(args[0], str | int | float | bool):
+                allow(size(args[0], text=True), "characters")
+            return str(*args, **kwargs)
+        if args:
+            args = (counted(args[0]), *args[1:])
+        return self.kind(*args, **kwargs)
+
+    def __instancecheck__(self, value: Any) -> bool:
+        return isinstance(value, self.kind)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.kind, name)
+
+    def __repr__(self) -> str:
+        return repr(self.kind)
+
+
+def guarded_sorted(values: Iterable[Any], **kwargs: Any) -> list[Any]:
+    """Return ``sorted(values, ...)`` unless it would hold more than ``MAX_ITEMS`` items."""
+    return sorted(counted(values), **kwargs)
 
 
 def guarded_range(*args: Any) -> range:
@@ -187,13 +244,23 @@ def guarded_range(*args: Any) -> range:
         count = len(made)
     except OverflowError:  # longer than sys.maxsize
         count = MAX_ITEMS + 1
-    _items(count)
+    if count > MAX_ITEMS:
+        allow(count)  # refuses; a range within the limit builds nothing until it is used
     return made
 
 
 def guarded_sum(values: Iterable[Any], start: Any = 0) -> Any:
     """Return ``sum(values, start)`` unless it would join sequences into one too long."""
     if isinstance(start, _SEQUENCES):
-        values = list(values)
-        _items(len(start) + sum(_length(v) for v in values))
+        values = list(counted(values))
+        allow(size(start) + sum(size(v) for v in values))
     return builtins.sum(values, start)
+
+
+# The builtins diagram code gets in place of the real ones.
+BUILTINS: dict[str, Any] = {
+    "range": guarded_range,
+    "sum": guarded_sum,
+    "sorted": guarded_sorted,
+    **{kind.__name__: GuardedType(kind) for kind in (str, list, tuple, set, frozenset, dict)},
+}

@@ -1,0 +1,112 @@
+"""Scripts that would exhaust memory are refused before they build it, in a child we can lose.
+
+Each payload runs in a subprocess held to 1 GB of address space, with a time limit long enough
+that only the size guards can stop it: unguarded, each takes gigabytes (in one operation or in a
+few), so the child dies or answers ``MemoryError``; guarded, each is refused with a message
+saying what it would have built.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.test_script_policy import _run_script
+
+ROOT = Path(__file__).resolve().parents[2]
+MEMORY = 1 << 30  # the child's address space: far more than any guarded step needs
+ROW = "row = 'x' * 999999\n"
+SHARED = ROW + "rows = []\nfor i in range(5000):\n    rows.append(row)\n"  # 5 G characters as text
+NUMBERS = "big = [0] * 999999\nrefs = []\nfor i in range(5000):\n    refs.append(big)\n"
+ONE_VALUE = "diagram scripts may build at most 1,000,000"
+ONE_STEP = "a diagram script step may build at most"
+
+PAYLOADS: dict[str, tuple[str, str]] = {
+    "str of a shared list": ("n = len(str(['x' * 999999] * 5000))", ONE_VALUE),
+    "str of a list built in a loop": (SHARED + "n = len(str(rows))", ONE_VALUE),
+    "f-string": (SHARED + 'n = len(f"{rows}")', ONE_VALUE),
+    "f-string !r": (SHARED + 'n = len(f"{rows!r}")', ONE_VALUE),
+    "f-string with a spec": (SHARED + 'n = len(f"{rows!s:>10}")', ONE_VALUE),
+    "%s": (SHARED + 'n = len("%s" % (rows,))', ONE_VALUE),
+    "%r of a dict": (SHARED + 'n = len("%r" % {"rows": rows})', ONE_VALUE),
+    "join": (SHARED + 'n = len("".join(rows))', ONE_VALUE),
+    "join through the type": (SHARED + 'n = len(str.join("", rows))', ONE_VALUE),
+    "join as a value": (SHARED + 'glue = ",".join\nn = len(glue(rows))', ONE_VALUE),
+    "nested multiplication": ("y = [[0] * 999999] * 5000", ONE_VALUE),
+    "list comprehension": ("y = [0 for a in range(100000) for b in range(100000)]", ONE_VALUE),
+    "set comprehension": ("y = {(a, b) for a in range(100000) for b in range(100000)}", ONE_VALUE),
+    "dict comprehension": ("y = {(a, b): 0 for a in range(100000) for b in range(100000)}", ONE_VALUE),
+    "tuple of a generator": ("y = tuple(0 for a in range(100000) for b in range(100000))", ONE_VALUE),
+    "sorted of a generator": ("y = sorted(a for a in range(100000) for b in range(100000))", ONE_VALUE),
+    "comprehension of a range": ("y = [0 for i in range(10 ** 9)]", ONE_VALUE),
+    "+= in a loop": ("s = ''\nfor i in range(1000):\n    s += 'x' * 999999", ONE_VALUE),
+    "comprehension of big items": ("y = ['x' * 999999 for i in range(5000)]", ONE_STEP),
+    "dict comprehension of big lists": ("y = {i: [0] * 999999 for i in range(5000)}", ONE_STEP),
+    "kept in a loop": ("keep = []\nfor i in range(5000):\n    keep.append('x' * 999999)", ONE_STEP),
+    "copies of shared lists": (NUMBERS + "copies = list(map(list, refs))", ONE_STEP),
+    "spread in a display": (NUMBERS + "y = [" + "*big, " * 2000 + "]", ONE_STEP),
+}
+
+CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
+from tests.unit.test_script_policy import _run_script
+answers = {{}}
+for name, script in json.loads(sys.stdin.read()).items():
+    try:
+        status, seen = _run_script(script, time_limit=120)
+        answers[name] = {{"status": status, "failures": seen["failures"]}}
+    except BaseException as exc:  # the child must answer for every payload
+        answers[name] = {{"status": "crashed", "failures": [repr(exc)]}}
+print(json.dumps(answers))
+"""
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict[str, Any]:
+    scripts = {name: script for name, (script, _) in PAYLOADS.items()}
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD.format(memory=MEMORY)],
+        input=json.dumps(scripts),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+        env=env,
+    )
+    assert done.returncode == 0, f"the child died ({done.returncode}): {done.stderr[-2000:]}"
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_a_payload_that_would_exhaust_memory_is_refused_with_a_clear_error(
+    answers: dict[str, Any], name: str
+) -> None:
+    answer = answers[name]
+
+    assert answer["status"] == "error", answer
+    [failure] = answer["failures"]
+    assert PAYLOADS[name][1] in failure
+    assert "MemoryError" not in failure
+
+
+def test_the_findings_own_payloads_are_refused_too() -> None:
+    for script in ("n = len(str(['x' * 999999] * 50))", "y = [[0] * 999999] * 5"):
+        status, seen = _run_script(script)
+        assert status == "error"
+        assert ONE_VALUE in seen["failures"][0]
+
+
+def test_a_refusal_names_the_size_it_would_have_built() -> None:
+    status, seen = _run_script("y = [[0] * 999999] * 5")
+
+    assert status == "error"
+    assert "5,000,000 items" in seen["failures"][0]
