@@ -65,7 +65,12 @@ def bootstrap(
         settings=settings,
         clock=clock,
         db=db,
-        engine=Engine(diagram_functions(clock), clock, script_time_limit=settings.script_time_limit),
+        engine=Engine(
+            diagram_functions(clock),
+            clock,
+            script_time_limit=settings.script_time_limit,
+            max_case_data=settings.max_case_data,
+        ),
         registry=registry or default_registry(),
         catalog=DefinitionCatalog(),
         ports=ports or default_ports(settings, clock),
