@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from service.notify import outbox
 from service.services import Services
 from service.views import webhooks as webhook_views
 from tests.apikit import problem, token
+from tests.e2e.api.tls_kit import authority, https
 from tests.e2e.api.webhook_kit import PUBLIC, Answering, Dns, allow, register
 
 HOOKS = "/api/v1/webhooks"
@@ -232,3 +234,32 @@ def test_the_readmes_verification_example_accepts_a_delivery(
     event = _readme_verifier()(hook["secret"], dict(received.headers.items()), received.body)
 
     assert event["type"] == "ping"
+
+
+@pytest.mark.parametrize(
+    ("certified", "delivered"), [("hooks.portal.example", True), ("other.example", False)]
+)
+def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_name(
+    api: Services,
+    app: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    certified: str,
+    delivered: bool,
+) -> None:
+    ca, cert, key = authority(tmp_path, certified)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))  # the sender trusts this test's authority only
+    auth = token(api, "portal", "webhooks")
+    api.resolve = Dns(hooks_portal_example=["127.0.0.1"])
+    allow(api, "127.0.0.1")
+    with https(Answering(200, b"ok"), cert, key) as receiver:
+        hook = register(app, auth, f"https://hooks.portal.example:{receiver.port}/in", EVENTS)
+        app.test_client().post(f"{HOOKS}/{hook['id']}/ping", headers=auth)
+        outbox.deliver_due(api)
+    [delivery] = webhook_views.deliveries(api, "portal", hook["id"])
+    if delivered:
+        assert [r.headers["Host"] for r in receiver.received] == [f"hooks.portal.example:{receiver.port}"]
+        assert re.fullmatch(r"200 in \d+ ms: ok", delivery["lastResponse"])
+    else:
+        assert receiver.received == []
+        assert "CERTIFICATE_VERIFY_FAILED" in delivery["lastError"]
