@@ -35,7 +35,13 @@ SIGNING = (
     summary="Register a URL for event types; the answer holds the signing secret (shown once)",
     description=SIGNING,
     body=Body({"application/json": S.ref("WebhookRequest")}),
-    answers={201: Answer("registered", S.ref("WebhookCreated"))},
+    answers={
+        201: Answer("registered", S.ref("WebhookCreated")),
+        422: problem_answer(
+            "invalid input, or the URL breaks a webhook rule (https, a valid host resolving to public "
+            "addresses only); `errors` names `url`"
+        ),
+    },
 )
 def create_webhook(call: Call) -> Reply:
     b = call.body

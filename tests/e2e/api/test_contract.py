@@ -28,7 +28,7 @@ from service.api.reading import CONTRACT_REFUSALS
 from service.services import Services
 from tests.apikit import app_for, issue_notice, start_smoke, token
 
-ALL_SCOPES = ("start", "message", "read", "tasks", "deploy")
+ALL_SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks")
 EXAMPLES = int(os.environ.get("RCP_CONTRACT_EXAMPLES", "25"))
 api_package.load_routes()
 
