@@ -4,13 +4,17 @@ first entry an SQL edit, delete or reordering broke, on SQLite and PostgreSQL.""
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import threading
+import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, insert, select, text
 
 from service.actions import starting, tasks
 from service.actions.deployment import deploy
@@ -18,11 +22,13 @@ from service.cli import main
 from service.errors import InvalidData
 from service.services import Services
 from service.store.audit_chain import entry_hash
-from service.store.db import make_engine
+from service.store.db import Database, make_engine
+from service.store.migrate import upgrade
 from service.store.rows import TaskFilter
 from service.store.schema import audit_log
 from service.views import open_tasks
-from tests.support import INTEGRATOR, REVIEWER, processes
+from tests.conftest import PG_ADMIN, service_missing
+from tests.support import INTEGRATOR, REVIEWER, START, processes
 
 START_VARS = {"application_number": "A-1", "received_on": "2026-01-05"}
 
@@ -194,3 +200,54 @@ def test_concurrent_triggers_append_to_one_unbroken_chain(
         assert uow.audit.count(action="complete") == 2 * WRITERS
         entries = uow.audit.count()
     assert (code, out.split(" (")[0]) == (0, f"audit chain intact: {entries} entries")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no migrations yet) on SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    server = PG_ADMIN.rsplit("/", 1)[0]
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        service_missing("PostgreSQL", str(exc).strip())
+    name = f"rcp_audit_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_the_migration_chains_the_entries_already_in_the_log_and_new_ones_follow(
+    fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upgrade(fresh_url, "0009")  # the schema before the chain
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        for n, (actor, at) in enumerate([("rita", "09:00"), ("fred", "08:00"), ("sam", "10:00")]):
+            conn.execute(
+                insert(audit_log)
+                .values(
+                    at=datetime.fromisoformat(f"2026-01-05T{at}:00+00:00"), actor_kind="user", actor=actor
+                )
+                .values(action="claim", outcome="ok", data={"n": n, "note": "é"}, detail=None)
+            )
+    upgrade(fresh_url)
+    with engine.connect() as conn:
+        chained = conn.execute(text("SELECT actor, seq FROM audit_log ORDER BY seq")).all()
+    assert [tuple(r) for r in chained] == [("rita", 1), ("fred", 2), ("sam", 3)]  # in id order
+    database = Database(engine)
+    with database.unit_of_work() as uow:
+        uow.audit.append(at=START, actor_kind="user", actor="ana", action="deploy", outcome="ok")
+        uow.commit()
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    monkeypatch.setenv("RCP_INSTANCE_DIR", str(tmp_path))
+
+    code, out = verify(capsys)
+
+    assert (code, out.split(" (")[0]) == (0, "audit chain intact: 4 entries")
