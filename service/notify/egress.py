@@ -96,10 +96,11 @@ def check(url: str, allow: AllowList, resolve: Resolver | None = None) -> Target
     target = Target(scheme, host, port, path, str(resolved[0]))
     if host in allow.names:
         return target
+    where = f"{host} is" if str(resolved[0]) == host else f"the host {host} resolves to"
     for address in resolved:
         reason = None if allow.holds(address) else address_problem(address)
         if reason:
-            raise UnsafeTarget(f"the host {host} resolves to {reason}; only public addresses")
+            raise UnsafeTarget(f"{where} {reason}; webhooks go to public addresses only")
     if scheme != "https" and not all(allow.holds(a) for a in resolved):
         raise UnsafeTarget("must use https (http only for hosts on RCP_WEBHOOK_ALLOW_HOSTS)")
     return target
