@@ -66,6 +66,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
 class RestrictedScriptEngine(PythonScriptEngine):
     """Script engine whose service calls go to the handler registry (never to a script)."""
 
+    environment: RestrictedEnvironment
+
     def __init__(
         self,
         environment: RestrictedEnvironment,
@@ -91,4 +93,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             task_name=task.task_spec.bpmn_id or task.task_spec.name,
         )
         result = self._call_service(kwargs["operation_name"], params, context)
+        # Spiff stores the result in the task's data: held to the case's limit like a script's.
+        variable = getattr(task.task_spec, "result_variable", "result")
+        measure.check_case_data({**task.data, variable: result}, self.environment.max_case_data)
         return json.dumps(result)

@@ -110,3 +110,45 @@ def test_a_refusal_names_the_size_it_would_have_built() -> None:
 
     assert status == "error"
     assert "5,000,000 items" in seen["failures"][0]
+
+
+ORDINARY = """rows = [{"n": n, "name": f"r{n}"} for n in range(5)]
+names = {r["name"] for r in rows}
+index = {r["name"]: r["n"] for r in rows}
+evens = tuple(n for n in range(10) if n % 2 == 0)
+text = str(rows) + str(12) + str() + str(b"x", "ascii")
+typed = [isinstance("a", str), isinstance(1, (str, int)), isinstance([], dict), isinstance({}, dict)]
+upper = str.upper("abc") + str.join("-", ["a", "b"])
+glue = ", ".join
+joined = glue(map(str, range(3)))
+keys = dict.fromkeys(["a", "b"], 0)
+merged = [*evens, *[7, 8]]
+ordered = sorted(rows, key=lambda r: -r["n"])[0]["n"]
+shown = f"{rows[0]}|{evens!r}|{'x'}|{3.5:.1f}"
+percent = "%s and %r" % (rows[1], "y")
+listed = list("abc") + list(range(2)) + list({"k": 1})
+frozen = sorted(frozenset([3, 1]))
+"""
+
+
+def test_ordinary_code_under_the_guards_gives_the_same_values_as_plain_python() -> None:
+    plain: dict = {}
+    exec(ORDINARY, plain)  # the same script, unguarded
+    plain = {k: v for k, v in plain.items() if k not in ("__builtins__", "glue")}
+
+    status, seen = _run_script(ORDINARY)
+
+    assert status == "completed", seen["failures"]
+    assert {k: seen["data"][k] for k in plain} == plain
+
+
+def test_a_script_leaving_too_much_data_is_refused_naming_the_largest_variables() -> None:
+    script = "small = 1\nfirst = 'x' * 700000\nsecond = ['y' * 600000]"
+
+    status, seen = _run_script(script)
+
+    assert status == "error"
+    [failure] = seen["failures"]
+    assert "the limit for one case (RCP_MAX_CASE_DATA)" in failure
+    assert failure.index("'first'") < failure.index("'second'") < failure.index("'small'")
+    assert not {"small", "first", "second"} & set(seen["data"])
