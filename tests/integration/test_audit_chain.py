@@ -160,7 +160,9 @@ def test_an_empty_audit_log_is_intact(
 WRITERS = 12
 
 
-@pytest.mark.parametrize("db_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+@pytest.mark.parametrize(
+    "db_url", [pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"], indirect=True
+)
 def test_concurrent_triggers_append_to_one_unbroken_chain(
     services: Services,
     db_url: str,
