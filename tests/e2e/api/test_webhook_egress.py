@@ -263,3 +263,17 @@ def test_https_goes_to_the_checked_address_and_verifies_the_certificate_for_the_
     else:
         assert receiver.received == []
         assert "CERTIFICATE_VERIFY_FAILED" in delivery["lastError"]
+
+
+def test_a_redirect_is_an_answer_not_followed(api: Services, app: Flask) -> None:
+    auth = token(api, "portal", "webhooks")
+    allow(api, "127.0.0.1")
+    with Answering(200, b"inside") as inside:
+        moved = {"Location": f"http://127.0.0.1:{inside.port}/admin"}
+        with Answering(307, b"", moved) as receiver:
+            hook = register(app, auth, f"http://127.0.0.1:{receiver.port}/in", EVENTS)
+            app.test_client().post(f"{HOOKS}/{hook['id']}/ping", headers=auth)
+            outbox.deliver_due(api)
+    assert (len(receiver.received), inside.received) == (1, [])
+    [delivery] = webhook_views.deliveries(api, "portal", hook["id"])
+    assert re.fullmatch(r"DeliveryFailed: 307 in \d+ ms", delivery["lastError"])

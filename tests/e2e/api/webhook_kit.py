@@ -62,7 +62,7 @@ def verify(received: Received, secret: str, sent_at: datetime) -> dict[str, Any]
 class Answering:
     """A real HTTP receiver on loopback answering every POST with one status and body."""
 
-    def __init__(self, status: int, body: bytes) -> None:
+    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         self.received: list[Received] = []
@@ -73,6 +73,8 @@ class Answering:
                 length = int(self.headers.get("Content-Length", "0"))
                 outer.received.append(Received(self.headers, self.rfile.read(length)))
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
