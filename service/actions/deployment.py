@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from service.engine import lint
 from service.engine.validation import ProcessCandidate, ValidationReport, validate
 from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected, Duplicate
@@ -48,6 +49,35 @@ def check(services: Services, diagrams: DiagramSet) -> ValidationReport:
         return validate(diagrams.diagrams, diagrams.forms, services.registry, diagrams.start_schemas, context)
 
 
+def review(services: Services, diagrams: DiagramSet) -> ValidationReport:
+    """Run every deploy check: the engine's, then the modeling tools' (bpmnlint, import, layout).
+
+    The one set of checks of every door: ``rcp deploy``/``validate``/``run``, the API and the
+    modeler. A diagram the engine cannot read as XML is not handed to the modeling tools.
+    """
+    report = check(services, diagrams)
+    unreadable = {i.file for i in report.issues if i.rule == "xml"}
+    readable = [d for d in diagrams.diagrams if d.name not in unreadable]
+    return ValidationReport(report.candidates, report.issues + lint.check_all(readable))
+
+
+def submit(
+    services: Services,
+    diagrams: DiagramSet,
+    actor: Actor,
+    note: str | None = None,
+    *,
+    keep_newer: bool = False,
+) -> list[Deployed]:
+    """Deploy diagrams brought through a door (CLI, API): ``review``, then ``store``.
+
+    ``keep_newer`` (the start of ``rcp run``): content that is already *some* version of a process
+    is not deployed again, so a newer version deployed from the web modeler stays the latest
+    instead of being replaced by the older copy in the processes folder.
+    """
+    return store(services, review(services, diagrams), actor, note, keep_newer=keep_newer)
+
+
 def deploy(
     services: Services,
     diagrams: DiagramSet,
@@ -56,12 +86,7 @@ def deploy(
     *,
     keep_newer: bool = False,
 ) -> list[Deployed]:
-    """Store a new version of each changed process; refuse the whole set on any error.
-
-    ``keep_newer`` (the start of ``rcp run``): content that is already *some* version of a process
-    is not deployed again, so a newer version deployed from the web modeler stays the latest
-    instead of being replaced by the older copy in the processes folder.
-    """
+    """Store diagrams the engine's checks pass (test fixtures without a layout); doors ``submit``."""
     return store(services, check(services, diagrams), actor, note, keep_newer=keep_newer)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 
 from service.actions import starting
-from service.actions.deployment import DiagramSet, deploy
+from service.actions.deployment import DiagramSet, submit
 from service.api import paging
 from service.api import schemas as S
 from service.api.blueprint import services
@@ -125,7 +125,7 @@ def deploy_definitions(call: Call) -> Reply:
         diagrams = _from_files(call.body["files"])
     else:
         diagrams = _from_json(call.body)
-    results = deploy(services(), diagrams, call.actor, call.body.get("note"))
+    results = submit(services(), diagrams, call.actor, call.body.get("note"))
     return Reply({"deployed": results}, 201 if any(r["created"] for r in results) else 200)
 
 
@@ -181,9 +181,11 @@ def _from_files(files: list[FileStorage]) -> DiagramSet:
             links=START_LINKS,
         ),
         404: problem_answer("no such process"),
+        409: problem_answer("a case of this process with this business key is still open (`instanceId`)"),
         422: problem_answer(
-            "invalid input, the variables fail the process's start schema, or the "
-            "`Idempotency-Key` was used with another body; `errors` names each failing field"
+            "invalid input, the variables fail the process's start schema, the process is one the "
+            "program starts itself (no start schema), or the `Idempotency-Key` was used with another "
+            "body; `errors` names each failing field"
         ),
     },
 )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from service.actions.deployment import check, deploy, read_directory
+from service.actions.deployment import read_directory, review, store
 from service.bootstrap import bootstrap
 from service.cli.init import log_locations
 from service.cli.parsing import processes_folder
@@ -140,8 +140,10 @@ def deploy_folder(
     """Deploy a folder's diagrams; report each through ``say`` (default: the log)."""
     say = say or log.info
     try:
-        diagrams = read_directory(folder or services.settings.processes_dir)
-        results = deploy(services, diagrams, actor, note, keep_newer=keep_newer)
+        report = review(services, read_directory(folder or services.settings.processes_dir))
+        for issue in report.issues if report.ok else ():
+            print(f"{issue.severity.upper()}: {issue}", file=sys.stderr)
+        results = store(services, report, actor, note, keep_newer=keep_newer)
     except DeploymentRejected as exc:
         for issue in exc.issues:
             print(f"{issue.severity.upper()}: {issue}", file=sys.stderr)
@@ -172,7 +174,7 @@ def _deploy(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     services = services_from_env()
     try:
-        report = check(services, read_directory(args.dir or services.settings.processes_dir))
+        report = review(services, read_directory(args.dir or services.settings.processes_dir))
     finally:
         services.close()
     for issue in report.issues:

@@ -13,7 +13,6 @@ from service.engine.values import DiagramSource
 from service.engine.xml import DiagramUnreadable, parse_diagram
 from service.errors import DeploymentRejected, DiagramIssue, FieldError, InvalidData
 from service.identity.actors import Actor
-from service.modeler import lint
 from service.modeler.access import require_analyst
 from service.modeler.canvas import on_canvas
 from service.store import UnitOfWork
@@ -95,14 +94,14 @@ def _issues(services: Services, prepared: Prepared) -> list[DiagramIssue]:
 
 
 def _checked(services: Services, prepared: Prepared) -> tuple[ValidationReport, list[DiagramIssue]]:
-    """Run the engine's checks once and Node's lint; return the report and the edited file's issues."""
-    report = deployment.check(services, prepared.diagrams)
+    """Run the deploy checks every door runs; return the report and the edited file's issues."""
+    report = deployment.review(services, prepared.diagrams)
     source = prepared.diagrams.diagrams[0]
     # Only issues of the edited diagram count: deployed callees were checked when they deployed.
-    engine = [i for i in report.issues if i.file in (source.name, "") or i.rule == "form"]
-    if any(i.rule == "xml" for i in engine):
-        return report, engine  # not a diagram Node could read either
-    return report, on_canvas(source.xml, engine + lint.check(source.xml, source.name))
+    issues = [i for i in report.issues if i.file in (source.name, "") or i.rule == "form"]
+    if any(i.rule == "xml" for i in issues):
+        return report, issues  # no canvas to place them on
+    return report, on_canvas(source.xml, issues)
 
 
 def _form_pool(services: Services, uow: UnitOfWork) -> dict[str, bytes]:

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from service.modeler import lint
+from service.engine import lint
 
 REPORT = {
     "ok": False,

@@ -7,9 +7,10 @@ import json
 
 from flask import Flask
 
+from service.actions.deployment import deploy, read_directory
 from service.services import Services
 from tests.apikit import API_FIXTURES, problem, start_smoke, token
-from tests.support import FIXTURES
+from tests.support import FIXTURES, INTEGRATOR
 
 START = {"businessKey": "C-1", "variables": {"case_number": "C-1"}}
 
@@ -48,12 +49,22 @@ def test_a_definition_is_read_with_its_start_schema_and_its_xml(api: Services, a
 
 
 def test_a_changed_diagram_uploaded_as_files_becomes_a_new_version(api: Services, app: Flask) -> None:
-    folder = FIXTURES / "processes"
-    changed = (folder / "smoke.bpmn").read_text().replace('name="Smoke"', 'name="Smoke, revised"')
+    # A diagram with its layout: the API runs the modeler's checks too (bpmnlint, DI), which the
+    # layout-less smoke fixture fails (tests/integration/test_deploy_checks.py).
+    folder = FIXTURES / "modeler"
+    deploy(api, read_directory(folder), INTEGRATOR)
+    changed = (
+        (folder / "application_review.bpmn")
+        .read_text()
+        .replace('name="Application review" isExecutable', 'name="Application review, revised" isExecutable')
+    )
     files = [
-        (io.BytesIO(changed.encode()), "smoke.bpmn"),
-        (io.BytesIO((folder / "forms/smoke_review.schema.json").read_bytes()), "smoke_review.schema.json"),
-        (io.BytesIO((folder / "smoke.start.schema.json").read_bytes()), "smoke.start.schema.json"),
+        (io.BytesIO(changed.encode()), "application_review.bpmn"),
+        *((io.BytesIO(f.read_bytes()), f.name) for f in (folder / "forms").glob("*.json")),
+        (
+            io.BytesIO((folder / "application_review.start.schema.json").read_bytes()),
+            "application_review.start.schema.json",
+        ),
     ]
 
     answer = app.test_client().post(
@@ -65,23 +76,28 @@ def test_a_changed_diagram_uploaded_as_files_becomes_a_new_version(api: Services
 
     assert answer.status_code == 201, answer.get_data(as_text=True)
     assert answer.get_json()["deployed"][0] | {"id": 0} == {
-        "key": "smoke",
+        "key": "application_review",
         "version": 2,
         "created": True,
         "id": 0,
     }
-    read = app.test_client().get("/api/v1/process-definitions/smoke", headers=token(api, "reader", "read"))
-    assert (read.get_json()["name"], read.get_json()["note"]) == ("Smoke, revised", "clearer name")
+    read = app.test_client().get(
+        "/api/v1/process-definitions/application_review", headers=token(api, "reader", "read")
+    )
+    assert (read.get_json()["name"], read.get_json()["note"]) == (
+        "Application review, revised",
+        "clearer name",
+    )
 
 
 def test_a_broken_diagram_is_rejected_naming_the_element_and_line(api: Services, app: Flask) -> None:
-    xml = (FIXTURES / "processes/smoke.bpmn").read_text().replace('"P1D"', "P1D")
+    folder = FIXTURES / "modeler"
+    xml = (folder / "application_review.bpmn").read_text().replace('"P15D"', "P15D")
     body = {
-        "diagrams": [{"name": "smoke.bpmn", "xml": xml}],
-        "forms": {
-            "smoke_review.schema.json": json.loads(
-                (FIXTURES / "processes/forms/smoke_review.schema.json").read_text()
-            )
+        "diagrams": [{"name": "application_review.bpmn", "xml": xml}],
+        "forms": {f.name: json.loads(f.read_text()) for f in (folder / "forms").glob("*.json")},
+        "startSchemas": {
+            "application_review": json.loads((folder / "application_review.start.schema.json").read_text())
         },
     }
 
@@ -93,7 +109,7 @@ def test_a_broken_diagram_is_rejected_naming_the_element_and_line(api: Services,
     issues = problem(answer)["issues"]
     assert problem(answer)["type"].endswith("deployment-rejected")
     assert [(i["file"], i["elementId"], i["line"], i["rule"]) for i in issues] == [
-        ("smoke.bpmn", "wait_day", 43, "timer")
+        ("application_review.bpmn", "reply_period", 53, "timer")
     ]
     assert "must be quoted" in issues[0]["message"]
 
