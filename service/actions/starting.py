@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from service.definitions import forms
 from service.engine.values import Workflow
-from service.errors import Duplicate, FieldError, InvalidData, NotFound
+from service.errors import Conflict, Duplicate, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.ids import new_id
 from service.store import UnitOfWork
@@ -58,7 +58,11 @@ def start(
         return begun.committed(services)
 
     audit = start_audit(process_key, variables, business_key)
-    return guarded(services, actor, audit, lambda: services.db.run(work), None)
+    try:
+        return guarded(services, actor, audit, lambda: services.db.run(work), None)
+    except Duplicate:
+        guarded(services, actor, audit, lambda: _raced(services, process_key, business_key), None)
+        raise
 
 
 def start_audit(process_key: str, variables: dict[str, Any], business_key: str | None) -> Audit:
@@ -92,9 +96,17 @@ def begin(
     business_key: str | None = None,
     version: int | None = None,
     start_message: tuple[str, dict[str, Any]] | None = None,
+    startable_only: bool = False,
 ) -> Begun:
-    """Start an instance inside ``uow`` without committing (callers add their rows, then commit)."""
+    """Start an instance inside ``uow`` without committing (callers add their rows, then commit).
+
+    ``startable_only``: refuse a process without a start schema (integrators start only those).
+    """
     definition = _definition(services, uow, process_key, version)
+    if startable_only and definition.start_schema is None:
+        _not_startable(uow, definition)
+    if business_key is not None:
+        _check_no_open_case(uow.instances.open_case(definition.key, business_key), process_key, business_key)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
     variables = forms.with_defaults(variables, definition.start_schema)
     called = services.catalog.resolve_called(uow, definition)
@@ -126,6 +138,40 @@ def _definition(services: Services, uow: UnitOfWork, process_key: str, version: 
             processKey=process_key,
         )
     return definition
+
+
+def _check_no_open_case(open_case: str | None, process_key: str, business_key: str | None) -> None:
+    """Refuse a second open case of a process with the same business key (409 naming the first)."""
+    if open_case is not None:
+        raise Conflict(
+            f"case {open_case} of {process_key} with business key {business_key!r} is still open; "
+            "follow it instead of starting another (the key is free again once it is closed)",
+            instanceId=open_case,
+        )
+
+
+def _raced(services: Services, process_key: str, business_key: str | None) -> None:
+    """After a unique violation: refuse when a twin start committed an open case with the key."""
+    if business_key is None:
+        return
+    with services.db.unit_of_work(readonly=True) as uow:
+        _check_no_open_case(uow.instances.open_case(process_key, business_key), process_key, business_key)
+
+
+def _not_startable(uow: UnitOfWork, definition: DefinitionRow) -> NoReturn:
+    """Refuse to start a process without a start schema, saying who starts it instead."""
+    key = definition.key
+    callers = sorted(d.key for d in uow.definitions.latest_all() if key in d.called_keys)
+    if callers:
+        how = f"{key} is started by the program within a case of {' or '.join(callers)}"
+    elif definition.start_messages:
+        how = f"{key} starts on the message '{definition.start_messages[0]}' (POST /messages)"
+    else:
+        how = f"{key} is started by the program"
+    raise InvalidData(
+        f"{how}, not through the API",
+        [FieldError("key", f"{key} has no start schema: integrators cannot start it")],
+    )
 
 
 OPERATION = "startProcessInstance"
@@ -161,7 +207,14 @@ def start_once(
                 return _replay(found, digest)
             record = _claim(services, uow, actor, idempotency_key, digest)
         begun = begin(
-            services, uow, process_key, variables, actor, business_key=business_key, version=version
+            services,
+            uow,
+            process_key,
+            variables,
+            actor,
+            business_key=business_key,
+            version=version,
+            startable_only=True,
         )
         body = instances.instance_in(services, uow, begun.outcome.instance_id)
         if record is not None:
@@ -174,12 +227,16 @@ def start_once(
     try:
         return guarded(services, actor, audit, lambda: services.db.run(work), None)
     except Duplicate:
-        if idempotency_key is None:
-            raise
-        # A twin with the same key committed first while this one waited: answer as it did.
-        return guarded(
-            services, actor, audit, lambda: _replay_twin(services, actor, idempotency_key, digest), None
-        )
+        # A twin committed first while this one waited: with the same Idempotency-Key, answer as
+        # it did; otherwise it started a case with the same business key (409 naming it).
+        def twin() -> Started:
+            found = _stored(services, actor, idempotency_key) if idempotency_key is not None else None
+            if found is None:
+                _raced(services, process_key, business_key)
+                raise RuntimeError("a start met a unique key that names no twin")
+            return _replay(found, digest)
+
+        return guarded(services, actor, audit, twin, None)
 
 
 def _claim(services: Services, uow: UnitOfWork, actor: Actor, key: str, digest: str) -> int:
@@ -198,12 +255,9 @@ def _digest(
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _replay_twin(services: Services, actor: Actor, key: str, digest: str) -> Started:
+def _stored(services: Services, actor: Actor, key: str) -> IdempotencyRow | None:
     with services.db.unit_of_work(readonly=True) as uow:
-        found = uow.idempotency.find(actor.name, key, services.clock.now())
-    if found is None:
-        raise RuntimeError("idempotency key vanished right after a conflict on it")
-    return _replay(found, digest)
+        return uow.idempotency.find(actor.name, key, services.clock.now())
 
 
 def _replay(found: IdempotencyRow, digest: str) -> Started:

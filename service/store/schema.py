@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -57,6 +58,11 @@ metadata = MetaData(
 )
 
 ID = String(ids.ID_LENGTH)
+OPEN_CASE_INDEX = "uq_process_instances_open_business_key"
+FINISHED_STATUSES = ("completed", "cancelled")  # a case in these is closed; its business key is free
+OPEN_CASE = text(
+    f"business_key IS NOT NULL AND status NOT IN ({', '.join(repr(s) for s in FINISHED_STATUSES)})"
+)
 
 process_definitions = Table(
     "process_definitions",
@@ -104,6 +110,15 @@ process_instances = Table(
     Column("updated_at", UtcDateTime, nullable=False, index=True),
     Column("completed_at", UtcDateTime),
     Column("started_by", String(200)),
+    # One open case per business key and process: a second start is refused even when two race.
+    Index(
+        OPEN_CASE_INDEX,
+        "process_key",
+        "business_key",
+        unique=True,
+        sqlite_where=OPEN_CASE,
+        postgresql_where=OPEN_CASE,
+    ),
 )
 
 human_tasks = Table(

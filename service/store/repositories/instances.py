@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from service.errors import Conflict
 from service.store.prepared import Prepared
 from service.store.rows import IncidentListingRow, IncidentRow, InstanceRow, InstanceSummaryRow
+from service.store.schema import FINISHED_STATUSES
 from service.store.schema import human_tasks as ht
 from service.store.schema import incidents as it
 from service.store.schema import process_instances as t
@@ -78,6 +79,17 @@ class InstanceRepository:
 
     def insert(self, **values: Any) -> None:
         _INSERT.run(self.conn, values)
+
+    def open_case(self, process_key: str, business_key: str) -> str | None:
+        """Return the id of the open case of ``process_key`` with ``business_key``, if there is one."""
+        found = self.conn.execute(
+            select(t.c.id).where(
+                t.c.process_key == process_key,
+                t.c.business_key == business_key,
+                t.c.status.not_in(FINISHED_STATUSES),
+            )
+        ).first()
+        return str(found[0]) if found else None
 
     def save(
         self, instance_id: str, expected_version: int, previous: InstanceRow | None = None, **values: Any

@@ -73,11 +73,12 @@ def test_a_message_nobody_waits_for_is_404_and_changes_nothing(api: Services) ->
 
 
 def test_a_message_several_instances_wait_for_is_409_listing_them(api: Services) -> None:
+    # One open case per business key (issue 18): several waiting cases differ in their keys.
     first = _waiting(api, "C-1", business_key="B-1")
-    second = _waiting(api, "C-2", business_key="B-1")
+    second = _waiting(api, "C-2", business_key="B-2")
 
     with pytest.raises(Conflict) as refused:
-        mailbox.send(api, DOCUMENT, SCANNER, business_key="B-1")
+        mailbox.send(api, DOCUMENT, SCANNER)
 
     assert sorted(refused.value.extra["candidates"]) == sorted([first, second])
     assert _status(api, first)["version"] == _status(api, second)["version"] == 1
@@ -85,9 +86,9 @@ def test_a_message_several_instances_wait_for_is_409_listing_them(api: Services)
 
 def test_correlation_keys_pick_one_of_several_instances(api: Services) -> None:
     _waiting(api, "C-1", business_key="B-1")
-    second = _waiting(api, "C-2", business_key="B-1")
+    second = _waiting(api, "C-2", business_key="B-2")
 
-    sent = mailbox.send(api, DOCUMENT, SCANNER, business_key="B-1", correlation_keys={"case_number": "C-2"})
+    sent = mailbox.send(api, DOCUMENT, SCANNER, correlation_keys={"case_number": "C-2"})
 
     assert sent.body["id"] == second
 
