@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service.actions import messages
+from service.actions import messages, reported
 from service.definitions import forms
 from service.errors import FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
@@ -61,6 +61,7 @@ def send(
 ) -> Sent:
     """Deliver a message to the one instance waiting for it; buffer it if asked and none waits."""
     letter = Letter(message_name, business_key, instance_id, correlation_keys or {}, variables or {})
+    reported.check(letter.variables, services.clock.now(), "variables.")
     if buffer:
         kept = _buffer_unless_awaited(services, letter, actor)
         if kept is not None:

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from service.actions import reported
 from service.definitions import forms
 from service.engine.values import Workflow
 from service.errors import Conflict, Duplicate, FieldError, InvalidData, NotFound
@@ -108,6 +109,7 @@ def begin(
     if business_key is not None:
         _check_no_open_case(uow.instances.open_case(definition.key, business_key), process_key, business_key)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
+    reported.check(variables, services.clock.now(), "variables.")
     variables = forms.with_defaults(variables, definition.start_schema)
     called = services.catalog.resolve_called(uow, definition)
     new = save.NewInstance(new_id(), definition, called, business_key)
