@@ -26,6 +26,7 @@ SCRIPT = ROOT / "frontend" / "scripts" / "check-diagrams.mjs"
 CONFIG = ROOT / ".bpmnlintrc"
 TIMEOUT_SECONDS = 30
 STAGES = {"import": "moddle", "lint": "bpmnlint", "di": "di"}
+UNAVAILABLE = "bpmnlint"  # the rule of the warning that the checks could not run
 
 
 def check(
@@ -85,4 +86,4 @@ def _issue(file_name: str, problem: dict[str, Any]) -> DiagramIssue:
 
 def _unavailable(sources: Sequence[DiagramSource], why: str) -> list[DiagramIssue]:
     message = f"bpmnlint and the modeling-tool import check did not run: {why}"
-    return [DiagramIssue(s.name, message, severity="warning", rule="bpmnlint") for s in sources]
+    return [DiagramIssue(s.name, message, severity="warning", rule=UNAVAILABLE) for s in sources]

@@ -123,3 +123,35 @@ def test_without_node_every_door_deploys_with_a_warning_that_the_lint_did_not_ru
     out, err = capsys.readouterr()
     assert out.splitlines()[-1] == "deployed appeal version 1 (new version)"
     assert "WARNING: appeal.bpmn: bpmnlint and the modeling-tool import check did not run" in err
+
+
+def test_without_node_the_api_and_the_modeler_deploy_and_say_the_lint_did_not_run(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no node on the PATH
+    xml = (MODELER / "application_review.bpmn").read_text()
+    forms = {p.name: json.loads(p.read_text()) for p in (MODELER / "forms").glob("*.json")}
+    start = json.loads((MODELER / "application_review.start.schema.json").read_text())
+    body = {
+        "diagrams": [{"name": "application_review.bpmn", "xml": xml}],
+        "forms": forms,
+        "startSchemas": {"application_review": start},
+    }
+    auth = {"Authorization": f"Bearer {tokens.create(services, 'pipeline', ['deploy'])}"}
+
+    with caplog.at_level("WARNING", logger="rcp.deploy"):
+        answer = (
+            create_app(services=services)
+            .test_client()
+            .post("/api/v1/process-definitions", json=body, headers=auth)
+        )
+    modeler = checks.deploy(services, ANALYST, xml.replace("Review the application", "Review").encode(), "v2")
+
+    assert answer.status_code == 201
+    said = "application_review.bpmn: bpmnlint and the modeling-tool import check did not run"
+    assert next(r.getMessage() for r in caplog.records if r.name == "rcp.deploy").startswith(said)
+    assert [(i["severity"], i["rule"]) for i in modeler["issues"]] == [("warning", "bpmnlint")]
+    assert modeler["issues"][0]["message"].startswith(
+        "bpmnlint and the modeling-tool import check did not run"
+    )
+    assert _versions(services, "application_review") == [1, 2]
