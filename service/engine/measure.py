@@ -13,7 +13,6 @@ characters per turn would otherwise fill memory long before the time limit stops
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,31 +35,38 @@ def size(value: Any, limit: int = MAX_ITEMS, *, text: bool = False) -> int:
     """Return the items (or, with ``text``, characters) of ``value``; stop once past ``limit``.
 
     Items: a string counts its characters, a container its items plus what they hold. Characters
-    estimate ``str(value)``: quotes, separators and each number's digits too.
+    estimate ``str(value)`` (or its JSON): quotes, separators and each number's digits too.
     """
+    quotes, separator = (3, 2) if text else (0, 1)
     total = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _TEXT):
-            total += len(item) + (3 if text else 0)
-        elif isinstance(item, _CONTAINERS):
-            total += len(item) * (2 if text else 1) + (2 if text else 0)
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, _CONTAINERS):
+            total += _leaf(item, quotes) if text or isinstance(item, _TEXT) else 0
+        else:
+            # Counted before the items are looked at: a walk never visits more than ``limit`` items.
+            total += len(item) * separator + quotes
             if total > limit:
                 return total
-            stack.extend(item)
-            if isinstance(item, dict):
-                stack.extend(item.values())
-        elif text:
-            total += _scalar_text(item)
+            for part in (item, item.values()) if isinstance(item, dict) else (item,):
+                for child in part:
+                    if type(child) is str:  # the common case first: no call
+                        total += len(child) + quotes
+                    elif isinstance(child, _CONTAINERS):
+                        pending.append(child)
+                    elif text or isinstance(child, _TEXT):
+                        total += _leaf(child, quotes)
         if total > limit:
             return total
     return total
 
 
-def _scalar_text(item: Any) -> int:
-    if isinstance(item, int) and not isinstance(item, bool):
-        return max(1, int(item.bit_length() * math.log10(2)) + 2)
+def _leaf(item: Any, quotes: int) -> int:
+    if isinstance(item, _TEXT):
+        return len(item) + quotes
+    if isinstance(item, int):
+        return (item.bit_length() * 77 >> 8) + 2  # decimal digits (log10 2 ~ 77/256) and a sign
     return _SCALAR_TEXT
 
 
