@@ -4,9 +4,10 @@ Only the operations ``sizes`` guards are rewritten (``a * b`` becomes ``_rcp_mul
 guarded method call ``s.ljust(n)`` becomes ``_rcp_call_method(s, "ljust", n)`` and ``s.join`` as
 a value ``_rcp_bound_method(s, "join")``, every f-string field goes through
 ``_rcp_format_value``, ``[f(x) for x in xs]`` becomes ``_rcp_list(f(x) for x in xs)``,
-``[*xs]`` becomes ``[*_rcp_spread(xs)]``); everything else compiles as written. The policy
-refuses names starting with ``_`` in diagram code, so a script can neither call nor replace a
-guard. The code keeps the file name ``<string>``, which the time limit follows.
+``[*xs]`` becomes ``[*_rcp_spread(xs)]``, ``xs[1:]`` becomes ``_rcp_sliced(xs, 1, None, None)``);
+everything else compiles as written. The policy refuses names starting with ``_`` in diagram
+code, so a script can neither call nor replace a guard. The code keeps the file name
+``<string>``, which the time limit follows.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import lru_cache
 from types import CodeType
 from typing import Any
 
-from service.engine import policy, sizes
+from service.engine import collecting, policy, sizes
 from service.engine.budget import SCRIPT_FILENAME
 
 _PREFIX = "_rcp_"
@@ -28,10 +29,11 @@ def _name(guard: Any) -> str:
 
 # What the rewritten code calls, by name: put into the globals of every run (after task data).
 GUARDS: dict[str, Any] = {_name(guard): guard for pair in sizes.BINARY.values() for guard in pair} | {
-    _name(guard): guard for guard in (sizes.call_method, sizes.bound_method, sizes.format_value, sizes.spread)
+    _name(guard): guard
+    for guard in (sizes.call_method, sizes.bound_method, sizes.format_value, sizes.sliced, collecting.spread)
 }
 # Builtins replaced by guarded versions of themselves.
-BUILTINS: dict[str, Any] = sizes.BUILTINS
+BUILTINS: dict[str, Any] = collecting.BUILTINS
 # Comprehensions are collected by the guarded builtin of their kind, item by item.
 _COLLECTORS = {ast.ListComp: "list", ast.SetComp: "set", ast.DictComp: "dict"}
 GUARDS |= {_PREFIX + kind: BUILTINS[kind] for kind in _COLLECTORS.values()}
@@ -99,8 +101,16 @@ class _SizeGuards(ast.NodeTransformer):
     def visit_Starred(self, node: ast.Starred) -> ast.AST:
         self.generic_visit(node)
         if isinstance(node.ctx, ast.Load):
-            node.value = ast.copy_location(_call(sizes.spread, [node.value]), node.value)
+            node.value = ast.copy_location(_call(collecting.spread, [node.value]), node.value)
         return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        part = node.slice
+        if not (isinstance(part, ast.Slice) and isinstance(node.ctx, ast.Load)):
+            return node
+        bounds = [bound or ast.Constant(None) for bound in (part.lower, part.upper, part.step)]
+        return ast.copy_location(_call(sizes.sliced, [node.value, *bounds]), node)
 
     def _collect(self, node: ast.ListComp | ast.SetComp | ast.DictComp) -> ast.AST:
         self.generic_visit(node)

@@ -17,16 +17,17 @@ import builtins
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
+from service.engine import collecting
 from service.engine.measure import MAX_INT_BITS, MAX_ITEMS, ScriptTooLarge, allow, allow_bits, size
 
 __all__ = ["MAX_INT_BITS", "MAX_ITEMS", "ScriptTooLarge"]
 
 _SEQUENCES = (str, bytes, list, tuple)
 _TEXT = (str, bytes)
-_SIZED = (str, bytes, list, tuple, dict, set, frozenset, range)
+_SIZED = collecting.SIZED
 # printf-style conversions (``"%10.2f" % x``): width and precision, each a number or ``*``; a
 # literal ``%%`` matches first, so the text after it is not read as a width.
 _PRINTF = re.compile(r"%(?:%|(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?)")
@@ -148,22 +149,32 @@ def _text_result(text: str | bytes, name: str, args: tuple[Any, ...], kwargs: di
 
 def call_method(target: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     """Call ``target.name(...)``, first refusing a call that would build a value too large."""
-    if isinstance(target, type | GuardedType) and args:  # ``str.join(",", parts)``: the same call
+    if isinstance(target, type | collecting.GuardedType) and args:  # ``str.join(",", parts)``
         return call_method(args[0], name, *args[1:], **kwargs)
     method = getattr(target, name)
     if isinstance(target, _TEXT):
         if name == "join" and args:
-            parts = list(counted(args[0]))
+            parts = list(collecting.counted(args[0]))
             allow(sum(_length(p) for p in parts) + len(target) * max(len(parts) - 1, 0), "characters")
             return method(parts)
         allow(_text_result(target, name, args, kwargs), "characters")
     elif isinstance(target, list) and name == "extend" and args:
-        more = args[0] if isinstance(args[0], _SEQUENCES) else list(counted(args[0]))
+        more = args[0] if isinstance(args[0], _SEQUENCES) else list(collecting.counted(args[0]))
         allow(len(target) + size(more))
         return method(more)
     elif isinstance(target, int) and name == "to_bytes":
         allow(_width(args, kwargs, "length"), "bytes")
+    if name in COPYING_METHODS and isinstance(target, _SIZED):
+        allow(len(target) + sum(len(a) for a in args if isinstance(a, _SIZED)))
     return method(*args, **kwargs)
+
+
+def sliced(value: Any, lower: Any = None, upper: Any = None, step: Any = None) -> Any:
+    """Return ``value[lower:upper:step]``, charging the copy it makes to the step's budget."""
+    part = slice(lower, upper, step)
+    if isinstance(value, _SIZED):
+        allow(len(range(*part.indices(len(value)))))
+    return value[part]
 
 
 def bound_method(target: Any, name: str) -> Callable[..., Any]:
@@ -177,90 +188,17 @@ def bound_method(target: Any, name: str) -> Callable[..., Any]:
 
 
 # Methods whose result can be far larger than their target and arguments.
-GUARDED_METHODS = frozenset(
+GROWING_METHODS = frozenset(
     {"ljust", "rjust", "center", "zfill", "expandtabs", "replace", "translate", "join", "extend", "to_bytes"}
 )
-
-
-def counted(values: Iterable[Any]) -> Iterable[Any]:
-    """Return ``values``, refusing (item by item, before they pile up) more than ``MAX_ITEMS``."""
-    if isinstance(values, _SIZED):
-        allow(len(values))
-        return values
-    return _count(iter(values))
-
-
-def _count(values: Iterable[Any]) -> Iterable[Any]:
-    count = 0
-    for count, value in enumerate(values, 1):
-        if count > MAX_ITEMS:
-            allow(count)  # refuses
-        yield value
-    allow(count)
-
-
-def spread(values: Iterable[Any]) -> Iterable[Any]:
-    """Return the values of ``*values`` in a display (``[*rows, *rows]``), counted."""
-    return counted(values)
-
-
-class GuardedType:
-    """A builtin type (``str``, ``list``, ``dict`` ...) whose calls are held to the size limits.
-
-    ``isinstance(x, str)`` and ``str.upper`` still work: the checks and attributes are the type's.
-    """
-
-    def __init__(self, kind: type) -> None:
-        self.kind = kind
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self.kind is str:
-            if args and not isinstance(args[0], str | int | float | bool):
-                allow(size(args[0], text=True), "characters")
-            return str(*args, **kwargs)
-        if args:
-            args = (counted(args[0]), *args[1:])
-        return self.kind(*args, **kwargs)
-
-    def __instancecheck__(self, value: Any) -> bool:
-        return isinstance(value, self.kind)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.kind, name)
-
-    def __repr__(self) -> str:
-        return repr(self.kind)
-
-
-def guarded_sorted(values: Iterable[Any], **kwargs: Any) -> list[Any]:
-    """Return ``sorted(values, ...)`` unless it would hold more than ``MAX_ITEMS`` items."""
-    return sorted(counted(values), **kwargs)
-
-
-def guarded_range(*args: Any) -> range:
-    """Return ``range(*args)`` unless it is too long (``sum(range(10**15))`` never ends)."""
-    made = range(*args)
-    try:
-        count = len(made)
-    except OverflowError:  # longer than sys.maxsize
-        count = MAX_ITEMS + 1
-    if count > MAX_ITEMS:
-        allow(count)  # refuses; a range within the limit builds nothing until it is used
-    return made
-
-
-def guarded_sum(values: Iterable[Any], start: Any = 0) -> Any:
-    """Return ``sum(values, start)`` unless it would join sequences into one too long."""
-    if isinstance(start, _SEQUENCES):
-        values = list(counted(values))
-        allow(size(start) + sum(size(v) for v in values))
-    return builtins.sum(values, start)
-
-
-# The builtins diagram code gets in place of the real ones.
-BUILTINS: dict[str, Any] = {
-    "range": guarded_range,
-    "sum": guarded_sum,
-    "sorted": guarded_sorted,
-    **{kind.__name__: GuardedType(kind) for kind in (str, list, tuple, set, frozenset, dict)},
-}
+# Methods building a copy about as large as their target and arguments (``s.upper()``): each is
+# charged to the step's budget, so a loop keeping copies of a large value meets a limit.
+COPYING_METHODS = frozenset(
+    {
+        *("upper", "lower", "casefold", "capitalize", "title", "swapcase", "strip", "lstrip", "rstrip"),
+        *("split", "rsplit", "splitlines", "partition", "rpartition", "encode", "decode", "hex"),
+        *("removeprefix", "removesuffix", "copy", "union", "intersection", "difference"),
+        "symmetric_difference",
+    }
+)
+GUARDED_METHODS = GROWING_METHODS | COPYING_METHODS

@@ -49,6 +49,15 @@ PAYLOADS: dict[str, tuple[str, str]] = {
     "comprehension of big items": ("y = ['x' * 999999 for i in range(5000)]", ONE_STEP),
     "dict comprehension of big lists": ("y = {i: [0] * 999999 for i in range(5000)}", ONE_STEP),
     "kept in a loop": ("keep = []\nfor i in range(5000):\n    keep.append('x' * 999999)", ONE_STEP),
+    "copies kept in a loop": (
+        ROW + "keep = []\nfor i in range(5000):\n    keep.append(row.upper())",
+        ONE_STEP,
+    ),
+    "slices kept in a loop": (ROW + "keep = []\nfor i in range(5000):\n    keep.append(row[1:])", ONE_STEP),
+    "splits kept in a loop": (
+        "s = 'x ' * 400000\nkeep = []\nfor i in range(5000):\n    keep.append(s.split())",
+        ONE_STEP,
+    ),
     "copies of shared lists": (NUMBERS + "copies = list(map(list, refs))", ONE_STEP),
     "spread in a display": (NUMBERS + "y = [" + "*big, " * 2000 + "]", ONE_STEP),
 }
@@ -128,6 +137,8 @@ shown = f"{rows[0]}|{evens!r}|{'x'}|{3.5:.1f}"
 percent = "%s and %r" % (rows[1], "y")
 listed = list("abc") + list(range(2)) + list({"k": 1})
 frozen = sorted(frozenset([3, 1]))
+sliced = [[1, 2, 3][1:], "abcdef"[::-2], (1, 2, 3)[:-1], "abc"[5:], [0, 1][-1:]]
+copied = ["ab".upper(), {"a": 1}.copy(), "a b".split(), "x,y".partition(","), {1, 2}.union([3])]
 """
 
 
