@@ -10,8 +10,15 @@ from flask import flash, redirect, render_template, request, url_for
 from service.actions import filters, tasks
 from service.errors import Conflict, InvalidData
 from service.views import inbox
-from service.web import security
+from service.web import security, webform
 from service.web.blueprint import actor, bp, services
+
+
+@bp.before_request
+def _plain_text_only() -> None:
+    # Every page's query and form are read here first (the inbox search, task forms, filters,
+    # sign-in): a NUL byte would otherwise reach PostgreSQL and fail there.
+    webform.check_characters(request.args.items(multi=True), request.form.items(multi=True))
 
 
 def _back(default: str | None = None) -> str:
