@@ -59,16 +59,16 @@ def test_user_changes_and_sign_ins_are_audited_without_passwords(services: Servi
     users.create(services, "rita", "a-long-password", ["reviewers"], by=SYSTEM)
     users.update(services, "rita", by=SYSTEM, groups=["supervisors"], password="a-newer-password")
     with pytest.raises(users.SignInRefused):
-        users.sign_in(services, "rita", "a-long-password")
-    users.sign_in(services, "rita", "a-newer-password")
+        users.sign_in(services, "rita", "a-long-password", address="192.0.2.1")
+    users.sign_in(services, "rita", "a-newer-password", address="192.0.2.1")
 
     with services.db.unit_of_work(readonly=True) as uow:
         entries = [(e["action"], e["outcome"], e["data"]) for e in _log(uow)]
     assert entries == [
         ("user-create", "ok", {"username": "rita", "groups": ["reviewers"]}),
         ("user-update", "ok", {"username": "rita", "groups": ["supervisors"], "passwordChanged": True}),
-        ("sign-in", "refused", None),
-        ("sign-in", "ok", None),
+        ("sign-in", "refused", {"address": "192.0.2.1"}),  # the client address, for whoever investigates
+        ("sign-in", "ok", {"address": "192.0.2.1"}),
     ]
 
 
