@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     # store) must not load Flask, the API or the engine.
     from flask import Flask
 
-    from service import api, observe, web
+    from service import api, limits, observe, web
     from service.bootstrap import bootstrap
     from service.config import Settings
     from service.observe.logs import configure_logging
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
-        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=limits.MAX_BODY_BYTES,
         TESTING=settings.testing,
     )
     app.extensions["rcp"] = built

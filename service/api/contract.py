@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Response, current_app, g
 
+from service import limits
 from service.api import reading
 from service.api import schemas as S
 from service.api.reading import Body, Param
@@ -180,7 +181,7 @@ def _with_common_answers(
         common[422] = INVALID_INPUT
     if has_body:
         common[400] = problem_answer("the body cannot be read: malformed JSON or a broken multipart form")
-        common[413] = problem_answer("the body is larger than 4 MB")
+        common[413] = problem_answer(f"the body is larger than {limits.MAX_BODY_BYTES // 2**20} MB")
         common[415] = problem_answer("the body is not sent in an accepted media type")
     return {**common, **answers}
 
