@@ -61,8 +61,9 @@ def review(services: Services, diagrams: DiagramSet) -> ValidationReport:
     unreadable = {i.file for i in report.issues if i.rule == "xml"}
     readable = [d for d in diagrams.diagrams if d.name not in unreadable]
     tools = lint.check_all(readable)
-    for skipped in (i for i in tools if i.rule == lint.UNAVAILABLE):
-        log.warning("%s", skipped)  # the API answers without issues: its log says what was not checked
+    skipped = [i for i in tools if i.rule == lint.UNAVAILABLE]
+    if skipped:  # the API answers without issues: the log says what was not checked
+        log.warning("%s (%s)", skipped[0].message, ", ".join(i.file for i in skipped))
     return ValidationReport(report.candidates, report.issues + tools)
 
 
