@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from service.actions import mailbox
 from service.api import schemas as S
 from service.api.blueprint import services
@@ -10,6 +12,11 @@ from service.api.reading import Body, Param
 from service.views import buffered_messages
 
 TAG = "Messages"
+
+
+def _link(operation_id: str) -> dict[str, Any]:
+    """Link an answer to the operation reading what its `id` names (a 200's is an instance's)."""
+    return {"operationId": operation_id, "parameters": {"path.id": "$response.body#/id"}}
 
 
 @operation(
@@ -27,11 +34,16 @@ TAG = "Messages"
     "match: 409 with their ids in `candidates`.",
     body=Body({"application/json": S.ref("MessageRequest")}),
     answers={
-        200: Answer("delivered; the instance afterwards", S.ref("ProcessInstance")),
+        200: Answer(
+            "delivered; the instance afterwards",
+            S.ref("ProcessInstance"),
+            links={"GetProcessInstance": _link("getProcessInstance")},
+        ),
         202: Answer(
             "nobody waits yet: kept until an instance does",
             S.ref("BufferedMessage"),
             headers={"Location": Param({"type": "string"}, "where to follow the message", True)},
+            links={"GetBufferedMessage": _link("getBufferedMessage")},
         ),
         404: problem_answer("no instance waits for the message"),
         409: problem_answer("several instances wait for it (`candidates`), or the instance refuses it"),

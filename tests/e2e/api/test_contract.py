@@ -12,6 +12,7 @@ bodies against the document.
 from __future__ import annotations
 
 import os
+import tomllib
 import uuid
 from typing import Any
 
@@ -19,17 +20,19 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.config import OperationConfig, PositiveDataAcceptanceConfig
+from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from service import api as api_package
 from service.api.contract import INVALID_INPUT, OPERATIONS
 from service.api.reading import CONTRACT_REFUSALS
+from service.config import ROOT
 from service.services import Services
 from tests.apikit import app_for, issue_notice, start_smoke, token
 
 ALL_SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks")
 EXAMPLES = int(os.environ.get("RCP_CONTRACT_EXAMPLES", "25"))
+CONFIG = ROOT / "schemathesis.toml"
 api_package.load_routes()
 
 
@@ -53,7 +56,12 @@ def contract(api: Services) -> OpenApiSchema:
     start_smoke(api)
     app = app_for(api)
     auth = token(api, "fuzzer", *ALL_SCOPES)["Authorization"]
-    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers={"Authorization": auth})
+    loaded = schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json",
+        app,
+        config=SchemathesisConfig.from_path(CONFIG),
+        headers={"Authorization": auth},
+    )
 
     class Bearer:
         def get(self, case: Any, ctx: Any) -> str:
@@ -63,21 +71,17 @@ def contract(api: Services) -> OpenApiSchema:
             case.headers = {**(case.headers or {}), "Authorization": data}
 
     loaded.auth()(Bearer)
-    for operation_id, op in OPERATIONS.items():
-        if op.answers.get(422, INVALID_INPUT) is not INVALID_INPUT:
-            loaded.config.operations.operations.append(_accepting_business_422(operation_id))
     return loaded
 
 
-def _accepting_business_422(operation_id: str) -> OperationConfig:
-    """Let valid data meet the operation's declared business-rule 422 (never the schemas' own)."""
-    statuses = [*PositiveDataAcceptanceConfig().expected_statuses, "422"]
-    return OperationConfig.from_dict(
-        {
-            "include-operation-id": operation_id,
-            "checks": {"positive_data_acceptance": {"expected-statuses": statuses}},
-        }
-    )
+def test_valid_data_may_meet_a_422_exactly_where_the_document_declares_a_business_rule_one() -> None:
+    """The schemathesis configuration (also read by `st run`) follows the document, not a guess."""
+    [accepting] = tomllib.loads(CONFIG.read_text(encoding="utf-8"))["operations"]
+    declared = {o for o, op in OPERATIONS.items() if op.answers.get(422, INVALID_INPUT) is not INVALID_INPUT}
+
+    assert set(accepting["include-operation-id"]) == declared
+    expected = accepting["checks"]["positive_data_acceptance"]["expected-statuses"]
+    assert set(expected) == {*PositiveDataAcceptanceConfig().expected_statuses, "422"}
 
 
 def schema_valid_input_passes_the_contract(ctx: Any, response: Any, case: Any) -> bool | None:
