@@ -182,7 +182,7 @@ def active_user(services: Services, username: str) -> User | None:
 def sign_in(services: Services, username: str, password: str, *, address: str | None = None) -> User:
     """Check a username and password from a client address; throttle repeated failures."""
     now = services.clock.now()
-    username = username.strip().lower()
+    username = _printable(username.strip().lower())
     if not services.settings.oidc.local_passwords:
         _refuse_passwords(services, username)
     keys = throttle.keys(username, throttle.address_key(address))
@@ -254,6 +254,11 @@ def ensure_demo_users(services: Services) -> int:
         )
     log.warning("created demo users (password %r); see docs/inbox.md", DEMO_PASSWORD)
     return len(DEMO_USERS)
+
+
+def _printable(username: str) -> str:
+    """Return a typed username as counters and the audit log can keep it (no user has another)."""
+    return username if USERNAME.match(username) else re.sub(r"[\x00-\x1f\x7f]", "?", username)[:100]
 
 
 def _who(username: str) -> Actor:

@@ -135,3 +135,12 @@ def test_a_supervisor_unlocks_an_account_and_the_unlock_is_audited(
     out, err = capsys.readouterr()
     assert (out, err.splitlines()[-1]) == ("", "rcp user: error: no user 'nobody'")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("typed", ["x" * 500, "ri\tta"])
+def test_a_username_no_account_could_have_is_refused_like_any_wrong_one(world: World, typed: str) -> None:
+    assert attempt(world, typed, PASSWORD, STRANGER) == (
+        401,
+        ["Sign-in failed The username or password is not right."],
+        "",
+    )
