@@ -20,15 +20,21 @@ from tests.support import FIXTURES, INTEGRATOR
 api_package.load_routes()
 
 
-def smoke_deployment() -> dict[str, Any]:
-    """Return the smoke process as a JSON deployment: diagram, form and start schema."""
-    folder = FIXTURES / "processes"
+def laid_out_deployment() -> dict[str, Any]:
+    """Return a process with its layout as a JSON deployment: diagram, forms and start schema.
+
+    Deploying checks what the modeler checks (bpmnlint, layout), which the layout-less smoke
+    fixture fails; the modeler's fixture passes and, not deployed yet, becomes version 1.
+    """
+    folder = FIXTURES / "modeler"
     return {
-        "diagrams": [{"name": "smoke.bpmn", "xml": (folder / "smoke.bpmn").read_text()}],
-        "forms": {
-            "smoke_review.schema.json": json.loads((folder / "forms/smoke_review.schema.json").read_text())
+        "diagrams": [
+            {"name": "application_review.bpmn", "xml": (folder / "application_review.bpmn").read_text()}
+        ],
+        "forms": {f.name: json.loads(f.read_text()) for f in (folder / "forms").glob("*.json")},
+        "startSchemas": {
+            "application_review": json.loads((folder / "application_review.start.schema.json").read_text())
         },
-        "startSchemas": {"smoke": json.loads((folder / "smoke.start.schema.json").read_text())},
     }
 
 
@@ -81,7 +87,7 @@ TABLE: dict[str, tuple[str, str, Any, int]] = {
     "listProcessDefinitions": ("GET", "/process-definitions", None, 200),
     "getProcessDefinition": ("GET", "/process-definitions/api_waiting", None, 200),
     "getProcessDefinitionXml": ("GET", "/process-definitions/api_waiting/xml", None, 200),
-    "deployProcessDefinitions": ("POST", "/process-definitions", DEPLOY, 200),
+    "deployProcessDefinitions": ("POST", "/process-definitions", DEPLOY, 201),
     "startProcessInstance": ("POST", "/process-definitions/api_waiting/start", START, 201),
     "listProcessInstances": ("GET", "/process-instances?withIncident=false", None, 200),
     "getProcessInstance": ("GET", "/process-instances/{waiting}", None, 200),
@@ -120,7 +126,7 @@ def test_the_table_covers_every_operation_of_the_api() -> None:
 def _call(client: FlaskClient, row: tuple[str, str, Any, int], world: World, headers: dict[str, str]) -> Any:
     method, path, body, _ = row
     if body is DEPLOY:
-        body = smoke_deployment()
+        body = laid_out_deployment()
     url = "/api/v1" + path.format(**{k: v for k, v in world.__dict__.items() if isinstance(v, str)})
     return client.open(url, method=method, json=body, headers=headers)
 
