@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from service.actions import filters, tasks
 from service.errors import Conflict, InvalidData
 from service.views import inbox
-from service.web import security, webform
+from service.web import boundary, security
 from service.web.blueprint import actor, bp, services
 
 
@@ -18,7 +18,8 @@ from service.web.blueprint import actor, bp, services
 def _plain_text_only() -> None:
     # Every page's query and form are read here first (the inbox search, task forms, filters,
     # sign-in): a NUL byte would otherwise reach PostgreSQL and fail there.
-    webform.check_characters(request.args.items(multi=True), request.form.items(multi=True))
+    boundary.check_address(request.view_args or {})
+    boundary.check_characters(request.args.items(multi=True), request.form.items(multi=True))
 
 
 def _back(default: str | None = None) -> str:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from service import limits
 from service.definitions.forms import Form
-from service.errors import FieldError, InvalidData
+from service.errors import FieldError
 
 RADIO_UP_TO = 4  # enums with this many options or fewer are radio buttons unless told otherwise
 
@@ -133,18 +132,6 @@ def _enum(prop: Mapping[str, Any], ui: Mapping[str, Any]) -> tuple[list[Any], li
         return values, labels
     choices = [c for c in prop.get("oneOf", []) if isinstance(c, Mapping) and "const" in c]
     return [c["const"] for c in choices], [c.get("title") or _text(c["const"]) for c in choices]
-
-
-def check_characters(*sources: Iterable[tuple[str, str]]) -> None:
-    """Refuse posted or queried text holding a control character (422 naming each input)."""
-    errors = [
-        FieldError(limits.scrubbed(name), limits.CONTROL_MESSAGE)
-        for source in sources
-        for name, value in source
-        if limits.control_character(name) or limits.control_character(value)
-    ]
-    if errors:
-        raise InvalidData("the request holds characters no input may contain", errors)
 
 
 def _text(value: Any) -> str:

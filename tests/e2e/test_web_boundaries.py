@@ -62,3 +62,10 @@ def test_a_nul_byte_in_a_saved_filter_name_is_422(world: World) -> None:
 
     assert answer.status_code == 422
     assert "<strong>name</strong>" in answer.text
+
+
+@pytest.mark.parametrize("path", ["/tasks/t%00x", "/cases/c%00x", "/tasks/" + "y" * 300])
+def test_a_page_address_with_a_nul_byte_or_an_overlong_id_is_404(world: World, path: str) -> None:
+    answer = world.client("sam").get(path)
+
+    assert answer.status_code == 404
