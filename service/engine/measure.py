@@ -126,7 +126,11 @@ MAX_CASE_DATA = 1024 * 1024  # characters of a case's data written out as JSON (
 
 
 class CaseDataTooLarge(RuntimeError):
-    """A step would leave the case holding more data than the limit."""
+    """A step would leave the case holding more data than the limit; ``largest`` names why."""
+
+    def __init__(self, message: str, largest: list[str]) -> None:
+        super().__init__(message)
+        self.largest = largest
 
 
 def check_case_data(data: dict[str, Any], limit: int) -> None:
@@ -138,5 +142,6 @@ def check_case_data(data: dict[str, Any], limit: int) -> None:
     largest = ", ".join(f"'{name}' (about {count:,})" for count, name in measured[:3])
     raise CaseDataTooLarge(
         f"the case's data would take more than {limit:,} characters, the limit for one case"
-        f" (RCP_MAX_CASE_DATA); the largest variables: {largest}"
+        f" (RCP_MAX_CASE_DATA); the largest variables: {largest}",
+        [name for _, name in measured[:3]],
     )

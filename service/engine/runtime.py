@@ -22,6 +22,7 @@ from service.engine.scripting import RestrictedEnvironment, RestrictedScriptEngi
 from service.engine.specs import SpecBundle
 from service.engine.values import MessageIncomplete, NotWaiting, WaitState
 from service.engine.waits import event_definitions
+from service.errors import FieldError, InvalidData
 
 
 class Engine:
@@ -50,6 +51,7 @@ class Engine:
         self, bundle: SpecBundle, variables: dict[str, Any], script_engine: RestrictedScriptEngine
     ) -> BpmnWorkflow:
         """Create a workflow with the start variables on its start task."""
+        self.check_submitted({}, variables)
         workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=script_engine)
         start = workflow.get_next_task(state=TaskState.READY)
         if start is not None:
@@ -65,6 +67,15 @@ class Engine:
     def dump(self, workflow: BpmnWorkflow) -> str:
         """Return the state-only JSON of the workflow."""
         return serializer.dump_state(workflow)
+
+    def check_submitted(self, current: Mapping[str, Any], submitted: Mapping[str, Any]) -> None:
+        """Refuse submitted data that would leave the case past its data limit, naming the fields."""
+        try:
+            measure.check_case_data({**current, **submitted}, self.environment.max_case_data)
+        except measure.CaseDataTooLarge as exc:
+            field = next((name for name in exc.largest if name in submitted), next(iter(submitted), ""))
+            problem = f"too large: the case may hold {self.environment.max_case_data:,} characters of data"
+            raise InvalidData(str(exc), [FieldError(field, problem)]) from None
 
     def advance(self, workflow: BpmnWorkflow) -> WaitState:
         """Run engine tasks until only people, messages or timers are left (or a task fails)."""
@@ -84,6 +95,7 @@ class Engine:
 
     def complete_task(self, workflow: BpmnWorkflow, task: Task, data: dict[str, Any]) -> WaitState:
         """Apply submitted data to a READY human task, run it, and advance."""
+        self.check_submitted(task.data, data)
         with timekeeping.running_on(self.clock):
             apply_form = getattr(task.task_spec, "add_data_from_form", None)
             if apply_form is not None:

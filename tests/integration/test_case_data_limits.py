@@ -13,6 +13,7 @@ from service.bootstrap import bootstrap
 from service.clock import MovableClock
 from service.config import Settings
 from service.engine.values import DiagramSource
+from service.errors import InvalidData
 from service.services import Services
 from service.store.rows import InstanceRow
 from service.views import instances
@@ -142,3 +143,20 @@ def test_rcp_max_case_data_from_the_environment_reaches_the_engine(sqlite_url: s
     finally:
         configured.close()
         default.close()
+
+
+def test_start_variables_past_the_limit_are_refused_naming_the_field(
+    sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard
+) -> None:
+    services = _services(sqlite_url, tmp_path, clock, board, max_case_data=5_000)
+    try:
+        with pytest.raises(InvalidData) as refused:
+            starting.start(services, "echoing", {"width": 1, "notes": "x" * 6_000}, INTEGRATOR)
+
+        assert [e.field for e in refused.value.errors] == ["notes"]
+        assert "the case may hold 5,000 characters" in refused.value.errors[0].message
+        assert starting.start(services, "echoing", {"width": 1, "notes": "short"}, INTEGRATOR).status == (
+            "completed"
+        )
+    finally:
+        services.close()
