@@ -51,8 +51,9 @@ class GuardedType:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.kind is str:
-            if args and not isinstance(args[0], str | int | float | bool):
-                allow(size(args[0], text=True), "characters")
+            value = args[0] if args else kwargs.get("object", "")
+            if not isinstance(value, str | int | float | bool):
+                allow(size(value, text=True), "characters")
             return str(*args, **kwargs)
         if args:
             args = (counted(args[0]), *args[1:])

@@ -30,6 +30,7 @@ ONE_STEP = "a diagram script step may build at most"
 PAYLOADS: dict[str, tuple[str, str]] = {
     "str of a shared list": ("n = len(str(['x' * 999999] * 5000))", ONE_VALUE),
     "str of a list built in a loop": (SHARED + "n = len(str(rows))", ONE_VALUE),
+    "str by keyword": (SHARED + "n = len(str(object=rows))", ONE_VALUE),
     "f-string": (SHARED + 'n = len(f"{rows}")', ONE_VALUE),
     "f-string !r": (SHARED + 'n = len(f"{rows!r}")', ONE_VALUE),
     "f-string with a spec": (SHARED + 'n = len(f"{rows!s:>10}")', ONE_VALUE),
