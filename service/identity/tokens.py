@@ -57,7 +57,7 @@ def create(services: Services, name: str, scopes: list[str]) -> str:
 
 
 def _name_taken(name: str) -> Conflict:
-    return Conflict(f"an active token is named '{name}'; revoke it first or pick another name")
+    return Conflict(f"a token named '{name}' exists; revoke it or pick another name")
 
 
 def revoke(services: Services, name: str) -> bool:

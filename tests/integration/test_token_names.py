@@ -59,9 +59,7 @@ def test_a_name_an_active_token_holds_is_refused_with_one_line_and_exit_code_2(
     code, out, err = run(capsys, "token", "create", "broker", "--scopes", "read")
 
     assert (code, out) == (2, "")
-    assert err == (
-        "rcp token create: error: an active token is named 'broker'; revoke it first or pick another name\n"
-    )
+    assert err == "rcp token create: error: a token named 'broker' exists; revoke it or pick another name\n"
     assert _tokens(env) == [("broker", True)]
 
 
