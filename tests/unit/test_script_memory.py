@@ -21,6 +21,7 @@ from tests.unit.test_script_policy import _run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY = 1 << 30  # the child's address space: far more than any guarded step needs
+PEAK = 512 << 20  # what the child may use at most, interpreter and libraries included
 ROW = "row = 'x' * 999999\n"
 SHARED = ROW + "rows = []\nfor i in range(5000):\n    rows.append(row)\n"  # 5 G characters as text
 NUMBERS = "big = [0] * 999999\nrefs = []\nfor i in range(5000):\n    refs.append(big)\n"
@@ -74,7 +75,8 @@ for name, script in json.loads(sys.stdin.read()).items():
         answers[name] = {{"status": status, "failures": seen["failures"]}}
     except BaseException as exc:  # the child must answer for every payload
         answers[name] = {{"status": "crashed", "failures": [repr(exc)]}}
-print(json.dumps(answers))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes (Linux counts KiB)
+print(json.dumps({{"answers": answers, "peak": peak}}))
 """
 
 
@@ -93,7 +95,10 @@ def answers() -> dict[str, Any]:
     )
     assert done.returncode == 0, f"the child died ({done.returncode}): {done.stderr[-2000:]}"
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    # Every payload was refused before it piled up: the child never came near its 1 GB.
+    assert result["peak"] < PEAK, f"the child's memory peaked at {result['peak']:,} bytes"
+    answers: dict[str, Any] = result["answers"]
+    return answers
 
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
