@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from service.definitions import forms
 from service.definitions.forms import Form
 from service.engine.values import WaitState
-from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFound
+from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFound, ServiceError
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.rows import InstanceRow, TaskRow
@@ -109,11 +109,17 @@ def _case_of(uow: UnitOfWork, *, task_id: str, actor: Actor, audit: Audit) -> In
     """Lock the case an open task belongs to; say why when there is no such open task."""
     row = uow.instances.holding_task(task_id, lock=True)
     if row is None:
-        done = uow.audit.completed_task(task_id)
-        audit.instance_id = done["instance_id"] if done is not None else None  # its refusal's case
+        _note_case(uow, task_id, audit)
         open_tasks.open_task(uow, task_id, actor)  # says why: completed already, or not open
         raise NotFound(f"task {task_id} is not open", taskId=task_id)
     return row
+
+
+def _note_case(uow: UnitOfWork, task_id: str, audit: Audit) -> None:
+    """Note the case a task belongs (or belonged) to, for the audit entry of a refusal."""
+    open_task = uow.tasks.get(task_id)
+    done = uow.audit.completed_task(task_id) if open_task is None else None
+    audit.instance_id = open_task.instance_id if open_task else done["instance_id"] if done else None
 
 
 def check_holder(task: TaskRow, actor: Actor, must_hold: bool) -> None:
@@ -165,7 +171,12 @@ def _assignment(services: Services, task_id: str, actor: Actor, action: str, ass
     audit = Audit(action, task_id=task_id, data={"assignee": assignee})
 
     def work(uow: UnitOfWork) -> TaskRow:
-        task = open_tasks.open_task(uow, task_id, actor)
+        try:
+            task = open_tasks.open_task(uow, task_id, actor)
+        except ServiceError:
+            _note_case(uow, task_id, audit)  # the refusal is recorded on the task's case
+            raise
+        audit.instance_id = task.instance_id
         now = services.clock.now()
         _check_assignment(uow, task, actor, action, assignee)
         if action == "claim":

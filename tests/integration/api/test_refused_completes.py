@@ -37,3 +37,15 @@ def test_a_complete_refused_by_the_form_is_in_the_case_history_and_changes_nothi
     assert [e["field"] for e in problem(refused)["errors"]] == ["decision"]
     assert _history(api, case) == [("start", "ok"), ("complete", "refused")]
     assert instances.instance(api, case)["version"] == 1
+
+
+def test_a_refused_claim_is_in_the_case_history_like_a_refused_complete(api: Services) -> None:
+    http = app_for(api).test_client()
+    case = start_smoke(api)
+    url = f"/api/v1/tasks/{open_task(api, case)['id']}/claim"
+    assert http.post(url, headers=token(api, "portal", "tasks")).status_code == 200
+
+    taken = http.post(url, headers=token(api, "mailroom", "tasks"))
+
+    assert taken.status_code == 409
+    assert _history(api, case)[-2:] == [("claim", "ok"), ("claim", "refused")]
