@@ -47,26 +47,28 @@ class GuardedType:
     """
 
     def __init__(self, kind: type) -> None:
-        self.kind = kind
+        self._kind = kind  # private: diagram code cannot name ``_`` attributes, so never the raw type
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self.kind is str:
+        if self._kind is str:
             value = args[0] if args else kwargs.get("object", "")
             if not isinstance(value, str | int | float | bool):
                 allow(size(value, text=True), "characters")
             return str(*args, **kwargs)
         if args:
             args = (counted(args[0]), *args[1:])
-        return self.kind(*args, **kwargs)
+        return self._kind(*args, **kwargs)
 
     def __instancecheck__(self, value: Any) -> bool:
-        return isinstance(value, self.kind)
+        return isinstance(value, self._kind)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.kind, name)
+        if name.startswith("_"):  # never the type's own dunders (and no recursion while copying)
+            raise AttributeError(name)
+        return getattr(self._kind, name)
 
     def __repr__(self) -> str:
-        return repr(self.kind)
+        return repr(self._kind)
 
 
 def guarded_sorted(values: Iterable[Any], **kwargs: Any) -> list[Any]:

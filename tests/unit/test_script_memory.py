@@ -120,6 +120,13 @@ def test_the_findings_own_payloads_are_refused_too() -> None:
         assert ONE_VALUE in seen["failures"][0]
 
 
+def test_the_raw_builtin_behind_a_guarded_one_is_out_of_reach() -> None:
+    for script in ("raw = str.kind", "raw = str._kind", "raw = list.kind"):
+        status, seen = _run_script(script)
+        assert status == "error", script
+        assert "kind" in seen["failures"][0]
+
+
 def test_a_refusal_names_the_size_it_would_have_built() -> None:
     status, seen = _run_script("y = [[0] * 999999] * 5")
 
