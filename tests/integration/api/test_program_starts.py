@@ -52,3 +52,32 @@ def test_a_process_the_program_starts_itself_is_refused_with_why_and_nothing_wri
     reader = token(program, "reader", "read")
     assert http.get("/api/v1/process-instances", headers=reader).get_json()["items"] == []
     assert http.get("/api/v1/incidents", headers=reader).get_json()["items"] == []
+
+
+APPLICATION = {
+    "businessKey": "APP-2026-0001",
+    "variables": {
+        "application_number": "APP-2026-0001",
+        "received_on": "2026-01-05",
+        "applicant": {"importer_number": "IMP-4471", "name": "Acme Imports LLC", "email": "c@acme.example"},
+        "recordkeeper_class": "importer",
+        "showing": {"i": "Records manual rev. 4", "iv": "J. Rivera, compliance officer"},
+        "business": {"size": "medium", "nature": "apparel", "annual_entries": 1200},
+        "alternative_program": None,
+    },
+}
+
+
+def test_a_start_retried_without_a_key_makes_no_second_case_and_no_second_letter(
+    program: Services, http: FlaskClient
+) -> None:
+    auth = token(program, "portal", "start", "read")
+    first = http.post("/api/v1/process-definitions/application_review/start", json=APPLICATION, headers=auth)
+
+    again = http.post("/api/v1/process-definitions/application_review/start", json=APPLICATION, headers=auth)
+
+    assert first.status_code == 201, first.get_data(as_text=True)
+    assert again.status_code == 409
+    assert problem(again)["instanceId"] == first.get_json()["id"]
+    notices = http.get("/api/v1/notices?businessKey=APP-2026-0001", headers=auth).get_json()["items"]
+    assert [n["kind"] for n in notices] == ["acknowledgement"]
