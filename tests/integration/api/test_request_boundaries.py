@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from service import limits
 from service.actions import lifecycle, tasks
 from service.errors import NotFound
 from service.services import Services
@@ -216,3 +217,15 @@ def test_malformed_json_is_400_problem_json(api: Services, http: FlaskClient, au
 
     assert answer.status_code == 400
     assert problem(answer)["type"].endswith("bad-request")
+
+
+def test_a_body_past_the_size_limit_is_413_problem_json(
+    api: Services, http: FlaskClient, auth: dict[str, str]
+) -> None:
+    padding = "x" * limits.MAX_BODY_BYTES
+    answer = http.post(
+        START, json={"businessKey": "A-1", "variables": {**SMOKE, "pad": padding}}, headers=auth
+    )
+
+    assert answer.status_code == 413
+    assert problem(answer)["type"].endswith("payload-too-large")
