@@ -18,8 +18,7 @@ from service.web.blueprint import actor, bp, services
 def _plain_text_only() -> None:
     # Every page's query and form are read here first (the inbox search, task forms, filters,
     # sign-in): a NUL byte would otherwise reach PostgreSQL and fail there.
-    boundary.check_address(request.view_args or {})
-    boundary.check_characters(request.args.items(multi=True), request.form.items(multi=True))
+    boundary.check_request(request.view_args, request.args.items(multi=True), request.form.items(multi=True))
 
 
 def _back(default: str | None = None) -> str:

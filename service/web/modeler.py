@@ -30,7 +30,7 @@ from service.identity.tokens import Unauthenticated
 from service.modeler import drafts, require_analyst, versions
 from service.services import Services
 from service.views import migration as migration_views
-from service.web import security
+from service.web import boundary, security
 from service.web.identity import signed_in_user
 
 bp = Blueprint("modeler", __name__, url_prefix="/modeler", template_folder="templates")
@@ -76,6 +76,7 @@ def _authenticate() -> Any:
         migration_views.require_supervisor(found)
     else:
         require_analyst(found)
+    boundary.check_request(request.view_args, request.args.items(multi=True), request.form.items(multi=True))
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         expected = session.get(security.CSRF_FIELD)
         given = request.headers.get(CSRF_HEADER) or request.form.get(security.CSRF_FIELD, "")

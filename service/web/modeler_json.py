@@ -10,16 +10,12 @@ from service.actions import migration
 from service.errors import FieldError, InvalidData
 from service.modeler import checks, drafts, versions
 from service.views import migration as migration_views
+from service.web import boundary
 from service.web.modeler import actor, bp, int_arg, services
 
 
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidData(
-            "the request body must be a JSON object", [FieldError("(body)", "expected an object")]
-        )
-    return body
+    return boundary.json_object(request.get_data(cache=True))
 
 
 def _xml(body: dict[str, Any]) -> bytes:
