@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import tomllib
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,12 +28,15 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from service import api as api_package
 from service.api.contract import INVALID_INPUT, OPERATIONS
 from service.api.reading import CONTRACT_REFUSALS
+from service.clock import MovableClock
 from service.config import ROOT
 from service.services import Services
-from tests.apikit import app_for, issue_notice, start_smoke, token
+from tests.apikit import api_services, app_for, deploy_all, issue_notice, start_smoke, token
+from tests.support import Switchboard
 
 ALL_SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks")
 EXAMPLES = int(os.environ.get("RCP_CONTRACT_EXAMPLES", "25"))
+PG_EXAMPLES = max(1, EXAMPLES // 3)  # the same checks on PostgreSQL, fewer examples (2 cores)
 CONFIG = ROOT / "schemathesis.toml"
 api_package.load_routes()
 
@@ -52,6 +57,22 @@ CASES = [
 
 @pytest.fixture
 def contract(api: Services) -> OpenApiSchema:
+    return _loaded(api)
+
+
+@pytest.fixture
+def pg_contract(
+    db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard
+) -> Iterator[OpenApiSchema]:
+    """The same document over a service on PostgreSQL (where NUL bytes and long ids once failed)."""
+    built = api_services(db_url, tmp_path, clock, board)
+    deploy_all(built)
+    yield _loaded(built)
+    built.close()
+
+
+def _loaded(api: Services) -> OpenApiSchema:
+    """Return the served document, loaded with a token holding every scope and a notice and case."""
     issue_notice(api)
     start_smoke(api)
     app = app_for(api)
@@ -107,6 +128,28 @@ def test_every_operation_answers_as_documented(
         )
 
     run()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("operation_id", FUZZED)
+def test_on_postgresql_every_operation_answers_as_documented(
+    pg_contract: OpenApiSchema, operation_id: str
+) -> None:
+    declared = OPERATIONS[operation_id]
+    operation = pg_contract[declared.path][declared.method]
+    modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if _takes_input(declared) else [])
+
+    for mode in modes:
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=PG_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
+        def run(case: Any) -> None:
+            case.call_and_validate(additional_checks=[schema_valid_input_passes_the_contract])
+
+        run()
 
 
 def _aim_at_the_waiting_process(case: Any) -> None:
