@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, request
 
+from service import limits
 from service.api.blueprint import bp
 from service.api.contract import OPERATIONS, conformance_problems, validating_responses
 from service.api.problems import problem
@@ -44,7 +45,10 @@ def _authenticate() -> None:
         g.actor = ANONYMOUS
         return
     services: Services = current_app.extensions["rcp"]
-    g.actor = tokens.authenticate(services, request.headers.get("Authorization"))
+    header = request.headers.get("Authorization")
+    if header is not None and limits.control_character(header):
+        raise tokens.Unauthenticated("malformed token")  # no token holds one; NUL never reaches the store
+    g.actor = tokens.authenticate(services, header)
     limiter: RateLimiter | None = current_app.extensions.get(LIMITER)
     if limiter is not None:
         wait = limiter.take(g.actor.name, services.clock.now())

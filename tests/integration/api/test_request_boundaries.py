@@ -229,3 +229,10 @@ def test_a_body_past_the_size_limit_is_413_problem_json(
 
     assert answer.status_code == 413
     assert problem(answer)["type"].endswith("payload-too-large")
+
+
+def test_a_nul_byte_in_the_bearer_token_is_401_not_a_server_error(api: Services, http: FlaskClient) -> None:
+    answer = http.get("/api/v1/tasks", headers={"Authorization": "Bearer rcp_ab\x00cd_secret"})
+
+    assert answer.status_code == 401
+    assert problem(answer)["detail"] == "malformed token"
