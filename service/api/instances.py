@@ -89,7 +89,16 @@ def _variable_filters(expressions: list[str]) -> list[tuple[str, Any]]:
     summary="Find instances by process, business key, status, incident, dates or a variable",
     description="Pages follow `next`; a cursor stays valid while new cases start.",
     query=SEARCH,
-    answers={200: Answer("one page", S.ref("ProcessInstancePage"))},
+    answers={
+        200: Answer(
+            "one page",
+            S.ref("ProcessInstancePage"),
+            links={
+                "GetProcessInstance": paging.first_item("getProcessInstance"),
+                "GetProcessInstanceHistory": paging.first_item("getProcessInstanceHistory"),
+            },
+        )
+    },
 )
 def list_instances(call: Call) -> Reply:
     q = call.query

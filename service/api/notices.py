@@ -33,7 +33,13 @@ def _linked(view: dict[str, Any]) -> dict[str, Any]:
         "businessKey": Param(S.BUSINESS_KEY, "the case's number", required=True),
         "kind": Param({"type": "string", "maxLength": 60}, "only notices of this kind, e.g. denial"),
     },
-    answers={200: Answer("the notices (one page)", paging.envelope(S.ref("Notice"), pages=False))},
+    answers={
+        200: Answer(
+            "the notices (one page)",
+            paging.envelope(S.ref("Notice"), pages=False),
+            links={name: paging.first_item(name, "noticeNumber") for name in ("getNotice", "getNoticePdf")},
+        )
+    },
 )
 def list_notices(call: Call) -> Reply:
     found = program.notices(

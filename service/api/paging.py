@@ -35,6 +35,11 @@ def envelope(item: S.Schema, pages: bool = True) -> S.Schema:
     )
 
 
+def first_item(operation_id: str, field: str = "id") -> dict[str, Any]:
+    """Link a page to the operation that reads its first item (named by the item's ``field``)."""
+    return {"operationId": operation_id, "parameters": {"path.id": f"$response.body#/items/0/{field}"}}
+
+
 def whole(items: Sequence[Any]) -> dict[str, Any]:
     """Answer a short list that is always one page."""
     return {"items": list(items), "next": None}

@@ -39,7 +39,13 @@ FILTERS = {
     scope="read",
     summary="List open tasks, earliest due first",
     query=FILTERS,
-    answers={200: Answer("one page of tasks", paging.envelope(S.ref("Task")))},
+    answers={
+        200: Answer(
+            "one page of tasks",
+            paging.envelope(S.ref("Task")),
+            links={name: paging.first_item(name) for name in ("getTask", "claimTask", "unclaimTask")},
+        )
+    },
 )
 def list_tasks(call: Call) -> Reply:
     q = call.query
