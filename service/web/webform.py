@@ -8,12 +8,12 @@ The UI schema follows react-jsonschema-form's keys, as spiff-arena's forms do: `
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from service import limits
 from service.definitions.forms import Form
 from service.errors import FieldError
 
@@ -192,11 +192,20 @@ def _one(f: FormField, text: str) -> Any:
             raise ValueError("Enter a number, like 12.5") from None
         return int(number) if number.is_integer() and "." not in text else number
     if f.widget == "json":
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise ValueError("Enter valid JSON") from None
+        return _json(text)
     return text
+
+
+def _json(text: str) -> Any:
+    try:
+        value = limits.loads(text)
+    except limits.TooDeep:
+        raise ValueError(f"Enter JSON nested at most {limits.MAX_JSON_DEPTH} levels deep") from None
+    except ValueError:
+        raise ValueError("Enter valid JSON") from None
+    if limits.flaws(value):  # an escaped NUL in the JSON text is one too
+        raise ValueError("Enter JSON without control characters")
+    return value
 
 
 _FRIENDLY = [

@@ -196,3 +196,17 @@ def test_an_error_on_a_list_item_or_nested_field_lands_on_its_input() -> None:
         FieldError("showing.i", "Choose an option for \u201c(i)\u201d"),
         FieldError("conditions", "Each line needs at least 3 characters"),
     ]
+
+
+def test_a_json_input_nested_too_deep_or_holding_a_nul_is_a_field_error_not_a_crash() -> None:
+    field = webform.FormField(name="extra", label="Extra", widget="json")
+    deep = "[" * 100_000 + "]" * 100_000
+
+    data, errors = webform.coerce([field], {"extra": [deep]})
+    _, nul = webform.coerce([field], {"extra": ['{"a": "\\u0000"}']})
+    fine, none = webform.coerce([field], {"extra": ['{"a": ["\\ttab"]}']})
+
+    assert data == {}
+    assert errors == [FieldError("extra", "Enter JSON nested at most 64 levels deep")]
+    assert nul == [FieldError("extra", "Enter JSON without control characters")]
+    assert (fine, none) == ({"extra": {"a": ["\ttab"]}}, [])
