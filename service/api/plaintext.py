@@ -12,8 +12,7 @@ from typing import Any
 
 from service.api import schemas as S
 
-# The characters ``limits.control_character`` refuses (a unit test holds the two equal).
-CONTROL_RANGES = r"\x00-\x08\x0b\x0c\x0e-\x1f"
+CONTROL_RANGES = S.CONTROL_RANGES
 TEXT_PATTERN = f"^[^{CONTROL_RANGES}]*$"
 PLAIN_JSON = "PlainJson"
 PLAIN_REF: S.Schema = {"$ref": f"#/components/schemas/{PLAIN_JSON}"}

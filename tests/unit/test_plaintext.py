@@ -6,6 +6,7 @@ import re
 
 from service import limits
 from service.api import plaintext
+from service.api import schemas as S
 
 
 def test_the_documented_pattern_refuses_exactly_the_characters_the_service_refuses() -> None:
@@ -32,3 +33,12 @@ def test_free_values_strings_and_names_in_a_request_schema_carry_the_rule() -> N
     assert "pattern" not in stated["properties"]["when"]  # a format already excludes them
     assert stated["propertyNames"] == {"maxLength": 9, "pattern": plaintext.TEXT_PATTERN}
     assert stated["additionalProperties"] == plaintext.PLAIN_REF
+
+
+def test_the_reason_schema_admits_exactly_the_reasons_the_service_records() -> None:
+    pattern = re.compile(S.COMPONENTS["ReasonRequest"]["properties"]["reason"]["pattern"])
+    samples = ["", " ", "\t\n\r", "\u00a0\u2003", "\x85", "a", " why ", "\ufeff", "x\ty", "\x1f", "a\x00"]
+
+    for text in samples:
+        recorded = bool(text.strip()) and not limits.control_character(text)
+        assert (pattern.search(text) is not None) == recorded, repr(text)

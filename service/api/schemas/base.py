@@ -40,6 +40,9 @@ def page_of(item: str) -> Schema:
     )
 
 
+# The control characters every request string is refused for (``service.limits``; a unit test
+# holds the two equal), as a regular-expression class body.
+CONTROL_RANGES = r"\x00-\x08\x0b\x0c\x0e-\x1f"
 STRING: Schema = {"type": "string"}
 TEXT: Schema = {"type": "string", "maxLength": 2000}
 ID: Schema = {"type": "string", "minLength": 1, "maxLength": 64}

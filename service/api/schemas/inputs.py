@@ -6,6 +6,7 @@ from service.api.schemas.base import (
     ANY_OBJECT,
     BUSINESS_KEY,
     COMPONENTS,
+    CONTROL_RANGES,
     DATETIME,
     NAME,
     STRING,
@@ -57,7 +58,13 @@ COMPONENTS["BufferedMessage"] = obj(
 COMPONENTS["ReasonRequest"] = obj(
     ["reason"],
     closed=True,
-    reason={"type": "string", "minLength": 1, "maxLength": 2000, "description": "recorded in the audit log"},
+    reason={
+        "type": "string",
+        "maxLength": 2000,
+        # Not blank: at least one character that is not white space (nor a control character).
+        "pattern": f"^[^{CONTROL_RANGES}]*[^\\s{CONTROL_RANGES}][^{CONTROL_RANGES}]*$",
+        "description": "why; recorded in the audit log",
+    },
 )
 COMPONENTS["CompleteRequest"] = obj(
     [],
