@@ -5,7 +5,7 @@ genesis hash, so ``rcp audit verify`` covers the whole log, not only what is wri
 upgrade. The chain's rule lives in ``service.store.audit_chain`` (one home: verifying uses it).
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-06 02:50:00.000000
 """
 
@@ -18,7 +18,7 @@ from service.store import audit_chain
 from service.store.schema import UtcDateTime
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ only its status code (``500``, ``DeliveryFailed: 503``); the service's own messa
 answer: …``, ``not sent: …``) stay, cut to 200 printable characters. Nothing to undo.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-06 02:50:00.000000
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
