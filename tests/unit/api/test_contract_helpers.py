@@ -58,8 +58,10 @@ def test_failing_fields_are_named_by_their_path() -> None:
 
 
 def test_a_cursor_survives_the_round_trip_and_garbage_is_refused() -> None:
-    assert decode_cursor(encode_cursor(T0, "abc", True)) == (T0, "abc", True)
-    for junk in ("", "!!!", "eyJ4IjoxfQ", encode_cursor(T0, "abc", False)[:-3]):
+    instance_id = "0b7c1e9a-4f2d-4a8e-9c61-2f0d3b5a7e10"
+    assert decode_cursor(encode_cursor(T0, instance_id)) == (T0, instance_id)
+    # A position is a start time and an id; anything else was not handed out by the service.
+    for junk in ("", "!!!", "eyJ4IjoxfQ", "123", "_" + instance_id, encode_cursor(T0, "ABC")):
         with pytest.raises(InvalidData):
             decode_cursor(junk)
 
