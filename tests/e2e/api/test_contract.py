@@ -194,10 +194,12 @@ def test_start_get_and_message_chains_hold_the_contract(contract: OpenApiSchema)
                 recorder=self.recorder,
             )
 
+    # Lists link to their first item too, so a run has many paths to walk: enough runs (each a
+    # few milliseconds) that the start -> instance -> message chain is always among them.
     Chains.run(
         settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=6,
+            max_examples=EXAMPLES * 8,
+            stateful_step_count=8,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
