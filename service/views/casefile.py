@@ -33,7 +33,8 @@ class Progress:
     start_schema: dict[str, Any] | None
 
 
-def _progress(services: Services, uow: UnitOfWork, instance_id: str) -> Progress:
+def progress_in(services: Services, uow: UnitOfWork, instance_id: str) -> Progress:
+    """Return where the case stands on its diagram, as ``uow`` reads it (no access check)."""
     row = uow.instances.get(instance_id)
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
@@ -50,7 +51,7 @@ def _progress(services: Services, uow: UnitOfWork, instance_id: str) -> Progress
 
 
 def _visible(services: Services, uow: UnitOfWork, instance_id: str, actor: Actor) -> Progress:
-    progress = _progress(services, uow, instance_id)
+    progress = progress_in(services, uow, instance_id)
     if actor.is_supervisor or actor.kind in ("system", "timer"):
         return progress
     open_lanes = {t["lane"] for t in uow.inbox.open_task_lanes(instance_id)}

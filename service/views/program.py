@@ -29,6 +29,11 @@ def _may_read(actor: Actor) -> None:
     raise Forbidden("reading program records needs a staff group or the 'read' scope")
 
 
+def may_read(actor: Actor) -> None:
+    """Refuse an actor who may not read the program's records (Forbidden)."""
+    _may_read(actor)
+
+
 def _plain(value: Any) -> Any:
     """Return JSON-friendly values: ISO dates, decimal strings."""
     if isinstance(value, datetime | date):

@@ -1,0 +1,119 @@
+"""A case's history in the order it ran: decisions, messages, notices and suspension periods.
+
+Each information request's suspension of the review (§163.12(c)(1)) is read from the data
+service's ``suspension_periods``, one row per request, so every round keeps its own dates even
+though the instance variables hold only the last round.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from service.store.rows import AuditRow
+from service.store.rows.family import AppealRow, SuspensionRow
+
+SUSPENSION_CITATION = "§163.12(c)(1)"
+STEPS = {"start": "Case started", "suspend": "Suspended", "resume": "Resumed", "cancel": "Cancelled"}
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def suspension(row: SuspensionRow) -> dict[str, Any]:
+    """Return one round's suspension period with its dates, length and citation."""
+    return {
+        "requestNumber": row["request_number"],
+        "applicationNumber": row["application_number"],
+        "informationNeeded": row["information_needed"],
+        "start": _iso(row["started_at"]),
+        "end": _iso(row["ended_at"]),
+        "days": row["days"],
+        "outcome": row["outcome"],
+        "citation": SUSPENSION_CITATION,
+    }
+
+
+def appeal(row: AppealRow) -> dict[str, Any]:
+    """Return an appeal with its decision so far."""
+    return {
+        "appealNumber": row["appeal_number"],
+        "noticeNumber": row["notice_number"],
+        "kind": row["kind"],
+        "receivedOn": _iso(row["received_on"]),
+        "decisionDueOn": _iso(row["decision_due_on"]),
+        "decision": row["decision"],
+        "decidedOn": _iso(row["decided_on"]),
+        "pending": row["decision"] is None,
+    }
+
+
+def decision(row: AuditRow, names: dict[str, str]) -> dict[str, Any]:
+    """Return a completed user task: what was decided, by whom and when."""
+    element = row["task_name"] or ""
+    return {
+        "at": _iso(row["at"]),
+        "actor": row["actor"],
+        "task": names.get(element, element.replace("_", " ").capitalize()),
+        "element": element,
+        "data": row["data"] if isinstance(row["data"], dict) else {},
+        "processInstanceId": row["instance_id"],
+    }
+
+
+def message(row: AuditRow) -> dict[str, Any]:
+    """Return a message the case received, with who delivered it and when."""
+    data = row["data"] if isinstance(row["data"], dict) else {}
+    return {
+        "at": _iso(row["at"]),
+        "actor": row["actor"],
+        "messageName": str(data.get("messageName", "")),
+        "correlationKeys": data.get("correlationKeys") or {},
+        "variables": data.get("variables") or {},
+        "processInstanceId": row["instance_id"],
+    }
+
+
+def _entry(at: str | None, kind: str, summary: str, actor: str | None, ref: str | None) -> dict[str, Any]:
+    return {"at": at, "kind": kind, "summary": summary, "actor": actor, "ref": ref}
+
+
+def timeline(
+    entries: list[AuditRow],
+    names: dict[str, str],
+    notices: list[dict[str, Any]],
+    suspensions: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Return every step of the case in the order it ran (a stable sort on the moment)."""
+    found: list[dict[str, Any]] = []
+    for row in entries:
+        at, actor = _iso(row["at"]), row["actor"]
+        if row["action"] == "complete":
+            task = decision(row, names)["task"]
+            found.append(_entry(at, "decision", f"{task} completed", actor, row["instance_id"]))
+        elif row["action"] == "message":
+            name = message(row)["messageName"].replace("_", " ")
+            found.append(_entry(at, "message", f"Message received: {name}", actor, row["instance_id"]))
+        elif row["action"] in STEPS:
+            found.append(_entry(at, row["action"], STEPS[row["action"]], actor, row["instance_id"]))
+    for n in notices:
+        found.append(
+            _entry(
+                n["issuedAt"],
+                "notice",
+                f"Notice {n['noticeNumber']}: {n['subject']}",
+                None,
+                n["noticeNumber"],
+            )
+        )
+    for s in suspensions:
+        number = s["requestNumber"]
+        found.append(
+            _entry(s["start"], "suspension", f"Review suspended: information request {number}", None, number)
+        )
+        if s["end"]:
+            found.append(
+                _entry(s["end"], "resumption", f"Review resumed: information request {number}", None, number)
+            )
+    return sorted(found, key=lambda e: e["at"] or "")

@@ -1,0 +1,169 @@
+"""Cases: a business key and its family, found by number, applicant name or status, read whole.
+
+The family rule lives in ``service.store.repositories.case_family``: the instances started under the
+business key (their call activities run inside them: information requests, on-site
+verifications, appeals, removals called by a notice of violation) and, for an application, the
+removals and notices of violation started later for the same participant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from service.errors import NotFound
+from service.identity.actors import Actor
+from service.store.repositories.case_family import IMPORTER_PATHS, FamilyQueries
+from service.store.rows.family import MemberRow
+from service.views import case_history, casefile, instances, program
+
+if TYPE_CHECKING:
+    from service.services import Services
+    from service.store import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What the case list is filtered by (every filter given must hold)."""
+
+    prefix: str | None = None
+    name: str | None = None
+    statuses: tuple[str, ...] = ()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dig(variables: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        variables = variables.get(part) if isinstance(variables, dict) else None
+    return variables
+
+
+def applicant(variables: Any) -> str | None:
+    """Return the name of the person the case is about, as its start variables give it."""
+    for path in (("applicant", "name"), ("recordkeeper", "name"), ("auditee", "name")):
+        found = _dig(variables, path)
+        if isinstance(found, str):
+            return found
+    return None
+
+
+def _summary(services: Services, uow: UnitOfWork, row: MemberRow) -> dict[str, Any]:
+    definition = services.catalog.row(uow, row["definition_id"])
+    return {
+        "id": row["id"],
+        "businessKey": row["business_key"],
+        "processKey": row["process_key"],
+        "processName": definition.name or row["process_key"],
+        "status": row["status"],
+        "suspended": row["suspended"],
+        "hasIncident": row["has_incident"],
+        "applicant": applicant(row["variables"]),
+        "started": _iso(row["created_at"]),
+        "updated": _iso(row["updated_at"]),
+        "completed": _iso(row["completed_at"]),
+    }
+
+
+def search(
+    services: Services, actor: Actor, found: CaseSearch, offset: int, count: int
+) -> list[dict[str, Any]]:
+    """Return one page of cases, newest first."""
+    program.may_read(actor)
+    with services.db.unit_of_work(readonly=True) as uow:
+        rows = FamilyQueries(uow.conn).search(
+            prefix=found.prefix, name=found.name, statuses=found.statuses, offset=offset, count=count
+        )
+        return [_summary(services, uow, r) for r in rows]
+
+
+def _family(queries: FamilyQueries, business_key: str) -> list[tuple[MemberRow, str]]:
+    roots = queries.roots(business_key)
+    if not roots:
+        raise NotFound(f"case {business_key} does not exist", businessKey=business_key)
+    family = [(r, "started under the case number") for r in roots]
+    for root in roots:
+        if root["process_key"] != "application_review":
+            continue
+        importer = _dig(root["variables"], IMPORTER_PATHS["application_review"])
+        if isinstance(importer, str):
+            taken = [m["id"] for m, _ in family]
+            later = queries.acting_on(importer, root["created_at"], taken)
+            family += [(m, "acts on the participant's certification") for m in later]
+    return family
+
+
+def case(services: Services, actor: Actor, business_key: str) -> dict[str, Any]:
+    """Return the case: its family, stage, open tasks, deadlines and everything that happened."""
+    program.may_read(actor)
+    with services.db.unit_of_work(readonly=True) as uow:
+        queries = FamilyQueries(uow.conn)
+        family = _family(queries, business_key)
+        ids = [m["id"] for m, _ in family]
+        members = [
+            {**_summary(services, uow, m), "relation": relation, **_now(services, uow, m["id"])}
+            for m, relation in family
+        ]
+        entries = queries.history(ids)
+        numbers = [n for m, _ in family if isinstance(n := m["variables"].get("application_number"), str)]
+        suspensions = [case_history.suspension(s) for s in queries.suspensions(numbers)]
+    names = {k: v for m in members for k, v in m.pop("names").items()}
+    notices = _notices(services, actor, ids, business_key)
+    with services.db.unit_of_work(readonly=True) as uow:
+        appeals = [
+            case_history.appeal(a)
+            for a in FamilyQueries(uow.conn).appeals([n["noticeNumber"] for n in notices])
+        ]
+    pending = [a["appealNumber"] for a in appeals if a["pending"]]
+    root = members[0]
+    return {
+        "businessKey": business_key,
+        "processKey": root["processKey"],
+        "processName": root["processName"],
+        "applicant": root["applicant"],
+        "status": root["status"],
+        "stage": [s for m in members for s in m.pop("stage")],
+        "family": [{k: v for k, v in m.items() if k not in ("openTasks", "deadlines")} for m in members],
+        "openTasks": [t for m in members for t in m["openTasks"]],
+        "deadlines": [d for m in members for d in m["deadlines"]],
+        "suspensions": suspensions,
+        "notices": notices,
+        "decisions": [case_history.decision(e, names) for e in entries if e["action"] == "complete"],
+        "messages": [case_history.message(e) for e in entries if e["action"] == "message"],
+        "appeals": appeals,
+        "pendingAppeal": pending[-1] if pending else None,
+        "history": case_history.timeline(entries, names, notices, suspensions),
+    }
+
+
+def _now(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
+    """Return where an instance stands: the labels of its open steps, its tasks and deadlines."""
+    states = casefile.progress_in(services, uow, instance_id).states
+    view = instances.instance_in(services, uow, instance_id)
+    stage = [states.names.get(e, e.replace("_", " ")) for e in [*states.active, *states.waiting]]
+    deadlines = [{**d, "processInstanceId": instance_id} for d in view["deadlines"]]
+    return {"names": states.names, "stage": stage, "openTasks": view["activeTasks"], "deadlines": deadlines}
+
+
+def _notices(services: Services, actor: Actor, ids: list[str], business_key: str) -> list[dict[str, Any]]:
+    """Return the family's notices: issued by its instances or filed under its number, oldest first."""
+    found = {
+        n["noticeNumber"]: n for i in ids for n in program.notices(services, actor, instance_id=i, limit=1000)
+    }
+    found.update(
+        {n["noticeNumber"]: n for n in program.notices(services, actor, case_ref=business_key, limit=1000)}
+    )
+    kept = (
+        "noticeNumber",
+        "kind",
+        "caseRef",
+        "processInstanceId",
+        "issuedAt",
+        "issuedOn",
+        "ruleCited",
+        "subject",
+    )
+    ordered = sorted(found.values(), key=lambda n: (n["issuedAt"], n["noticeNumber"]))
+    return [{k: n[k] for k in kept} | {"recipient": n["recipient"]["name"]} for n in ordered]
