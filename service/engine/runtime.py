@@ -20,7 +20,14 @@ from service.clock import Clock
 from service.engine import measure, progress, serializer, timekeeping, waits
 from service.engine.scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
 from service.engine.specs import SpecBundle
-from service.engine.values import MessageIncomplete, NotWaiting, WaitState
+from service.engine.values import (
+    CONTEXT_PROPERTY,
+    ContextEntry,
+    MessageIncomplete,
+    NotWaiting,
+    WaitState,
+    parse_context,
+)
 from service.engine.waits import event_definitions
 from service.errors import FieldError, InvalidData
 
@@ -162,6 +169,11 @@ class Engine:
     def data_of(self, task: Task) -> dict[str, Any]:
         """Return a copy of one task's data (what its form may be bound to)."""
         return dict(task.data)
+
+    def context_of(self, task: Task) -> list[ContextEntry]:
+        """Return what a human task declares it shows beside its form (its decisionContext)."""
+        properties = getattr(task.task_spec, "extensions", {}).get("properties", {})
+        return parse_context(properties.get(CONTEXT_PROPERTY))
 
     def task_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """Return the data of the workflow's most recent task (the case's variables)."""

@@ -16,6 +16,9 @@ else:
     Workflow = object
 
 __all__ = [
+    "CONTEXT_KINDS",
+    "CONTEXT_PROPERTY",
+    "ContextEntry",
     "DiagramSource",
     "ElementStates",
     "MessageIncomplete",
@@ -26,6 +29,7 @@ __all__ = [
     "TaskFailure",
     "WaitState",
     "Workflow",
+    "parse_context",
 ]
 
 
@@ -52,6 +56,40 @@ class ReadyTask:
     due_citation: str | None
     instructions: str | None
     documentation: str | None
+
+
+# The user-task property naming what the task shows read-only beside its form (docs/modeler.md).
+CONTEXT_PROPERTY = "decisionContext"
+# An entry's kind: a value of the case data, a notice issued in the case, or every message of a
+# name the case received. A plain path is a value.
+CONTEXT_KINDS = ("value", "notice", "message")
+
+
+@dataclass(frozen=True)
+class ContextEntry:
+    """One thing a task shows beside its form: its kind, where it comes from, its label if declared."""
+
+    kind: str
+    source: str
+    label: str | None = None
+
+
+def parse_context(text: str | None) -> list[ContextEntry]:
+    """Read a decisionContext declaration: ``[notice|message] path[: Label]`` entries joined by ``;``."""
+    entries: list[ContextEntry] = []
+    for part in (text or "").split(";"):
+        head, _, label = part.partition(":")
+        words = head.split()
+        if not words:
+            continue
+        if len(words) == 2 and words[0] in CONTEXT_KINDS:
+            kind = words[0]
+        elif len(words) == 1:
+            kind = "value"
+        else:
+            raise ValueError(f"decision context entry {part.strip()!r} is not [notice|message] path[: Label]")
+        entries.append(ContextEntry(kind, words[-1], label.strip() or None))
+    return entries
 
 
 @dataclass(frozen=True)

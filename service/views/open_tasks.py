@@ -6,10 +6,12 @@ Lists read the indexed open-task rows and never load instance state; a form boun
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.definitions.forms import Form
+from service.engine.values import ContextEntry
 from service.errors import Conflict, NotFound
 from service.identity.actors import SUPERVISORS, Actor
 from service.store import UnitOfWork
@@ -102,11 +104,16 @@ def form_of(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow
     return Form(named(task.form), named(task.ui_form))
 
 
-def bound_form_in(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow) -> Form:
-    """Return a task's form bound to its case data, restoring the case read-only when it must."""
-    form = form_of(services, uow, task, row)
-    if not form.needs_data:
-        return form
+@dataclass(frozen=True)
+class AtTask:
+    """An open task's data and what it declares it shows beside its form, read from its case."""
+
+    data: dict[str, Any]
+    context: list[ContextEntry]
+
+
+def at_task(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow) -> AtTask:
+    """Restore the task's case read-only and return the task's data and declared context."""
     bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
     workflow = services.engine.restore(
         row.state, bundle, services.engine.script_engine(None, row.id, row.business_key)
@@ -114,7 +121,17 @@ def bound_form_in(services: Services, uow: UnitOfWork, task: TaskRow, row: Insta
     ready = services.engine.find_ready_task(workflow, task.id)
     if ready is None:
         raise Conflict(f"task {task.id} is no longer ready", taskId=task.id)
-    return form.bound(services.engine.data_of(ready))
+    return AtTask(services.engine.data_of(ready), services.engine.context_of(ready))
+
+
+def bound_form_in(
+    services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow, found: AtTask | None = None
+) -> Form:
+    """Return a task's form bound to its case data, restoring the case read-only when it must."""
+    form = form_of(services, uow, task, row)
+    if not form.needs_data:
+        return form
+    return form.bound((found or at_task(services, uow, task, row)).data)
 
 
 def bound_form(services: Services, task_id: str, actor: Actor) -> Form:

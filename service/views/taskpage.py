@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from service.definitions.forms import Form
 from service.errors import NotFound
 from service.identity.actors import Actor
-from service.store.rows import GroupMemberRow, TaskRow
-from service.views import inbox, open_tasks
+from service.store import UnitOfWork
+from service.store.rows import GroupMemberRow, InstanceRow, TaskRow
+from service.views import decision_context, inbox, open_tasks
 from service.views.casefile import key_facts
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class TaskPage:
     urgency: str | None
     case: CaseLine
     facts: list[tuple[str, str]]
+    context: list[decision_context.ContextItem]
     form: Form
     draft: dict[str, list[str]]
     draft_saved_at: datetime | None
@@ -51,7 +53,9 @@ def page(services: Services, task_id: str, actor: Actor) -> TaskPage:
         row = uow.instances.get(task.instance_id)
         if row is None:
             raise NotFound(f"process instance {task.instance_id} does not exist")
-        form = open_tasks.bound_form_in(services, uow, task, row)
+        found = open_tasks.at_task(services, uow, task, row)
+        form = open_tasks.bound_form_in(services, uow, task, row, found)
+        context = _context(services, uow, row, found)
         definition = services.catalog.row(uow, row.definition_id)
         applicant = uow.inbox.case_labels([row.id], inbox.APPLICANT_PATHS).get(row.id)
         draft = uow.inbox.draft(task_id, actor.name)
@@ -63,9 +67,23 @@ def page(services: Services, task_id: str, actor: Actor) -> TaskPage:
         urgency=due["urgency"],
         case=CaseLine(row.id, row.business_key, row.status, definition.name or definition.key, applicant),
         facts=key_facts(row.variables, definition.start_schema),
+        context=context,
         form=form,
         draft=draft["fields"] if draft else {},
         draft_saved_at=draft["saved_at"] if draft else None,
         may_work=task.assignee == actor.name,
         assignable=others,
     )
+
+
+def _context(
+    services: Services, uow: UnitOfWork, row: InstanceRow, found: open_tasks.AtTask
+) -> list[decision_context.ContextItem]:
+    """Return the items the task's declared context shows, labelled from the case's forms."""
+    if not found.context:
+        return []
+    ids = [row.definition_id, *row.called_definitions.values()]
+    forms = [form for i in ids for form in services.catalog.row(uow, i).forms.values()]
+    words = decision_context.lexicon(f for f in forms if isinstance(f, dict))
+    audit = uow.audit.for_instance(row.id) if any(e.kind == "message" for e in found.context) else []
+    return decision_context.items(found.context, found.data, audit, words)

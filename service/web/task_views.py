@@ -8,8 +8,8 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from service.actions import drafts, tasks
-from service.errors import Conflict, FieldError, InvalidData
-from service.views import taskpage
+from service.errors import Conflict, FieldError, InvalidData, NotFound
+from service.views import local_time, task_changes, taskpage
 from service.views.taskpage import TaskPage
 from service.web import phrases, webform
 from service.web.blueprint import actor, bp, services
@@ -36,6 +36,7 @@ def _shown(
             "applicant": page.case.applicant,
         },
         "facts": page.facts,
+        "context": page.context,
         "fields": webform.build(page.form.schema, page.form.ui),
         "values": page.draft if values is None else values,
         "draftSavedAt": page.draft_saved_at,
@@ -63,6 +64,21 @@ def task_submit(task_id: str) -> Any:
         shown = _shown(taskpage.page(services(), task_id, actor()), dict(posted.posted), exc.errors)
         return render_template("web/task.html", **shown), 422
     except Conflict as exc:
-        return render_template("web/stale.html", error=exc, task_id=task_id), 409
-    flash(phrases.completed(done), "success")
+        return _stale(task_id, posted, exc)
+    flash(phrases.completed(done, local_time.office_zone(services())), "success")
     return redirect(url_for("web.inbox"), 303)
+
+
+def _stale(task_id: str, posted: webform.FormPost, error: Conflict) -> Any:
+    """Show what changed while the form was open, with the values the user typed kept."""
+    change = task_changes.last_change(services(), task_id, actor())
+    said = phrases.changed(change, local_time.office_zone(services()))
+    if error.extra.get("needsClaim"):
+        said = str(error.detail)
+    values = dict(posted.posted)
+    try:
+        shown = _shown(taskpage.page(services(), task_id, actor()), values)
+    except (Conflict, NotFound):
+        # Completed (or gone): no form to fill in any more, only the typed values to copy.
+        return render_template("web/stale.html", changed=said, values=values, task_id=task_id), 409
+    return render_template("web/task.html", **shown, changed=said), 409

@@ -1,0 +1,171 @@
+"""What a task shows read-only beside its form: earlier decisions, notices, messages and facts.
+
+A user task declares its context in its diagram (``decisionContext``, see docs/modeler.md); this
+module turns each declared entry into labelled, formatted items. Labels come from the
+declaration, else from the case's form schemas (titles, enum names), else from the name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from service.engine.values import ContextEntry
+from service.store.rows import AuditRow
+
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@dataclass(frozen=True)
+class ContextItem:
+    """One labelled, read-only item: its value as lines of text, the notice it names, when it came."""
+
+    label: str
+    lines: list[str]
+    notice: str | None = None
+    received: str | None = None
+
+
+@dataclass
+class Lexicon:
+    """Field titles and enum names of a case's forms, by field name."""
+
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+
+    def field(self, path: list[str]) -> dict[str, Any]:
+        """Return the schema of the field at ``path`` (empty when no form describes it)."""
+        prop: Mapping[str, Any] = self.fields.get(path[0], {})
+        for part in path[1:]:
+            prop = prop.get("properties", {}).get(part, {})
+        return dict(prop)
+
+    def enum_names(self, path: list[str], prop: Mapping[str, Any]) -> dict[Any, str]:
+        """Return an enum's titles by value: the UI schema's enumNames, else oneOf titles."""
+        items = prop.get("items", prop)
+        values = items.get("enum", [])
+        names = self.names.get(".".join(path), [])
+        titled = {c["const"]: c["title"] for c in items.get("oneOf", []) if "const" in c and "title" in c}
+        return {**titled, **dict(zip(values, names, strict=False))}
+
+
+def lexicon(forms: Iterable[Mapping[str, Any]]) -> Lexicon:
+    """Collect the titles and enum names of every field of the given forms and UI schemas."""
+    found = Lexicon()
+    for form in forms:
+        for name, prop in (form.get("properties") or {}).items():
+            found.fields.setdefault(name, prop)
+        if "properties" not in form:
+            _ui_names(form, [], found.names)
+    return found
+
+
+def _ui_names(ui: Mapping[str, Any], path: list[str], into: dict[str, list[str]]) -> None:
+    for key, value in ui.items():
+        if key == "ui:enumNames" and path:
+            into.setdefault(".".join(path), list(value))
+        elif isinstance(value, Mapping) and not key.startswith("ui:"):
+            _ui_names(value, path if key == "items" else [*path, key], into)
+
+
+def items(
+    entries: list[ContextEntry], data: Mapping[str, Any], audit: list[AuditRow], words: Lexicon
+) -> list[ContextItem]:
+    """Return the labelled items a task's declared context shows, leaving out what the case lacks."""
+    shown: list[ContextItem] = []
+    for entry in entries:
+        if entry.kind == "message":
+            shown += _messages(entry, audit, words)
+            continue
+        path = entry.source.split(".")
+        value = _at(data, path)
+        if value is None or value == "" or value == []:
+            continue
+        if entry.kind == "notice" and isinstance(value, Mapping):
+            shown.append(_notice(entry, value))
+            continue
+        prop = words.field(path)
+        label = entry.label or _label(path[-1], prop)
+        shown.append(ContextItem(label, _lines(value, path, prop, words)))
+    return shown
+
+
+def _at(data: Mapping[str, Any], path: list[str]) -> Any:
+    value: Any = data
+    for part in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _notice(entry: ContextEntry, value: Mapping[str, Any]) -> ContextItem:
+    number = str(value.get("notice_number") or "")
+    issued = value.get("issued_on") or value.get("issued_at")
+    line = f"Notice {number}" + (f", issued {_text(issued)}" if issued else "")
+    return ContextItem(entry.label or "Notice", [line], notice=number or None)
+
+
+def _messages(entry: ContextEntry, audit: list[AuditRow], words: Lexicon) -> list[ContextItem]:
+    label = entry.label or _label(entry.source, {})
+    found = [
+        a
+        for a in audit
+        if a["action"] == "message"
+        and a["outcome"] == "ok"
+        and isinstance(a["data"], Mapping)
+        and a["data"].get("messageName") == entry.source
+    ]
+    shown = []
+    for number, row in enumerate(found, start=1):
+        variables = row["data"].get("variables") or {}
+        lines = _lines(variables, [], {}, words) if variables else ["Nothing was sent with it."]
+        title = f"{label} ({number} of {len(found)})" if len(found) > 1 else label
+        shown.append(ContextItem(title, lines, received=_text(row["at"])))
+    return shown
+
+
+def _lines(value: Any, path: list[str], prop: Mapping[str, Any], words: Lexicon) -> list[str]:
+    if isinstance(value, Mapping):
+        lines = []
+        for key, inner in value.items():
+            sub = dict(prop.get("properties", {}).get(key, {})) or words.field([key])
+            text = "; ".join(_lines(inner, [*path, key], sub, words))
+            lines.append(f"{_label(key, sub)}: {text}")
+        return lines
+    names = words.enum_names(path, prop) if path else {}
+    if isinstance(value, list):
+        return [_text(names.get(v, v)) if _hashable(v) else _text(v) for v in value]
+    return [_text(names.get(value, value)) if _hashable(value) else _text(value)]
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
+def _label(name: str, prop: Mapping[str, Any]) -> str:
+    return str(prop.get("title") or name.replace("_", " ").capitalize())
+
+
+def _text(value: Any) -> str:
+    """Return a value as a person reads it: Yes/No, dates as days, times in UTC."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, str) and MOMENT.match(value):
+        try:
+            return _text(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, Mapping):
+        return ", ".join(f"{_label(str(k), {})}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    return str(value)

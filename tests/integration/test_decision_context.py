@@ -1,0 +1,102 @@
+"""What decision tasks show beside their form: the appeal and the denial it answers, each round's answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.clock import MovableClock
+from service.services import Services
+from service.views import taskpage
+from tests.integration.test_scenarios_appeals import _denied
+from tests.integration.test_scenarios_applications import REVIEW_FORM, application
+from tests.program_support import DIRECTOR, HQ, REVIEWER, Case, moment, program_services
+
+
+@pytest.fixture
+def services(db_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Services]:
+    built = program_services(db_url, tmp_path, clock)
+    yield built
+    built.close()
+
+
+def _shown(case: Case, task: str, actor: object) -> dict[str, list[str]]:
+    """Return the task page's context items as label -> lines (what the person reads)."""
+    page = taskpage.page(case.services, case.task(task)["id"], actor)  # type: ignore[arg-type]
+    return {item.label: item.lines for item in page.context}
+
+
+def test_headquarters_sees_the_appeals_grounds_and_the_denial_it_answers(
+    services: Services, clock: MovableClock
+) -> None:
+    case, number = _denied(services, clock, "A-2026-301")
+    clock.set(moment("2026-01-20"))
+    case.deliver(
+        "appeal_received",
+        {"notice_number": number},
+        received_on="2026-01-20",
+        grounds="Our compliance manager was designated on 2025-12-01.",
+    )
+
+    shown = _shown(case, "decide_denial_appeal", HQ)
+
+    assert shown["Grounds of the appeal"] == ["Our compliance manager was designated on 2025-12-01."]
+    assert shown["Appeal received on"] == ["2026-01-20"]
+    assert shown["Notice of denial appealed"] == [f"Notice {number}, issued 2026-01-05"]
+    assert shown["Grounds of denial (§163.13(b)(1))"] == ["(i) Has not met §163.12(b)(3)"]
+    assert shown["Reasons for the denial"] == ["No designated responsible individual (§163.12(b)(3)(iv))."]
+    assert shown["Reviewer's reasons"] == ["Element (iv) is missing."]
+    page = taskpage.page(services, case.task("decide_denial_appeal")["id"], HQ)
+    [notice] = [item for item in page.context if item.notice]
+    assert notice.notice == number  # the page links it to the notice itself
+
+
+def test_the_reviewers_second_round_shows_what_the_applicant_sent_in_the_first(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "application_review", application("A-2026-302"), "A-2026-302")
+    assert _shown(case, "review_application", REVIEWER) == {}  # nothing has arrived yet
+    case.complete(
+        "review_application",
+        {**REVIEW_FORM, "review_next_step": "request_information", "information_needed": "Your procedures."},
+    )
+    clock.set(moment("2026-01-25"))
+    case.deliver("information_received", {"application_number": "A-2026-302"}, documents=["procedures.pdf"])
+
+    second = _shown(case, "review_application", REVIEWER)
+
+    assert second["Information the applicant sent"] == ["Documents: procedures.pdf"]
+    assert second["Information last asked for"] == ["Your procedures."]
+    assert second["Days of the last suspension"] == ["20"]
+    page = taskpage.page(services, case.task("review_application")["id"], REVIEWER)
+    [arrived] = [i for i in page.context if i.label == "Information the applicant sent"]
+    assert arrived.received == "2026-01-25 09:00 UTC"
+
+    case.complete(
+        "review_application",
+        {**REVIEW_FORM, "review_next_step": "request_information", "information_needed": "Your bond."},
+    )
+    clock.set(moment("2026-02-02"))
+    case.deliver("information_received", {"application_number": "A-2026-302"}, documents=["bond.pdf"])
+
+    third = _shown(case, "review_application", REVIEWER)
+    assert third["Information the applicant sent (1 of 2)"] == ["Documents: procedures.pdf"]
+    assert third["Information the applicant sent (2 of 2)"] == ["Documents: bond.pdf"]
+    assert third["Information last asked for"] == ["Your bond."]
+
+
+def test_the_director_sees_the_recommendation_with_its_titles(services: Services, clock: MovableClock) -> None:
+    case = Case.start(services, clock, "application_review", application("A-2026-303"), "A-2026-303")
+    case.complete(
+        "review_application",
+        {**REVIEW_FORM, "review_next_step": "recommend_denial", "review_reasons": "Element (iv) is missing."},
+    )
+
+    shown = _shown(case, "decide_application", DIRECTOR)
+
+    assert shown["Reviewer's recommendation"] == ["Recommend denial"]
+    assert shown["Reasons for the recommendation"] == ["Element (iv) is missing."]
+    assert shown["In compliance with the customs laws and regulations?"] == ["Yes"]
+    assert shown["Showing under §163.12(b)(3)"][0] == "(i) Understands the legal requirements: Shown"
