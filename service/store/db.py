@@ -39,6 +39,7 @@ from service.store.repositories import (
     UserRepository,
     WebhookRepository,
 )
+from service.store.repositories.cases import CaseRepository
 from service.store.repositories.gauges import GaugeRepository
 
 T = TypeVar("T")
@@ -180,6 +181,7 @@ class UnitOfWork:
     webhooks = _Repository(WebhookRepository)
     rate_limits = _Repository(RateLimitRepository)
     search = _Repository(SearchRepository)
+    cases = _Repository(CaseRepository)  # the staff case list's search rows
     # Background work (service/jobs): due rows, attempts, leases, deadline history.
     due = _Repository(DueWorkRepository)
     calls = _Repository(ServiceCallRepository)

@@ -18,7 +18,7 @@ from service.engine.values import TaskFailure, WaitState, Workflow
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.rows import DefinitionRow, InstanceRow
-from service.trigger import deadline_history, events, failures
+from service.trigger import case_entry, deadline_history, events, failures
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -72,12 +72,15 @@ def save(
         has_incident=settled.has_incident,
         next_timer_due=wait.next_timer_due,
         retry_at=settled.retry_at,
-        variables=jsonable(services.engine.task_data(workflow)),
+        variables=(variables := jsonable(services.engine.task_data(workflow))),
         updated_at=now,
         completed_at=now if status in FINISHED else None,
         waits=waits_of(wait),
     )
     closed = _record(uow, row.id, row.business_key, wait, settled, actor, audit, now, had=row.waits)
+    uow.cases.record(
+        case_entry.entry(row.id, row.process_key, row.business_key, variables, wait, row.created_at)
+    )
     deadline_history.record_closed(uow, row, closed, audit.action, audit.task_id, now)
     return version, status
 
@@ -107,7 +110,7 @@ def insert(
         state=services.engine.dump(workflow),
         serializer_version=SERIALIZER_VERSION,
         version=1,
-        variables=jsonable(services.engine.task_data(workflow)),
+        variables=(variables := jsonable(services.engine.task_data(workflow))),
         next_timer_due=wait.next_timer_due,
         retry_at=settled.retry_at,
         created_at=now,
@@ -117,6 +120,7 @@ def insert(
         started_by=f"{actor.kind}:{actor.name}",
     )
     _record(uow, new.id, new.business_key, wait, settled, actor, audit, now)
+    uow.cases.record(case_entry.entry(new.id, new.definition.key, new.business_key, variables, wait, now))
     return settled.status
 
 

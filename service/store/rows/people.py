@@ -49,6 +49,7 @@ class SavedFilterRow(TypedDict):
     username: str
     name: str
     query: str
+    kind: str  # tasks | cases
     created_at: datetime
 
 

@@ -1,0 +1,132 @@
+"""The case list: one search row per instance, kept by the trigger path and read a page at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from service.store.rows.cases import CaseEntry, CaseListRow, CaseSlice
+from service.store.schema import FINISHED_STATUSES
+from service.store.schema import process_instances as pi
+from service.store.schema_cases import case_index as ci
+from service.store.schema_cases import case_lanes as cl
+from service.store.schema_program import notices as nt
+from service.store.typed import typed_rows
+
+PREFIX_END = chr(0x10FFFF)  # sorts after every character, so [p, p + END) holds every text starting p
+_SORTS: dict[str, Any] = {
+    "case": ci.c.key_search,
+    "process": ci.c.process_key,
+    "applicant": ci.c.applicant_search,
+    "status": pi.c.status,
+    "stage": ci.c.stage,
+    "started": ci.c.started_at,
+}
+_COLUMNS = (
+    *(ci.c[n] for n in ("instance_id", "process_key", "business_key", "applicant", "stage", "due_at")),
+    ci.c.started_at,
+    *(pi.c[n] for n in ("status", "suspended", "has_incident", "completed_at")),
+)
+
+
+def _lower(text: str | None) -> str | None:
+    return " ".join(text.split()).lower()[:300] or None if text else None
+
+
+def _prefix(column: Any, text: str) -> ColumnElement[bool]:
+    return and_(column >= text, column < text + PREFIX_END)
+
+
+class CaseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def record(self, entry: CaseEntry) -> None:
+        """Write or refresh the instance's search row and add the lanes its open tasks are in."""
+        values = {
+            "process_key": entry.process_key,
+            "business_key": entry.business_key,
+            "key_search": _lower(entry.business_key),
+            "applicant": entry.applicant,
+            "applicant_search": _lower(entry.applicant),
+            "importer_search": _lower(entry.importer_number),
+            "stage": entry.stage,
+            "due_at": entry.due_at,
+        }
+        done = self.conn.execute(update(ci).where(ci.c.instance_id == entry.instance_id).values(**values))
+        if done.rowcount == 0:
+            self.conn.execute(
+                insert(ci).values(instance_id=entry.instance_id, started_at=entry.started_at, **values)
+            )
+        if entry.lanes:
+            dialect = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+            rows = [{"instance_id": entry.instance_id, "lane": lane} for lane in sorted(set(entry.lanes))]
+            self.conn.execute(dialect(cl).values(rows).on_conflict_do_nothing())
+
+    def notice_cases(self, number: str) -> tuple[str, ...]:
+        """Return the cases that issued the notice of this number (letters in any case)."""
+        found = select(nt.c.instance_id).where(nt.c.notice_number.in_({number, number.upper()})).limit(20)
+        return tuple(r.instance_id for r in self.conn.execute(found) if r.instance_id)
+
+    def page(self, s: CaseSlice, limit: int, offset: int) -> list[CaseListRow]:
+        """Return one page of cases in the slice's order (then by id, so pages never overlap)."""
+        column = _SORTS[s.sort]
+        order = (column.desc(), ci.c.instance_id.desc()) if s.descending else (column, ci.c.instance_id)
+        query = (
+            select(*_COLUMNS)
+            .join(pi, pi.c.id == ci.c.instance_id)
+            .where(and_(true(), *self._conditions(s)))
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+        return typed_rows(CaseListRow, self.conn.execute(query))
+
+    def stages(self) -> list[str]:
+        """Return the stages open cases are at, for the filter's choices."""
+        rows = self.conn.execute(select(ci.c.stage).where(ci.c.stage.is_not(None)).distinct().limit(200))
+        return sorted(r.stage for r in rows)
+
+    def _conditions(self, s: CaseSlice) -> list[ColumnElement[bool]]:
+        c: list[ColumnElement[bool]] = []
+        if s.lanes is not None:
+            seen = select(cl.c.instance_id).where(
+                cl.c.instance_id == ci.c.instance_id, cl.c.lane.in_(s.lanes)
+            )
+            c.append(exists(seen))
+        if s.prefix:
+            terms = [
+                _prefix(col, s.prefix)
+                for col in (ci.c.key_search, ci.c.applicant_search, ci.c.importer_search)
+            ]
+            if s.notice_cases:
+                terms.append(ci.c.instance_id.in_(s.notice_cases))
+            c.append(or_(*terms))
+        if s.process_key:
+            c.append(ci.c.process_key == s.process_key)
+        if s.status:
+            c.append(_status(s.status))
+        if s.stage:
+            c.append(ci.c.stage == s.stage)
+        if s.started_from is not None:
+            c.append(ci.c.started_at >= s.started_from)
+        if s.started_before is not None:
+            c.append(ci.c.started_at < s.started_before)
+        if s.overdue_at is not None:
+            c.append(ci.c.due_at < s.overdue_at)
+        return c
+
+
+def _status(status: str) -> ColumnElement[bool]:
+    """Return the condition of a case status as the list names it."""
+    closed = pi.c.status.in_(FINISHED_STATUSES)
+    if status in FINISHED_STATUSES:
+        return pi.c.status == status
+    if status == "suspended":
+        return and_(~closed, pi.c.suspended.is_(True))
+    if status == "error":
+        return and_(~closed, pi.c.has_incident.is_(True))
+    return ~closed  # open
