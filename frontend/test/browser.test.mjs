@@ -261,3 +261,32 @@ test('diff bundle colours changes in both versions', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('modeler edits a user task\'s decision context, one entry a line, and it round-trips', async () => {
+  const { page, errors } = await openModeler();
+  await select(page, 'UserTask_review');
+  await page.waitForSelector('#bio-properties-panel-spiff-decision-context');
+  assert.equal(await page.inputValue('#bio-properties-panel-spiff-decision-context'), '');
+  const label = await page.textContent('label[for="bio-properties-panel-spiff-decision-context"]');
+  assert.equal(label.trim(), 'Decision context');
+  await type(page, 'spiff-decision-context', 'review_reasons: Reasons for the recommendation\nnotice denial_notice\n\nmessage information_received');
+  const xml = await saved(page);
+  assert.match(xml, /<spiffworkflow:property name="decisionContext" value="review_reasons: Reasons for the recommendation; notice denial_notice; message information_received" \/>/);
+  const { warnings } = await importXML(xml);
+  assert.deepEqual(warnings, []);
+  const file = join(tmp(), 'context.bpmn');
+  writeFileSync(file, xml);
+  const check = runScript('check-diagrams.mjs', [file]);
+  assert.equal(check.code, 0, check.stderr);
+
+  // opened again, the panel shows the stored entries one a line; clearing removes the property
+  await page.evaluate((x) => window.handle.modeler.importXML(x), xml);
+  await select(page, 'UserTask_review');
+  await page.waitForSelector('#bio-properties-panel-spiff-decision-context');
+  assert.equal(await page.inputValue('#bio-properties-panel-spiff-decision-context'),
+    'review_reasons: Reasons for the recommendation\nnotice denial_notice\nmessage information_received');
+  await type(page, 'spiff-decision-context', '');
+  assert.doesNotMatch(await saved(page), /decisionContext/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -2,6 +2,7 @@
 import { Group } from '@bpmn-io/properties-panel';
 import { ServiceTaskProps } from './ServiceTaskProps.js';
 import { FormProps } from './FormProps.js';
+import { ContextProps } from './ContextProps.js';
 import { DocumentationProps, InstructionsProps, ScriptProps } from './TextProps.js';
 import { TimerProps } from './TimerProps.js';
 import { MessageProps } from './MessageProps.js';
@@ -21,6 +22,7 @@ SpiffPropertiesProvider.prototype.getGroups = function(element) {
     const entries = [
       ...ServiceTaskProps({ element, operations }),
       ...FormProps({ element, forms }),
+      ...ContextProps({ element }),
       ...InstructionsProps({ element }),
       ...TimerProps({ element }),
       ...MessageProps({ element }),

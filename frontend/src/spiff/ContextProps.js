@@ -1,0 +1,38 @@
+// User task decision context: spiffworkflow:property decisionContext, one entry per line here,
+// stored as entries joined by "; " ("[notice|message] path[: Label]", see docs/modeler.md).
+import { TextAreaEntry, isTextAreaEntryEdited } from '@bpmn-io/properties-panel';
+import { useService } from 'bpmn-js-properties-panel';
+import { getBusinessObject, is } from './extensions.js';
+import { getProperty, setProperty } from './properties.js';
+
+export const CONTEXT_PROPERTY = 'decisionContext';
+
+export function ContextProps({ element }) {
+  if (!is(element, 'bpmn:UserTask')) return [];
+  return [{ id: 'spiff-decision-context', component: ContextArea, isEdited: isTextAreaEntryEdited }];
+}
+
+/** Return the declaration's entries, one a line, as the panel shows them. */
+export function contextLines(value) {
+  return (value || '').split(';').map((e) => e.trim()).filter(Boolean).join('\n');
+}
+
+/** Return the stored declaration of the panel's lines (empty lines dropped). */
+export function contextValue(text) {
+  return (text || '').split(/[\n;]/).map((e) => e.trim()).filter(Boolean).join('; ');
+}
+
+function ContextArea({ element, id }) {
+  const bpmnFactory = useService('bpmnFactory');
+  const commandStack = useService('commandStack');
+  const translate = useService('translate');
+  const debounce = useService('debounceInput');
+  const bo = getBusinessObject(element);
+  return TextAreaEntry({
+    element, id, debounce, monospace: true, rows: 4,
+    label: translate('Decision context'),
+    description: translate('Shown read-only beside the form, one a line: a case value (path: Label), "notice path" or "message name".'),
+    getValue: () => contextLines(getProperty(bo, CONTEXT_PROPERTY)),
+    setValue: (text) => setProperty(element, bo, CONTEXT_PROPERTY, contextValue(text), { bpmnFactory, commandStack })
+  });
+}
