@@ -5,6 +5,7 @@ import { applyHighlights, clearHighlights, HIGHLIGHT_MARKERS } from './shared/hi
 import { createLegend } from './shared/legend.js';
 import { labelDiagram } from './shared/a11y.js';
 import { fitViewport } from './shared/fit.js';
+import { attachZoom, zoomBy, keyAction } from './shared/zoom.js';
 
 const viewers = new WeakMap();
 
@@ -28,7 +29,7 @@ async function render(container, xml, highlights = {}, options = {}) {
   const parent = resolveContainer(container);
   const previous = viewers.get(parent);
   if (previous) previous.destroy();
-  const viewer = new NavigatedViewer({ container: parent, moddleExtensions });
+  const viewer = new NavigatedViewer({ container: parent, moddleExtensions, keyboard: { bind: false } });
   viewers.set(parent, viewer);
   const { warnings } = await viewer.importXML(xml);
   fitViewport(viewer, parent);
@@ -50,5 +51,8 @@ window.RcpViewer = {
   applyHighlights,
   clearHighlights,
   createLegend,
+  attachZoom,
+  zoomBy,
+  keyAction,
   markers: HIGHLIGHT_MARKERS
 };

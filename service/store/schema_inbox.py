@@ -27,8 +27,8 @@ from service.store.schema import ID, UtcDateTime, human_tasks, metadata
 ht = human_tasks
 # The one inbox order: due date ascending, undated tasks last, then id. PostgreSQL's ascending
 # index already keeps NULLs last; SQLite keeps them first, so its indexes lead with "undated".
-_SQLITE_ORDER = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.id)
-_PG_ORDER = (ht.c.due_at, ht.c.id)
+_SQLITE_ORDER = (ht.c.due_at.is_(None), ht.c.due_at, ht.c.created_at, ht.c.id)
+_PG_ORDER = (ht.c.due_at, ht.c.created_at, ht.c.id)
 
 
 # Declared once per database, in that database's form (reflection cannot compare these).
@@ -56,6 +56,7 @@ saved_filters = Table(
     Column("username", String(100), nullable=False, index=True),
     Column("name", String(100), nullable=False),
     Column("query", String(1000), nullable=False),
+    Column("kind", String(20), nullable=False, server_default="tasks"),  # tasks | cases: the list it filters
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("username", "name"),
 )

@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 VIEWS = {"mine": "My tasks", "queue": "Group queue", "all": "All open"}
 PAGE_SIZES = (25, 50, 100)
+# The columns a list sorts by, with the words its caption uses ("by due date").
+SORTS = {
+    "due": "due date",
+    "task": "task",
+    "case": "case number",
+    "created": "waiting since",
+    "assignee": "assignee",
+}
 DUE_SOON_DAYS = 3
 COUNT_CAP = 1000
 # Where a case's applicant is found among its variables (first match wins).
@@ -45,6 +53,8 @@ class InboxQuery:
     overdue: bool = False
     page: int = 1
     size: int = PAGE_SIZES[0]
+    sort: str = "due"
+    desc: bool = False
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> InboxQuery:
@@ -63,11 +73,15 @@ class InboxQuery:
         size = _positive(args.get("size"), PAGE_SIZES[0], "size", errors)
         if size not in PAGE_SIZES:
             errors.append(FieldError("size", f"choose one of {', '.join(map(str, PAGE_SIZES))}"))
+        sort = args.get("sort") or "due"
+        if sort not in SORTS:
+            errors.append(FieldError("sort", f"choose one of {', '.join(SORTS)}"))
         if errors:
             raise InvalidData("the inbox filter has wrong values", errors)
         q = (args.get("q") or "").strip()[:200] or None
         overdue = args.get("overdue") in ("1", "on", "true")
-        return cls(view, args.get("process") or None, q, due_before, overdue, page, size)
+        desc = args.get("desc") in ("1", "on", "true")
+        return cls(view, args.get("process") or None, q, due_before, overdue, page, size, sort, desc)
 
     def to_args(self, **changes: Any) -> dict[str, str]:
         """Return the URL arguments of this query (defaults left out), with ``changes`` applied."""
@@ -97,6 +111,11 @@ def lanes_of(actor: Actor) -> list[str] | None:
     return sorted(g for g in actor.groups if g not in (SUPERVISORS, ANALYSTS))
 
 
+def lands_in_modeler(actor: Actor) -> bool:
+    """Tell whether the actor's home is the modeler: an analyst who works no task lane."""
+    return ANALYSTS in actor.groups and not actor.is_supervisor and not lanes_of(actor)
+
+
 def _slice(actor: Actor, view: str, query: InboxQuery, now: datetime) -> InboxSlice:
     if view == "all" and not actor.is_supervisor:
         raise Forbidden("only supervisors see all open tasks")
@@ -106,6 +125,8 @@ def _slice(actor: Actor, view: str, query: InboxQuery, now: datetime) -> InboxSl
         key_prefix=query.q,
         due_before=due_before,
         overdue_at=now if query.overdue else None,
+        sort=query.sort,
+        descending=query.desc,
     )
     if view == "mine":
         return replace(common, lanes=lanes_of(actor), assignee=actor.name)
@@ -139,6 +160,7 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
         "views": {v: label for v, label in VIEWS.items() if v in counts},
         "processes": sorted(processes.items(), key=lambda kv: kv[1].lower()),
         "saved": [_saved(f) for f in saved],
+        "sortLabel": SORTS[query.sort],
         "now": now,
     }
 
@@ -163,10 +185,10 @@ def due_status(due_at: datetime | None, now: datetime) -> dict[str, Any]:
     return {"days_left": days, "urgency": urgency}
 
 
-def saved_filters(services: Services, actor: Actor) -> list[dict[str, Any]]:
-    """Return the actor's saved filters with the URL arguments each one stands for."""
+def saved_filters(services: Services, actor: Actor, kind: str = "tasks") -> list[dict[str, Any]]:
+    """Return the actor's saved filters of a list (task lists or cases) with their URL arguments."""
     with services.db.unit_of_work(readonly=True) as uow:
-        return [_saved(f) for f in uow.inbox.filters(actor.name)]
+        return [_saved(f) for f in uow.inbox.filters(actor.name, kind)]
 
 
 def _saved(row: SavedFilterRow) -> dict[str, Any]:

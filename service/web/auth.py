@@ -6,7 +6,9 @@ from typing import Any
 
 from flask import flash, g, redirect, request, session, url_for
 
+from service.config import load_program
 from service.identity import users
+from service.views import inbox
 from service.web import oidc, security
 from service.web.blueprint import bp, services, user
 from service.web.identity import signed_in_user, start_session
@@ -34,23 +36,38 @@ def _require_sign_in() -> Any:
     return None
 
 
+@bp.context_processor
+def _sign_in_contact() -> dict[str, Any]:
+    # The sign-in page names the agency and the office staff ask for an account (program.toml).
+    if request.endpoint != "web.login":
+        return {}
+    settings = services().settings
+    program = settings.program or load_program(settings.program_config)
+    return {"agency": program.get("agency", {}), "office": program.get("field_office", {})}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    target = security.local_path(request.values.get("next"), url_for("web.inbox"))
+    given = security.local_path(request.values.get("next"), "")  # kept through the form; "" for none
     if request.method == "GET":
-        return oidc.login_page(target)
+        return oidc.login_page(given)
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     try:
         # remote_addr is the client's: waitress rewrites it from a trusted proxy's headers only.
         signed_in = users.sign_in(services(), username, password, address=request.remote_addr)
     except users.SignInRefused as exc:
-        page = oidc.login_page(target, username=username, error=exc.detail, status=exc.status)
+        page = oidc.login_page(given, username=username, error=exc.detail, status=exc.status)
         wait = exc.extra.get("retry_after")
         return (*page, {"Retry-After": str(wait)}) if wait else page
     start_session(services(), signed_in)
     security.renew_csrf()
-    return redirect(target, 303)
+    return redirect(given or landing(signed_in), 303)
+
+
+def landing(signed_in: users.User) -> str:
+    """Return where a sign-in without a ``next`` lands: the modeler for analysts, else the inbox."""
+    return url_for("modeler.index") if inbox.lands_in_modeler(signed_in.actor()) else url_for("web.inbox")
 
 
 @bp.post("/logout")

@@ -28,6 +28,9 @@ def _back(default: str | None = None) -> str:
 
 @bp.get("/")
 def home() -> Any:
+    # Where sign-in lands by default: analysts who work no task lane model, everyone else works tasks.
+    if inbox.lands_in_modeler(actor()):
+        return redirect(url_for("modeler.index"))
     return redirect(url_for("web.inbox"))
 
 

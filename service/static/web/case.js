@@ -8,7 +8,8 @@
   container.replaceChildren();
   container.classList.add('diagram--loading');
   window.RcpViewer.renderFromUrl(container, container.getAttribute('data-diagram-url'), highlights)
-    .then(function () {
+    .then(function (drawn) {
+      window.RcpViewer.attachZoom(drawn.viewer, container, document.getElementById('diagram-tools'));
       container.classList.remove('diagram--loading');
       container.setAttribute('data-rendered', 'true');
     })

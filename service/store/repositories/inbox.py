@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,11 +39,30 @@ LIST_COLUMNS = [c for c in ht.c if c.name != "instructions"]
 SEARCH_PROBE = 200
 
 
+# The columns a list may be sorted by (besides the due date): blanks last, ties in due order.
+SORT_COLUMNS: dict[str, Callable[[Any], Any]] = {
+    "task": lambda c: func.coalesce(c.title, c.name),
+    "case": lambda c: c.business_key,
+    "created": lambda c: c.created_at,
+    "assignee": lambda c: c.assignee,
+}
+
+
 def _order(columns: Any, s: InboxSlice, dialect: str) -> tuple[Any, ...]:
-    """Due date ascending, undated tasks last, then id: the order every list index holds."""
+    """Due date ascending, undated tasks last, then created, then id: what every list index holds.
+
+    A list sorted by another column (``s.sort``) sorts by it first, blanks last either way.
+    """
+    due: tuple[Any, ...] = (columns.due_at.is_(None), columns.due_at)
     if dialect == "postgresql" or s.dated:  # PostgreSQL sorts NULLs last in ascending order
-        return (columns.due_at, columns.id)
-    return (columns.due_at.is_(None), columns.due_at, columns.id)
+        due = (columns.due_at,)
+    if s.sort == "due" and s.descending:
+        due = (columns.due_at.is_(None), columns.due_at.desc())
+    tail = (*due, columns.created_at, columns.id)
+    if s.sort not in SORT_COLUMNS:
+        return tail
+    value = SORT_COLUMNS[s.sort](columns)
+    return (value.is_(None), value.desc() if s.descending else value, *tail)
 
 
 def _likely(condition: ColumnElement[bool], probability: float) -> ColumnElement[bool]:
@@ -170,17 +189,21 @@ class InboxRepository:
         rows = self.conn.execute(select(ht.c.lane).where(ht.c.instance_id == instance_id).distinct())
         return typed_rows(LaneRow, rows)
 
-    def filters(self, username: str) -> list[SavedFilterRow]:
-        rows = self.conn.execute(select(sf).where(sf.c.username == username).order_by(sf.c.name))
+    def filters(self, username: str, kind: str = "tasks") -> list[SavedFilterRow]:
+        mine = select(sf).where(sf.c.username == username, sf.c.kind == kind)
+        rows = self.conn.execute(mine.order_by(sf.c.name))
         return typed_rows(SavedFilterRow, rows)
 
-    def save_filter(self, username: str, name: str, query: str, now: datetime) -> None:
+    def save_filter(self, username: str, name: str, query: str, now: datetime, kind: str = "tasks") -> None:
         """Save a named filter; a filter of the same name is replaced."""
         done = self.conn.execute(
-            update(sf).where(sf.c.username == username, sf.c.name == name).values(query=query, created_at=now)
+            update(sf)
+            .where(sf.c.username == username, sf.c.name == name)
+            .values(query=query, created_at=now, kind=kind)
         )
         if done.rowcount == 0:
-            self.conn.execute(insert(sf).values(username=username, name=name, query=query, created_at=now))
+            values = {"username": username, "name": name, "query": query, "created_at": now, "kind": kind}
+            self.conn.execute(insert(sf).values(**values))
 
     def delete_filter(self, username: str, filter_id: int) -> bool:
         done = self.conn.execute(delete(sf).where(sf.c.username == username, sf.c.id == filter_id))

@@ -129,6 +129,8 @@ class InboxSlice:
     key_prefix: str | None = None
     due_before: datetime | None = None
     overdue_at: datetime | None = None
+    sort: str = "due"  # a column of SORT_COLUMNS (store.repositories.inbox); ties go in due order
+    descending: bool = False
 
     @property
     def dated(self) -> bool:
