@@ -18,7 +18,8 @@ from lxml import etree
 
 from service.engine import inspect, policy
 from service.engine.specs import DiagramSource, SpecError, add_sources, build_bundle, new_parser
-from service.engine.xml import NSMAP, DiagramUnreadable, parse_diagram, schema_issues
+from service.engine.values import CONTEXT_PROPERTY, parse_context
+from service.engine.xml import NSMAP, DiagramUnreadable, nearest_id, parse_diagram, schema_issues
 from service.errors import DiagramIssue
 
 
@@ -88,6 +89,7 @@ def validate(
         issues.extend(_policy_issues(name, tree))
         issues.extend(_operation_issues(name, tree, operations))
         issues.extend(_form_issues(name, tree, parsed_forms))
+        issues.extend(_context_issues(name, tree))
         issues.extend(_lane_warnings(name, tree))
     if any(i.severity == "error" for i in issues):
         return ValidationReport([], issues)
@@ -196,6 +198,18 @@ def _form_issues(name: str, tree: etree._ElementTree, forms: Mapping[str, object
         for use in inspect.form_references(tree)
         if use.filename not in forms
     ]
+
+
+def _context_issues(name: str, tree: etree._ElementTree) -> list[DiagramIssue]:
+    issues = []
+    for prop in tree.getroot().iterfind(".//spiffworkflow:property", NSMAP):
+        if prop.get("name") != CONTEXT_PROPERTY:
+            continue
+        try:
+            parse_context(prop.get("value"))
+        except ValueError as exc:
+            issues.append(DiagramIssue(name, str(exc), nearest_id(prop), prop.sourceline, rule="context"))
+    return issues
 
 
 def _lane_warnings(name: str, tree: etree._ElementTree) -> list[DiagramIssue]:

@@ -6,6 +6,7 @@ reads them, and nothing outside ``service.engine`` needs the engine itself to us
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,7 @@ CONTEXT_PROPERTY = "decisionContext"
 # An entry's kind: a value of the case data, a notice issued in the case, or every message of a
 # name the case received. A plain path is a value.
 CONTEXT_KINDS = ("value", "notice", "message")
+_PATH = re.compile(r"^[A-Za-z_]\w*(\.\w+)*$")
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def parse_context(text: str | None) -> list[ContextEntry]:
         elif len(words) == 1:
             kind = "value"
         else:
+            kind = ""
+        if not kind or not _PATH.match(words[-1]):
             raise ValueError(f"decision context entry {part.strip()!r} is not [notice|message] path[: Label]")
         entries.append(ContextEntry(kind, words[-1], label.strip() or None))
     return entries

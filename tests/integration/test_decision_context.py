@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from service.clock import MovableClock
+from service.identity.actors import Actor
 from service.services import Services
 from service.views import taskpage
 from tests.integration.test_scenarios_appeals import _denied
@@ -22,9 +23,9 @@ def services(db_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Servi
     built.close()
 
 
-def _shown(case: Case, task: str, actor: object) -> dict[str, list[str]]:
+def _shown(case: Case, task: str, actor: Actor) -> dict[str, list[str]]:
     """Return the task page's context items as label -> lines (what the person reads)."""
-    page = taskpage.page(case.services, case.task(task)["id"], actor)  # type: ignore[arg-type]
+    page = taskpage.page(case.services, case.task(task)["id"], actor)
     return {item.label: item.lines for item in page.context}
 
 
@@ -87,7 +88,9 @@ def test_the_reviewers_second_round_shows_what_the_applicant_sent_in_the_first(
     assert third["Information last asked for"] == ["Your bond."]
 
 
-def test_the_director_sees_the_recommendation_with_its_titles(services: Services, clock: MovableClock) -> None:
+def test_the_director_sees_the_recommendation_with_its_titles(
+    services: Services, clock: MovableClock
+) -> None:
     case = Case.start(services, clock, "application_review", application("A-2026-303"), "A-2026-303")
     case.complete(
         "review_application",
