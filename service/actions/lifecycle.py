@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 from service.engine.values import WaitState
 from service.errors import Conflict, FieldError, Forbidden, InvalidData
 from service.identity.actors import Actor
-from service.trigger.core import Loaded, Outcome, on_instance
+from service.trigger.core import Loaded, Outcome, guarded, on_instance
 from service.trigger.save import Audit
 
 if TYPE_CHECKING:
     from service.services import Services
+
+
+CONFIRM = "Tick the box to confirm the cancellation"
 
 
 def _reason(reason: str) -> str:
@@ -20,9 +23,27 @@ def _reason(reason: str) -> str:
     return reason.strip()
 
 
-def cancel(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:
-    """Cancel an instance: every open task and wait ends; recorded with the reason."""
+def _supervisors_only(services: Services, actor: Actor, action: str, instance_id: str) -> None:
+    """Refuse (and audit) a staff user who is not a supervisor; integrators hold a token's scope."""
+
+    def check() -> None:
+        if actor.kind == "user" and not actor.is_supervisor:
+            raise Forbidden(f"only supervisors {action} cases")
+
+    guarded(services, actor, Audit(action), check, instance_id)
+
+
+def cancel(
+    services: Services, instance_id: str, actor: Actor, reason: str, *, confirmed: bool = True
+) -> Outcome:
+    """Cancel an instance: every open task and wait ends; recorded with the reason.
+
+    ``confirmed``: the pages ask first (a cancelled case cannot be resumed); the API's call is its own.
+    """
+    _supervisors_only(services, actor, "cancel", instance_id)
     reason = _reason(reason)
+    if not confirmed:
+        raise InvalidData("confirm the cancellation", [FieldError("confirm", CONFIRM)])
 
     def apply(loaded: Loaded) -> WaitState:
         services.engine.cancel(loaded.workflow)
@@ -41,11 +62,13 @@ def cancel(services: Services, instance_id: str, actor: Actor, reason: str) -> O
 
 def suspend(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:
     """Suspend an instance (no trigger, no timer until resumed); recorded with the reason."""
+    _supervisors_only(services, actor, "suspend", instance_id)
     return _set_suspended(services, instance_id, actor, _reason(reason), True)
 
 
 def resume(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:
     """Resume a suspended instance; recorded with the reason."""
+    _supervisors_only(services, actor, "resume", instance_id)
     return _set_suspended(services, instance_id, actor, _reason(reason), False)
 
 
@@ -68,10 +91,10 @@ def _set_suspended(
     )
 
 
-def retry(services: Services, instance_id: str, actor: Actor) -> Outcome:
+def retry(services: Services, instance_id: str, actor: Actor, reason: str | None = None) -> Outcome:
     """Retry the failed tasks of an instance (after the cause of its incident was fixed)."""
-    if actor.kind == "user" and not actor.is_supervisor:
-        raise Forbidden("only supervisors retry incidents")
+    _supervisors_only(services, actor, "retry", instance_id)
+    audit = Audit("retry") if reason is None else Audit("retry", data={"reason": _reason(reason)})
 
     def apply(loaded: Loaded) -> WaitState:
         if not loaded.row.has_incident and loaded.row.retry_at is None:
@@ -83,4 +106,4 @@ def retry(services: Services, instance_id: str, actor: Actor) -> Outcome:
             loaded.uow.incidents.resolve_all(instance_id, services.clock.now(), f"{actor.kind}:{actor.name}")
         return wait
 
-    return on_instance(services, instance_id, actor, Audit("retry"), apply)
+    return on_instance(services, instance_id, actor, audit, apply)

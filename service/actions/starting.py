@@ -62,15 +62,16 @@ def start(
     try:
         return guarded(services, actor, audit, lambda: services.db.run(work), None)
     except Duplicate:
-        guarded(services, actor, audit, lambda: _raced(services, process_key, business_key), None)
+        guarded(services, actor, audit, lambda: raced(services, process_key, business_key), None)
         raise
 
 
-def start_audit(process_key: str, variables: dict[str, Any], business_key: str | None) -> Audit:
+def start_audit(
+    process_key: str, variables: dict[str, Any], business_key: str | None, reason: str | None = None
+) -> Audit:
     """Return the audit entry of a start (also written when the start is refused)."""
-    return Audit(
-        "start", data={"processKey": process_key, "businessKey": business_key, "variables": variables}
-    )
+    data = {"processKey": process_key, "businessKey": business_key, "variables": variables}
+    return Audit("start", data=data if reason is None else {**data, "reason": reason})
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def begin(
     version: int | None = None,
     start_message: tuple[str, dict[str, Any]] | None = None,
     startable_only: bool = False,
+    reason: str | None = None,
 ) -> Begun:
     """Start an instance inside ``uow`` without committing (callers add their rows, then commit).
 
@@ -121,7 +123,7 @@ def begin(
     if start_message is not None:
         wait = services.engine.deliver_message(workflow, *start_message)
     wait, taken = buffering.settle(services, uow, new.id, business_key, workflow, wait)
-    audit = start_audit(process_key, variables, business_key)
+    audit = start_audit(process_key, variables, business_key, reason)
     status = save.insert(services, uow, new, workflow, wait, actor, audit, attempts)
     buffering.record(uow, new.id, taken, services.clock.now())
     return Begun(Outcome(new.id, 1, status, wait, business_key), workflow)
@@ -152,7 +154,7 @@ def _check_no_open_case(open_case: str | None, process_key: str, business_key: s
         )
 
 
-def _raced(services: Services, process_key: str, business_key: str | None) -> None:
+def raced(services: Services, process_key: str, business_key: str | None) -> None:
     """After a unique violation: refuse when a twin start committed an open case with the key."""
     if business_key is None:
         return
@@ -234,7 +236,7 @@ def start_once(
         def twin() -> Started:
             found = _stored(services, actor, idempotency_key) if idempotency_key is not None else None
             if found is None:
-                _raced(services, process_key, business_key)
+                raced(services, process_key, business_key)
                 raise RuntimeError("a start met a unique key that names no twin")
             return _replay(found, digest)
 

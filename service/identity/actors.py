@@ -8,6 +8,11 @@ SUPERVISORS = "supervisors"
 ANALYSTS = "analysts"
 LANE_GROUPS = ("reviewers", "field_auditors", "field_director", "hq_regulatory_audit", "penalties")
 ALL_GROUPS = (*LANE_GROUPS, SUPERVISORS, ANALYSTS)
+# The processes staff start from the web, and the groups that may (supervisors start them all).
+# Removal of certification (§163.13(c)): proposed by field auditors, decided by the Director.
+STAFF_STARTS: dict[str, frozenset[str]] = {
+    "certification_removal": frozenset({"field_auditors", "field_director"}),
+}
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,13 @@ class Actor:
     @property
     def is_supervisor(self) -> bool:
         return self.kind == "user" and SUPERVISORS in self.groups
+
+    def may_start(self, process_key: str) -> bool:
+        """May this staff user start ``process_key`` from the web (``STAFF_STARTS``)?"""
+        groups = STAFF_STARTS.get(process_key)
+        if groups is None or self.kind != "user":
+            return False
+        return self.is_supervisor or bool(groups & self.groups)
 
     def may_work_on(self, lane: str | None) -> bool:
         """May this actor see and act on a task of ``lane``?"""
