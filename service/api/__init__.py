@@ -24,6 +24,7 @@ ROUTE_MODULES = (
     "webhooks",
     "documentation",
     "incidents",
+    "cases",
 )
 
 

@@ -15,7 +15,7 @@ from service.errors import NotFound
 from service.identity.actors import Actor
 from service.store.repositories.case_family import IMPORTER_PATHS, FamilyQueries
 from service.store.rows.family import MemberRow
-from service.views import case_history, casefile, instances, program
+from service.views import case_history, instances, program
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -124,7 +124,7 @@ def case(services: Services, actor: Actor, business_key: str) -> dict[str, Any]:
         "processName": root["processName"],
         "applicant": root["applicant"],
         "status": root["status"],
-        "stage": [s for m in members for s in m.pop("stage")],
+        "stage": [s for m in members if m["status"] in ("waiting", "error") for s in m["stage"]],
         "family": [{k: v for k, v in m.items() if k not in ("openTasks", "deadlines")} for m in members],
         "openTasks": [t for m in members for t in m["openTasks"]],
         "deadlines": [d for m in members for d in m["deadlines"]],
@@ -139,12 +139,30 @@ def case(services: Services, actor: Actor, business_key: str) -> dict[str, Any]:
 
 
 def _now(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
-    """Return where an instance stands: the labels of its open steps, its tasks and deadlines."""
-    states = casefile.progress_in(services, uow, instance_id).states
+    """Return where an instance stands: the names of the steps it waits at, its tasks and deadlines."""
+    names = _element_names(services, uow, instance_id)
     view = instances.instance_in(services, uow, instance_id)
-    stage = [states.names.get(e, e.replace("_", " ")) for e in [*states.active, *states.waiting]]
+    waits = [t["name"] for t in view["activeTasks"]] + [m["element"] for m in view["waitingMessages"]]
+    stage = list(dict.fromkeys(names.get(e, e.replace("_", " ").capitalize()) for e in waits))
     deadlines = [{**d, "processInstanceId": instance_id} for d in view["deadlines"]]
-    return {"names": states.names, "stage": stage, "openTasks": view["activeTasks"], "deadlines": deadlines}
+    return {"names": names, "stage": stage, "openTasks": view["activeTasks"], "deadlines": deadlines}
+
+
+def _element_names(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, str]:
+    """Return the diagram names of the instance's elements, its called processes' included."""
+    row = uow.instances.get(instance_id)
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+    bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    # Called processes first: where an id repeats, the top diagram's own element names it.
+    specs = [*bundle.subprocess_specs.values(), bundle.spec]
+    found = {}
+    for spec in specs:
+        for task in spec.task_specs.values():
+            element, name = getattr(task, "bpmn_id", None), getattr(task, "bpmn_name", None)
+            if element and name:
+                found[str(element)] = str(name)
+    return found
 
 
 def _notices(services: Services, actor: Actor, ids: list[str], business_key: str) -> list[dict[str, Any]]:

@@ -112,6 +112,8 @@ TABLE: dict[str, tuple[str, str, Any, int]] = {
     "listWebhookDeliveries": ("GET", "/webhooks/{webhook}/deliveries", None, 200),
     "pingWebhook": ("POST", "/webhooks/{webhook}/ping", None, 202),
     "listIncidents": ("GET", "/incidents?status=all", None, 200),
+    "listCases": ("GET", "/cases?businessKey=C-", None, 200),
+    "getCase": ("GET", "/cases/C-1", None, 200),
     # Past the scope check, the rule answers: this case has no incident to retry.
     "retryProcessInstance": ("POST", "/process-instances/{waiting}/retry", None, 409),
     "getOpenApiDocument": ("GET", "/openapi.json", None, 200),
