@@ -14,6 +14,7 @@ from service.api.reading import Param
 
 TAGS = {
     "Process definitions": "Deployed processes, their versions and start schemas; start instances.",
+    "Cases": "A case whole: its family of instances, every suspension, notice, decision and message.",
     "Process instances": "Find and read cases; suspend, resume or cancel them.",
     "Messages": "Deliver events to waiting cases (or buffer them until a case waits).",
     "Tasks": "Open human tasks, with the inbox's claim and complete rules.",
