@@ -13,7 +13,17 @@ from service.services import Services
 from service.views import taskpage
 from tests.integration.test_scenarios_appeals import _denied
 from tests.integration.test_scenarios_applications import REVIEW_FORM, application
-from tests.program_support import DIRECTOR, HQ, REVIEWER, Case, moment, program_services
+from tests.integration.test_scenarios_enforcement import IOR, failure
+from tests.program_support import (
+    AUDITOR,
+    DIRECTOR,
+    HQ,
+    REVIEWER,
+    Case,
+    certified_recordkeeper,
+    moment,
+    program_services,
+)
 
 
 @pytest.fixture
@@ -103,3 +113,60 @@ def test_the_director_sees_the_recommendation_with_its_titles(
     assert shown["Reasons for the recommendation"] == ["Element (iv) is missing."]
     assert shown["In compliance with the customs laws and regulations?"] == ["Yes"]
     assert shown["Showing under §163.12(b)(3)"][0] == "(i) Understands the legal requirements: Shown"
+
+
+def test_headquarters_sees_the_removal_an_appeal_answers_with_its_grounds_by_their_titles(
+    services: Services, clock: MovableClock
+) -> None:
+    certified_recordkeeper(services, IOR)
+    proposed = {
+        "importer_number": IOR,
+        "proposed_grounds": ["no_valid_bond"],
+        "removal_facts": "The bond lapsed.",
+    }
+    case = Case.start(services, clock, "certification_removal", proposed, "RM-301")
+    case.complete(
+        "decide_removal",
+        {
+            "removal_decision": "remove",
+            "removal_grounds": ["no_valid_bond"],
+            "removal_statement": "The bond lapsed on 2025-12-31.",
+            "removal_immediate_basis": "none",
+        },
+    )
+    number = case.notice("removal")["noticeNumber"]
+    clock.set(moment("2026-01-15"))
+    case.deliver(
+        "appeal_received", {"notice_number": number}, received_on="2026-01-15", grounds="Bond renewed."
+    )
+
+    shown = _shown(case, "decide_removal_appeal", HQ)
+
+    assert shown["Grounds of the appeal"] == ["Bond renewed."]
+    assert shown["Notice of removal appealed"] == [f"Notice {number}, issued 2026-01-05"]
+    assert shown["Grounds (§163.13(c)(1))"] == ["(ii) No valid bond"]
+    assert shown["Statement of the grounds"] == ["The bond lapsed on 2025-12-31."]
+    assert shown["Effective immediately because"] == ["Not immediate: after the appeal window (§163.13(d))"]
+
+
+def test_the_director_deciding_a_removal_after_a_willful_failure_sees_the_assessment(
+    services: Services, clock: MovableClock
+) -> None:
+    certified_recordkeeper(services, IOR)
+    case = Case.start(services, clock, "notice_of_violation", failure("D-391", "1000.00"), "D-391")
+    assert _shown(case, "assess_failure", AUDITOR)["Certified participant"] == ["Yes"]
+    case.complete(
+        "assess_failure",
+        {
+            "violation_willful": "yes",
+            "violation_in_compliance": "no",
+            "violation_assessment": "Refused twice in writing to produce the invoice.",
+        },
+    )
+    case.complete("open_penalty_case", {"penalty_case_number": "PEN-2026-91"})
+
+    shown = _shown(case, "decide_removal", DIRECTOR)
+
+    assert shown["Was the failure willful?"] == ["Yes: willful"]
+    assert shown["Is the participant generally in compliance with the program?"] == ["No"]
+    assert shown["Assessment of the failure"] == ["Refused twice in writing to produce the invoice."]
