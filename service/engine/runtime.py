@@ -175,6 +175,14 @@ class Engine:
         properties = getattr(task.task_spec, "extensions", {}).get("properties", {})
         return parse_context(properties.get(CONTEXT_PROPERTY))
 
+    def declares_context(self, bundle: SpecBundle, process_key: str, task_name: str) -> bool:
+        """Tell whether a task may declare a context (False only when its spec declares none)."""
+        specs = [bundle.spec, *bundle.subprocess_specs.values()]
+        found = [s.task_specs[task_name] for s in specs if task_name in s.task_specs]
+        if not found:
+            return True  # not found without the case: let the restored task answer
+        return any(CONTEXT_PROPERTY in getattr(t, "extensions", {}).get("properties", {}) for t in found)
+
     def task_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """Return the data of the workflow's most recent task (the case's variables)."""
         last = workflow.last_task or workflow.task_tree

@@ -124,6 +124,14 @@ def at_task(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow
     return AtTask(services.engine.data_of(ready), services.engine.context_of(ready))
 
 
+def context_in(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow) -> AtTask | None:
+    """Return the task's data and declared context, or None when its diagram declares no context."""
+    bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    if not services.engine.declares_context(bundle, task.process_key, task.name):
+        return None
+    return at_task(services, uow, task, row)
+
+
 def bound_form_in(
     services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow, found: AtTask | None = None
 ) -> Form:

@@ -53,9 +53,9 @@ def page(services: Services, task_id: str, actor: Actor) -> TaskPage:
         row = uow.instances.get(task.instance_id)
         if row is None:
             raise NotFound(f"process instance {task.instance_id} does not exist")
-        found = open_tasks.at_task(services, uow, task, row)
+        found = open_tasks.context_in(services, uow, task, row)
         form = open_tasks.bound_form_in(services, uow, task, row, found)
-        context = _context(services, uow, row, found)
+        context = _context(services, uow, row, found) if found else []
         definition = services.catalog.row(uow, row.definition_id)
         applicant = uow.inbox.case_labels([row.id], inbox.APPLICANT_PATHS).get(row.id)
         draft = uow.inbox.draft(task_id, actor.name)

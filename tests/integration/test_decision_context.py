@@ -73,6 +73,7 @@ def test_the_reviewers_second_round_shows_what_the_applicant_sent_in_the_first(
         "review_application",
         {**REVIEW_FORM, "review_next_step": "request_information", "information_needed": "Your procedures."},
     )
+    assert _shown(case, "await_information", REVIEWER) == {}  # a task that declares no context shows none
     clock.set(moment("2026-01-25"))
     case.deliver("information_received", {"application_number": "A-2026-302"}, documents=["procedures.pdf"])
 
