@@ -9,9 +9,10 @@ ANALYSTS = "analysts"
 LANE_GROUPS = ("reviewers", "field_auditors", "field_director", "hq_regulatory_audit", "penalties")
 ALL_GROUPS = (*LANE_GROUPS, SUPERVISORS, ANALYSTS)
 # The processes staff start from the web, and the groups that may (supervisors start them all).
-# Removal of certification (§163.13(c)): proposed by field auditors, decided by the Director.
+# Each group works a lane of the process, so whoever starts a case can open it afterwards.
+# Removal of certification (§163.13(c)): the Director of the field office decides on it.
 STAFF_STARTS: dict[str, frozenset[str]] = {
-    "certification_removal": frozenset({"field_auditors", "field_director"}),
+    "certification_removal": frozenset({"field_director"}),
 }
 
 
