@@ -175,8 +175,8 @@ class Engine:
         properties = getattr(task.task_spec, "extensions", {}).get("properties", {})
         return parse_context(properties.get(CONTEXT_PROPERTY))
 
-    def declares_context(self, bundle: SpecBundle, process_key: str, task_name: str) -> bool:
-        """Tell whether a task may declare a context (False only when its spec declares none)."""
+    def declares_context(self, bundle: SpecBundle, task_name: str) -> bool:
+        """Tell whether a task may declare a context (False when no spec of that name declares one)."""
         specs = [bundle.spec, *bundle.subprocess_specs.values()]
         found = [s.task_specs[task_name] for s in specs if task_name in s.task_specs]
         if not found:

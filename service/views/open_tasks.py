@@ -127,7 +127,7 @@ def at_task(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow
 def context_in(services: Services, uow: UnitOfWork, task: TaskRow, row: InstanceRow) -> AtTask | None:
     """Return the task's data and declared context, or None when its diagram declares no context."""
     bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
-    if not services.engine.declares_context(bundle, task.process_key, task.name):
+    if not services.engine.declares_context(bundle, task.name):
         return None
     return at_task(services, uow, task, row)
 
