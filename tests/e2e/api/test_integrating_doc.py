@@ -91,7 +91,7 @@ def test_the_examples_start_a_case_deliver_the_information_and_read_the_case(tmp
     finally:
         services.close()
     assert [status for status, _ in delivered] == [200], delivered
-    assert [status for status, _ in follow] == [200, 200, 200, 200]
+    assert [status for status, _ in follow] == [200, 200, 200, 200, 200]
     [listed] = json.loads(follow[0][1])["items"]
     case = json.loads(follow[1][1])
     assert (listed["id"], case["status"]) == (env["ID"], "waiting")
@@ -101,3 +101,8 @@ def test_the_examples_start_a_case_deliver_the_information_and_read_the_case(tmp
     assert [h["action"] for h in history if h["actorKind"] == "integrator"] == ["start", "message"]
     notices = json.loads(follow[3][1])["items"]
     assert [n["kind"] for n in notices] == ["acknowledgement", "information_request"]
+    whole = json.loads(follow[4][1])
+    [period] = whole["suspensions"]  # the round the reviewer asked for, ended by the delivery
+    assert (period["citation"], period["end"] is not None) == ("§163.12(c)(1)", True)
+    assert [m["messageName"] for m in whole["messages"]] == ["information_received"]
+    assert [n["kind"] for n in whole["notices"]] == ["acknowledgement", "information_request"]
