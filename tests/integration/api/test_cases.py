@@ -178,3 +178,55 @@ def test_the_case_list_finds_cases_by_number_prefix_applicant_name_and_status_a_
     assert _read(http, program, "/cases?applicant=nobody")["items"] == []
     missing = http.get("/api/v1/cases/A-0000", headers=token(program, "reader-missing", "read"))
     assert missing.status_code == 404
+
+
+def _approved(program: Services, clock: MovableClock, number: str) -> Case:
+    case = Case.start(program, clock, "application_review", application(number), number)
+    case.complete(
+        "review_application",
+        {**REVIEW_FORM, "review_next_step": "recommend_approval", "review_reasons": "All six shown."},
+    )
+    case.complete(
+        "decide_application", {"application_decision": "approve", "certification_conditions": ["Self-audit"]}
+    )
+    return case
+
+
+def test_a_removal_started_later_for_the_participant_joins_the_application_s_family_with_its_notice(
+    program: Services, http: FlaskClient, clock: MovableClock
+) -> None:
+    _approved(program, clock, NUMBER)
+    clock.set(moment("2026-03-02"))
+    removal = Case.start(
+        program,
+        clock,
+        "certification_removal",
+        {
+            "importer_number": "IOR-55-1234567",
+            "proposed_grounds": ["no_valid_bond"],
+            "removal_facts": "The bond lapsed.",
+        },
+        "RM-2026-001",
+    )
+    removal.complete(
+        "decide_removal",
+        {
+            "removal_decision": "remove",
+            "removal_grounds": ["no_valid_bond"],
+            "removal_statement": "The bond lapsed on 2026-02-28.",
+            "removal_immediate_basis": "none",
+        },
+    )
+
+    found = _read(http, program, f"/cases/{NUMBER}")
+
+    assert [(m["processKey"], m["businessKey"], m["status"]) for m in found["family"]] == [
+        ("application_review", NUMBER, "completed"),
+        ("certification_removal", "RM-2026-001", "waiting"),
+    ]
+    assert found["family"][1]["relation"] == "acts on the participant's certification"
+    assert [n["kind"] for n in found["notices"]][-2:] == ["certification", "removal"]
+    assert found["decisions"][-1]["task"] == "Decide on removal"
+    assert any("§163.13" in (d["citation"] or "") for d in found["deadlines"])
+    own = _read(http, program, "/cases/RM-2026-001")  # the removal's own case: no application in it
+    assert [m["processKey"] for m in own["family"]] == ["certification_removal"]
