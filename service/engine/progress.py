@@ -20,6 +20,7 @@ def element_states(workflow: BpmnWorkflow) -> ElementStates:
     found: dict[str, set[str]] = {"completed": set(), "active": set(), "waiting": set(), "incidents": set()}
     lanes: set[str] = set()
     names: dict[str, str] = {}
+    changed: dict[str, float] = {}  # element -> when it last changed state (the order the case ran)
     for task in workflow.get_tasks(state=TaskState.ANY_MASK):
         spec = task.task_spec
         element = getattr(spec, "bpmn_id", None)
@@ -30,6 +31,7 @@ def element_states(workflow: BpmnWorkflow) -> ElementStates:
             continue
         found[kind].add(element)
         names[element] = getattr(spec, "bpmn_name", None) or element
+        changed[element] = max(changed.get(element, 0.0), task.last_state_change)
         lane = getattr(spec, "lane", None)
         if lane:
             lanes.add(lane)
@@ -41,6 +43,7 @@ def element_states(workflow: BpmnWorkflow) -> ElementStates:
         incidents=sorted(found["incidents"]),
         lanes=sorted(lanes),
         names=names,
+        ran=sorted(changed, key=lambda e: (changed[e], e)),
     )
 
 

@@ -33,8 +33,7 @@ class Progress:
     start_schema: dict[str, Any] | None
 
 
-def progress_in(services: Services, uow: UnitOfWork, instance_id: str) -> Progress:
-    """Return where the case stands on its diagram, as ``uow`` reads it (no access check)."""
+def _progress(services: Services, uow: UnitOfWork, instance_id: str) -> Progress:
     row = uow.instances.get(instance_id)
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
@@ -51,7 +50,7 @@ def progress_in(services: Services, uow: UnitOfWork, instance_id: str) -> Progre
 
 
 def _visible(services: Services, uow: UnitOfWork, instance_id: str, actor: Actor) -> Progress:
-    progress = progress_in(services, uow, instance_id)
+    progress = _progress(services, uow, instance_id)
     if actor.is_supervisor or actor.kind in ("system", "timer"):
         return progress
     open_lanes = {t["lane"] for t in uow.inbox.open_task_lanes(instance_id)}
@@ -103,16 +102,24 @@ def view(services: Services, instance_id: str, actor: Actor) -> dict[str, Any]:
         "processName": seen.process_name or case["processKey"],
         "facts": key_facts(case["variables"], seen.start_schema),
         "highlights": _highlights(states),
-        "elements": [
-            {"id": element, "name": states.names.get(element, element), "state": state}
-            for state in ("incidents", "active", "waiting", "completed")
-            for element in getattr(states, state)
+        "elements": elements_in_run_order(states),
+        "timeline": [
+            {**e, "task": states.names.get(e["task"], e["task"])} if e["task"] else e for e in history
         ],
-        "timeline": history,
         "notices": notices(services, case, actor),
         "suspensions": suspensions(history) + review_suspensions(services, case, actor),
         "deadlines": case["deadlines"],
     }
+
+
+def elements_in_run_order(states: ElementStates) -> list[dict[str, str]]:
+    """Return the diagram's elements the case reached, with their state, in the order it ran."""
+    state_of = {
+        e: state for state in ("completed", "waiting", "active", "incidents") for e in getattr(states, state)
+    }
+    return [
+        {"id": e, "name": states.names.get(e, e), "state": state_of[e]} for e in states.ran if e in state_of
+    ]
 
 
 def notices(services: Services, case: dict[str, Any], actor: Actor) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from service.actions import filters, tasks
 from service.errors import Conflict, InvalidData
-from service.views import inbox
+from service.views import inbox, labels
 from service.web import boundary, security
 from service.web.blueprint import actor, bp, services
 
@@ -89,7 +89,7 @@ def unclaim(task_id: str) -> Any:
     except Conflict as exc:
         flash(exc.detail, "error")
         return redirect(_back(), 303)
-    flash(f"\u201c{task.label}\u201d is back in the {task.lane} queue.", "success")
+    flash(f"\u201c{task.label}\u201d is back in the {labels.group_title(task.lane)} queue.", "success")
     return redirect(_back(), 303)
 
 

@@ -173,7 +173,9 @@ def test_next_steps_name_the_next_tasks_waits_and_timers() -> None:
     )
     waiting = Completed("i", 2, "waiting", WaitState("waiting", ready_tasks=[task]), "A-1", "Review")
 
-    assert phrases.next_steps(waiting) == ["Next: \u201cDecide\u201d for field_director, due 2026-01-20."]
+    assert phrases.next_steps(waiting) == [
+        "Next: \u201cDecide\u201d for Field office Director, due Jan 20, 2026, 11:59 PM UTC."
+    ]
     assert phrases.next_steps(Completed("i", 3, "completed", WaitState("completed"))) == [
         "The case is complete."
     ]
