@@ -61,9 +61,9 @@ class ReadyTask:
 
 # The user-task property naming what the task shows read-only beside its form (docs/modeler.md).
 CONTEXT_PROPERTY = "decisionContext"
-# An entry's kind: a value of the case data, a notice issued in the case, or every message of a
-# name the case received. A plain path is a value.
-CONTEXT_KINDS = ("value", "notice", "message")
+# An entry's kind: a value of the case data, a notice issued in the case, every message of a name
+# the case received, or who completed an earlier task and when. A plain path is a value.
+CONTEXT_KINDS = ("value", "notice", "message", "decision")
 _PATH = re.compile(r"^[A-Za-z_]\w*(\.\w+)*$")
 
 
@@ -77,7 +77,7 @@ class ContextEntry:
 
 
 def parse_context(text: str | None) -> list[ContextEntry]:
-    """Read a decisionContext declaration: ``[notice|message] path[: Label]`` entries joined by ``;``."""
+    """Read a decisionContext declaration: ``[kind] path[: Label]`` entries joined by ``;``."""
     entries: list[ContextEntry] = []
     for part in (text or "").split(";"):
         head, _, label = part.partition(":")
@@ -91,7 +91,9 @@ def parse_context(text: str | None) -> list[ContextEntry]:
         else:
             kind = ""
         if not kind or not _PATH.match(words[-1]):
-            raise ValueError(f"decision context entry {part.strip()!r} is not [notice|message] path[: Label]")
+            raise ValueError(
+                f"decision context entry {part.strip()!r} is not [notice|message|decision] path[: Label]"
+            )
         entries.append(ContextEntry(kind, words[-1], label.strip() or None))
     return entries
 
@@ -156,6 +158,7 @@ class ElementStates:
     incidents: list[str] = field(default_factory=list)
     lanes: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    ran: list[str] = field(default_factory=list)  # every element above, in the order the case reached it
 
 
 class NotWaiting(Exception):
