@@ -72,13 +72,20 @@ def _ui_names(ui: Mapping[str, Any], path: list[str], into: dict[str, list[str]]
 
 
 def items(
-    entries: list[ContextEntry], data: Mapping[str, Any], audit: list[AuditRow], words: Lexicon
+    entries: list[ContextEntry],
+    data: Mapping[str, Any],
+    audit: list[AuditRow],
+    words: Lexicon,
+    people: Mapping[str, str] | None = None,
 ) -> list[ContextItem]:
     """Return the labelled items a task's declared context shows, leaving out what the case lacks."""
     shown: list[ContextItem] = []
     for entry in entries:
         if entry.kind == "message":
             shown += _messages(entry, audit, words)
+            continue
+        if entry.kind == "decision":
+            shown += _decision(entry, audit, people or {})
             continue
         path = entry.source.split(".")
         value = _at(data, path)
@@ -107,6 +114,22 @@ def _notice(entry: ContextEntry, value: Mapping[str, Any]) -> ContextItem:
     issued = value.get("issued_on") or value.get("issued_at")
     line = f"Notice {number}" + (f", issued {_text(issued)}" if issued else "")
     return ContextItem(entry.label or "Notice", [line], notice=number or None)
+
+
+def completions(audit: list[AuditRow], task_name: str) -> list[AuditRow]:
+    """Return the audit entries that completed a task of that name, oldest first."""
+    return [
+        a for a in audit if a["action"] == "complete" and a["outcome"] == "ok" and a["task_name"] == task_name
+    ]
+
+
+def _decision(entry: ContextEntry, audit: list[AuditRow], people: Mapping[str, str]) -> list[ContextItem]:
+    done = completions(audit, entry.source)
+    if not done:
+        return []
+    last = done[-1]
+    who = people.get(last["actor"], last["actor"])
+    return [ContextItem(entry.label or "Decided by", [f"{who}, {_text(last['at'])}"])]
 
 
 def _messages(entry: ContextEntry, audit: list[AuditRow], words: Lexicon) -> list[ContextItem]:

@@ -85,5 +85,10 @@ def _context(
     ids = [row.definition_id, *row.called_definitions.values()]
     forms = [form for i in ids for form in services.catalog.row(uow, i).forms.values()]
     words = decision_context.lexicon(f for f in forms if isinstance(f, dict))
-    audit = uow.audit.for_instance(row.id) if any(e.kind == "message" for e in found.context) else []
-    return decision_context.items(found.context, found.data, audit, words)
+    decisions = [e.source for e in found.context if e.kind == "decision"]
+    logged = decisions or any(e.kind == "message" for e in found.context)
+    audit = uow.audit.for_instance(row.id) if logged else []
+    actors = {a["actor"] for name in decisions for a in decision_context.completions(audit, name)}
+    users = {name: uow.users.by_username(name) for name in actors}
+    people = {name: user["display_name"] for name, user in users.items() if user and user["display_name"]}
+    return decision_context.items(found.context, found.data, audit, words, people)

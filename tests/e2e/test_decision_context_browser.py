@@ -47,6 +47,7 @@ def world(sqlite_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Worl
 def test_the_director_sees_the_recommendation_and_its_reasons_beside_the_decision_form(
     browser: Browser, world: World, clock: MovableClock
 ) -> None:
+    world.ensure_user("rita")  # the reviewer, named on the page by her display name
     case = Case.start(world.services, clock, "application_review", application("A-2026-401"), "A-2026-401")
     case.complete(
         "review_application",
@@ -76,6 +77,8 @@ def test_the_director_sees_the_recommendation_and_its_reasons_beside_the_decisio
             "No responsible individual is designated (§163.12(b)(3)(iv))."
         )
         expect(context).to_contain_text("(iv) Designated a responsible individual: Shown")
+        by = context.locator("div").filter(has=page.get_by_role("term").filter(has_text="Recommended by"))
+        expect(by.get_by_role("definition")).to_have_text("Rita Reviewer, 2026-01-05 09:00 UTC")
         expect(context.locator("input, textarea, select")).to_have_count(0)  # read-only
         expect(context).not_to_contain_text("review_next_step")  # never a raw name
         expect(context).not_to_contain_text("recommend_denial")

@@ -30,7 +30,7 @@ def test_a_declaration_reads_values_notices_and_messages_with_their_labels() -> 
 
 @pytest.mark.parametrize("declared", ["letter denial_notice", "review reasons", "appeal..grounds", "9lives"])
 def test_a_declaration_entry_that_is_not_kind_path_label_is_refused(declared: str) -> None:
-    with pytest.raises(ValueError, match="is not \\[notice\\|message\\] path\\[: Label\\]"):
+    with pytest.raises(ValueError, match="is not \\[notice\\|message\\|decision\\] path\\[: Label\\]"):
         parse_context(declared)
 
 
@@ -110,4 +110,19 @@ def test_every_message_of_the_declared_name_is_shown_in_the_order_it_arrived_wit
     assert [(i.label, i.lines, i.received) for i in shown] == [
         ("Information received (1 of 2)", ["Documents: a.pdf"], "2026-01-10 09:00 UTC"),
         ("Information received (2 of 2)", ["Documents: b.pdf; c.pdf", "Note: Late"], "2026-01-20 09:00 UTC"),
+    ]
+
+
+def test_a_decision_names_who_last_completed_the_task_and_when() -> None:
+    def done(day: int, actor: str) -> AuditRow:
+        row = _message("", day)
+        return AuditRow(**{**row, "action": "complete", "actor": actor, "task_name": "review_application"})
+
+    audit = [done(5, "rob"), done(12, "rita"), _message("information_received", 13)]
+    entries = parse_context("decision review_application: Recommended by; decision decide_application")
+
+    shown = decision_context.items(entries, {}, audit, _forms(), {"rita": "Rita Reviewer"})
+
+    assert [(i.label, i.lines) for i in shown] == [
+        ("Recommended by", ["Rita Reviewer, 2026-01-12 09:00 UTC"])
     ]

@@ -1,5 +1,5 @@
 // User task decision context: spiffworkflow:property decisionContext, one entry per line here,
-// stored as entries joined by "; " ("[notice|message] path[: Label]", see docs/modeler.md).
+// stored as entries joined by "; " ("[notice|message|decision] path[: Label]", see docs/modeler.md).
 import { TextAreaEntry, isTextAreaEntryEdited } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import { getBusinessObject, is } from './extensions.js';
@@ -31,7 +31,7 @@ function ContextArea({ element, id }) {
   return TextAreaEntry({
     element, id, debounce, monospace: true, rows: 4,
     label: translate('Decision context'),
-    description: translate('Shown read-only beside the form, one a line: a case value (path: Label), "notice path" or "message name".'),
+    description: translate('Shown read-only beside the form, one a line: a case value (path: Label), "notice path", "message name" or "decision task_id".'),
     getValue: () => contextLines(getProperty(bo, CONTEXT_PROPERTY)),
     setValue: (text) => setProperty(element, bo, CONTEXT_PROPERTY, contextValue(text), { bpmnFactory, commandStack })
   });
