@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 _DAYS = re.compile(r"^P(\d+)D$")
 _CITATION = re.compile(r"163\.\d+(?:\([a-z0-9]+\))*", re.IGNORECASE)
@@ -185,6 +186,19 @@ def removal_effective_without_appeal(notice_issued_on: date) -> date:
 def appeal_decision_due(appeal_received_on: date) -> date:
     """Return the day the written appeal decision is due (§163.13(d))."""
     return APPEAL_DECISION.due(appeal_received_on)
+
+
+# The program's offices (sections of program.toml); each names the time zone its days are kept in.
+OFFICES = ("field_office", "regulatory_audit_division", "headquarters", "penalties_office")
+
+
+def deadline_zone(program: dict[str, Any]) -> ZoneInfo:
+    """Return the time zone whose calendar days every deadline counts (end of the last day there)."""
+    zones = {str(program[o].get("time_zone", "UTC")) for o in OFFICES if isinstance(program.get(o), dict)}
+    if len(zones) > 1:
+        # Each rule would then need its office's zone; one zone keeps every period the same length.
+        raise ValueError(f"program offices keep different time zones {sorted(zones)}; deadlines need one")
+    return ZoneInfo(zones.pop() if zones else "UTC")
 
 
 def configured_days(program: dict[str, Any], name: str) -> int:

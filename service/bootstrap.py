@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.deadlines import deadline_zone
 from handlers.ports import Ports
 from handlers.registry import Registry
 from service.clock import Clock, SystemClock
@@ -66,7 +67,7 @@ def bootstrap(
         clock=clock,
         db=db,
         engine=Engine(
-            diagram_functions(clock),
+            diagram_functions(clock, deadline_zone(settings.program)),
             clock,
             script_time_limit=settings.script_time_limit,
             max_case_data=settings.max_case_data,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -70,6 +70,10 @@ def _due_at(task: Task, expression: str | None, clock: Clock) -> datetime | None
     if "rcp_due_at" not in task.internal_data:
         with timekeeping.running_on(clock):
             value = task.workflow.script_engine.evaluate(task, expression)
+            text = value.isoformat() if isinstance(value, date) else str(value or "")
+            if value and "T" not in text:
+                # A due *date* is met until the end of that day, as the diagrams' end_of_day says.
+                value = task.workflow.script_engine.environment.globals["end_of_day"](text)
         task.internal_data["rcp_due_at"] = _as_utc(value).isoformat() if value else None
     stored = task.internal_data["rcp_due_at"]
     return datetime.fromisoformat(stored) if stored else None
@@ -96,8 +100,6 @@ def _process_key(task: Task) -> str:
 def _as_utc(value: Any) -> datetime:
     """Return a plain aware UTC datetime (never the engine's clocked subclass)."""
     text = value.isoformat() if isinstance(value, datetime) else str(value)
-    if "T" not in text:
-        text += "T23:59:59+00:00"  # a due *date* is met until the end of that calendar day
     moment = TimerEventDefinition.get_datetime(text)
     return datetime.fromisoformat(moment.astimezone(UTC).isoformat())
 

@@ -54,7 +54,7 @@ def test_the_notice_of_denial_states_the_reasons_the_appeal_right_and_when_the_w
     assert "Executive Director, Regulatory Audit" in denial["text"]  # the official, from configuration
     assert case.waiting_for() == [("appeal_received", {"notice_number": number})]
     [(element, due, citation)] = case.deadlines()
-    assert (element, due) == ("appeal_window_closed", "2026-02-04T23:59:59+00:00")
+    assert (element, due) == ("appeal_window_closed", "2026-02-05T04:59:59+00:00")
     assert "§163.13(d)" in citation
     assert program.notice_pdf(services, INTAKE, number).startswith(b"%PDF-")
 
@@ -75,7 +75,7 @@ def test_a_denial_appealed_in_time_and_reversed_ends_in_certification(
     decide = case.task("decide_denial_appeal")
     assert decide["candidateGroup"] == "hq_regulatory_audit"
     assert (decide["due"], decide["dueCitation"]) == (
-        "2026-02-19T23:59:59+00:00",
+        "2026-02-20T04:59:59+00:00",
         "§163.13(d)",
     )  # receipt + 30
     case.complete(
@@ -98,7 +98,7 @@ def test_a_late_appeal_gets_a_reasoned_rejection_and_the_denial_stands(
 ) -> None:
     case, number = _denied(services, clock, "A-2026-012")
 
-    assert advance_to(services, clock, moment("2026-02-05", 0)) == 1  # window closed at the end of 02-04
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1  # window closed at the end of 02-04 in Miami
     assert program.application(services, INTAKE, "A-2026-012")["status"] == "denial_final"
     case.deliver("appeal_received", {"notice_number": number}, received_on="2026-02-05")
 
@@ -116,7 +116,7 @@ def test_a_delay_notice_moves_the_due_date_of_a_denial_appeal(
     case, number = _denied(services, clock, "A-2026-013")
     clock.set(moment("2026-01-10"))
     case.deliver("appeal_received", {"notice_number": number}, received_on="2026-01-10")
-    assert case.task("decide_denial_appeal")["due"] == "2026-02-09T23:59:59+00:00"
+    assert case.task("decide_denial_appeal")["due"] == "2026-02-10T04:59:59+00:00"
 
     with pytest.raises(InvalidData) as early:  # the anticipated date must follow the current due date
         case.complete(
@@ -139,7 +139,7 @@ def test_a_delay_notice_moves_the_due_date_of_a_denial_appeal(
         },
     )
 
-    assert case.task("decide_denial_appeal")["due"] == "2026-03-02T23:59:59+00:00"
+    assert case.task("decide_denial_appeal")["due"] == "2026-03-03T04:59:59+00:00"
     delay = case.notice("appeal_decision_delayed")
     assert "Awaiting the field office's file." in delay["text"]
     assert "Review the designation records." in delay["text"]
@@ -162,4 +162,4 @@ def test_a_missed_appeal_decision_date_is_recorded_and_escalated_while_the_task_
     [appeal] = program.appeals_of(services, INTAKE, number)
     [miss] = program.missed_deadlines(services, INTAKE, appeal["appeal_number"])
     assert (miss["rule"], miss["due_on"]) == ("§163.13(d)", "2026-02-04")
-    assert case.task("decide_denial_appeal")["due"] == "2026-02-04T23:59:59+00:00"
+    assert case.task("decide_denial_appeal")["due"] == "2026-02-05T04:59:59+00:00"

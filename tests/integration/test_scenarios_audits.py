@@ -52,12 +52,12 @@ def test_an_eligible_petition_accepts_a_conference_on_day_15_and_refuses_day_16(
 ) -> None:
     case = Case.start(services, clock, "closing_conference_petition", petition("AU-101"), "AU-101")
     task = case.task("provide_conference")
-    assert (task["due"], task["dueCitation"]) == ("2026-01-20T23:59:59+00:00", "§163.11(b)")  # receipt + 15
+    assert (task["due"], task["dueCitation"]) == ("2026-01-21T04:59:59+00:00", "§163.11(b)")  # receipt + 15
     assert task["processKey"] == "closing_conference_petition"  # not the embedded sub-process's id
     assert [(element, due) for element, due, _ in case.deadlines()] == [
-        ("conference_reminder", "2026-01-17T00:00:00+00:00"),  # 3 days before, from configuration
-        ("provide_conference", "2026-01-20T23:59:59+00:00"),
-        ("conference_deadline_missed", "2026-01-20T23:59:59+00:00"),
+        ("conference_reminder", "2026-01-17T05:00:00+00:00"),  # 3 days before, from configuration (midnight in Miami)
+        ("provide_conference", "2026-01-21T04:59:59+00:00"),
+        ("conference_deadline_missed", "2026-01-21T04:59:59+00:00"),
     ]
     assert all("§163.11(b)" in citation for _, _, citation in case.deadlines())
     version = case.view()["version"]
@@ -88,14 +88,14 @@ def test_headquarters_is_reminded_before_the_15_days_and_escalated_after(
     assert advance_to(services, clock, moment("2026-01-17", 8)) == 1
     [reminder] = [m for m in outbox(services) if "Reminder" in m["payload"]["subject"]]
     assert reminder["payload"]["to"] == ["rcp-hq-regulatory-audit@localhost"]
-    assert advance_to(services, clock, moment("2026-01-21", 0)) == 1
+    assert advance_to(services, clock, moment("2026-01-21", 5)) == 1  # midnight in Miami, after 23:59:59 EST
 
     [miss] = program.missed_deadlines(services, INTAKE, "AU-102")
     assert (miss["rule"], miss["due_on"], miss["what"]) == ("§163.11(b)", "2026-01-20", "Closing conference")
     [alert] = [m for m in outbox(services) if "Deadline missed" in m["payload"]["subject"]]
     assert alert["payload"]["to"] == ["rcp-hq-regulatory-audit@localhost", "rcp-supervisors@localhost"]
     overdue = case.task("provide_conference_late")
-    assert (overdue["due"], overdue["dueCitation"]) == ("2026-01-20T23:59:59+00:00", "§163.11(b)")
+    assert (overdue["due"], overdue["dueCitation"]) == ("2026-01-21T04:59:59+00:00", "§163.11(b)")
     case.complete(
         "provide_conference_late",
         {
@@ -163,7 +163,7 @@ def test_a_report_copy_sent_in_time_goes_out_with_a_transmittal_notice(
     case = Case.start(services, clock, "audit_report_delivery", report("AU-201"), "AU-201")
     task = case.task("send_report_copy")
     assert (task["due"], task["dueCitation"]) == (
-        "2026-02-04T23:59:59+00:00",
+        "2026-02-05T04:59:59+00:00",
         "§163.11(a)(6)",
     )  # completion + 30
 
@@ -182,9 +182,9 @@ def test_an_overdue_report_copy_is_recorded_as_missed_and_escalated(
 ) -> None:
     case = Case.start(services, clock, "audit_report_delivery", report("AU-202"), "AU-202")
     assert [(e, due) for e, due, _ in case.deadlines()] == [
-        ("copy_reminder", "2026-01-30T00:00:00+00:00"),  # 5 days before, from configuration
-        ("send_report_copy", "2026-02-04T23:59:59+00:00"),
-        ("copy_deadline_missed", "2026-02-04T23:59:59+00:00"),
+        ("copy_reminder", "2026-01-30T05:00:00+00:00"),  # 5 days before, from configuration
+        ("send_report_copy", "2026-02-05T04:59:59+00:00"),
+        ("copy_deadline_missed", "2026-02-05T04:59:59+00:00"),
     ]
     assert all("§163.11(a)(6)" in citation for _, _, citation in case.deadlines())
 

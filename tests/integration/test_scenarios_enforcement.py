@@ -68,7 +68,7 @@ def test_a_first_non_willful_failure_gets_a_notice_of_violation_with_its_three_e
     assert notice["facts"] == {"response_due_on": "2026-02-04"}  # reasonable time: P30D configured
     assert case.waiting_for() == [("corrective_action_reported", {"notice_number": notice["noticeNumber"]})]
     [(element, due, citation)] = case.deadlines()
-    assert (element, due) == ("reasonable_time_passed", "2026-02-04T23:59:59+00:00")
+    assert (element, due) == ("reasonable_time_passed", "2026-02-05T04:59:59+00:00")
     assert "§163.12(d)(3)" in citation
 
     clock.set(moment("2026-01-20"))
@@ -153,7 +153,7 @@ def _assert_removed_at_once_with_an_appeal_window(services: Services, case: Case
     assert (keeper["certification_status"], keeper["removal_effective_on"]) == ("removed", "2026-01-05")
     assert case.waiting_for() == [("appeal_received", {"notice_number": notice["noticeNumber"]})]
     [(element, due, citation)] = case.deadlines()
-    assert (element, due) == ("appeal_window_closed", "2026-02-04T23:59:59+00:00")  # issuance + 30
+    assert (element, due) == ("appeal_window_closed", "2026-02-05T04:59:59+00:00")  # issuance + 30
     assert "§163.13(c)(3)" in citation
 
 
@@ -188,11 +188,11 @@ def test_a_removal_without_immediate_grounds_takes_effect_only_after_30_days_wit
     )
     assert program.recordkeeper(services, INTAKE, IOR)["certification_status"] == "removal_pending"
     [(element, due, citation)] = case.deadlines()
-    assert (element, due) == ("appeal_window_closed", "2026-02-04T23:59:59+00:00")
+    assert (element, due) == ("appeal_window_closed", "2026-02-05T04:59:59+00:00")
     assert "§163.13(c)(3)" in citation
 
-    assert advance_to(services, clock, moment("2026-02-04", 23)) == 0
-    assert advance_to(services, clock, moment("2026-02-05", 0)) == 1
+    assert advance_to(services, clock, moment("2026-02-05", 4)) == 0  # 23:00 in Miami: the last day still runs
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
 
     keeper = program.recordkeeper(services, INTAKE, IOR)
     assert (keeper["certification_status"], keeper["removal_effective_on"]) == ("removed", "2026-02-05")
@@ -224,7 +224,7 @@ def test_a_removal_reversed_on_appeal_restores_the_certification(
     )
 
     decide = case.task("decide_removal_appeal")
-    assert (decide["due"], decide["dueCitation"]) == ("2026-02-14T23:59:59+00:00", "§163.13(d)")
+    assert (decide["due"], decide["dueCitation"]) == ("2026-02-15T04:59:59+00:00", "§163.13(d)")
     case.complete(
         "decide_removal_appeal", {"appeal_outcome": "reversed", "appeal_reasons": "Bond renewed in time."}
     )

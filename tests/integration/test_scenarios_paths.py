@@ -102,7 +102,7 @@ def test_a_denial_becomes_final_and_the_case_closes_when_the_late_appeal_period_
     assert case.notice("denial")["facts"]["late_appeals_answered_until"] == "2026-03-06"  # +P30D configured
 
     assert advance_to(services, clock, moment("2026-02-05")) == 1
-    assert [(e, due) for e, due, _ in case.deadlines()] == [("stop_listening", "2026-03-06T23:59:59+00:00")]
+    assert [(e, due) for e, due, _ in case.deadlines()] == [("stop_listening", "2026-03-07T04:59:59+00:00")]
     assert advance_to(services, clock, moment("2026-03-07")) == 1
 
     assert case.status == "completed"
