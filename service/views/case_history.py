@@ -7,6 +7,7 @@ though the instance variables hold only the last round.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -75,8 +76,55 @@ def message(row: AuditRow) -> dict[str, Any]:
     }
 
 
-def _entry(at: str | None, kind: str, summary: str, actor: str | None, ref: str | None) -> dict[str, Any]:
-    return {"at": at, "kind": kind, "summary": summary, "actor": actor, "ref": ref}
+def _entry(
+    at: str | None, kind: str, summary: str, actor: str | None, ref: str | None, details: Any = None
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "kind": kind,
+        "summary": summary,
+        "actor": actor,
+        "ref": ref,
+        "details": _shown(details),
+    }
+
+
+def _shown(details: Any) -> list[dict[str, str]]:
+    """Return what an entry carries as labelled text: the field's words, its value as text."""
+    if not isinstance(details, dict):
+        return []
+    return [
+        {"label": str(k).replace("_", " ").capitalize(), "value": _text(v)}
+        for k, v in details.items()
+        if v not in (None, "", [], {})
+    ]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _audited(row: AuditRow, names: dict[str, str]) -> dict[str, Any] | None:
+    at, actor, ref = _iso(row["at"]), row["actor"], row["instance_id"]
+    if row["action"] == "complete":
+        done = decision(row, names)
+        return _entry(at, "decision", f"{done['task']} completed", actor, ref, done["data"])
+    if row["action"] == "message":
+        got = message(row)
+        name = got["messageName"].replace("_", " ")
+        return _entry(at, "message", f"Message received: {name}", actor, ref, got["variables"])
+    if row["action"] in STEPS:
+        return _entry(at, row["action"], STEPS[row["action"]], actor, ref, _reason(row))
+    return None
+
+
+def _reason(row: AuditRow) -> dict[str, Any]:
+    data = row["data"] if isinstance(row["data"], dict) else {}
+    return {"reason": data.get("reason")}
 
 
 def timeline(
@@ -86,18 +134,9 @@ def timeline(
     suspensions: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Return every step of the case in the order it ran (a stable sort on the moment)."""
-    found: list[dict[str, Any]] = []
-    for row in entries:
-        at, actor = _iso(row["at"]), row["actor"]
-        if row["action"] == "complete":
-            task = decision(row, names)["task"]
-            found.append(_entry(at, "decision", f"{task} completed", actor, row["instance_id"]))
-        elif row["action"] == "message":
-            name = message(row)["messageName"].replace("_", " ")
-            found.append(_entry(at, "message", f"Message received: {name}", actor, row["instance_id"]))
-        elif row["action"] in STEPS:
-            found.append(_entry(at, row["action"], STEPS[row["action"]], actor, row["instance_id"]))
+    found = [e for e in (_audited(row, names) for row in entries) if e is not None]
     for n in notices:
+        what = {"to": n["recipient"], "rule": n["ruleCited"]}
         found.append(
             _entry(
                 n["issuedAt"],
@@ -105,15 +144,32 @@ def timeline(
                 f"Notice {n['noticeNumber']}: {n['subject']}",
                 None,
                 n["noticeNumber"],
+                what,
             )
         )
-    for s in suspensions:
-        number = s["requestNumber"]
+    for p in suspensions:
+        number = p["requestNumber"]
+        asked = {"information needed": p["informationNeeded"], "rule": p["citation"]}
         found.append(
-            _entry(s["start"], "suspension", f"Review suspended: information request {number}", None, number)
+            _entry(
+                p["start"],
+                "suspension",
+                f"Review suspended: information request {number}",
+                None,
+                number,
+                asked,
+            )
         )
-        if s["end"]:
+        if p["end"]:
+            ended = {"days suspended": p["days"], "outcome": p["outcome"]}
             found.append(
-                _entry(s["end"], "resumption", f"Review resumed: information request {number}", None, number)
+                _entry(
+                    p["end"],
+                    "resumption",
+                    f"Review resumed: information request {number}",
+                    None,
+                    number,
+                    ended,
+                )
             )
     return sorted(found, key=lambda e: e["at"] or "")

@@ -92,6 +92,11 @@ ENTRY = obj(
     summary=STRING,
     actor=nullable(STRING),
     ref={**nullable(STRING), "description": "the instance, notice or information request it concerns"},
+    details={
+        "type": "array",
+        "description": "what the step carried, as labelled text (a decision's fields, a message's variables)",
+        "items": obj(["label", "value"], label=STRING, value=STRING),
+    },
 )
 
 

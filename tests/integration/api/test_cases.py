@@ -113,6 +113,10 @@ def test_decisions_name_who_decided_when_and_what_in_the_order_the_case_ran(
     assert kinds.count("suspension") == 3 and kinds.count("resumption") == 3
     assert kinds[0] == "start"
     assert not any("_" in e["summary"].split(":")[0] for e in found["history"])  # labels, not ids
+    denied = [e for e in found["history"] if e["summary"] == "Approve or deny the application completed"]
+    assert {"label": "Application decision", "value": "deny"} in denied[0]["details"]
+    asked = next(e for e in found["history"] if e["kind"] == "suspension")
+    assert {"label": "Information needed", "value": ROUNDS[0][2]} in asked["details"]
 
 
 def test_a_denial_appealed_shows_the_pending_appeal_and_every_notice_from_the_application_number(
