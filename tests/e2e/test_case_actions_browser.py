@@ -82,6 +82,15 @@ def test_a_supervisor_suspends_and_resumes_a_case_with_a_reason(
     assert axe_violations(page) == []
 
 
+def _fill_removal(page: Page, facts: str) -> None:
+    """Fill the removal's start form as the Director would."""
+    page.get_by_label("Case number").fill("RM-2026-014")
+    page.get_by_label("Importer number").fill("IOR-22-1234567")
+    page.get_by_label("(ii) No valid bond").check()
+    page.get_by_label("Facts supporting the removal").fill(facts)
+    page.get_by_label("Reason for starting the case").fill("Bond lapse reported by the surety")
+
+
 def test_the_director_starts_a_removal_of_certification(browser: Browser, world: World, site: str) -> None:
     page = new_page(browser)
     sign_in(page, world, site, "dana")
@@ -89,12 +98,9 @@ def test_the_director_starts_a_removal_of_certification(browser: Browser, world:
     assert axe_violations(page) == []
     page.get_by_role("link", name="Removal of certification").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Removal of certification")
+    assert axe_violations(page) == []
 
-    page.get_by_label("Case number").fill("RM-2026-014")
-    page.get_by_label("Importer number").fill("IOR-22-1234567")
-    page.get_by_label("(ii) No valid bond").check()
-    page.get_by_label("Facts supporting the removal").fill("short")
-    page.get_by_label("Reason for starting the case").fill("Bond lapse reported by the surety")
+    _fill_removal(page, "short")
     page.get_by_role("button", name="Start the case").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.get_by_label("Importer number")).to_have_value("IOR-22-1234567")
@@ -106,3 +112,12 @@ def test_the_director_starts_a_removal_of_certification(browser: Browser, world:
     expect(page.get_by_role("heading", level=1, name="Case RM-2026-014")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Case RM-2026-014 started")
     shot(page, "start-case-started")
+    case_url = page.url
+
+    page.goto(f"{site}/cases/new/certification_removal")  # the same case number again
+    _fill_removal(page, "The continuous bond lapsed on 2026-01-01.")
+    page.get_by_role("button", name="Start the case").click()
+    expect(page.get_by_role("heading", name="This case is already open")).to_be_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Open the case already under this number").click()
+    assert page.url == case_url
