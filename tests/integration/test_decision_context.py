@@ -173,3 +173,20 @@ def test_the_director_deciding_a_removal_after_a_willful_failure_sees_the_assess
     assert shown["Was the failure willful?"] == ["Yes: willful"]
     assert shown["Is the participant generally in compliance with the program?"] == ["No"]
     assert shown["Assessment of the failure"] == ["Refused twice in writing to produce the invoice."]
+
+
+def test_after_a_site_visit_the_reviewer_and_the_director_see_its_findings(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "application_review", application("A-2026-304"), "A-2026-304")
+    case.complete("review_application", {**REVIEW_FORM, "review_next_step": "onsite_verification"})
+    case.complete("schedule_visit", {"onsite_visit_date": "2026-02-10", "onsite_visit_place": "1 Pier Road"})
+    clock.set(moment("2026-02-10"))
+    visit = {"onsite_visited_on": "2026-02-10", "onsite_findings": "Records kept as described."}
+    case.complete("record_findings", {**visit, "onsite_requirements": "met"})
+
+    shown = _shown(case, "review_application", REVIEWER)
+
+    assert shown["On-site visit on"] == ["2026-02-10"]
+    assert shown["On-site findings"] == ["Records kept as described."]
+    assert shown["On-site: requirements of §163.12(b)(3)"] == ["Met"]
