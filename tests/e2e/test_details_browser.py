@@ -64,6 +64,7 @@ def test_a_reviewer_sorts_the_queue_by_case_with_the_keyboard_and_back(
     sign_in(page, world, site, "rita")
     page.goto(f"{site}/inbox?view=queue")
     assert _case_keys(page) == ["B-2", "C-3", "A-1"]  # same due date: in the order they arrived
+    expect(page.locator("table.table--stack tbody .lane").first).to_have_text("Reviewers")
 
     tab_to(page, "th a.sort[href*='sort=case']")
     page.keyboard.press("Enter")
@@ -149,6 +150,9 @@ def test_an_analyst_lands_in_the_modeler_and_a_reviewer_in_the_inbox(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/modeler/$"))
+    expect(page.get_by_role("main")).to_contain_text("by portal")  # the deploying integrator, by name
+    expect(page.get_by_role("main")).not_to_contain_text("integrator:portal")
+    assert axe_violations(page) == []
 
     other = new_page(browser)
     sign_in(other, world, site, "rita")
