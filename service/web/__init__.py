@@ -6,21 +6,13 @@ may see or do what.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask
 
+from service.views import labels
+from service.views.local_time import office_zone
 from service.web import identity, markup, oidc, security
 from service.web.blueprint import bp
-from service.web.phrases import days_phrase
-
-
-def _when(value: datetime | str | None, with_time: bool = True) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.strftime("%Y-%m-%d %H:%M UTC" if with_time else "%Y-%m-%d")
+from service.web.phrases import days_phrase, when
 
 
 def register(app: Flask) -> None:
@@ -28,6 +20,8 @@ def register(app: Flask) -> None:
     # Each page module attaches its routes to a blueprint when imported.
     from service.web import (  # noqa: F401
         auth,
+        case_actions,
+        case_list_views,
         case_views,
         deadlines,
         inbox_views,
@@ -42,6 +36,14 @@ def register(app: Flask) -> None:
     security.install(app, secure=settings.session_cookie_secure)
     oidc.install(app, settings.oidc)  # after the headers: its page policy names the provider
     app.jinja_env.globals.update(csrf_field=security.csrf_field, days_phrase=days_phrase)
-    app.jinja_env.filters.update(when=_when, date=lambda v: _when(v, with_time=False), markdown=markup.render)
+    zone = office_zone(app.extensions["rcp"])  # pages say times where the offices keep their days
+    app.jinja_env.globals.update(office_zone=str(zone))
+    app.jinja_env.filters.update(
+        when=lambda v: when(v, zone), date=lambda v: when(v, zone, with_time=False), markdown=markup.render
+    )
+    # Internal names (groups, messages, actors) shown as people say them (service.views.labels).
+    app.jinja_env.filters.update(
+        group=labels.group_title, message=labels.message_title, actor=labels.actor_label
+    )
     app.register_blueprint(bp)
     app.register_blueprint(modeler.bp)

@@ -35,13 +35,13 @@ def test_the_queue_shows_days_left_and_marks_overdue_and_due_soon_tasks(world: W
 
     assert keys(rows) == ["R-LATE", "R-SOON", "R-LATER"]  # due date ascending
     assert [r["Due"] for r in rows] == [
-        "2025-12-31 Overdue 5 days overdue §163.12(c)(1)",
-        "2026-01-06 Due soon 1 day left §163.12(c)(1)",
-        "2026-02-04 30 days left §163.12(c)(1)",
+        "Dec 31, 2025, 11:59 PM UTC Overdue 5 days overdue §163.12(c)(1)",
+        "Jan 6, 2026, 11:59 PM UTC Due soon 1 day left §163.12(c)(1)",
+        "Feb 4, 2026, 11:59 PM UTC 30 days left §163.12(c)(1)",
     ]
     assert rows[0]["Case"] == "R-LATE Acme Imports LLC"
     assert rows[0]["Process"] == "Application review (inbox fixture)"
-    assert rows[0]["Waiting since"] == "2026-01-05 09:00 UTC"
+    assert rows[0]["Waiting since"] == "Jan 5, 2026, 9:00 AM UTC"
 
 
 def test_filters_live_in_the_url_and_narrow_the_list(world: World) -> None:

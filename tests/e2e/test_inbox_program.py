@@ -92,7 +92,7 @@ def _assert_the_case_page_shows_notices_and_the_suspension(
     suspension = next(t for t in tables if t and "Until" in t[0])
     assert suspension == [
         {
-            "From": "2026-01-05 09:00 UTC",
+            "From": "Jan 5, 2026, 4:00 AM EST",  # 09:00 UTC in the offices' zone
             "Until": "still suspended",
             "Days": "-",
             "By": "information request A-2026-001-IR1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from lxml import html as lxml_html
 
 from service.actions import lifecycle, tasks
 from service.clock import MovableClock
@@ -66,7 +67,7 @@ def test_completing_returns_to_the_inbox_naming_what_happens_next(world: World) 
     assert response.headers["Location"] == "/inbox"
     assert notices(rita.get("/inbox").text) == [
         "\u201cReview the application\u201d completed for case C-1. "
-        "Next: \u201cDecide on certification\u201d for Field office Director, due 2026-01-20."
+        "Next: \u201cDecide on certification\u201d for Field office Director, due Jan 20, 2026, 11:59 PM UTC."
     ]
     view = instances.instance(world.services, case_id)
     assert [t["name"] for t in view["activeTasks"]] == ["decide"]
@@ -109,10 +110,12 @@ def test_a_task_completed_meanwhile_by_someone_else_gets_a_clear_message(world: 
     )
 
     assert response.status_code == 409
-    assert notices(response.text)[0].startswith(
-        "Nothing was saved: the task or its case changed while you had the form open."
-    )
-    assert "already completed by sam" in notices(response.text)[0]
+    assert notices(response.text) == [
+        "Nothing was saved: sam completed this task on Jan 5, 2026, 9:00 AM UTC."
+    ]
+    # The form is gone, but what rita typed is there to copy, read-only.
+    typed = lxml_html.fromstring(response.text).xpath("//textarea[@readonly]")
+    assert {t.text for t in typed} >= {"complete", "4", "houston"}
 
 
 def test_an_unclaimed_task_must_be_claimed_before_its_form_is_sent(world: World) -> None:
@@ -147,12 +150,12 @@ def test_the_case_page_lists_deadlines_with_their_citation_and_suspension_period
         {"Element": "Review the application", "State": "Active"},
     ]  # in the order the case ran, by name (no internal ids)
     assert deadlines == [
-        {"What": "Review the application task", "Due": "2026-02-04 23:59 UTC", "Set by": "§163.12(c)(1)"}
+        {"What": "Review the application task", "Due": "Feb 4, 2026, 11:59 PM UTC", "Set by": "§163.12(c)(1)"}
     ]
     assert suspensions == [
         {
-            "From": "2026-01-05 09:00 UTC",
-            "Until": "2026-01-08 09:00 UTC",
+            "From": "Jan 5, 2026, 9:00 AM UTC",
+            "Until": "Jan 8, 2026, 9:00 AM UTC",
             "Days": "3",
             "By": "sam",
             "Reason": "waiting for the applicant",
