@@ -10,6 +10,8 @@ from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.trigger.core import Outcome, guarded
 
+MAX_BUSINESS_KEY = 200  # as the API's businessKey
+
 if TYPE_CHECKING:
     from service.services import Services
 
@@ -47,6 +49,9 @@ def _check_staff_start(actor: Actor, process_key: str, business_key: str, reason
     """Refuse a user who may not start the process, a blank case number or a blank reason."""
     if not actor.may_start(process_key):
         raise Forbidden(f"your groups do not start {process_key}")
-    blank = [name for name, value in (("businessKey", business_key), ("reason", reason)) if not value.strip()]
-    if blank:
-        raise InvalidData("say which case and why", [FieldError(name, "must not be blank") for name in blank])
+    given = {"businessKey": business_key.strip(), "reason": reason.strip()}
+    errors = [FieldError(name, "must not be blank") for name, value in given.items() if not value]
+    if len(given["businessKey"]) > MAX_BUSINESS_KEY:
+        errors.append(FieldError("businessKey", f"Use at most {MAX_BUSINESS_KEY} characters"))
+    if errors:
+        raise InvalidData("say which case and why", errors)

@@ -151,6 +151,9 @@ def test_a_start_without_a_reason_or_with_a_bad_field_starts_nothing(world: Worl
     no_reason = send(dana, START_PATH, {**REMOVAL, "reason": " "})
     assert no_reason.status_code == 422
     assert "There is a problem" in no_reason.text
+    long_key = send(dana, START_PATH, {**REMOVAL, "business_key": "R" * 201})
+    assert long_key.status_code == 422
+    assert field_errors(long_key.text)["business_key"] == "Use at most 200 characters"
     short = send(dana, START_PATH, {**REMOVAL, "removal_facts": "short"})
     assert short.status_code == 422
     assert "Use at least 10 characters" in short.text
