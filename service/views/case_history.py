@@ -8,6 +8,7 @@ though the instance variables hold only the last round.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from datetime import date, datetime
 from typing import Any
 
@@ -133,43 +134,32 @@ def timeline(
     notices: list[dict[str, Any]],
     suspensions: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """Return every step of the case in the order it ran (a stable sort on the moment)."""
-    found = [e for e in (_audited(row, names) for row in entries) if e is not None]
+    """Return every step of the case in the order it ran.
+
+    Notices and suspension periods follow the step that caused them: the last step at or before
+    their moment, or, for a round's start and end at one moment with other steps, the first
+    completion (the request) or message (the information received) at that moment.
+    """
+    steps = [(row, e) for row in entries if (e := _audited(row, names)) is not None]
+    moments = [e["at"] or "" for _, e in steps]
+    derived: list[tuple[dict[str, Any], str | None]] = []
     for n in notices:
         what = {"to": n["recipient"], "rule": n["ruleCited"]}
-        found.append(
-            _entry(
-                n["issuedAt"],
-                "notice",
-                f"Notice {n['noticeNumber']}: {n['subject']}",
-                None,
-                n["noticeNumber"],
-                what,
-            )
-        )
+        summary = f"Notice {n['noticeNumber']}: {n['subject']}"
+        derived.append((_entry(n["issuedAt"], "notice", summary, None, n["noticeNumber"], what), None))
     for p in suspensions:
         number = p["requestNumber"]
         asked = {"information needed": p["informationNeeded"], "rule": p["citation"]}
-        found.append(
-            _entry(
-                p["start"],
-                "suspension",
-                f"Review suspended: information request {number}",
-                None,
-                number,
-                asked,
-            )
-        )
+        summary = f"Review suspended: information request {number}"
+        derived.append((_entry(p["start"], "suspension", summary, None, number, asked), "complete"))
         if p["end"]:
             ended = {"days suspended": p["days"], "outcome": p["outcome"]}
-            found.append(
-                _entry(
-                    p["end"],
-                    "resumption",
-                    f"Review resumed: information request {number}",
-                    None,
-                    number,
-                    ended,
-                )
-            )
-    return sorted(found, key=lambda e: e["at"] or "")
+            summary = f"Review resumed: information request {number}"
+            derived.append((_entry(p["end"], "resumption", summary, None, number, ended), "message"))
+    placed = [((i, 0, ""), e) for i, (_, e) in enumerate(steps)]
+    for entry, cause in derived:
+        at = entry["at"] or ""
+        same = [i for i, (row, _) in enumerate(steps) if moments[i] == at and row["action"] == cause]
+        anchor = same[0] if same else bisect_right(moments, at) - 1
+        placed.append(((anchor, 1, at), entry))
+    return [e for _, e in sorted(placed, key=lambda pair: pair[0])]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from service.engine.values import ElementStates
 from service.errors import NotFound
 from service.identity.actors import Actor
-from service.views import instances, program
+from service.views import cases, instances, program
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -109,6 +109,10 @@ def view(services: Services, instance_id: str, actor: Actor) -> dict[str, Any]:
         "notices": notices(services, case, actor),
         "suspensions": suspensions(history) + review_suspensions(services, case, actor),
         "deadlines": case["deadlines"],
+        # The whole case's steps in run order: its call activities' and later removals' too.
+        "caseHistory": cases.case(services, actor, case["businessKey"])["history"]
+        if case["businessKey"]
+        else [],
     }
 
 
