@@ -285,6 +285,10 @@ test('modeler edits a user task\'s decision context, one entry a line, and it ro
   await page.waitForSelector('#bio-properties-panel-spiff-decision-context');
   assert.equal(await page.inputValue('#bio-properties-panel-spiff-decision-context'),
     'review_reasons: Reasons for the recommendation\nnotice denial_notice\nmessage information_received');
+  // a line that is not an entry is marked in the panel, naming it (Validate and deploy refuse it)
+  await type(page, 'spiff-decision-context', 'review_reasons\nthe appeal number');
+  const refusal = await page.textContent('[data-entry-id="spiff-decision-context"] .bio-properties-panel-error');
+  assert.equal(refusal.trim(), 'Not [notice|message|decision] path[: Label]: the appeal number');
   await type(page, 'spiff-decision-context', '');
   assert.doesNotMatch(await saved(page), /decisionContext/);
   assert.deepEqual(errors, []);

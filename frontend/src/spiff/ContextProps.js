@@ -6,6 +6,8 @@ import { getBusinessObject, is } from './extensions.js';
 import { getProperty, setProperty } from './properties.js';
 
 export const CONTEXT_PROPERTY = 'decisionContext';
+// One entry, as the server checks it at deploy (service.engine.values.parse_context).
+const ENTRY = /^(?:(?:notice|message|decision|value)\s+)?[A-Za-z_]\w*(?:\.\w+)*\s*(?::.*)?$/;
 
 export function ContextProps({ element }) {
   if (!is(element, 'bpmn:UserTask')) return [];
@@ -15,6 +17,11 @@ export function ContextProps({ element }) {
 /** Return the declaration's entries, one a line, as the panel shows them. */
 export function contextLines(value) {
   return (value || '').split(';').map((e) => e.trim()).filter(Boolean).join('\n');
+}
+
+/** Return the lines that are not "[notice|message|decision] path[: Label]". */
+export function badLines(text) {
+  return (text || '').split('\n').map((e) => e.trim()).filter((e) => e && !ENTRY.test(e));
 }
 
 /** Return the stored declaration of the panel's lines (empty lines dropped). */
@@ -32,7 +39,12 @@ function ContextArea({ element, id }) {
     element, id, debounce, monospace: true, rows: 4,
     label: translate('Decision context'),
     description: translate('Shown read-only beside the form, one a line: a case value (path: Label), "notice path", "message name" or "decision task_id".'),
+    validate: (text) => {
+      const bad = badLines(text);
+      return bad.length ? `${translate('Not [notice|message|decision] path[: Label]')}: ${bad[0]}` : null;
+    },
     getValue: () => contextLines(getProperty(bo, CONTEXT_PROPERTY)),
+    // Like every entry of the panel, a marked text is still stored: Validate and deploy refuse it.
     setValue: (text) => setProperty(element, bo, CONTEXT_PROPERTY, contextValue(text), { bpmnFactory, commandStack })
   });
 }
