@@ -20,7 +20,8 @@ from service.identity import users
 from service.store.migrate import upgrade
 from service.views import inbox
 from tests.e2e.inbox_world import PEOPLE, VALID_REVIEW, World, build_world, csrf
-from tests.support import START, Switchboard, make_services
+from tests.program_support import program_services
+from tests.support import START
 
 # Each group's user; "anonymous" has no session.
 ROLES = {
@@ -50,6 +51,17 @@ def expect(anonymous: int, others: int, **roles: int) -> dict[str, int]:
     return {"anonymous": anonymous, "*": others, **roles}
 
 
+def starters(status: int) -> dict[str, int]:
+    """Return ``status`` for the groups that start certification_removal (identity.actors.STAFF_STARTS)."""
+    return {"field_director": status, "supervisors": status}
+
+
+def supervisors_only(status: int) -> dict[str, int]:
+    """Return the statuses of a supervisors-only case action: ``status`` for them, 403 for others."""
+    return expect(SIGN_IN, 403, supervisors=status)
+
+
+START_PATH = "/cases/new/certification_removal"
 # The table: for each route, the status for each role.
 ROUTES = {
     "home": Route("GET", "/", statuses=expect(SIGN_IN, 302)),
@@ -84,6 +96,15 @@ ROUTES = {
         claimed_by="rita",
         statuses=expect(SIGN_IN, 404, reviewers=303, supervisors=303),
     ),
+    "case list": Route("GET", "/cases", statuses=expect(SIGN_IN, 200)),
+    "case list, searched": Route("GET", "/cases?q=confidential&status=open", statuses=expect(SIGN_IN, 200)),
+    "case list (bad filter)": Route("GET", "/cases?status=lost", statuses=expect(SIGN_IN, 422)),
+    "save a case-list filter": Route(
+        "POST",
+        "/cases/filters",
+        {"name": "Closed cases", "status": "completed"},
+        statuses=expect(SIGN_IN, 303),
+    ),
     "case page": Route("GET", "/cases/{case}", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)),
     "case diagram": Route(
         "GET", "/cases/{case}/diagram.bpmn", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)
@@ -103,7 +124,35 @@ ROUTES = {
     "deadline board": Route("GET", "/deadlines", statuses=expect(SIGN_IN, 403, supervisors=200)),
     "incidents": Route("GET", "/incidents", statuses=expect(SIGN_IN, 403, supervisors=200)),
     "retry a case without incident": Route(
-        "POST", "/cases/{case}/retry", statuses=expect(SIGN_IN, 403, supervisors=409)
+        "POST",
+        "/cases/{case}/retry",
+        {"reason": "mail server fixed"},
+        statuses=expect(SIGN_IN, 403, supervisors=409),
+    ),
+    "retry without a reason": Route(
+        "POST", "/cases/{case}/retry", statuses=expect(SIGN_IN, 403, supervisors=422)
+    ),
+    "start a case: choices": Route("GET", "/cases/new", statuses=expect(SIGN_IN, 403, **starters(200))),
+    "start a case: form": Route("GET", START_PATH, statuses=expect(SIGN_IN, 403, **starters(200))),
+    "start a case: facts missing": Route(
+        "POST",
+        START_PATH,
+        {"business_key": "RM-AZ-1", "importer_number": "IMP-1", "reason": "repeated failures"},
+        statuses=expect(SIGN_IN, 403, **starters(422)),
+    ),
+    "suspend": Route("POST", "/cases/{case}/suspend", {"reason": "counsel"}, statuses=supervisors_only(303)),
+    "suspend without a reason": Route("POST", "/cases/{case}/suspend", statuses=supervisors_only(422)),
+    "resume an active case": Route(
+        "POST", "/cases/{case}/resume", {"reason": "answered"}, statuses=supervisors_only(409)
+    ),
+    "cancel": Route(
+        "POST",
+        "/cases/{case}/cancel",
+        {"reason": "entered twice", "confirm": "yes"},
+        statuses=supervisors_only(303),
+    ),
+    "cancel unconfirmed": Route(
+        "POST", "/cases/{case}/cancel", {"reason": "entered twice"}, statuses=supervisors_only(422)
     ),
     "sign out": Route("POST", "/logout", statuses=expect(SIGN_IN, 303)),
     "sign-in page": Route("GET", "/login", statuses=expect(200, 200)),
@@ -125,7 +174,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     template = tmp / "template.db"
     upgrade(f"sqlite:///{template}")
     shutil.copy(template, tmp / "rcp.db")
-    services = make_services(f"sqlite:///{tmp / 'rcp.db'}", tmp, MovableClock(START), Switchboard())
+    # The program's processes too: staff start certification_removal from the web.
+    services = program_services(f"sqlite:///{tmp / 'rcp.db'}", tmp, MovableClock(START))
     yield build_world(services, tuple(PEOPLE))
     services.close()
 
@@ -209,6 +259,7 @@ def test_the_table_covers_every_inbox_route(world: World) -> None:
     covered = {
         (m, p.replace("{filter}", "<int:filter_id>").replace("{notice}", "<number>")) for m, p in covered
     }
+    covered = {(m, p.replace(START_PATH, "/cases/new/<process_key>")) for m, p in covered}
     assert web_rules - covered == set()
 
 
