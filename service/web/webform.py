@@ -8,7 +8,6 @@ The UI schema follows react-jsonschema-form's keys, as spiff-arena's forms do: `
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from service import limits
 from service.definitions.forms import Form
 from service.errors import FieldError
+from service.web import form_errors
 
 RADIO_UP_TO = 4  # enums with this many options or fewer are radio buttons unless told otherwise
 
@@ -208,66 +208,9 @@ def _json(text: str) -> Any:
     return value
 
 
-_FRIENDLY = [
-    (re.compile(r"is a required property"), "{need} for \u201c{label}\u201d"),
-    (re.compile(r"is not one of"), "Choose one of the options"),
-    (re.compile(r"is less than the minimum of (\S+)"), "Enter a number of at least {0}"),
-    (re.compile(r"is greater than the maximum of (\S+)"), "Enter a number of at most {0}"),
-    (re.compile(r"is less than or equal to the minimum of (\S+)"), "Enter a number above {0}"),
-    (re.compile(r"is greater than or equal to the maximum of (\S+)"), "Enter a number below {0}"),
-    (re.compile(r"is not a '(date)'"), "Enter a date as YYYY-MM-DD"),
-    (re.compile(r"is not a 'date-time'"), "Enter a date and time, like 2026-01-31T14:00:00Z"),
-    (re.compile(r"is not a 'email'"), "Enter an e-mail address, like name@example.gov"),
-    (re.compile(r"is too long"), "Shorten this to at most {max} characters"),
-    (re.compile(r"should be non-empty"), "{need} for \u201c{label}\u201d"),
-    (re.compile(r"is too short"), "{short}"),
-    (re.compile(r"does not match"), "Enter a value in the expected format"),
-    (re.compile(r"is not of type"), "Enter a valid value"),
-]
-
-
 def friendly(errors: Sequence[FieldError], fields: Sequence[FormField]) -> list[FieldError]:
-    """Say what went wrong the way a form does ("Enter a date as YYYY-MM-DD"), one per field."""
-    by_name = {f.name: f for f in leaves(fields)}
-    result: dict[str, FieldError] = {}
-    for err in errors:
-        f = _owner(err.field, by_name)
-        if f is None:
-            result.setdefault(err.field, err)
-            continue
-        if f.name in result:
-            continue
-        need = "Choose an option" if f.widget in ("radio", "select", "checkboxes") else "Enter a value"
-        message = err.message
-        for pattern, template in _FRIENDLY:
-            found = pattern.search(err.message)
-            if found:
-                message = template.format(
-                    *found.groups(),
-                    need=need,
-                    label=f.label,
-                    max=f.attrs.get("maxlength", "the allowed number of"),
-                    short=_too_short(f, need),
-                )
-                break
-        result[f.name] = FieldError(f.name, message)
-    return list(result.values())
-
-
-def _too_short(f: FormField, need: str) -> str:
-    least = f.attrs.get("minlength", 1)
-    if least <= 1:
-        return f"{need} for \u201c{f.label}\u201d"
-    return f"{'Each line needs' if f.widget == 'lines' else 'Use'} at least {least} characters"
-
-
-def _owner(path: str, by_name: Mapping[str, FormField]) -> FormField | None:
-    """Return the input an error path belongs to ("conditions.2" belongs to "conditions")."""
-    while path:
-        if path in by_name:
-            return by_name[path]
-        path = path.rpartition(".")[0]
-    return None
+    """Say what went wrong the way a form does, one sentence per field, in the form's order."""
+    return form_errors.explain(errors, list(leaves(fields)))
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,9 @@ def test_schema_messages_are_told_in_the_words_of_a_form() -> None:
         FieldError("other", "something else"),
     ]
 
-    assert webform.friendly(raw, fields) == [
-        FieldError("office", "Choose an option for \u201cReviewing office\u201d"),
+    assert webform.friendly(raw, fields) == [  # in the form's order, whatever the validator's
         FieldError("employees_trained", "Enter a number of at least 0"),
+        FieldError("office", "Choose an option for \u201cReviewing office\u201d"),
         FieldError("reviewed_on", "Enter a date as YYYY-MM-DD"),
         FieldError("volume_share", "Enter a number of at most 100"),
         FieldError("notes", "Shorten this to at most 4000 characters"),
