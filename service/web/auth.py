@@ -8,10 +8,9 @@ from flask import flash, g, redirect, request, session, url_for
 
 from service.config import load_program
 from service.identity import users
-from service.views import inbox
 from service.web import oidc, security
 from service.web.blueprint import bp, services, user
-from service.web.identity import signed_in_user, start_session
+from service.web.identity import landing, signed_in_user, start_session
 
 # The OIDC callback is protected by the state it carries, not by a form's CSRF token.
 PUBLIC_ENDPOINTS = {"web.login", "web.oidc_start", "web.oidc_callback"}
@@ -39,7 +38,7 @@ def _require_sign_in() -> Any:
 @bp.context_processor
 def _sign_in_contact() -> dict[str, Any]:
     # The sign-in page names the agency and the office staff ask for an account (program.toml).
-    if request.endpoint != "web.login":
+    if request.endpoint not in PUBLIC_ENDPOINTS:
         return {}
     settings = services().settings
     program = settings.program or load_program(settings.program_config)
@@ -63,11 +62,6 @@ def login() -> Any:
     start_session(services(), signed_in)
     security.renew_csrf()
     return redirect(given or landing(signed_in), 303)
-
-
-def landing(signed_in: users.User) -> str:
-    """Return where a sign-in without a ``next`` lands: the modeler for analysts, else the inbox."""
-    return url_for("modeler.index") if inbox.lands_in_modeler(signed_in.actor()) else url_for("web.inbox")
 
 
 @bp.post("/logout")

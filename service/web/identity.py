@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import session
+from flask import session, url_for
 
 from service.identity import users
+from service.views import inbox
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -47,3 +48,8 @@ def signed_in_user(services: Services) -> users.User | None:
         return None
     session["seen"] = now
     return found
+
+
+def landing(signed_in: users.User) -> str:
+    """Return where a sign-in without a ``next`` lands: the modeler for analysts, else the inbox."""
+    return url_for("modeler.index") if inbox.lands_in_modeler(signed_in.actor()) else url_for("web.inbox")

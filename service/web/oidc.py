@@ -23,7 +23,7 @@ from service.config import OidcSettings
 from service.identity import external, users
 from service.web import security
 from service.web.blueprint import bp, services
-from service.web.identity import start_session
+from service.web.identity import landing, start_session
 
 log = logging.getLogger("rcp.oidc")
 
@@ -81,7 +81,7 @@ def login_page(target: str, *, username: str = "", error: str | None = None, sta
 @bp.get("/login/oidc")
 def oidc_start() -> Any:
     client = _client_or_404()
-    session[NEXT] = security.local_path(request.args.get("next"), url_for("web.inbox"))
+    session[NEXT] = security.local_path(request.args.get("next"), "")  # "": where the user lands
     try:
         return client.authorize_redirect(url_for("web.oidc_callback", _external=True))
     except CALLBACK_ERRORS as exc:
@@ -93,7 +93,7 @@ def oidc_start() -> Any:
 @bp.get("/login/oidc/callback")
 def oidc_callback() -> Any:
     client = _client_or_404()
-    target = security.local_path(session.pop(NEXT, None), url_for("web.inbox"))
+    target = security.local_path(session.pop(NEXT, None), "")
     try:
         _check_issuer(client)
         token = client.authorize_access_token()
@@ -109,7 +109,7 @@ def oidc_callback() -> Any:
         return login_page(target, error=exc.detail, status=401)
     start_session(services(), signed_in, token.get("id_token"))
     security.renew_csrf()
-    return redirect(target, 303)
+    return redirect(target or landing(signed_in), 303)
 
 
 def logout_redirect(id_token: str | None) -> WerkzeugResponse | None:
