@@ -111,11 +111,7 @@ def case(services: Services, actor: Actor, business_key: str) -> dict[str, Any]:
         suspensions = [case_history.suspension(s) for s in queries.suspensions(numbers)]
     names = {k: v for m in members for k, v in m.pop("names").items()}
     notices = _notices(services, actor, ids, business_key)
-    with services.db.unit_of_work(readonly=True) as uow:
-        appeals = [
-            case_history.appeal(a)
-            for a in FamilyQueries(uow.conn).appeals([n["noticeNumber"] for n in notices])
-        ]
+    appeals = _appeals(services, notices)
     pending = [a["appealNumber"] for a in appeals if a["pending"]]
     root = members[0]
     return {
@@ -136,6 +132,13 @@ def case(services: Services, actor: Actor, business_key: str) -> dict[str, Any]:
         "pendingAppeal": pending[-1] if pending else None,
         "history": case_history.timeline(entries, names, notices, suspensions),
     }
+
+
+def _appeals(services: Services, notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the appeals of the family's notices, oldest first."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        rows = FamilyQueries(uow.conn).appeals([n["noticeNumber"] for n in notices])
+    return [case_history.appeal(a) for a in rows]
 
 
 def _now(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
