@@ -111,7 +111,7 @@ def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_ta
     page.get_by_role("button", name="Complete task").click()
     confirmation = page.get_by_role("status")
     expect(confirmation).to_contain_text("\u201cReview the application\u201d completed for case A-1.")
-    expect(confirmation).to_contain_text("Next: \u201cDecide on certification\u201d for field_director")
+    expect(confirmation).to_contain_text("Next: \u201cDecide on certification\u201d for Field office Director")
     shot(page, "flow-3-completed")
 
     page.goto(f"{site}/cases/{case_id}")
