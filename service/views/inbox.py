@@ -6,13 +6,14 @@ Lists never load instance state: they read the indexed open-task rows, one page 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from service.errors import FieldError, Forbidden, InvalidData
 from service.identity.actors import ANALYSTS, SUPERVISORS, Actor
 from service.store.rows import InboxSlice, SavedFilterRow, TaskRow
+from service.views.local_time import office_zone
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -116,10 +117,11 @@ def lands_in_modeler(actor: Actor) -> bool:
     return ANALYSTS in actor.groups and not actor.is_supervisor and not lanes_of(actor)
 
 
-def _slice(actor: Actor, view: str, query: InboxQuery, now: datetime) -> InboxSlice:
+def _slice(actor: Actor, view: str, query: InboxQuery, now: datetime, zone: tzinfo = UTC) -> InboxSlice:
     if view == "all" and not actor.is_supervisor:
         raise Forbidden("only supervisors see all open tasks")
-    due_before = datetime.combine(query.due_before, time.max, UTC) if query.due_before else None
+    # "Due on or before" a day: to the end of that day where the offices keep their deadlines.
+    due_before = datetime.combine(query.due_before, time.max, zone) if query.due_before else None
     common = InboxSlice(
         process_key=query.process,
         key_prefix=query.q,
@@ -137,8 +139,8 @@ def _slice(actor: Actor, view: str, query: InboxQuery, now: datetime) -> InboxSl
 
 def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
     """Return one page of an inbox list with per-list counts and the filter choices."""
-    now = services.clock.now()
-    current = _slice(actor, query.view, query, now)
+    now, zone = services.clock.now(), office_zone(services)
+    current = _slice(actor, query.view, query, now, zone)
     unfiltered = InboxQuery()
     offset = (query.page - 1) * query.size
     with services.db.unit_of_work(readonly=True) as uow:
@@ -153,7 +155,7 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
         saved = uow.inbox.filters(actor.name)
     return {
         "query": query,
-        "rows": [_row(r, labels.get(r.instance_id), processes, now) for r in rows[: query.size]],
+        "rows": [_row(r, labels.get(r.instance_id), processes, now, zone) for r in rows[: query.size]],
         "hasNext": len(rows) > query.size,
         "counts": counts,
         "countCap": COUNT_CAP,
@@ -165,22 +167,24 @@ def page(services: Services, actor: Actor, query: InboxQuery) -> dict[str, Any]:
     }
 
 
-def _row(r: TaskRow, applicant: str | None, processes: dict[str, str], now: datetime) -> dict[str, Any]:
+def _row(
+    r: TaskRow, applicant: str | None, processes: dict[str, str], now: datetime, zone: tzinfo
+) -> dict[str, Any]:
     return {
         **{k: getattr(r, k) for k in ("id", "name", "instance_id", "business_key", "lane", "assignee")},
         **{k: getattr(r, k) for k in ("due_at", "due_citation", "process_key", "created_at", "claimed_at")},
         "title": r.label,
         "applicant": applicant if applicant and not applicant.startswith(("{", "[")) else None,
         "process_name": processes.get(r.process_key, r.process_key),
-        **due_status(r.due_at, now),
+        **due_status(r.due_at, now, zone),
     }
 
 
-def due_status(due_at: datetime | None, now: datetime) -> dict[str, Any]:
-    """Return calendar days left (negative when overdue) and the urgency mark of a due date."""
+def due_status(due_at: datetime | None, now: datetime, zone: tzinfo = UTC) -> dict[str, Any]:
+    """Return calendar days left in ``zone`` (negative when overdue) and the urgency mark of a due date."""
     if due_at is None:
         return {"days_left": None, "urgency": None}
-    days = (due_at.astimezone(UTC).date() - now.astimezone(UTC).date()).days
+    days = (due_at.astimezone(zone).date() - now.astimezone(zone).date()).days
     urgency = "overdue" if due_at < now else "soon" if days <= DUE_SOON_DAYS else None
     return {"days_left": days, "urgency": urgency}
 

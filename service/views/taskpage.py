@@ -13,6 +13,7 @@ from service.store import UnitOfWork
 from service.store.rows import GroupMemberRow, InstanceRow, TaskRow
 from service.views import decision_context, inbox, open_tasks
 from service.views.casefile import key_facts
+from service.views.local_time import office_zone
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -60,7 +61,7 @@ def page(services: Services, task_id: str, actor: Actor) -> TaskPage:
         applicant = uow.inbox.case_labels([row.id], inbox.APPLICANT_PATHS).get(row.id)
         draft = uow.inbox.draft(task_id, actor.name)
         others = open_tasks.assignable(uow, task.lane) if actor.is_supervisor else []
-    due = inbox.due_status(task.due_at, services.clock.now())
+    due = inbox.due_status(task.due_at, services.clock.now(), office_zone(services))
     return TaskPage(
         task=task,
         days_left=due["days_left"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -55,4 +56,17 @@ def test_the_group_queue_lists_the_deadline_in_the_offices_zone(world: World) ->
     rows = page_tables(world.client("rita").get("/inbox?view=queue").text)[0]
 
     [row] = [r for r in rows if "Z-2" in " ".join(r.values())]
-    assert row["Due"].startswith("Feb 4, 2026, 11:59 PM EST")
+    # Counted on New York days: January 5 to February 4 (UTC days would say 31).
+    assert row["Due"] == "Feb 4, 2026, 11:59 PM EST 30 days left §163.12(c)(1)"
+
+
+def test_a_deadline_ending_tonight_in_new_york_is_due_today_though_utc_is_already_tomorrow(
+    world: World, clock: MovableClock
+) -> None:
+    world.start_case("Z-3", received_on="2025-12-07")  # due 2026-01-06, 23:59:59 EST
+    clock.set(datetime(2026, 1, 7, 2, 0, tzinfo=UTC))  # 21:00 on January 6 in New York
+
+    page = world.client("rita").get("/inbox?view=queue&due_before=2026-01-06")
+
+    [row] = page_tables(page.text)[0]
+    assert row["Due"] == "Jan 6, 2026, 11:59 PM EST Due soon due today §163.12(c)(1)"
