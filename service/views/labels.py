@@ -49,4 +49,6 @@ def actor_label(kind: str, name: str | None = None) -> str:
         kind, name = kind.split(":", 1)
     if kind in ACTOR_KINDS:
         return ACTOR_KINDS[kind]
+    if kind == "integrator" and name:
+        return f"{name} (integrator)"
     return name or kind

@@ -21,7 +21,7 @@ def test_the_service_itself_is_named_the_service_and_people_by_their_name() -> N
     assert labels.actor_label("system:system") == "the service"
     assert labels.actor_label("system", "retries") == "the service"
     assert labels.actor_label("user:ana") == "ana"
-    assert labels.actor_label("integrator", "acme-erp") == "acme-erp"
+    assert labels.actor_label("integrator", "acme-erp") == "acme-erp (integrator)"
 
 
 def test_only_analysts_who_work_no_lane_land_in_the_modeler() -> None:
