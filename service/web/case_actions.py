@@ -33,6 +33,7 @@ CASE_ACTIONS: dict[str, tuple[Lifecycle, str]] = {
 }
 SAY_WHY = "Say why: the reason is recorded in the case's history with your name"
 LABELS = {"businessKey": "business_key"}  # the action's field names, as the form's inputs
+BLANK = {"business_key": "Enter the case number", "reason": "Say why you start the case"}
 
 
 @bp.app_context_processor
@@ -75,7 +76,13 @@ def start_submit(process_key: str) -> Any:
 
 
 def _renamed(errors: Sequence[FieldError]) -> list[FieldError]:
-    return [FieldError(LABELS.get(e.field, e.field), e.message) for e in errors]
+    """Name the action's fields as the form's inputs; a blank one reads as a sentence."""
+    found = []
+    for e in errors:
+        name = LABELS.get(e.field, e.field)
+        blank = e.message == "must not be blank"
+        found.append(FieldError(name, BLANK.get(name, e.message) if blank else e.message))
+    return found
 
 
 def _start_form(

@@ -151,6 +151,7 @@ def test_a_start_without_a_reason_or_with_a_bad_field_starts_nothing(world: Worl
     no_reason = send(dana, START_PATH, {**REMOVAL, "reason": " "})
     assert no_reason.status_code == 422
     assert "There is a problem" in no_reason.text
+    assert field_errors(no_reason.text) == {"reason": "Say why you start the case"}
     long_key = send(dana, START_PATH, {**REMOVAL, "business_key": "R" * 201})
     assert long_key.status_code == 422
     assert field_errors(long_key.text)["business_key"] == "Use at most 200 characters"
