@@ -14,6 +14,7 @@ from typing import Any
 
 from service.store.rows import AuditRow
 from service.store.rows.family import AppealRow, SuspensionRow
+from service.views import labels
 
 SUSPENSION_CITATION = "§163.12(c)(1)"
 STEPS = {"start": "Case started", "suspend": "Suspended", "resume": "Resumed", "cancel": "Cancelled"}
@@ -110,13 +111,13 @@ def _text(value: Any) -> str:
 
 
 def _audited(row: AuditRow, names: dict[str, str]) -> dict[str, Any] | None:
-    at, actor, ref = _iso(row["at"]), row["actor"], row["instance_id"]
+    at, actor, ref = _iso(row["at"]), labels.actor_label(row["actor_kind"], row["actor"]), row["instance_id"]
     if row["action"] == "complete":
         done = decision(row, names)
         return _entry(at, "decision", f"{done['task']} completed", actor, ref, done["data"])
     if row["action"] == "message":
         got = message(row)
-        name = got["messageName"].replace("_", " ")
+        name = labels.message_title(got["messageName"])
         return _entry(at, "message", f"Message received: {name}", actor, ref, got["variables"])
     if row["action"] in STEPS:
         return _entry(at, row["action"], STEPS[row["action"]], actor, ref, _reason(row))

@@ -49,10 +49,10 @@ def test_the_case_page_lists_each_round_each_decision_and_the_appeal_s_notices_i
         f"Review suspended: information request {NUMBER}-IR{n}" for n in (1, 2, 3)
     ]
     assert len(resumed) == 3
-    assert sum("Message received: information received, by intake" in s for s in shown) == 3
+    assert sum("Message received: the requested information, by intake (integrator)" in s for s in shown) == 3
     assert any("Approve or deny the application completed, by dora" in s for s in shown)
     assert any("Decide the denial appeal completed, by hank" in s for s in shown)
-    assert any("Message received: appeal received" in s for s in shown)
+    assert any("Message received: an appeal" in s for s in shown)
     decision = next(i for i, s in enumerate(shown) if "Decision on your appeal" in s)  # the appeal's notice
     denied = next(i for i, s in enumerate(shown) if "Approve or deny the application completed" in s)
     assert shown.index(suspended[0]) < shown.index(resumed[-1]) < denied < decision
