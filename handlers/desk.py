@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from .deadlines import deadline_zone
 from .notices import NoticeIssuer, Recipient, office
 from .ports import Ports
 from .records import MissingRecord, Record
@@ -20,7 +21,8 @@ class Desk:
         self.notices = NoticeIssuer(ports.notices, ports.program, ports.clock.now)
 
     def today(self) -> date:
-        return self.clock.now().date()
+        """Return today's date where the offices keep their deadlines."""
+        return self.clock.now().astimezone(deadline_zone(self.program)).date()
 
     def office(self, section: str) -> dict[str, Any]:
         return office(self.program, section)

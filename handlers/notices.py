@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any, Protocol
 
+from .deadlines import deadline_zone
 from .pdf import render_pdf
 from .records import Record
 from .registry import CallContext
@@ -45,10 +46,11 @@ class Stamp:
 
     number: str
     issued_at: datetime
+    zone: tzinfo = UTC  # the offices' zone: a notice is dated by their calendar
 
     @property
     def issued_on(self) -> date:
-        return self.issued_at.date()
+        return self.issued_at.astimezone(self.zone).date()
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ class NoticeIssuer:
         existing = self.archive.for_step(call.step_key)
         if existing is not None:
             return summary(existing)
-        stamp = Stamp(self.archive.next_number(series), self.now())
+        stamp = Stamp(self.archive.next_number(series), self.now(), deadline_zone(self.program))
         letter = compose(stamp)
         header = letterhead(self.program, letter.office)
         text = render_text(header, stamp, letter)

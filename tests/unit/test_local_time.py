@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from handlers.deadlines import deadline_zone
+from handlers.notices import Stamp
 from service.clock import MovableClock
 from service.config import load_program
 from service.engine.functions import diagram_functions
@@ -81,3 +82,9 @@ def test_pages_say_an_instant_in_the_offices_zone_and_name_it(instant: str, said
 def test_a_date_alone_is_the_offices_calendar_day() -> None:
     assert when(datetime(2026, 1, 21, 4, 59, 59, tzinfo=UTC), NEW_YORK, with_time=False) == "Jan 20, 2026"
     assert when(None, NEW_YORK) == "-"
+
+
+def test_a_notice_issued_at_9_pm_in_miami_is_dated_that_day_not_the_utc_day_after() -> None:
+    stamp = Stamp("N-1", datetime(2026, 1, 6, 2, 0, tzinfo=UTC), NEW_YORK)
+
+    assert stamp.issued_on == date(2026, 1, 5)  # its appeal window counts from January 5
