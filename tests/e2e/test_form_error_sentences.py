@@ -52,9 +52,7 @@ def test_a_conference_after_the_deadline_is_refused_in_words_with_the_fields_lab
         == "Date of the conference must be on or before 20 January 2026"
     )
     assert input_values(response.text)["conference_date"] == ["2026-01-21"]
-    assert (
-        instances.instance(world.services, case.id)["activeTasks"][0]["name"] == "provide_conference"
-    )
+    assert instances.instance(world.services, case.id)["activeTasks"][0]["name"] == "provide_conference"
 
 
 def test_a_conference_before_the_petition_was_received_says_the_earliest_day(
