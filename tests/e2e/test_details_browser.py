@@ -92,6 +92,7 @@ def test_the_zoom_buttons_and_keys_change_the_case_diagrams_zoom(
     page.goto(f"{site}/cases/{case_id}")
     wait_for_diagram(page)
     expect(page.locator(".timeline").last).to_contain_text("portal (integrator)")  # who, never kind:name
+    expect(page.get_by_role("main")).not_to_contain_text("integrator:portal")
     diagram = page.locator("#diagram")
     fitted = float(diagram.get_attribute("data-zoom") or 0)
 
