@@ -116,6 +116,6 @@ def test_a_refused_date_is_checked_against_the_bound_form_and_changes_nothing(
         )
 
     assert response.status_code == 422
-    assert "on or before 2026-01-20" in response.text
+    assert "Date of the conference must be on or before 20 January 2026" in response.text
     assert seen.task_reads == 2  # the refused completion's, then the page shown again
     assert case.view()["version"] == version
