@@ -1,10 +1,12 @@
-"""Inbox latency with 10,000 and 100,000 cases (3 open task rows each), on SQLite and PostgreSQL.
+"""Inbox and case-list latency with 10,000 and 100,000 cases (3 task rows each), SQLite and PostgreSQL.
 
 Measures server time (the Flask request handled in-process: service call, queries, template) of
   * the group-queue first page of a reviewer (one lane) and of a user with two lanes,
   * a business-key search (an exact key, and a prefix that matches ten cases),
+  * the case list (issue 13; 40% of the cases closed): its first page for a supervisor and for a
+    reviewer, a search by applicant name, by case number, the closed cases, a sort by applicant,
 and prints p50/p95 per database and size, and the growth from 10,000 to 100,000 cases.
-Target (issue 7): p95 <= 50 ms on both databases, growing no more than 1.5x.
+Target (issues 7 and 13): p95 <= 50 ms on both databases, growing no more than 1.5x.
 
 Rows are inserted straight through the store's tables (no engine run per case), then the
 databases are analysed as their maintenance would. Usage:
@@ -34,7 +36,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.inbox_fill import NOW, TASKS_PER_CASE, fill
+from bench.case_fill import fill_cases
+from bench.inbox_fill import NOW, TASKS_PER_CASE, analyse, fill
 from service import create_app
 from service.bootstrap import bootstrap
 from service.clock import MovableClock
@@ -80,8 +83,20 @@ MEASURES: dict[str, tuple[str, Callable[[int, random.Random], str]]] = {
         "rita",
         lambda n, rng: f"/inbox?view=queue&q=RCP-2026-{rng.randrange(n // 10):05d}",
     ),
+    "case list, 1st page (supervisor)": ("sam", lambda n, rng: "/cases"),
+    "case list, 1st page (1 lane)": ("rita", lambda n, rng: "/cases"),
+    "case search, applicant name": ("sam", lambda n, rng: f"/cases?q=importer+{rng.randrange(n)}+llc"),
+    "case search, applicant (1 lane)": ("rita", lambda n, rng: f"/cases?q=Importer+{rng.randrange(n)}"),
+    "case search, case number": ("rita", lambda n, rng: f"/cases?q=rcp-2026-{rng.randrange(n):06d}"),
+    "case list, closed cases": ("sam", lambda n, rng: "/cases?status=completed"),
+    "case list, sorted by applicant": ("sam", lambda n, rng: "/cases?sort=applicant"),
 }
-PEOPLE = {"rita": ["reviewers"], "bo": ["reviewers", "field_auditors"], "hal": ["hq_regulatory_audit"]}
+PEOPLE = {
+    "rita": ["reviewers"],
+    "bo": ["reviewers", "field_auditors"],
+    "hal": ["hq_regulatory_audit"],
+    "sam": ["supervisors"],
+}
 
 
 @dataclass
@@ -98,6 +113,8 @@ def prepare(kind: str, url: str, cases: int, tmp: Path) -> Prepared:
     services = bootstrap(settings, clock=MovableClock(NOW))
     started = time.perf_counter()
     fill(services, cases)
+    fill_cases(services)
+    analyse(services)
     took = time.perf_counter() - started
     print(f"  {kind} {cases:,} cases / {cases * TASKS_PER_CASE:,} task rows stored in {took:.0f} s")
     app = create_app(services=services)

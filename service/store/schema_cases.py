@@ -23,10 +23,13 @@ case_index = Table(
     Column("applicant", String(300)),
     Column("applicant_search", SEARCH_TEXT),
     Column("importer_search", SEARCH_TEXT),
+    # open | error | completed | cancelled (suspended is the instance's flag): the status filter's index
+    Column("status", String(20), nullable=False),
     Column("stage", String(300)),
     Column("due_at", UtcDateTime),
     Column("started_at", UtcDateTime, nullable=False),
     Index(None, "started_at"),
+    Index(None, "status", "started_at"),
     Index(None, "key_search"),
     Index(None, "applicant_search"),
     Index(None, "importer_search"),

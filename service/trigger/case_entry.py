@@ -28,6 +28,7 @@ def entry(
     business_key: str | None,
     variables: Any,
     wait: WaitState,
+    status: str,
     started_at: datetime,
 ) -> CaseEntry:
     """Return the case list's row of an instance in the wait state a step left it in."""
@@ -38,6 +39,7 @@ def entry(
         business_key=business_key,
         applicant=first_text(variables, APPLICANT_PATHS),
         importer_number=first_text(variables, IMPORTER_PATHS),
+        status=status if status in ("completed", "cancelled", "error") else "open",
         stage=stage(wait),
         due_at=next((t.due_at for t in tasks if t.due_at is not None), None),
         started_at=started_at,

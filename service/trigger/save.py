@@ -79,7 +79,7 @@ def save(
     )
     closed = _record(uow, row.id, row.business_key, wait, settled, actor, audit, now, had=row.waits)
     uow.cases.record(
-        case_entry.entry(row.id, row.process_key, row.business_key, variables, wait, row.created_at)
+        case_entry.entry(row.id, row.process_key, row.business_key, variables, wait, status, row.created_at)
     )
     deadline_history.record_closed(uow, row, closed, audit.action, audit.task_id, now)
     return version, status
@@ -120,7 +120,9 @@ def insert(
         started_by=f"{actor.kind}:{actor.name}",
     )
     _record(uow, new.id, new.business_key, wait, settled, actor, audit, now)
-    uow.cases.record(case_entry.entry(new.id, new.definition.key, new.business_key, variables, wait, now))
+    uow.cases.record(
+        case_entry.entry(new.id, new.definition.key, new.business_key, variables, wait, settled.status, now)
+    )
     return settled.status
 
 

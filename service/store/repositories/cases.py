@@ -9,7 +9,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from service.store.rows.cases import CaseEntry, CaseListRow, CaseSlice
-from service.store.schema import FINISHED_STATUSES
 from service.store.schema import process_instances as pi
 from service.store.schema_cases import case_index as ci
 from service.store.schema_cases import case_lanes as cl
@@ -53,6 +52,7 @@ class CaseRepository:
             "applicant": entry.applicant,
             "applicant_search": _lower(entry.applicant),
             "importer_search": _lower(entry.importer_number),
+            "status": entry.status,
             "stage": entry.stage,
             "due_at": entry.due_at,
         }
@@ -121,12 +121,9 @@ class CaseRepository:
 
 
 def _status(status: str) -> ColumnElement[bool]:
-    """Return the condition of a case status as the list names it."""
-    closed = pi.c.status.in_(FINISHED_STATUSES)
-    if status in FINISHED_STATUSES:
-        return pi.c.status == status
+    """Return the condition of a case status as the list names it (served by the status index)."""
     if status == "suspended":
-        return and_(~closed, pi.c.suspended.is_(True))
-    if status == "error":
-        return and_(~closed, pi.c.has_incident.is_(True))
-    return ~closed  # open
+        return and_(ci.c.status.in_(("open", "error")), pi.c.suspended.is_(True))
+    if status in ("open", "error"):
+        return and_(ci.c.status == status, pi.c.suspended.is_(False))
+    return ci.c.status == status

@@ -18,6 +18,7 @@ class CaseEntry:
     business_key: str | None
     applicant: str | None
     importer_number: str | None
+    status: str  # open | error | completed | cancelled
     stage: str | None
     due_at: datetime | None
     started_at: datetime

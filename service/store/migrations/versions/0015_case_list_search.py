@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("applicant", sa.String(300)),
         sa.Column("applicant_search", _search_text()),
         sa.Column("importer_search", _search_text()),
+        sa.Column("status", sa.String(20), nullable=False),
         sa.Column("stage", sa.String(300)),
         sa.Column("due_at", sa.DateTime(timezone=True)),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
@@ -60,6 +61,7 @@ def upgrade() -> None:
     )
     for column in ("started_at", "key_search", "applicant_search", "importer_search", "stage"):
         op.create_index(f"ix_case_index_{column}", "case_index", [column])
+    op.create_index("ix_case_index_status_started_at", "case_index", ["status", "started_at"])
     op.create_table(
         "case_lanes",
         sa.Column("instance_id", ID, nullable=False),
@@ -93,7 +95,7 @@ def _backfill() -> None:
     bind = op.get_bind()
     pi = sa.table(
         "process_instances",
-        *(sa.column(n) for n in ("id", "process_key", "business_key", "created_at")),
+        *(sa.column(n) for n in ("id", "process_key", "business_key", "status", "created_at")),
         sa.column("variables", sa.JSON),
     )
     ht = sa.table("human_tasks", *(sa.column(n) for n in ("instance_id", "name", "title", "lane", "due_at")))
@@ -116,7 +118,7 @@ def _backfill() -> None:
 
 def _index_columns() -> list[sa.Column[Any]]:
     names = ("instance_id", "process_key", "business_key", "key_search", "applicant", "applicant_search")
-    return [sa.Column(n) for n in (*names, "importer_search", "stage", "due_at", "started_at")]
+    return [sa.Column(n) for n in (*names, "importer_search", "status", "stage", "due_at", "started_at")]
 
 
 def _row(r: Any, tasks: list[Any]) -> dict[str, Any]:
@@ -130,6 +132,7 @@ def _row(r: Any, tasks: list[Any]) -> dict[str, Any]:
         "applicant": applicant,
         "applicant_search": _lower(applicant),
         "importer_search": _lower(_first(r.variables, IMPORTER_PATHS)),
+        "status": r.status if r.status in ("completed", "cancelled", "error") else "open",
         "stage": (tasks[0].title or tasks[0].name) if tasks else None,
         "due_at": dated[0].due_at if dated else None,
         "started_at": r.created_at,
