@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Flask
 
 from service.views import labels
-from service.views.local_time import office_zone
+from service.views.local_time import office_zone, when
 from service.web import identity, markup, oidc, security
 from service.web.blueprint import bp
-from service.web.phrases import days_phrase, when
+from service.web.phrases import days_phrase
 
 
 def register(app: Flask) -> None:

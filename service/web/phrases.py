@@ -1,25 +1,13 @@
-"""Plain sentences the pages say: how long is left, what a completed task led to, when."""
+"""Plain sentences the pages say: how long is left, what a completed task led to, what changed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 
 from service.actions.tasks import Completed
 from service.views import labels
+from service.views.local_time import when
 from service.views.task_changes import Change
-
-
-def when(value: datetime | str | None, zone: tzinfo = UTC, with_time: bool = True) -> str:
-    """Say an instant in the offices' zone, naming it ("Dec 20, 2026, 11:59 PM EST")."""
-    if value is None or value == "":
-        return "-"
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=UTC).astimezone(zone)
-    day = f"{local:%b} {local.day}, {local.year}"
-    if not with_time:
-        return day
-    hour = local.hour % 12 or 12
-    return f"{day}, {hour}:{local:%M %p} {local.tzname()}"
 
 
 def days_phrase(days: int | None, urgency: str | None = None) -> str:

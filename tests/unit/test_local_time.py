@@ -12,7 +12,7 @@ from handlers.notices import Stamp
 from service.clock import MovableClock
 from service.config import load_program
 from service.engine.functions import diagram_functions
-from service.web.phrases import when
+from service.views.local_time import when
 
 NEW_YORK = ZoneInfo("America/New_York")
 
