@@ -69,3 +69,29 @@ def test_a_submit_after_a_reassignment_keeps_the_typed_values_and_names_who_has_
     assert world.open_task(case_id)["assignee"] == "rob"
     assert axe_violations(page) == []
     shot(page, "stale-submit-reassigned")
+
+
+def test_a_submit_after_someone_completed_the_task_shows_the_typed_values_read_only_to_copy(
+    browser: Browser, world: World, site: str
+) -> None:
+    _, task_id = claimed(world, "ST-2", "rita")
+    page = new_page(browser)
+    sign_in(page, world, site, "rita")
+    page.goto(f"{site}/tasks/{task_id}")
+    page.get_by_label("Complete: send to the Director").check()
+    page.get_by_label("Employees trained in recordkeeping").fill("9")
+    page.get_by_label("Reviewing office").select_option("houston")
+    page.get_by_label("Notes for the Director").fill("Keep this paragraph.")
+
+    done = {"decision": "complete", "employees_trained": 1, "office": "houston"}
+    tasks.complete(world.services, task_id, done, world.actor("sam"))  # meanwhile, a supervisor
+    page.get_by_role("button", name="Complete task").click()
+
+    expect(page.get_by_role("alert")).to_have_text(
+        "Nothing was saved: sam completed this task on Jan 5, 2026, 9:00 AM UTC."
+    )
+    expect(page.get_by_label("Notes")).to_have_value("Keep this paragraph.")
+    expect(page.get_by_label("Notes")).not_to_be_editable()
+    expect(page.get_by_label("Employees trained")).to_have_value("9")
+    assert axe_violations(page) == []
+    shot(page, "stale-submit-completed")
