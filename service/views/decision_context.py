@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from service.engine.values import ContextEntry
 from service.store.rows import AuditRow
+from service.views import local_time
 
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -35,6 +36,7 @@ class Lexicon:
 
     fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)
+    zone: tzinfo = UTC  # the offices' zone: times read as the office reads them
 
     def field(self, path: list[str]) -> dict[str, Any]:
         """Return the schema of the field at ``path`` (empty when no form describes it)."""
@@ -85,14 +87,14 @@ def items(
             shown += _messages(entry, audit, words)
             continue
         if entry.kind == "decision":
-            shown += _decision(entry, audit, people or {})
+            shown += _decision(entry, audit, people or {}, words.zone)
             continue
         path = entry.source.split(".")
         value = _at(data, path)
         if value is None or value == "" or value == []:
             continue
         if entry.kind == "notice" and isinstance(value, Mapping):
-            shown.append(_notice(entry, value))
+            shown.append(_notice(entry, value, words.zone))
             continue
         prop = words.field(path)
         label = entry.label or _label(path[-1], prop)
@@ -109,10 +111,10 @@ def _at(data: Mapping[str, Any], path: list[str]) -> Any:
     return value
 
 
-def _notice(entry: ContextEntry, value: Mapping[str, Any]) -> ContextItem:
+def _notice(entry: ContextEntry, value: Mapping[str, Any], zone: tzinfo) -> ContextItem:
     number = str(value.get("notice_number") or "")
     issued = value.get("issued_on") or value.get("issued_at")
-    line = f"Notice {number}" + (f", issued {_text(issued)}" if issued else "")
+    line = f"Notice {number}" + (f", issued {_text(issued, zone)}" if issued else "")
     return ContextItem(entry.label or "Notice", [line], notice=number or None)
 
 
@@ -123,13 +125,15 @@ def completions(audit: list[AuditRow], task_name: str) -> list[AuditRow]:
     ]
 
 
-def _decision(entry: ContextEntry, audit: list[AuditRow], people: Mapping[str, str]) -> list[ContextItem]:
+def _decision(
+    entry: ContextEntry, audit: list[AuditRow], people: Mapping[str, str], zone: tzinfo
+) -> list[ContextItem]:
     done = completions(audit, entry.source)
     if not done:
         return []
     last = done[-1]
     who = people.get(last["actor"], last["actor"])
-    return [ContextItem(entry.label or "Decided by", [f"{who}, {_text(last['at'])}"])]
+    return [ContextItem(entry.label or "Decided by", [f"{who}, {_text(last['at'], zone)}"])]
 
 
 def _messages(entry: ContextEntry, audit: list[AuditRow], words: Lexicon) -> list[ContextItem]:
@@ -147,7 +151,7 @@ def _messages(entry: ContextEntry, audit: list[AuditRow], words: Lexicon) -> lis
         variables = row["data"].get("variables") or {}
         lines = _lines(variables, [], {}, words) if variables else ["Nothing was sent with it."]
         title = f"{label} ({number} of {len(found)})" if len(found) > 1 else label
-        shown.append(ContextItem(title, lines, received=_text(row["at"])))
+        shown.append(ContextItem(title, lines, received=_text(row["at"], words.zone)))
     return shown
 
 
@@ -161,8 +165,8 @@ def _lines(value: Any, path: list[str], prop: Mapping[str, Any], words: Lexicon)
         return lines
     names = words.enum_names(path, prop) if path else {}
     if isinstance(value, list):
-        return [_text(names.get(v, v)) if _hashable(v) else _text(v) for v in value]
-    return [_text(names.get(value, value)) if _hashable(value) else _text(value)]
+        return [_text(names.get(v, v) if _hashable(v) else v, words.zone) for v in value]
+    return [_text(names.get(value, value) if _hashable(value) else value, words.zone)]
 
 
 def _hashable(value: Any) -> bool:
@@ -173,22 +177,21 @@ def _label(name: str, prop: Mapping[str, Any]) -> str:
     return str(prop.get("title") or name.replace("_", " ").capitalize())
 
 
-def _text(value: Any) -> str:
-    """Return a value as a person reads it: Yes/No, dates as days, times in UTC."""
+def _text(value: Any, zone: tzinfo = UTC) -> str:
+    """Return a value as a person reads it: Yes/No, dates as days, times in the offices' zone."""
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        moment = value.astimezone(UTC) if value.tzinfo else value
-        return moment.strftime("%Y-%m-%d %H:%M UTC")
+        return local_time.when(value, zone)
     if isinstance(value, str) and MOMENT.match(value):
         try:
-            return _text(datetime.fromisoformat(value))
+            return _text(datetime.fromisoformat(value), zone)
         except ValueError:
             return value
     if isinstance(value, Mapping):
-        return ", ".join(f"{_label(str(k), {})}: {_text(v)}" for k, v in value.items())
+        return ", ".join(f"{_label(str(k), {})}: {_text(v, zone)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(_text(v) for v in value)
+        return ", ".join(_text(v, zone) for v in value)
     return str(value)

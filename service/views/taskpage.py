@@ -86,6 +86,7 @@ def _context(
     ids = [row.definition_id, *row.called_definitions.values()]
     forms = [form for i in ids for form in services.catalog.row(uow, i).forms.values()]
     words = decision_context.lexicon(f for f in forms if isinstance(f, dict))
+    words.zone = office_zone(services)
     decisions = [e.source for e in found.context if e.kind == "decision"]
     logged = decisions or any(e.kind == "message" for e in found.context)
     audit = uow.audit.for_instance(row.id) if logged else []

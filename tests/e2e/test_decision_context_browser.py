@@ -78,7 +78,7 @@ def test_the_director_sees_the_recommendation_and_its_reasons_beside_the_decisio
         )
         expect(context).to_contain_text("(iv) Designated a responsible individual: Shown")
         by = context.locator("div").filter(has=page.get_by_role("term").filter(has_text="Recommended by"))
-        expect(by.get_by_role("definition")).to_have_text("Rita Reviewer, 2026-01-05 09:00 UTC")
+        expect(by.get_by_role("definition")).to_have_text("Rita Reviewer, Jan 5, 2026, 4:00 AM EST")
         expect(context.locator("input, textarea, select")).to_have_count(0)  # read-only
         expect(context).not_to_contain_text("review_next_step")  # never a raw name
         expect(context).not_to_contain_text("recommend_denial")

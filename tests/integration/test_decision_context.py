@@ -59,7 +59,7 @@ def test_headquarters_sees_the_appeals_grounds_and_the_denial_it_answers(
     assert shown["Grounds of denial (§163.13(b)(1))"] == ["(i) Has not met §163.12(b)(3)"]
     assert shown["Reasons for the denial"] == ["No designated responsible individual (§163.12(b)(3)(iv))."]
     assert shown["Reviewer's reasons"] == ["Element (iv) is missing."]
-    assert shown["Denied by"] == ["dora, 2026-01-05 09:00 UTC"]  # the Director who decided, and when
+    assert shown["Denied by"] == ["dora, Jan 5, 2026, 4:00 AM EST"]  # the Director who decided, and when
     page = taskpage.page(services, case.task("decide_denial_appeal")["id"], HQ)
     [notice] = [item for item in page.context if item.notice]
     assert notice.notice == number  # the page links it to the notice itself
@@ -85,7 +85,7 @@ def test_the_reviewers_second_round_shows_what_the_applicant_sent_in_the_first(
     assert second["Days of the last suspension"] == ["20"]
     page = taskpage.page(services, case.task("review_application")["id"], REVIEWER)
     [arrived] = [i for i in page.context if i.label == "Information the applicant sent"]
-    assert arrived.received == "2026-01-25 09:00 UTC"
+    assert arrived.received == "Jan 25, 2026, 4:00 AM EST"
 
     case.complete(
         "review_application",
@@ -113,7 +113,7 @@ def test_the_director_sees_the_recommendation_with_its_titles(
 
     assert shown["Reviewer's recommendation"] == ["Recommend denial"]
     assert shown["Reasons for the recommendation"] == ["Element (iv) is missing."]
-    assert shown["Recommended by"] == ["rita, 2026-01-05 09:00 UTC"]
+    assert shown["Recommended by"] == ["rita, Jan 5, 2026, 4:00 AM EST"]
     assert shown["In compliance with the customs laws and regulations?"] == ["Yes"]
     assert shown["Showing under §163.12(b)(3)"][0] == "(i) Understands the legal requirements: Shown"
 

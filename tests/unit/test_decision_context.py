@@ -77,7 +77,7 @@ def test_items_read_as_people_read_them_booleans_times_and_notices() -> None:
 
     assert [(i.label, i.lines, i.notice) for i in shown] == [
         ("Repeat", ["No"], None),
-        ("Closed", ["2026-01-05 14:30 UTC"], None),
+        ("Closed", ["Jan 5, 2026, 2:30 PM UTC"], None),
         ("Notice of denial", ["Notice DEN-2026-0001, issued 2026-01-05"], "DEN-2026-0001"),
     ]
 
@@ -108,8 +108,8 @@ def test_every_message_of_the_declared_name_is_shown_in_the_order_it_arrived_wit
     shown = decision_context.items(parse_context("message information_received"), {}, audit, _forms())
 
     assert [(i.label, i.lines, i.received) for i in shown] == [
-        ("Information received (1 of 2)", ["Documents: a.pdf"], "2026-01-10 09:00 UTC"),
-        ("Information received (2 of 2)", ["Documents: b.pdf; c.pdf", "Note: Late"], "2026-01-20 09:00 UTC"),
+        ("Information received (1 of 2)", ["Documents: a.pdf"], "Jan 10, 2026, 9:00 AM UTC"),
+        ("Information received (2 of 2)", ["Documents: b.pdf; c.pdf", "Note: Late"], "Jan 20, 2026, 9:00 AM UTC"),
     ]
 
 
@@ -124,5 +124,5 @@ def test_a_decision_names_who_last_completed_the_task_and_when() -> None:
     shown = decision_context.items(entries, {}, audit, _forms(), {"rita": "Rita Reviewer"})
 
     assert [(i.label, i.lines) for i in shown] == [
-        ("Recommended by", ["Rita Reviewer, 2026-01-12 09:00 UTC"])
+        ("Recommended by", ["Rita Reviewer, Jan 12, 2026, 9:00 AM UTC"])
     ]
