@@ -27,21 +27,41 @@ class Input(Protocol):
     def attrs(self) -> dict[str, Any]: ...
 
 
+# Each sentence names the field by its label: the summary at the top of the page is read apart
+# from the inputs, so "Enter a valid value" alone would not say which one.
 _FRIENDLY = [
     (re.compile(r"is a required property"), "{need} for \u201c{label}\u201d"),
-    (re.compile(r"is not one of"), "Choose one of the options"),
-    (re.compile(r"is less than the minimum of (\S+)"), "Enter a number of at least {0}"),
-    (re.compile(r"is greater than the maximum of (\S+)"), "Enter a number of at most {0}"),
-    (re.compile(r"is less than or equal to the minimum of (\S+)"), "Enter a number above {0}"),
-    (re.compile(r"is greater than or equal to the maximum of (\S+)"), "Enter a number below {0}"),
-    (re.compile(r"is not a '(date)'"), "Enter a date as YYYY-MM-DD"),
-    (re.compile(r"is not a 'date-time'"), "Enter a date and time, like 2026-01-31T14:00:00Z"),
-    (re.compile(r"is not a 'email'"), "Enter an e-mail address, like name@example.gov"),
-    (re.compile(r"is too long"), "Shorten this to at most {max} characters"),
+    (re.compile(r"is not one of"), "Choose one of the options for \u201c{label}\u201d"),
+    (
+        re.compile(r"is less than the minimum of (\S+)"),
+        "Enter a number of at least {0} for \u201c{label}\u201d",
+    ),
+    (
+        re.compile(r"is greater than the maximum of (\S+)"),
+        "Enter a number of at most {0} for \u201c{label}\u201d",
+    ),
+    (
+        re.compile(r"is less than or equal to the minimum of (\S+)"),
+        "Enter a number above {0} for \u201c{label}\u201d",
+    ),
+    (
+        re.compile(r"is greater than or equal to the maximum of (\S+)"),
+        "Enter a number below {0} for \u201c{label}\u201d",
+    ),
+    (re.compile(r"is not a '(date)'"), "Enter \u201c{label}\u201d as a date, YYYY-MM-DD"),
+    (
+        re.compile(r"is not a 'date-time'"),
+        "Enter \u201c{label}\u201d as a date and time, like 2026-01-31T14:00:00Z",
+    ),
+    (
+        re.compile(r"is not a 'email'"),
+        "Enter an e-mail address for \u201c{label}\u201d, like name@example.gov",
+    ),
+    (re.compile(r"is too long"), "Shorten \u201c{label}\u201d to at most {max} characters"),
     (re.compile(r"should be non-empty"), "{need} for \u201c{label}\u201d"),
     (re.compile(r"is too short"), "{short}"),
-    (re.compile(r"does not match"), "Enter a value in the expected format"),
-    (re.compile(r"is not of type"), "Enter a valid value"),
+    (re.compile(r"does not match"), "Enter \u201c{label}\u201d in the expected format"),
+    (re.compile(r"is not of type"), "Enter a valid value for \u201c{label}\u201d"),
 ]
 
 
@@ -88,14 +108,17 @@ def _sentence(said: str, f: Input) -> str:
                 max=f.attrs.get("maxlength", "the allowed number of"),
                 short=_too_short(f, need),
             )
-    return said
+    # A message the form made itself (webform.coerce) already names the field.
+    return said if f.label in said else f"\u201c{f.label}\u201d: {said}"
 
 
 def _too_short(f: Input, need: str) -> str:
     least = f.attrs.get("minlength", 1)
     if least <= 1:
         return f"{need} for \u201c{f.label}\u201d"
-    return f"{'Each line needs' if f.widget == 'lines' else 'Use'} at least {least} characters"
+    if f.widget == "lines":
+        return f"Each line of \u201c{f.label}\u201d needs at least {least} characters"
+    return f"Use at least {least} characters for \u201c{f.label}\u201d"
 
 
 def _owner(path: str, by_name: Mapping[str, Input]) -> Input | None:

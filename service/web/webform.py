@@ -160,7 +160,7 @@ def coerce(
         elif f.widget == "checkboxes":
             chosen = [f.values[i] for i, (value, _) in enumerate(f.options) if value in raw]
             if len(chosen) != len(set(raw)):
-                errors.append(FieldError(f.name, "Choose from the options shown"))
+                errors.append(FieldError(f.name, f"Choose from the options shown for \u201c{f.label}\u201d"))
             data[short] = chosen
         elif f.widget == "lines":
             lines = [line.strip() for text in raw for line in text.splitlines() if line.strip()]
@@ -179,17 +179,17 @@ def _one(f: FormField, text: str) -> Any:
         for i, (value, _) in enumerate(f.options):
             if value == text:
                 return f.values[i]
-        raise ValueError("Choose one of the options")
+        raise ValueError(f"Choose one of the options for \u201c{f.label}\u201d")
     if f.widget == "integer":
         try:
             return int(text.strip())
         except ValueError:
-            raise ValueError("Enter a whole number, like 12") from None
+            raise ValueError(f"Enter a whole number for \u201c{f.label}\u201d, like 12") from None
     if f.widget == "number":
         try:
             number = float(text.strip())
         except ValueError:
-            raise ValueError("Enter a number, like 12.5") from None
+            raise ValueError(f"Enter a number for \u201c{f.label}\u201d, like 12.5") from None
         return int(number) if number.is_integer() and "." not in text else number
     if f.widget == "json":
         return _json(text)

@@ -71,10 +71,14 @@ def _assert_the_error_is_linked_and_every_entry_kept(page: Page) -> None:
     """Check the error summary links to the field, which is marked, and nothing typed was lost."""
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_be_visible()
-    expect(summary.get_by_role("link", name="Enter a number of at least 0")).to_have_attribute(
-        "href", "#field-employees_trained"
+    expect(
+        summary.get_by_role(
+            "link", name="Enter a number of at least 0 for \u201cEmployees trained in recordkeeping\u201d"
+        )
+    ).to_have_attribute("href", "#field-employees_trained")
+    expect(page.locator("#error-employees_trained")).to_contain_text(
+        "Enter a number of at least 0 for \u201cEmployees trained in recordkeeping\u201d"
     )
-    expect(page.locator("#error-employees_trained")).to_contain_text("Enter a number of at least 0")
     expect(page.get_by_label("Employees trained in recordkeeping")).to_have_value("-3")
     expect(page.get_by_label("Employees trained in recordkeeping")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Complete: send to the Director")).to_be_checked()
@@ -111,7 +115,9 @@ def test_a_reviewer_claims_fixes_an_invalid_value_completes_and_sees_the_next_ta
     page.get_by_role("button", name="Complete task").click()
     confirmation = page.get_by_role("status")
     expect(confirmation).to_contain_text("\u201cReview the application\u201d completed for case A-1.")
-    expect(confirmation).to_contain_text("Next: \u201cDecide on certification\u201d for Field office Director")
+    expect(confirmation).to_contain_text(
+        "Next: \u201cDecide on certification\u201d for Field office Director"
+    )
     shot(page, "flow-3-completed")
 
     page.goto(f"{site}/cases/{case_id}")

@@ -45,7 +45,9 @@ def test_invalid_values_are_shown_beside_their_fields_kept_and_change_nothing(wo
 
     assert response.status_code == 422
     assert field_errors(response.text) == {
-        "employees_trained": "Enter a whole number, like 12",
+        "employees_trained": (
+            "Enter a whole number for \u201cEmployees trained in recordkeeping\u201d, like 12"
+        ),
         "office": "Choose an option for \u201cReviewing office\u201d",
     }
     shown = input_values(response.text)

@@ -157,7 +157,7 @@ def test_a_start_without_a_reason_or_with_a_bad_field_starts_nothing(world: Worl
     assert field_errors(long_key.text)["business_key"] == "Use at most 200 characters"
     short = send(dana, START_PATH, {**REMOVAL, "removal_facts": "short"})
     assert short.status_code == 422
-    assert "Use at least 10 characters" in short.text
+    assert "Use at least 10 characters for " in short.text
     with world.services.db.unit_of_work(readonly=True) as uow:
         assert uow.instances.open_case("certification_removal", "RM-2026-014") is None
 

@@ -98,7 +98,8 @@ def test_a_late_appeal_gets_a_reasoned_rejection_and_the_denial_stands(
 ) -> None:
     case, number = _denied(services, clock, "A-2026-012")
 
-    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1  # window closed at the end of 02-04 in Miami
+    # The window closed at the end of 02-04 in Miami.
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
     assert program.application(services, INTAKE, "A-2026-012")["status"] == "denial_final"
     case.deliver("appeal_received", {"notice_number": number}, received_on="2026-02-05")
 

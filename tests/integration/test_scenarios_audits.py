@@ -55,7 +55,8 @@ def test_an_eligible_petition_accepts_a_conference_on_day_15_and_refuses_day_16(
     assert (task["due"], task["dueCitation"]) == ("2026-01-21T04:59:59+00:00", "§163.11(b)")  # receipt + 15
     assert task["processKey"] == "closing_conference_petition"  # not the embedded sub-process's id
     assert [(element, due) for element, due, _ in case.deadlines()] == [
-        ("conference_reminder", "2026-01-17T05:00:00+00:00"),  # 3 days before, from configuration (midnight in Miami)
+        # 3 days before, from configuration (midnight in Miami)
+        ("conference_reminder", "2026-01-17T05:00:00+00:00"),
         ("provide_conference", "2026-01-21T04:59:59+00:00"),
         ("conference_deadline_missed", "2026-01-21T04:59:59+00:00"),
     ]

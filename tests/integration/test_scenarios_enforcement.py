@@ -191,7 +191,8 @@ def test_a_removal_without_immediate_grounds_takes_effect_only_after_30_days_wit
     assert (element, due) == ("appeal_window_closed", "2026-02-05T04:59:59+00:00")
     assert "§163.13(c)(3)" in citation
 
-    assert advance_to(services, clock, moment("2026-02-05", 4)) == 0  # 23:00 in Miami: the last day still runs
+    # 23:00 in Miami: the last day still runs.
+    assert advance_to(services, clock, moment("2026-02-05", 4)) == 0
     assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
 
     keeper = program.recordkeeper(services, INTAKE, IOR)

@@ -109,7 +109,11 @@ def test_every_message_of_the_declared_name_is_shown_in_the_order_it_arrived_wit
 
     assert [(i.label, i.lines, i.received) for i in shown] == [
         ("Information received (1 of 2)", ["Documents: a.pdf"], "Jan 10, 2026, 9:00 AM UTC"),
-        ("Information received (2 of 2)", ["Documents: b.pdf; c.pdf", "Note: Late"], "Jan 20, 2026, 9:00 AM UTC"),
+        (
+            "Information received (2 of 2)",
+            ["Documents: b.pdf; c.pdf", "Note: Late"],
+            "Jan 20, 2026, 9:00 AM UTC",
+        ),
     ]
 
 

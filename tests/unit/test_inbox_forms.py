@@ -96,9 +96,12 @@ def test_an_unticked_checkbox_is_false_and_wrong_numbers_or_options_are_field_er
 
     assert data == {"procedures_checked": False}
     assert errors == [
-        FieldError("decision", "Choose one of the options"),
-        FieldError("employees_trained", "Enter a whole number, like 12"),
-        FieldError("volume_share", "Enter a number, like 12.5"),
+        FieldError("decision", "Choose one of the options for \u201cIs the application complete?\u201d"),
+        FieldError(
+            "employees_trained",
+            "Enter a whole number for \u201cEmployees trained in recordkeeping\u201d, like 12",
+        ),
+        FieldError("volume_share", "Enter a number for \u201cShare of entries reviewed (%)\u201d, like 12.5"),
     ]
 
 
@@ -114,11 +117,16 @@ def test_schema_messages_are_told_in_the_words_of_a_form() -> None:
     ]
 
     assert webform.friendly(raw, fields) == [  # in the form's order, whatever the validator's
-        FieldError("employees_trained", "Enter a number of at least 0"),
+        FieldError(
+            "employees_trained",
+            "Enter a number of at least 0 for \u201cEmployees trained in recordkeeping\u201d",
+        ),
         FieldError("office", "Choose an option for \u201cReviewing office\u201d"),
-        FieldError("reviewed_on", "Enter a date as YYYY-MM-DD"),
-        FieldError("volume_share", "Enter a number of at most 100"),
-        FieldError("notes", "Shorten this to at most 4000 characters"),
+        FieldError("reviewed_on", "Enter \u201cReviewed on\u201d as a date, YYYY-MM-DD"),
+        FieldError(
+            "volume_share", "Enter a number of at most 100 for \u201cShare of entries reviewed (%)\u201d"
+        ),
+        FieldError("notes", "Shorten \u201cNotes for the Director\u201d to at most 4000 characters"),
         FieldError("other", "something else"),
     ]
 
@@ -194,7 +202,7 @@ def test_an_error_on_a_list_item_or_nested_field_lands_on_its_input() -> None:
 
     assert webform.friendly(raw, fields) == [
         FieldError("showing.i", "Choose an option for \u201c(i)\u201d"),
-        FieldError("conditions", "Each line needs at least 3 characters"),
+        FieldError("conditions", "Each line of \u201cConditions\u201d needs at least 3 characters"),
     ]
 
 
