@@ -155,3 +155,13 @@ def test_the_page_navigation_links_to_the_case_list(world: World) -> None:
 
     assert ("Cases", "/cases") in links(html, "//nav[@aria-label='Main']")
     assert '<a href="/cases" aria-current="page">Cases</a>' in html
+
+
+def test_the_stage_filter_offers_the_open_tasks_and_narrows_the_list(world: World) -> None:
+    world.start_case("AZ-STAGE-1", applicant="Stage Importer One")
+    cancel(world, "AZ-STAGE-2", "Stage Importer Two")
+
+    html = world.client("sam").get("/cases").text
+    assert '<option value="Review the application">Review the application</option>' in html
+    rows = listed(world, "sam", "?q=stage&stage=Review+the+application")
+    assert [(r[0], r[4]) for r in rows] == [("AZ-STAGE-1", "Review the application")]
