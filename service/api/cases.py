@@ -16,9 +16,12 @@ FIRST_CASE = {
     "parameters": {"path.businessKey": "$response.body#/items/0/businessKey"},
 }
 SEARCH = {
-    "businessKey": Param({"type": "string", "maxLength": 200}, "cases whose number starts with this"),
+    "businessKey": Param(
+        {"type": "string", "maxLength": 200}, "cases whose number starts with this (any letter case)"
+    ),
     "applicant": Param(
-        {"type": "string", "maxLength": 200}, "cases whose applicant, recordkeeper or auditee name holds this"
+        {"type": "string", "maxLength": 200},
+        "cases whose applicant, recordkeeper or auditee name starts with this (any letter case)",
     ),
     "status": Param(
         {"type": "array", "items": {"enum": ["waiting", "error", "completed", "cancelled"]}},

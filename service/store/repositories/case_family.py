@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, or_, select
 
+from service.store.repositories.cases import lowered, starts_with
 from service.store.rows import AuditRow
 from service.store.rows.family import AppealRow, MemberRow, SuspensionRow
 from service.store.schema import audit_log, process_instances
+from service.store.schema_cases import case_index
 from service.store.schema_program import appeals, suspension_periods
 from service.store.typed import typed_rows
 
@@ -40,7 +42,6 @@ IMPORTER_PATHS = {
     "certification_removal": ("importer_number",),
     "notice_of_violation": ("recordkeeper", "importer_number"),
 }
-NAME_PATHS = (("applicant", "name"), ("recordkeeper", "name"), ("auditee", "name"))
 ACTS_ON_CERTIFICATION = ("certification_removal", "notice_of_violation")
 HISTORY_ACTIONS = ("start", "complete", "message", "suspend", "resume", "cancel")
 
@@ -110,14 +111,18 @@ class FamilyQueries:
         self, *, prefix: str | None, name: str | None, statuses: Sequence[str], offset: int, count: int
     ) -> list[MemberRow]:
         """Return cases (instances with a business key), newest first, matching every filter given."""
-        query = select(*MEMBER).where(t.c.business_key.is_not(None))
-        if prefix:
-            query = query.where(t.c.business_key.startswith(prefix, autoescape=True))
-        if name:
-            needle = name.lower()
-            query = query.where(
-                or_(*[func.lower(_text(p)).contains(needle, autoescape=True) for p in NAME_PATHS])
-            )
+        # The case list's search rows (case_index) serve the prefixes from their indexes: no scan
+        # of every case's variables. One home for what a case's number and applicant are.
+        query = (
+            select(*MEMBER)
+            .join(case_index, case_index.c.instance_id == t.c.id)
+            .where(t.c.business_key.is_not(None))
+        )
+        key, applicant = lowered(prefix), lowered(name)
+        if key:
+            query = query.where(starts_with(case_index.c.key_search, key))
+        if applicant:
+            query = query.where(starts_with(case_index.c.applicant_search, applicant))
         if statuses:
             query = query.where(t.c.status.in_(list(statuses)))
         query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).offset(offset).limit(count)

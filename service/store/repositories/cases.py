@@ -38,11 +38,13 @@ _COLUMNS = (
 )
 
 
-def _lower(text: str | None) -> str | None:
+def lowered(text: str | None) -> str | None:
+    """Return text as the search columns hold it: spaces folded, lower case, at most 300 characters."""
     return " ".join(text.split()).lower()[:300] or None if text else None
 
 
-def _prefix(column: Any, text: str) -> ColumnElement[bool]:
+def starts_with(column: Any, text: str) -> ColumnElement[bool]:
+    """Return a prefix match an index can serve as a range (no LIKE)."""
     return and_(column >= text, column < text + PREFIX_END)
 
 
@@ -55,10 +57,10 @@ class CaseRepository:
         values = {
             "process_key": entry.process_key,
             "business_key": entry.business_key,
-            "key_search": _lower(entry.business_key),
+            "key_search": lowered(entry.business_key),
             "applicant": entry.applicant,
-            "applicant_search": _lower(entry.applicant),
-            "importer_search": _lower(entry.importer_number),
+            "applicant_search": lowered(entry.applicant),
+            "importer_search": lowered(entry.importer_number),
             "status": entry.status,
             "stage": entry.stage,
             "due_at": entry.due_at,
@@ -109,7 +111,7 @@ class CaseRepository:
             c.append(exists(seen))
         if s.prefix:
             terms = [
-                _prefix(col, s.prefix)
+                starts_with(col, s.prefix)
                 for col in (ci.c.key_search, ci.c.applicant_search, ci.c.importer_search)
             ]
             if s.notice_cases:
