@@ -110,7 +110,9 @@ def view(services: Services, instance_id: str, actor: Actor) -> dict[str, Any]:
         "suspensions": suspensions(history) + review_suspensions(services, case, actor),
         "deadlines": case["deadlines"],
         # The whole case's steps in run order: its call activities' and later removals' too.
-        "caseHistory": cases.case(services, actor, case["businessKey"])["history"]
+        "caseHistory": cases.case(
+            services, actor, case["businessKey"], lambda i: i == instance_id or may_see(services, i, actor)
+        )["history"]
         if case["businessKey"]
         else [],
     }

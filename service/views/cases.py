@@ -8,6 +8,7 @@ removals and notices of violation started later for the same participant.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,12 +96,18 @@ def _family(queries: FamilyQueries, business_key: str) -> list[tuple[MemberRow, 
     return family
 
 
-def case(services: Services, actor: Actor, business_key: str) -> dict[str, Any]:
-    """Return the case: its family, stage, open tasks, deadlines and everything that happened."""
+def case(
+    services: Services, actor: Actor, business_key: str, shown: Callable[[str], bool] | None = None
+) -> dict[str, Any]:
+    """Return the case: its family, stage, open tasks, deadlines and everything that happened.
+
+    ``shown`` keeps only the family members a staff member may open (the case page): roles decide
+    what a user sees, so a reviewer does not read a later removal's steps.
+    """
     program.may_read(actor)
     with services.db.unit_of_work(readonly=True) as uow:
         queries = FamilyQueries(uow.conn)
-        family = _family(queries, business_key)
+        family = [(m, r) for m, r in _family(queries, business_key) if shown is None or shown(m["id"])]
         ids = [m["id"] for m, _ in family]
         members = [
             {**_summary(services, uow, m), "relation": relation, **_now(services, uow, m["id"])}

@@ -11,8 +11,8 @@ from lxml import html
 from service import create_app
 from service.clock import MovableClock
 from tests.e2e.inbox_world import World
-from tests.integration.api.test_cases import NUMBER, ROUNDS, _three_rounds_then_denied
-from tests.program_support import moment, program_services
+from tests.integration.api.test_cases import NUMBER, ROUNDS, _approved, _three_rounds_then_denied
+from tests.program_support import Case, moment, program_services
 
 
 @pytest.fixture
@@ -58,3 +58,38 @@ def test_the_case_page_lists_each_round_each_decision_and_the_appeal_s_notices_i
     assert shown.index(suspended[0]) < shown.index(resumed[-1]) < denied < decision
     details = html.fromstring(page.text).xpath("//section[@aria-labelledby='history-title']//dd/text()")
     assert ROUNDS[2][2] in details and "deny" in details
+
+
+def test_a_reviewer_reads_the_application_s_history_without_a_later_removal_s_steps(
+    world: World, clock: MovableClock
+) -> None:
+    # Roles decide what a user sees: the removal is the Director's work, not the reviewer's.
+    application = _approved(world.services, clock, NUMBER).id
+    clock.set(moment("2026-03-02"))
+    removal = Case.start(
+        world.services,
+        clock,
+        "certification_removal",
+        {
+            "importer_number": "IOR-55-1234567",
+            "proposed_grounds": ["no_valid_bond"],
+            "removal_facts": "The bond lapsed.",
+        },
+        "RM-2026-009",
+    )
+    removal.complete(
+        "decide_removal",
+        {
+            "removal_decision": "remove",
+            "removal_grounds": ["no_valid_bond"],
+            "removal_statement": "The bond lapsed on 2026-02-28.",
+            "removal_immediate_basis": "none",
+        },
+    )
+
+    as_reviewer = _history(world.client("rita").get(f"/cases/{application}").text)
+    as_supervisor = _history(world.client("sam").get(f"/cases/{application}").text)
+
+    assert any("Decide on removal completed" in s for s in as_supervisor)
+    assert not any("removal" in s.lower() for s in as_reviewer)
+    assert any("Approve or deny the application completed" in s for s in as_reviewer)
