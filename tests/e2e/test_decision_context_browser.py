@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from service import create_app
 from service.clock import MovableClock
 from tests.e2e.inbox_browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     axe_violations,
     claim_from_queue,
     console_errors,
@@ -25,16 +23,6 @@ from tests.integration.test_scenarios_applications import REVIEW_FORM, applicati
 from tests.program_support import REVIEWER, Case, program_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: ./scripts/setup.sh --dev installs Debian chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

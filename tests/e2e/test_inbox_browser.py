@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from service.clock import MovableClock
 from tests.e2e.inbox_browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     axe_violations,
     claim_from_queue,
     console_errors,
@@ -33,16 +31,6 @@ from tests.e2e.inbox_world import PASSWORD, World, build_world, serving
 from tests.support import Switchboard, make_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: ./scripts/setup.sh --dev installs Debian chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
