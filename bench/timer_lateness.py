@@ -13,6 +13,11 @@ Two schedules:
 Fire time is when the worker saved the fired instance (``deadline_history.closed_at``).
 
     .venv/bin/python bench/timer_lateness.py [--timers 10000] [--workers 2] [--rate 500]
+
+Database (``bench/scratch.py``): ``RCP_BENCH_DATABASE_URL`` when it names a PostgreSQL database
+(used as it is, never dropped: it must be empty, one schedule a run, e.g.
+``--schedules paced``), else a uniquely named one made through ``RCP_BENCH_PG_ADMIN_URL``
+(default the ``postgres`` maintenance database) and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -24,13 +29,11 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,7 +46,9 @@ from service.store.migrate import upgrade
 from tests.scaleout import Cluster, redis_reachable
 from tests.support import INTEGRATOR, Switchboard, make_services, processes
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scratch  # bench/scratch.py: the databases benches may use
+
 SEED_RATE_FLOOR = 150  # instances/s we count on when choosing how far ahead the first timer is due
 
 
@@ -86,19 +91,6 @@ def lateness(services: Services) -> tuple[list[float], datetime, datetime]:
 
 def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, max(0, round(p / 100 * len(values)) - 1))]
-
-
-@contextmanager
-def scratch_database() -> Iterator[str]:
-    """Create an empty PostgreSQL database, yield its URL, and drop it afterwards."""
-    admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    name = f"rcp_bench_timers_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 @contextmanager
@@ -155,7 +147,7 @@ def results(services: Services, n: int, first: datetime) -> dict[str, float]:
 
 def run(schedule: str, n: int, workers: int, concurrency: int, rate: float) -> dict[str, float]:
     """Fire n timers on a fresh database with the given workers and return the measures."""
-    with scratch_folder() as logs, scratch_database() as url:
+    with scratch_folder() as logs, scratch.postgres_database() as url:
         cluster = Cluster(url, logs)
         services = None
         try:
@@ -184,6 +176,8 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=500.0, help="timers due per second (paced)")
     parser.add_argument("--schedules", default="burst,paced")
     args = parser.parse_args()
+    if scratch.environment_url() and "," in args.schedules:
+        raise SystemExit("RCP_BENCH_DATABASE_URL holds one schedule's timers: pass one --schedules")
     why = redis_reachable()
     if why:
         raise SystemExit(f"Redis is not reachable: {why}")
