@@ -25,6 +25,7 @@ ROUTE_MODULES = (
     "documentation",
     "incidents",
     "cases",
+    "records",
 )
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from service.cli import api, audit, backup, core, init, jobs, notices, tokens, users
+from service.cli import api, audit, backup, cases, core, init, jobs, notices, tokens, users
 from service.cli.parsing import RcpParser
 from service.errors import ServiceError
 
@@ -39,6 +39,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     init.register,
     backup.register,
     audit.register,
+    cases.register,
 ]
 
 

@@ -114,6 +114,7 @@ TABLE: dict[str, tuple[str, str, Any, int]] = {
     "listIncidents": ("GET", "/incidents?status=all", None, 200),
     "listCases": ("GET", "/cases?businessKey=C-", None, 200),
     "getCase": ("GET", "/cases/C-1", None, 200),
+    "getCaseRecord": ("GET", "/cases/C-1/record", None, 200),
     # Past the scope check, the rule answers: this case has no incident to retry.
     "retryProcessInstance": ("POST", "/process-instances/{waiting}/retry", None, 409),
     "getOpenApiDocument": ("GET", "/openapi.json", None, 200),
