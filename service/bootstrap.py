@@ -10,6 +10,7 @@ from handlers.registry import Registry
 from service.clock import Clock, SystemClock
 from service.config import Settings
 from service.definitions.catalog import DefinitionCatalog
+from service.documents.port import BlobStore
 from service.engine.functions import diagram_functions
 from service.engine.live import LiveWorkflows
 from service.engine.runtime import Engine
@@ -46,6 +47,22 @@ def default_senders(settings: Settings) -> dict[str, Sender]:
     return senders
 
 
+def default_documents(settings: Settings) -> BlobStore:
+    """Return the blob store the settings name: the instance folder, or an S3-compatible bucket."""
+    config = settings.documents
+    if config.store == "s3":
+        from service.documents.s3 import S3BlobStore
+
+        return S3BlobStore.connect(
+            config.s3_bucket, config.s3_endpoint_url, config.s3_region, config.s3_prefix
+        )
+    if config.store != "local":
+        raise ValueError(f"RCP_DOCUMENTS_STORE must be local or s3, not {config.store!r}")
+    from service.documents.local import LocalBlobStore
+
+    return LocalBlobStore(settings.instance_dir / "documents")
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -54,6 +71,7 @@ def bootstrap(
     ports: PortsFactory | None = None,
     senders: dict[str, Sender] | None = None,
     migrate: bool = True,
+    documents: BlobStore | None = None,
 ) -> Services:
     """Build the services from settings; tests pass their own clock, registry or ports."""
     clock = clock or SystemClock()
@@ -76,6 +94,7 @@ def bootstrap(
         catalog=DefinitionCatalog(),
         ports=ports or default_ports(settings, clock),
         live=LiveWorkflows(),
+        documents=documents or default_documents(settings),
         senders=default_senders(settings) if senders is None else senders,
     )
     if senders is None:

@@ -42,6 +42,7 @@ class Settings:
     api: ApiSettings = field(default_factory=lambda: ApiSettings())
     oidc: OidcSettings = field(default_factory=lambda: OidcSettings())
     observe: ObserveSettings = field(default_factory=lambda: ObserveSettings())
+    documents: DocumentSettings = field(default_factory=lambda: DocumentSettings())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -72,6 +73,7 @@ class Settings:
             api=ApiSettings.from_env(env),
             oidc=OidcSettings.from_env(env),
             observe=ObserveSettings.from_env(env),
+            documents=DocumentSettings.from_env(env),
         )
         return replace(settings, **overrides)
 
@@ -104,6 +106,34 @@ class ApiSettings:
                 h.strip() for h in env.get("RCP_WEBHOOK_ALLOW_HOSTS", "").split(",") if h.strip()
             ),
             validate_responses=env.get("RCP_API_VALIDATE_RESPONSES", "0") == "1",
+        )
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """Case documents: where their bytes live, how large they may be, how long they are kept."""
+
+    store: str = "local"  # local (the instance folder's documents/) | s3
+    max_bytes: int = 25 * 1024 * 1024  # one document; larger uploads are refused (413)
+    retention_years: int = 5  # kept this long after the case closes (rcp documents expire)
+    s3_bucket: str = ""
+    s3_endpoint_url: str | None = None  # a non-AWS server (MinIO, Ceph ...); None: AWS itself
+    s3_region: str | None = None
+    s3_prefix: str = "documents/"
+    sweep_grace: timedelta = timedelta(hours=1)  # a blob without its row is removed after this
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DocumentSettings:
+        """Read ``RCP_DOCUMENT*`` and ``RCP_S3_*`` variables."""
+        return cls(
+            store=env.get("RCP_DOCUMENTS_STORE", "local").lower(),
+            max_bytes=int(env.get("RCP_DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024))),
+            retention_years=int(env.get("RCP_DOCUMENT_RETENTION_YEARS", "5")),
+            s3_bucket=env.get("RCP_S3_BUCKET", ""),
+            s3_endpoint_url=env.get("RCP_S3_ENDPOINT_URL") or None,
+            s3_region=env.get("RCP_S3_REGION") or None,
+            s3_prefix=env.get("RCP_S3_PREFIX", "documents/"),
+            sweep_grace=timedelta(seconds=int(env.get("RCP_DOCUMENT_SWEEP_GRACE", "3600"))),
         )
 
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from handlers.ports import Ports
     from handlers.registry import Registry
     from service.definitions.catalog import DefinitionCatalog
+    from service.documents.port import BlobStore
     from service.engine.live import LiveWorkflows
     from service.engine.runtime import Engine
     from service.store import Database, UnitOfWork
@@ -46,6 +47,7 @@ class Services:
     catalog: DefinitionCatalog
     ports: PortsFactory
     live: LiveWorkflows
+    documents: BlobStore  # case documents' bytes (service.documents): local folder or S3
     senders: dict[str, Sender] = field(default_factory=dict)  # outbox kind -> sender
     pacer: Pacer = field(default_factory=Pacer)  # when paced background work last ran here
     observe_trigger: TriggerObserver = unobserved  # the metrics of service.observe, once an app has them

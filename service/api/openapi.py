@@ -21,6 +21,7 @@ TAGS = {
     "Notices": "Notices issued in a case, with their PDF.",
     "Webhooks": "Be called when something happens instead of polling.",
     "Incidents": "Cases whose automatic steps failed every try; retry them after the fix.",
+    "Documents": "The records attached to a case: attach, list, download.",
     "Documentation": "This document and its rendering.",
 }
 
@@ -32,6 +33,7 @@ SCOPE_TEXT = {
     "tasks": "claim, unclaim and complete tasks",
     "deploy": "deploy diagrams with their forms and start schemas",
     "webhooks": "register, read, ping and remove the token's webhooks",
+    "documents": "attach documents to cases; list and download them",
 }
 
 INTRO = """\

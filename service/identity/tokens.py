@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from service.store import Database, UnitOfWork
     from service.store.rows import TokenRow
 
-SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks")
+SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks", "documents")
 PREFIX = "rcp"
 TOUCH_EVERY = timedelta(seconds=60)
 NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")

@@ -40,6 +40,7 @@ from service.store.repositories import (
     WebhookRepository,
 )
 from service.store.repositories.cases import CaseRepository
+from service.store.repositories.documents import DocumentRepository
 from service.store.repositories.gauges import GaugeRepository
 
 T = TypeVar("T")
@@ -188,6 +189,7 @@ class UnitOfWork:
     leases = _Repository(LeaseRepository)
     deadlines = _Repository(DeadlineRepository)
     gauges = _Repository(GaugeRepository)  # read-only counts for /metrics (service.observe)
+    documents = _Repository(DocumentRepository)  # case documents' metadata (service.documents)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:

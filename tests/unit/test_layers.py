@@ -31,10 +31,18 @@ ALLOWED: dict[str, set[str]] = {
     "service.store.rows": set(),
     # The request id of the work in hand: the store writes it on outbox rows, runners set it again.
     "service.observe.context": set(),
+    # Case documents' bytes: the blob store port, its stores, content sniffing, safe names.
+    "service.documents": set(),
     "service.engine": {"handlers", "service.engine.values"},
     "service.store": {"handlers", "service.engine.values", "service.observe.context", "service.store.rows"},
     "service.definitions": {"service.engine", "service.store", *VALUES},
-    "service.services": {"handlers", "service.definitions", "service.engine", "service.store"},
+    "service.services": {
+        "handlers",
+        "service.definitions",
+        "service.documents",
+        "service.engine",
+        "service.store",
+    },
     "service.identity": {"service.services", "service.store", *VALUES},
     "service.notify": {"service.observe.context", "service.services", "service.store"},
     "service.trigger": {"handlers", "service.engine", "service.services", "service.store", *VALUES},
@@ -49,18 +57,23 @@ ALLOWED: dict[str, set[str]] = {
     "service.actions": {
         *("handlers", "service.definitions", "service.engine", "service.notify", "service.services"),
         *("service.store", "service.trigger", "service.views", *VALUES),
+        "service.documents",
     },
     "service.modeler": {"service.actions", "service.engine", "service.services", "service.store", *VALUES},
     "service.jobs": {"service.actions", "service.bootstrap", "service.notify", "service.services"},
-    "service.api": {"service.actions", "service.identity", "service.services", "service.views", *VALUES},
+    "service.api": {
+        *("service.actions", "service.documents", "service.identity", "service.services", "service.views"),
+        *VALUES,
+    },
     # The modeler's JSON endpoints answer errors as the API does (service.api.problems).
     "service.web": {
         *("service.actions", "service.api", "service.definitions", "service.identity", "service.modeler"),
         *("service.services", "service.views", *VALUES),
+        "service.documents",  # safe file names in Content-Disposition (documents' pages)
     },
     "service.bootstrap": {
         *("handlers", "service.definitions", "service.engine", "service.notify", "service.services"),
-        *("service.store", "service.trigger"),
+        *("service.store", "service.trigger", "service.documents"),
     },
     "service.cli": {
         *("service", "service.actions", "service.api", "service.bootstrap", "service.identity"),
