@@ -4,6 +4,7 @@ import { moddleExtensions } from './shared/moddle-extensions.js';
 import { compareDefinitions } from './diff/compare.js';
 import { labelDiagram } from './shared/a11y.js';
 import { fitViewport } from './shared/fit.js';
+import { attachZoom } from './shared/zoom.js';
 
 const MARKERS = { added: 'rcp-diff-added', removed: 'rcp-diff-removed', changed: 'rcp-diff-changed', layout: 'rcp-diff-layout' };
 const viewers = new WeakMap();
@@ -51,6 +52,7 @@ function syncViewboxes(a, b) {
 
 /**
  * Render old (A) and new (B) versions side by side and colour the differences.
+ * options.toolbar: an element holding buttons data-zoom="in|out|fit" that zoom both diagrams.
  * @return {Promise<{changes: Array<{id, kind, type, name, properties?}>, viewerA, viewerB}>}
  */
 async function render(containerA, containerB, xmlA, xmlB, options = {}) {
@@ -60,6 +62,11 @@ async function render(containerA, containerB, xmlA, xmlB, options = {}) {
   for (const change of changes) mark(change.kind === 'removed' ? viewerA : viewerB, change);
   for (const change of changes) if (change.kind === 'changed' || change.kind === 'layout') mark(viewerA, change);
   if (options.syncViewports !== false) syncViewboxes(viewerA, viewerB);
+  // One toolbar zooms both: the viewboxes follow each other (ctrl + wheel zooms as well).
+  if (options.toolbar) {
+    attachZoom(viewerB, container(containerB), container(options.toolbar));
+    attachZoom(viewerA, container(containerA), null);
+  }
   return { changes, viewerA, viewerB };
 }
 

@@ -9,7 +9,8 @@ import { blankDiagram } from './modeler/blank.js';
 import { clearErrors, markErrors, saveSVG, saveXML, selectElement } from './modeler/helpers.js';
 import { normalizeTimerExpression } from './spiff/timer-expression.js';
 import { labelDiagram } from './shared/a11y.js';
-import { fitViewport } from './shared/fit.js';
+import { fitViewport, paletteInset } from './shared/fit.js';
+import { attachServerIssues } from './modeler/server-issues.js';
 
 // The properties panel subscribes to selection events in preact effects (after paint):
 // wait for them so selectElement() right after create() updates the panel.
@@ -43,7 +44,7 @@ function resolve(el, what) {
  * @param {{xml?: string, operations?: Array<{name: string, description?: string, params?: Array<{name: string, type?: string, required?: boolean}>}>, forms?: string[], lint?: boolean}} [options]
  *   lint: show live bpmnlint results (rules of the repository .bpmnlintrc, bundled at build time); default true
  * @return {Promise<object>} handle: {modeler, warnings, saveXML(), saveSVG(), markErrors(issues), clearErrors(),
- *   selectElement(id), lint(), setOptions({operations, forms}), destroy()}
+ *   selectElement(id), lint(), fit(), setServerIssues(issues), setOptions({operations, forms}), destroy()}
  */
 async function create(container, propertiesContainer, options = {}) {
   const { xml, operations = [], forms = [], lint = true } = options;
@@ -60,7 +61,10 @@ async function create(container, propertiesContainer, options = {}) {
     rcpSpiff: { operations, forms }
   });
   const { warnings } = await modeler.importXML(xml || blankDiagram());
-  fitViewport(modeler, canvasParent);
+  // The palette floats over the canvas's left edge: keep the diagram's start clear of it.
+  const fit = () => fitViewport(modeler, canvasParent, { left: paletteInset(canvasParent) });
+  fit();
+  const setServerIssues = attachServerIssues(modeler);
   labelDiagram(modeler, canvasParent, 'BPMN diagram editor');
   await afterPaint();
   return {
@@ -72,6 +76,8 @@ async function create(container, propertiesContainer, options = {}) {
     clearErrors: () => clearErrors(modeler),
     selectElement: (id) => selectElement(modeler, id),
     lint: () => lintIssues(modeler),
+    fit,
+    setServerIssues,
     setOptions: (opts) => {
       modeler.get('spiffPropertiesProvider').setOptions(opts);
       modeler.get('eventBus').fire('propertiesPanel.providersChanged'); // re-render the panel

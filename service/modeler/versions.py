@@ -77,6 +77,12 @@ def versions(services: Services, actor: Actor, key: str) -> dict[str, Any]:
     }
 
 
+def migration_source(listed: dict[str, Any]) -> int | None:
+    """Pick the version cases would move from: the newest but the latest with running cases."""
+    older = listed["versions"][1:]  # newest first; cases on the latest have nowhere to move
+    return next((v["version"] for v in older if v["runningCases"]), None)
+
+
 def xml(services: Services, actor: Actor, key: str, version: int | None = None) -> dict[str, Any]:
     """Return a version's diagram (latest when no version is given) for download or editing."""
     require_reader(actor)

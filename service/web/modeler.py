@@ -181,5 +181,11 @@ def migration_page(key: str) -> Any:
         result = migration.migrate(services(), key, source, actor(), target, request.form.getlist("case"))
     report = migration_views.check(services(), key, source, actor(), target) if source is not None else None
     return render_template(
-        "modeler/migration.html", listed=listed, report=report, result=result, source=source, target=target
+        "modeler/migration.html",
+        listed=listed,
+        report=report,
+        result=result,
+        source=source,
+        target=target,
+        suggested=versions.migration_source(listed) if source is None else source,
     )

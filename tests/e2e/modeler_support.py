@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -77,3 +78,35 @@ def sign_in(client: FlaskClient, services: Services, username: str) -> str:
             csrf_token=f"csrf-{username}",
         )
     return f"csrf-{username}"
+
+
+def sign_in_page(page: Any, site: str, username: str, password: str, landing: str = "Processes") -> None:
+    """Sign in through the login page and wait for the page a user of that group lands on."""
+    page.goto(f"{site}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", level=1, name=landing).wait_for()
+
+
+def select_shape(page: Any, element_id: str) -> None:
+    """Click a shape on the editor's canvas and wait until the properties panel shows it."""
+    page.click(f'#canvas .djs-element.djs-shape[data-element-id="{element_id}"]')
+    page.wait_for_function(
+        "id => (document.querySelector('#bio-properties-panel-id') || {}).value === id", arg=element_id
+    )
+
+
+def type_entry(page: Any, entry: str, value: str) -> None:
+    """Type into a properties-panel entry and let its debounce pass."""
+    field = page.locator(f"#bio-properties-panel-{entry}")
+    field.fill(value)
+    field.blur()
+    page.wait_for_timeout(400)
+
+
+def open_group(page: Any, group: str) -> None:
+    """Open a properties-panel group unless it is open."""
+    header = page.locator(f'[data-group-id="group-{group}"] .bio-properties-panel-group-header')
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()

@@ -63,6 +63,19 @@
     }
     section.hidden = false;
     state.handle.markErrors(issues.filter((i) => i.elementId));
+    state.handle.setServerIssues(issues); // the lint badge counts what the server found too
+  }
+
+  // After a deployment the editor holds that version: say so, and base later drafts on it.
+  function nowEditing(deployed) {
+    data.source = { kind: 'definition', key: deployed.key, version: deployed.version, definitionId: deployed.id };
+    const title = $('editor-title');
+    const muted = document.createElement('span');
+    muted.className = 'muted';
+    muted.textContent = 'from version ' + deployed.version;
+    title.replaceChildren('Edit ' + deployed.key + ' ', muted);
+    const site = document.title.split(' · ').slice(1).join(' · ');
+    document.title = 'Edit ' + deployed.key + ' version ' + deployed.version + (site ? ' · ' + site : '');
   }
 
   async function validate() {
@@ -116,6 +129,7 @@
         line.append((d.created ? 'Deployed ' : 'Unchanged: ') + d.key + ' version ' + d.version + '. ', link);
         result.append(line);
       }
+      if (done.deployed.length === 1) nowEditing(done.deployed[0]);
       say('Deployed.', 'ok');
     } catch (error) {
       result.textContent = 'Not deployed: ' + error.message;
@@ -141,6 +155,8 @@
     try {
       const { warnings } = await state.handle.modeler.importXML(await file.text());
       state.handle.clearErrors();
+      state.handle.setServerIssues([]);
+      state.handle.fit();
       state.draftId = null;
       state.fileName = file.name;
       $('editor-title').textContent = 'Edit ' + file.name;

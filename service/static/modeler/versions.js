@@ -15,7 +15,9 @@
   async function render() {
     try {
       const [before, after] = await Promise.all([text(box.dataset.beforeUrl), text(box.dataset.afterUrl)]);
-      const { changes } = await window.RcpDiff.render('#diff-before', '#diff-after', before, after);
+      const { changes } = await window.RcpDiff.render('#diff-before', '#diff-after', before, after, {
+        toolbar: '#diff-tools'
+      });
       box.dataset.rendered = 'true';
       box.dataset.changes = String(changes.length);
       status.textContent = changes.length + ' difference(s) shown on the diagrams (layout included).';
