@@ -34,6 +34,16 @@ class OnsiteVisitNotice:
     place: str
 
 
+def _alternative(program: str) -> list[str]:
+    """Return the sentence naming the negotiated alternative program, if any (§163.12(b)(3))."""
+    if not program:
+        return []
+    return [
+        "This certification is granted on the alternative program negotiated instead of the general"
+        f" requirements (19 CFR 163.12(b)(3)): {program}."
+    ]
+
+
 class ApplicationLetters(Desk):
     """Letters of the regulatory audit field office to an applicant."""
 
@@ -213,8 +223,9 @@ class ApplicationLetters(Desk):
 
     def issue_certification(self, p: ApplicationNotice, call: CallContext) -> dict[str, Any]:
         """Issue the certification with all its conditions stated (§163.12(c)(2))."""
-        _, keeper = self._parties(p.application_number)
+        application, keeper = self._parties(p.application_number)
         conditions = keeper.get("certification_conditions") or []
+        alternative = (application.get("alternative_program") or "").strip()
         listed = [f"{i}. {c}" for i, c in enumerate(conditions, start=1)] or [
             "None beyond the program's rules."
         ]
@@ -222,6 +233,7 @@ class ApplicationLetters(Desk):
             f"{keeper['name']} is certified as a participant in the {PROGRAM}"
             f" (certification {keeper['certification_number']}, application {p.application_number}),"
             f" effective {keeper['certified_on'].isoformat()}.",
+            *_alternative(alternative),
             "Conditions of this certification (19 CFR 163.12(c)(2)):\n" + "\n".join(listed),
             "As a certified participant you may be eligible for a notice of violation instead of a monetary"
             " penalty if you fail to produce a demanded entry record (19 CFR 163.12(d)). The certification"
@@ -237,6 +249,7 @@ class ApplicationLetters(Desk):
                 "Certification in the Recordkeeping Compliance Program",
                 text,
                 certification_number=keeper["certification_number"],
+                **({"alternative_program": alternative} if alternative else {}),
             ),
         )
 

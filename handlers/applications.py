@@ -11,6 +11,10 @@ from .registry import CallContext
 from .vocabulary import DENIAL_GROUNDS, RECORDKEEPER_CLASSES, describe
 
 APPLICATION_STATUSES = ("under_review", "recommended", "denial_final", "appealed")
+# §163.12(b)(3): how a certification's conditions name the alternative program negotiated instead.
+ALTERNATIVE_CONDITION = (
+    "Alternative program negotiated instead of the general requirements (19 CFR 163.12(b)(3))"
+)
 
 
 @dataclass
@@ -158,6 +162,9 @@ class ApplicationDesk(Desk):
         today = self.today()
         number = f"RCP-C-{application['application_number']}"
         conditions = [c.strip() for c in p.conditions if c and c.strip()]
+        alternative = (application["alternative_program"] or "").strip()
+        if alternative:  # §163.12(b)(3): a negotiated alternative program is a condition of its own
+            conditions.insert(0, f"{ALTERNATIVE_CONDITION}: {alternative}")
         self.records.set_certification(
             application["importer_number"],
             certification_status="certified",
@@ -169,7 +176,12 @@ class ApplicationDesk(Desk):
         self.records.update_application(
             p.application_number, status="approved", decision="approved", decided_on=today
         )
-        return {"certification_number": number, "certified_on": today.isoformat(), "conditions": conditions}
+        return {
+            "certification_number": number,
+            "certified_on": today.isoformat(),
+            "conditions": conditions,
+            "alternative_program": alternative or None,
+        }
 
     def deny_application(self, p: DenyApplication, call: CallContext) -> dict[str, Any]:
         """Record the denial, its grounds (§163.13(b)(1)) and reasons."""

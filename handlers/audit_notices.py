@@ -104,9 +104,10 @@ class AuditLetters(Desk):
         what = {
             "petition": "the closing-conference petition procedure of 19 CFR 163.11(b)",
             "report": "the delivery of a copy of the audit report under 19 CFR 163.11(a)(6)",
+            "formal_report": "the deadline for the formal written audit report under 19 CFR 163.11(a)(5)",
         }
         if p.procedure not in what:
-            raise ValueError(f"procedure must be petition or report, not {p.procedure!r}")
+            raise ValueError(f"procedure must be one of {', '.join(what)}, not {p.procedure!r}")
         text = [
             f"A formal investigation has commenced on the issue of audit {p.audit_number}"
             + (f" ({commenced.isoformat()})" if commenced else "")

@@ -18,8 +18,10 @@ from . import application_notices as an
 from . import applications as apps
 from . import audit_notices as aun
 from . import audits as au
+from . import demands as dm
 from . import enforcement as en
 from . import enforcement_notices as enn
+from . import formal_report as fr
 from . import staff as st
 from .desk import Desk
 from .ports import Ports
@@ -109,6 +111,12 @@ CATALOG: list[CatalogEntry[Any, Any]] = [
         (au.AuditDesk.record_report_copy_sent, "§163.11(a)(6)"),
     ),
     *desk(
+        fr.FormalReportDesk,
+        (fr.FormalReportDesk.open_formal_report_period, "§163.11(a)(5), §163.11(c)"),
+        (fr.FormalReportDesk.record_report_delay, "§163.11(a)(5)"),
+        (fr.FormalReportDesk.record_formal_report_issued, "§163.11(a)(5)"),
+    ),
+    *desk(
         aun.AuditLetters,
         (aun.AuditLetters.refuse_petition, "§163.11(b), §163.11(c)"),
         (aun.AuditLetters.notify_closing_conference, "§163.11(b)"),
@@ -120,6 +128,15 @@ CATALOG: list[CatalogEntry[Any, Any]] = [
         st.StaffDesk,
         (st.StaffDesk.remind_staff, "deadline named by the caller"),
         (st.StaffDesk.escalate_missed_deadline, "deadline named by the caller"),
+    ),
+    # Demands for records (§163.6(a))
+    *desk(
+        dm.DemandDesk,
+        (dm.DemandDesk.open_record_demand, "§163.6(a)"),
+        (dm.DemandDesk.receive_extension_request, "§163.6(a)"),
+        (dm.DemandDesk.decide_extension_request, "§163.6(a)"),
+        (dm.DemandDesk.record_records_produced, "§163.6(a)"),
+        (dm.DemandDesk.record_nonproduction, "§163.6(a)"),
     ),
     # Enforcement (§163.6, §163.12(d), §163.13(c))
     *desk(

@@ -130,6 +130,36 @@ APPEAL_DECISION = Rule(
     dates=("decision_due_on",),
     named_by=r"\bdecid|\bdecision",
 )
+DEMAND = Rule(
+    "163.6(a)",
+    "§163.6(a)",
+    "Record demand",
+    "Demanded records produced",
+    period=30,
+    counted_from="the demand is received",
+    starts=("received_on",),
+    # A shorter period (admissibility, release) or an extension granted before the due date moves it.
+    dates=("production_due_on",),
+    configured=(
+        Configured("demand_reminder_before", "reminder_on", "§163.6(a)", "staff reminder lead time"),
+    ),
+)
+FORMAL_REPORT = Rule(
+    "163.11(a)(5)",
+    "§163.11(a)(5)",
+    "Formal audit report",
+    "Formal written audit report issued",
+    period=90,
+    counted_from="the closing conference",
+    starts=("held_on",),
+    # A delay letter (why, and when) moves it to the date it announces; an investigation lifts it.
+    dates=("report_due_on",),
+    configured=(
+        Configured(
+            "formal_report_reminder_before", "reminder_on", "§163.11(a)(5)", "staff reminder lead time"
+        ),
+    ),
+)
 REMINDERS = Rule(
     "reminder",
     None,
@@ -159,7 +189,7 @@ OTHER = Rule(
     ),
 )
 
-RULES = (CONFERENCE, REPORT_COPY, APPEAL_WINDOW, APPEAL_DECISION, REMINDERS, OTHER)
+RULES = (CONFERENCE, FORMAL_REPORT, REPORT_COPY, DEMAND, APPEAL_WINDOW, APPEAL_DECISION, REMINDERS, OTHER)
 RULES_BY_ID = {r.id: r for r in RULES}
 
 
@@ -171,6 +201,20 @@ def conference_due(petition_received_on: date) -> date:
 def report_copy_due(report_completed_on: date) -> date:
     """Return the last day for the audited person's copy of the report (§163.11(a)(6))."""
     return REPORT_COPY.due(report_completed_on)
+
+
+def production_due(received_on: date, shorter_days: int | None = None) -> date:
+    """Return the last day to produce demanded records: receipt + 30, or a shorter period (§163.6(a))."""
+    if shorter_days is None:
+        return DEMAND.due(received_on)
+    if not 0 < shorter_days < (DEMAND.period or 0):
+        raise ValueError(f"a shorter period is 1 to {(DEMAND.period or 0) - 1} days, not {shorter_days}")
+    return received_on + timedelta(days=shorter_days)
+
+
+def formal_report_due(conference_held_on: date) -> date:
+    """Return the last day for the formal written report after the closing conference (§163.11(a)(5))."""
+    return FORMAL_REPORT.due(conference_held_on)
 
 
 def appeal_window_closes(notice_issued_on: date) -> date:

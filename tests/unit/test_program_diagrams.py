@@ -31,6 +31,8 @@ PROCESS_IDS = {
     "notice_of_violation",
     "certification_removal",
     "appeal",
+    "record_demand",
+    "formal_report_due",
 }
 STARTED_BY_INTEGRATORS = {
     "application_review",
@@ -38,6 +40,8 @@ STARTED_BY_INTEGRATORS = {
     "audit_report_delivery",
     "notice_of_violation",
     "certification_removal",
+    "record_demand",
+    "formal_report_due",
 }
 FLOW_NODES = [
     "startEvent",
