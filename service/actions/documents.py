@@ -144,6 +144,9 @@ def attach(
     documents.may_read(actor)
     if not uploads:
         raise InvalidData("send at least one file", [FieldError("file", "is required")])
+    with services.db.unit_of_work(readonly=True) as uow:  # an unknown case is said before any check
+        if uow.documents.case_instance(business_key) is None:
+            raise NotFound(f"no case has the number {business_key}", businessKey=business_key)
     staged = [stage(services, u) for u in uploads]
 
     def work(uow: UnitOfWork) -> list[DocumentRow]:

@@ -26,6 +26,7 @@ ROUTE_MODULES = (
     "incidents",
     "cases",
     "records",
+    "documents",
 )
 
 

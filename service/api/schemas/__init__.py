@@ -7,7 +7,7 @@ silently ignored); response objects are open, so adding a field never breaks an 
 from __future__ import annotations
 
 # Each area module adds its components to COMPONENTS when imported.
-from service.api.schemas import casefiles, cases, inputs, integration  # noqa: F401
+from service.api.schemas import casefiles, cases, documents, inputs, integration  # noqa: F401
 from service.api.schemas.base import (
     ANY_OBJECT,
     BUSINESS_KEY,

@@ -43,7 +43,7 @@ class DocumentRepository:
         if not wanted:
             return {}
         query = select(t.c.supersedes, t.c.id).where(t.c.supersedes.in_(wanted)).order_by(t.c.uploaded_at)
-        return {old: new for old, new in self.conn.execute(query).tuples() if old is not None}
+        return {old: new for old, new in self.conn.execute(query) if old is not None}
 
     def tombstone(self, document_id: str, at: datetime, by: str, reason: str) -> bool:
         """Leave only the tombstone of a live document; return False when it was already gone."""
