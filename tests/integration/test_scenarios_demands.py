@@ -1,0 +1,210 @@
+"""Demands for entry records (§163.6(a)), to the day: production, extensions, the failure to produce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.clock import MovableClock
+from service.errors import Conflict, InvalidData
+from service.services import Services
+from service.views import program
+from tests.program_support import INTAKE, Case, advance_to, certified_recordkeeper, moment, program_services
+
+IOR = "IOR-55-7654321"
+KEEPER = {"importer_number": IOR, "name": "Harbor Imports LLC", "email": "records@harbor.example"}
+
+
+@pytest.fixture
+def services(db_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[Services]:
+    built = program_services(db_url, tmp_path, clock)
+    certified_recordkeeper(built, IOR)
+    yield built
+    built.close()
+
+
+def demand(number: str, **facts: object) -> dict:
+    return {
+        "demand_number": number,
+        "recordkeeper": KEEPER,
+        "record_description": "Commercial invoice for entry 123-4567890-1",
+        "releases": [{"entry_number": "123-4567890-1", "appraised_value": "12000"}],
+        "demanded_on": "2026-01-02",
+        "received_on": "2026-01-05",  # due 2026-02-04, the 30th calendar day after receipt
+        **facts,
+    }
+
+
+def stored(services: Services, number: str) -> tuple[str, str]:
+    """Return the demand's status and due date as the data service holds them."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        from service.store.repositories.program_cases import CaseRecords
+
+        found = CaseRecords(uow.conn, services.clock.now).demand(number)
+    assert found is not None
+    return found["status"], found["due_on"].isoformat()
+
+
+def test_records_produced_in_time_end_the_demand_with_the_records_on_file(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-401"), "D-401")
+    deadlines = case.deadlines()
+    assert [(element, due) for element, due, _ in deadlines] == [
+        ("production_reminder", "2026-01-30T05:00:00+00:00"),  # 5 days before, from configuration
+        ("production_period_passed", "2026-02-05T04:59:59+00:00"),  # end of 2026-02-04 in Miami
+    ]
+    assert all("§163.6(a)" in citation for _, _, citation in deadlines)
+    assert sorted(case.waiting_for()) == [
+        ("extension_requested", {"demand_number": "D-401"}),
+        ("records_produced", {"demand_number": "D-401"}),
+    ]
+    assert stored(services, "D-401") == ("open", "2026-02-04")
+
+    assert advance_to(services, clock, moment("2026-01-30", 6)) == 1  # the reminder
+    assert [e for e, _, _ in case.deadlines()] == ["production_period_passed"]
+    clock.set(moment("2026-02-04", 15))
+    case.deliver(
+        "records_produced",
+        {"demand_number": "D-401"},
+        produced_on="2026-02-04",
+        records=["Commercial invoice 8841"],
+        documents=[{"documentId": "doc-1", "name": "invoice-8841.pdf"}],
+    )
+
+    assert case.status == "completed"
+    assert case.deadlines() == []
+    record = case.variables["production_record"]
+    assert (record["produced_on"], record["in_time"], record["records"]) == (
+        "2026-02-04",
+        True,
+        ["Commercial invoice 8841"],
+    )
+    assert record["documents"] == [{"documentId": "doc-1", "name": "invoice-8841.pdf"}]
+    assert stored(services, "D-401") == ("produced", "2026-02-04")
+
+
+def test_a_shorter_period_for_release_sets_an_earlier_due_date_with_its_reason(
+    services: Services, clock: MovableClock
+) -> None:
+    facts = demand("D-402", shorter_period_days=10, shorter_period_reason="Release of perishable goods")
+    case = Case.start(services, clock, "record_demand", facts, "D-402")
+
+    assert case.variables["demand"]["shorter_period"] == {"days": 10, "reason": "Release of perishable goods"}
+    assert ("production_period_passed", "2026-01-16T04:59:59+00:00") in [
+        (e, d) for e, d, _ in case.deadlines()
+    ]
+
+
+def test_an_extension_requested_before_the_due_date_and_granted_moves_it(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-403"), "D-403")
+    clock.set(moment("2026-02-03"))
+    case.deliver(
+        "extension_requested",
+        {"demand_number": "D-403"},
+        requested_on="2026-02-03",
+        reason="The broker holds the invoices.",
+    )
+    task = case.task("decide_extension")
+    assert (task["candidateGroup"], task["due"], task["dueCitation"]) == (
+        "field_auditors",
+        "2026-02-05T04:59:59+00:00",
+        "§163.6(a)",
+    )
+    with pytest.raises(InvalidData) as not_later:  # a grant ends after the due date it replaces
+        case.complete("decide_extension", {"extension_decision": "grant", "extension_until": "2026-02-04",
+                                           "extension_reason": "Broker delay"})  # fmt: skip
+    assert [e.field for e in not_later.value.errors] == ["extension_until"]
+    case.complete(
+        "decide_extension",
+        {"extension_decision": "grant", "extension_until": "2026-02-20", "extension_reason": "Broker delay"},
+    )
+
+    [extension] = case.variables["demand"]["extensions"]
+    assert (extension["decision"], extension["extended_until"], extension["citation"]) == (
+        "grant",
+        "2026-02-20",
+        "§163.6(a)",
+    )
+    assert stored(services, "D-403") == ("open", "2026-02-20")
+    assert ("production_period_passed", "2026-02-21T04:59:59+00:00") in [
+        (e, d) for e, d, _ in case.deadlines()
+    ]
+    # The old due date passes: nothing happens; the new one runs to its end.
+    assert advance_to(services, clock, moment("2026-02-05", 6)) == 0
+    assert (stored(services, "D-403"), case.open_tasks()) == (("open", "2026-02-20"), [])
+    assert advance_to(services, clock, moment("2026-02-21", 4)) == 1  # the reminder of the new date (15th)
+    assert stored(services, "D-403") == ("open", "2026-02-20")
+    assert advance_to(services, clock, moment("2026-02-21", 5)) == 1
+    assert stored(services, "D-403") == ("not_produced", "2026-02-20")
+    assert case.task("assess_failure")["processKey"] == "notice_of_violation"
+
+
+def test_an_extension_requested_after_the_due_date_is_refused(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-404"), "D-404")
+    clock.set(moment("2026-02-05", 3))  # 22:00 on the 4th in Miami: the timer has not run yet
+    case.deliver(
+        "extension_requested",
+        {"demand_number": "D-404"},
+        requested_on="2026-02-04",
+        reason="Asked on the last day.",
+    )
+    check = case.variables["extension_check"]
+    assert check["timely"] is False
+    assert "must be requested before the due date (19 CFR 163.6(a))" in check["refusal"]
+    assert [t["name"] for t in case.open_tasks()] == []  # no decision asked of staff
+    assert stored(services, "D-404") == ("open", "2026-02-04")  # the due date stays
+
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
+    assert stored(services, "D-404")[0] == "not_produced"
+
+
+def test_records_not_produced_start_the_notice_of_violation_the_day_after_the_period_and_not_before(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-405"), "D-405")
+
+    assert advance_to(services, clock, moment("2026-02-05", 4)) == 1  # 23:00 on the 4th: only the reminder
+    assert (stored(services, "D-405"), case.open_tasks()) == (("open", "2026-02-04"), [])
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1  # midnight: the period has ended
+
+    assert stored(services, "D-405") == ("not_produced", "2026-02-04")
+    assert case.variables["due_on"] == "2026-02-04"
+    task = case.task("assess_failure")
+    assert (task["candidateGroup"], task["processKey"]) == ("field_auditors", "notice_of_violation")
+    case.complete(
+        "assess_failure",
+        {
+            "violation_willful": "no",
+            "violation_in_compliance": "yes",
+            "violation_assessment": "Lost invoice.",
+        },
+    )
+    notice = case.notice("notice_of_violation")
+    assert "Record demanded and not produced: Commercial invoice for entry 123-4567890-1" in notice["text"]
+    [violation] = program.recordkeeper(services, INTAKE, IOR)["violations"]
+    assert (violation["kind"], violation["demand_number"]) == ("notice_of_violation", "D-405")
+
+
+def test_a_failure_reported_while_the_period_runs_is_refused(services: Services, clock: MovableClock) -> None:
+    Case.start(services, clock, "record_demand", demand("D-406"), "D-406")
+    failure = {**demand("D-406"), "due_on": "2026-02-04"}
+    del failure["received_on"]
+
+    with pytest.raises(InvalidData) as running:  # the period it reports has not ended
+        Case.start(services, clock, "notice_of_violation", failure, "D-406-NOV")
+    assert [(e.field, e.message) for e in running.value.errors] == [
+        (
+            "variables.due_on",
+            "the production period runs until 2026-02-04 (19 CFR 163.6(a)); report a failure from 2026-02-05",
+        )
+    ]
+    clock.set(moment("2026-02-06"))
+    with pytest.raises(Conflict, match="D-406 is tracked by its record_demand case"):
+        Case.start(services, clock, "notice_of_violation", failure, "D-406-NOV")
