@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 RETENTION_REASON = "retention period ended"
 MAX_REASON = 500
+SWEEP_EVERY = timedelta(minutes=10)  # listing a bucket is not free: the sweep is paced
 
 
 def delete(services: Services, actor: Actor, business_key: str, document_id: str, reason: str) -> DocumentRow:
@@ -110,6 +111,13 @@ def sweep_orphans(services: Services, grace: timedelta | None = None, batch: int
     for sha in orphans:
         services.documents.delete(sha)
     return len(orphans) + _sweep_scratch(services, cutoff)
+
+
+def sweep_job(services: Services) -> int:
+    """Run the orphan sweep at most every ``SWEEP_EVERY`` in this process (the periodic job)."""
+    if not services.pacer.due("document-sweep", services.clock.now(), SWEEP_EVERY):
+        return 0
+    return sweep_orphans(services)
 
 
 def _sweep_scratch(services: Services, cutoff: datetime) -> int:

@@ -41,7 +41,7 @@ class Job:
 
 def periodic_jobs() -> list[Job]:
     """Return the jobs every runner repeats (areas add theirs here)."""
-    from service.actions import housekeeping, missed_deadlines, retries, timers
+    from service.actions import document_records, housekeeping, missed_deadlines, retries, timers
     from service.notify import outbox
 
     return [
@@ -51,6 +51,7 @@ def periodic_jobs() -> list[Job]:
         # These cannot say when they are next due: every sweep runs them (they are cheap when idle).
         Job("missed-deadlines", missed_deadlines.report),
         Job("api-housekeeping", housekeeping.run),
+        Job("document-sweep", document_records.sweep_job),  # blobs whose row never committed
     ]
 
 
