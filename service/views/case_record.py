@@ -14,17 +14,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from service.errors import NotFound
+from service.errors import Forbidden, NotFound
 from service.identity.actors import Actor
 from service.store.audit_chain import instant
 from service.store.repositories.case_record import ChainedEntry, entries_at, entries_of
-from service.views import casefile, cases, program
+from service.views import casefile, cases, documents, program
 from service.views.audit import verify_chain
-from service.views.record_archive import TIMELINE, ChainHead, RecordFile, manifest, pack, to_json
+from service.views.record_archive import DOCUMENTS, TIMELINE, ChainHead, RecordFile, manifest, pack, to_json
 
 if TYPE_CHECKING:
     from service.services import Services
 
+PAGE = 100  # documents read per query
 README = """\
 The record of case {key}, exported {at} by {by}.
 
@@ -34,6 +35,9 @@ timeline.json   every audit log entry of the family (action, actor, time, outcom
                 its chain position and hashes, and the case history in the order it ran
 decisions.json  each completed task: who, when, the data before and the data decided
 notices/        each notice as issued: .txt (text), .pdf (exactly as issued), .json (facts)
+documents.json  every document of the case (name, type, size, SHA-256, who, when, what it
+                answers; deleted ones as tombstones with who, when and why)
+documents/      each live document's bytes, named by its id and name
 
 Check it with: rcp case verify {name}
 (each file against the manifest; the audit entries against their hashes and, where the service
@@ -74,6 +78,9 @@ def export(
         ),
         RecordFile("decisions.json", to_json(decisions(entries, case["decisions"]))),
         *_notices(services, actor, case["notices"]),
+        *_documents(
+            services, actor, list(dict.fromkeys(m["businessKey"] for m in case["family"] if m["businessKey"]))
+        ),
     ]
     last = entries[-1] if entries else None
     head = ChainHead(seq=last["seq"], hash=last["hash"], entries=len(entries)) if last else None
@@ -148,6 +155,37 @@ def _notices(services: Services, actor: Actor, listed: Sequence[dict[str, Any]])
             RecordFile(f"{base}.json", to_json(facts)),
         ]
     return files
+
+
+def _documents(services: Services, actor: Actor, keys: Sequence[str]) -> list[RecordFile]:
+    """Return ``documents.json`` (every document, tombstones too) and each live document's bytes."""
+    try:
+        documents.may_read(actor)
+    except Forbidden:  # an integrator without the documents scope: the list says they are withheld
+        return [RecordFile(DOCUMENTS, to_json({"withheld": "reading documents needs the 'documents' scope"}))]
+    listed, files = [], []
+    for item in (d for key in keys for d in _listed(services, actor, key)):
+        path = None if item["deleted"] else document_path(item["id"], item["name"])
+        if path is not None:
+            _, stream = documents.content(services, actor, item["businessKey"], item["id"])
+            with stream:
+                files.append(RecordFile(path, stream.read()))
+        listed.append({**item, "file": path})  # the file's hash in the manifest must be its sha256
+    return [RecordFile(DOCUMENTS, to_json({"documents": listed})), *files]
+
+
+def _listed(services: Services, actor: Actor, key: str) -> list[documents.DocumentItem]:
+    found: list[documents.DocumentItem] = []
+    while True:
+        page = documents.listing(services, actor, key, len(found), PAGE)
+        found += page
+        if len(page) < PAGE:
+            return found
+
+
+def document_path(document_id: str, name: str) -> str:
+    """Return where a document's bytes sit in the archive: its id, then its sanitised name."""
+    return f"documents/{safe_name(document_id)}-{safe_name(name)}"
 
 
 def live_check(services: Services, entries: Sequence[tuple[int, str]], head: ChainHead | None) -> list[str]:

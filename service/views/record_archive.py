@@ -23,6 +23,7 @@ FORMAT = "rcp-case-record"
 VERSION = 1
 MANIFEST = "manifest.json"
 TIMELINE = "timeline.json"
+DOCUMENTS = "documents.json"
 MAX_UNPACKED = 4 * 1024**3  # a record bigger than this is refused before it is read (a zip bomb)
 
 
@@ -127,6 +128,8 @@ def check(data: bytes) -> ArchiveCheck:
         _files(archive, listed, found)
         if TIMELINE in archive.namelist():
             _entries(archive.read(TIMELINE), listed.get("auditChainHead"), found)
+        if DOCUMENTS in archive.namelist():
+            _documents(archive.read(DOCUMENTS), listed, found)
     return found
 
 
@@ -182,3 +185,19 @@ def _entries(timeline: bytes, head: ChainHead | None, found: ArchiveCheck) -> No
     last = found.entries[-1] if found.entries else None
     if head is not None and last != (head.get("seq"), head.get("hash")):
         found.problems.append(f"{TIMELINE}: the last audit entry is not the manifest's chain head")
+
+
+def _documents(listing: bytes, listed: Mapping[str, Any], found: ArchiveCheck) -> None:
+    """Each document's bytes must be the content its row names (documents are content-addressed)."""
+    hashes = {line.get("path"): line.get("sha256") for line in listed.get("files") or []}
+    try:
+        items = json.loads(listing).get("documents") or []
+    except (ValueError, AttributeError):
+        found.problems.append(f"{DOCUMENTS}: not JSON")
+        return
+    for item in items:
+        path = item.get("file")
+        if path is not None and hashes.get(path) != item.get("sha256"):
+            found.problems.append(
+                f"{path}: not the content document {item.get('id')} names (SHA-256 differs)"
+            )

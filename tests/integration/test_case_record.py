@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
+from service.actions import document_records, documents
 from service.cli import main
 from service.clock import MovableClock
+from service.identity.actors import Actor
 from service.services import Services
 from service.store.schema import audit_log
 from service.views import case_record
@@ -43,6 +45,21 @@ def _appealed(services: Services, clock: MovableClock, number: str) -> None:
     assert case.status == "completed"
 
 
+LETTER = b"%PDF-1.4\n% the designation letter\n%%EOF\n"
+SUPERVISOR = Actor("user", "sam", frozenset({"supervisors"}))
+
+
+def _attached(services: Services, number: str) -> tuple[str, str]:
+    """Attach the appeal's letter and a wrong file, then delete the wrong one; return both ids."""
+    about = documents.About(answers="appeal")
+    [letter] = documents.attach(
+        services, HQ, number, [documents.Upload("letter.pdf", io.BytesIO(LETTER))], about
+    )
+    [wrong] = documents.attach(services, HQ, number, [documents.Upload("wrong.txt", io.BytesIO(b"oops"))])
+    document_records.delete(services, SUPERVISOR, number, wrong["id"], "sent to the wrong case")
+    return letter["id"], wrong["id"]
+
+
 def _files(archive: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(archive)) as z:
         return {name: z.read(name) for name in z.namelist()}
@@ -60,8 +77,9 @@ def test_an_appealed_cases_record_holds_every_file_against_its_manifest(
     services: Services, clock: MovableClock
 ) -> None:
     _appealed(services, clock, "A-2026-111")
+    letter, wrong = _attached(services, "A-2026-111")
 
-    made = case_record.export(services, INTAKE, "A-2026-111")
+    made = case_record.export(services, SUPERVISOR, "A-2026-111")
     files = _files(made.content)
     manifest = json.loads(files.pop("manifest.json"))
 
@@ -79,7 +97,8 @@ def test_an_appealed_cases_record_holds_every_file_against_its_manifest(
     assert all(files[p].startswith(b"%PDF-") for p in files if p.endswith(".pdf"))
     entries = json.loads(files["timeline.json"])["auditEntries"]
     assert [e["action"] for e in entries if e["outcome"] == "ok"] == [
-        *("start", "complete", "complete", "message", "complete", "complete")
+        *("start", "complete", "complete", "message", "complete", "complete"),
+        *("attach_document", "attach_document", "delete_document"),
     ]
     with services.db.unit_of_work(readonly=True) as uow:
         live = uow.audit.for_instance(entries[0]["instance_id"])
@@ -95,10 +114,50 @@ def test_an_appealed_cases_record_holds_every_file_against_its_manifest(
     assert appeal["before"] == {"appeal_outcome": None, "appeal_reasons": None}
     assert decided["decide_application"]["after"]["application_decision"] == "deny"
 
+    assert files[f"documents/{letter}-letter.pdf"] == LETTER
+    kept = {d["id"]: d for d in json.loads(files["documents.json"])["documents"]}
+    assert kept[letter]["answers"] == "appeal"
+    assert kept[letter]["file"] == f"documents/{letter}-letter.pdf"
+    assert kept[wrong]["file"] is None  # a tombstone: who deleted it, when and why, no bytes
+    assert kept[wrong]["deleted"]["reason"] == "sent to the wrong case"
+    assert not any(p.startswith(f"documents/{wrong}") for p in files)
+
     found = check(made.content)
     assert found.problems == []
     assert found.files == len(files)
     assert case_record.live_check(services, found.entries, found.head) == []
+
+
+def test_an_integrator_without_the_documents_scope_gets_the_record_with_documents_withheld(
+    services: Services, clock: MovableClock
+) -> None:
+    _appealed(services, clock, "A-2026-116")
+    _attached(services, "A-2026-116")
+
+    files = _files(case_record.export(services, INTAKE, "A-2026-116").content)
+
+    assert json.loads(files["documents.json"]) == {
+        "withheld": "reading documents needs the 'documents' scope"
+    }
+    assert not any(p.startswith("documents/") for p in files)
+    assert check(_repacked(files)).problems == []
+
+
+def test_a_document_swapped_with_its_manifest_line_fixed_fails_on_the_content_its_row_names(
+    services: Services, clock: MovableClock
+) -> None:
+    _appealed(services, clock, "A-2026-117")
+    letter, _ = _attached(services, "A-2026-117")
+    files = _files(case_record.export(services, SUPERVISOR, "A-2026-117").content)
+    path, forged = f"documents/{letter}-letter.pdf", b"%PDF-1.4 another letter"
+    manifest = json.loads(files["manifest.json"])
+    for line in manifest["files"]:
+        if line["path"] == path:
+            line.update(sha256=hashlib.sha256(forged).hexdigest(), bytes=len(forged))
+
+    found = check(_repacked({**files, path: forged, "manifest.json": json.dumps(manifest).encode()}))
+
+    assert found.problems == [f"{path}: not the content document {letter} names (SHA-256 differs)"]
 
 
 def test_a_tampered_file_or_an_unlisted_one_fails_the_check_naming_it(
