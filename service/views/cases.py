@@ -16,7 +16,7 @@ from service.errors import NotFound
 from service.identity.actors import Actor
 from service.store.repositories.case_family import IMPORTER_PATHS, FamilyQueries
 from service.store.rows.family import MemberRow
-from service.views import case_history, instances, program
+from service.views import case_history, documents, instances, program
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -116,6 +116,7 @@ def case(
         entries = queries.history(ids)
         numbers = [n for m, _ in family if isinstance(n := m["variables"].get("application_number"), str)]
         suspensions = [case_history.suspension(s) for s in queries.suspensions(numbers)]
+        attached = documents.on_case(uow, business_key)
     names = {k: v for m in members for k, v in m.pop("names").items()}
     notices = _notices(services, actor, ids, business_key)
     appeals = _appeals(services, notices)
@@ -138,6 +139,7 @@ def case(
         "appeals": appeals,
         "pendingAppeal": pending[-1] if pending else None,
         "history": case_history.timeline(entries, names, notices, suspensions),
+        "documents": attached,
     }
 
 

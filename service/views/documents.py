@@ -14,6 +14,7 @@ from service.store.rows.documents import DocumentRow
 
 if TYPE_CHECKING:
     from service.services import Services
+    from service.store import UnitOfWork
 
 
 class DocumentItem(TypedDict):
@@ -81,6 +82,13 @@ def content(
     if row["deleted_at"] is not None:
         raise NotFound(f"document {document_id} was deleted: {row['deleted_reason']}", documentId=document_id)
     return row, services.documents.open(row["sha256"])
+
+
+def on_case(uow: UnitOfWork, business_key: str) -> list[DocumentItem]:
+    """Return a case's documents (metadata only) inside the caller's read (the case view)."""
+    rows = uow.documents.for_case(business_key, 0, 1000)
+    later = uow.documents.successors([r["id"] for r in rows])
+    return [item(r, later.get(r["id"])) for r in rows]
 
 
 def _row(row: DocumentRow | None, business_key: str, document_id: str) -> DocumentRow:

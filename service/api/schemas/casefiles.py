@@ -129,4 +129,8 @@ COMPONENTS["Case"] = obj(
     appeals=_list(APPEAL),
     pendingAppeal={**nullable(STRING), "description": "the number of the appeal awaiting its decision"},
     history={**_list(ENTRY), "description": "everything above, in the order the case ran"},
+    documents={
+        **_list({"$ref": "#/components/schemas/Document"}),  # from schemas.documents
+        "description": "the documents attached to the case, tombstones included (download: scope documents)",
+    },
 )
