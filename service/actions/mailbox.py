@@ -9,6 +9,7 @@ handed to the first instance that starts waiting for it with fitting correlation
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from service.actions import messages, reported
@@ -74,8 +75,10 @@ def send(
         instance_id=letter.instance_id,
         correlation_keys=letter.correlation_keys,
         variables=letter.variables,
+        answer=partial(instances.instance_in, services),  # read in the delivering transaction
     )
-    return Sent(True, instances.instance(services, outcome.instance_id))
+    assert outcome.answer is not None
+    return Sent(True, outcome.answer)
 
 
 def _buffer_unless_awaited(services: Services, letter: Letter, actor: Actor) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from service.errors import Conflict, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.rows import DefinitionRow
-from service.trigger.core import Loaded, Outcome, guarded, on_instance
+from service.trigger.core import Answering, Loaded, Outcome, guarded, on_instance
 from service.trigger.correlation import correlates
 from service.trigger.save import Audit
 
@@ -28,8 +28,12 @@ def deliver(
     instance_id: str | None = None,
     correlation_keys: dict[str, Any] | None = None,
     variables: dict[str, Any] | None = None,
+    answer: Answering | None = None,
 ) -> Outcome:
-    """Route a message by business key / instance and correlation values; exactly one must match."""
+    """Route a message by business key / instance and correlation values; exactly one must match.
+
+    ``answer`` builds the outcome's ``answer`` inside the delivering (or starting) transaction.
+    """
     correlation_keys = correlation_keys or {}
     variables = variables or {}
     payload = {**variables, **correlation_keys}
@@ -44,7 +48,7 @@ def deliver(
         instance_id,
     )
     if target is None:
-        return _start_on_message(services, message_name, actor, business_key, payload, audit)
+        return _start_on_message(services, message_name, actor, business_key, payload, answer)
 
     def apply(loaded: Loaded) -> WaitState:
         try:
@@ -55,7 +59,7 @@ def deliver(
             field = f"correlationKeys.{exc.property_id}"
             raise InvalidData(str(exc), [FieldError(field, str(exc))]) from None
 
-    return on_instance(services, target, actor, audit, apply)
+    return on_instance(services, target, actor, audit, apply, answer=answer)
 
 
 def _route(
@@ -111,12 +115,18 @@ def _start_on_message(
     actor: Actor,
     business_key: str | None,
     payload: dict[str, Any],
-    audit: Audit,
+    answer: Answering | None,
 ) -> Outcome:
     with services.db.unit_of_work(readonly=True) as uow:
         starters = uow.definitions.starting_on_message(message_name)
     if len(starters) != 1:
         raise Conflict(f"{len(starters)} processes start on message '{message_name}'")
     return starting.start(
-        services, starters[0].key, {}, actor, business_key=business_key, start_message=(message_name, payload)
+        services,
+        starters[0].key,
+        {},
+        actor,
+        business_key=business_key,
+        start_message=(message_name, payload),
+        answer=answer,
     )

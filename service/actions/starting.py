@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from service.actions import reported
+from service.actions import demand_checks, reported
 from service.definitions import forms
 from service.engine.values import Workflow
 from service.errors import Conflict, Duplicate, FieldError, InvalidData, NotFound
@@ -24,7 +24,7 @@ from service.ids import new_id
 from service.store import UnitOfWork
 from service.store.rows import DefinitionRow, IdempotencyRow
 from service.trigger import buffering, failures, save
-from service.trigger.core import Outcome, guarded, script_engine_for
+from service.trigger.core import Answering, Outcome, guarded, script_engine_for
 from service.trigger.save import Audit
 from service.views import instances
 
@@ -41,8 +41,12 @@ def start(
     business_key: str | None = None,
     version: int | None = None,
     start_message: tuple[str, dict[str, Any]] | None = None,
+    answer: Answering | None = None,
 ) -> Outcome:
-    """Start an instance of the latest (or a given) version and run it to its first wait state."""
+    """Start an instance of the latest (or a given) version and run it to its first wait state.
+
+    ``answer`` builds the outcome's ``answer`` inside the starting transaction.
+    """
 
     def work(uow: UnitOfWork) -> Outcome:
         begun = begin(
@@ -55,8 +59,9 @@ def start(
             version=version,
             start_message=start_message,
         )
+        body = answer(uow, begun.outcome.instance_id) if answer is not None else None
         uow.commit()
-        return begun.committed(services)
+        return replace(begun.committed(services), answer=body)
 
     audit = start_audit(process_key, variables, business_key)
     try:
@@ -112,6 +117,9 @@ def begin(
         _check_no_open_case(uow.instances.open_case(definition.key, business_key), process_key, business_key)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
     reported.check(variables, services.clock.now(), "variables.")
+    demand_checks.check_failure_report(
+        uow, process_key, variables, services.clock.now(), services.settings.program
+    )
     variables = forms.with_defaults(variables, definition.start_schema)
     called = services.catalog.resolve_called(uow, definition)
     new = save.NewInstance(new_id(), definition, called, business_key)

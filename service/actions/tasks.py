@@ -17,7 +17,7 @@ from service.errors import Conflict, FieldError, Forbidden, InvalidData, NotFoun
 from service.identity.actors import Actor
 from service.store import UnitOfWork
 from service.store.rows import InstanceRow, TaskRow
-from service.trigger.core import Loaded, Outcome, guarded, on_instance
+from service.trigger.core import Answering, Loaded, Outcome, guarded, on_instance
 from service.trigger.save import Audit
 from service.views import open_tasks
 
@@ -75,11 +75,12 @@ def complete(
     *,
     expected_version: int | None = None,
     must_hold: bool = False,
+    answer: Answering | None = None,
 ) -> Completed:
     """Complete a READY task with validated data and run the case to its next wait state.
 
     ``must_hold``: the actor must have claimed the task first (the inbox's rule; integrators may
-    complete an unclaimed task).
+    complete an unclaimed task). ``answer`` builds the outcome's ``answer`` in the transaction.
     """
     submission = Variables(submitted) if isinstance(submitted, dict) else submitted
     audit = Audit("complete", task_id=task_id, data=submission.recorded())
@@ -101,7 +102,9 @@ def complete(
         return services.engine.complete_task(loaded.workflow, ready, data)
 
     locate = partial(_case_of, task_id=task_id, actor=actor, audit=audit)
-    outcome = on_instance(services, locate, actor, audit, apply, expected_version=expected_version)
+    outcome = on_instance(
+        services, locate, actor, audit, apply, expected_version=expected_version, answer=answer
+    )
     return Completed(**outcome.__dict__, task_title=title[-1])
 
 

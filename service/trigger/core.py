@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from service.engine.scripting import RestrictedScriptEngine
@@ -50,6 +50,12 @@ class Outcome:
     status: str
     wait: WaitState
     business_key: str | None = None
+    answer: dict[str, Any] | None = None  # what ``answer`` built inside the transaction
+
+
+# Builds a trigger's answer (the instance's view) inside its transaction, after the save and
+# before the commit: the caller needs no second, read-only transaction to read what was written.
+Answering = Callable[[UnitOfWork, str], dict[str, Any]]
 
 
 def script_engine_for(
@@ -81,11 +87,12 @@ def on_instance(
     allow_finished: bool = False,
     status: str | None = None,
     ignore_suspension: bool = False,
+    answer: Answering | None = None,
 ) -> Outcome:
     """Run ``apply`` on a locked, restored instance and save the result in one transaction.
 
     ``target`` is the instance id, or a function finding and locking the instance inside the
-    transaction (the case of a task).
+    transaction (the case of a task). ``answer``: see ``Answering``.
     """
     located: list[str] = [target] if isinstance(target, str) else []  # for the refusal's audit entry
 
@@ -102,7 +109,7 @@ def on_instance(
             raise Conflict(f"process instance {row.id} is {row.status}", instanceId=row.id)
         if row.suspended and not ignore_suspension:
             raise Conflict(f"process instance {row.id} is suspended", instanceId=row.id)
-        return run_on(services, uow, row, actor, audit, apply, status)
+        return run_on(services, uow, row, actor, audit, apply, status, answer)
 
     return guarded(services, actor, audit, lambda: services.db.run(work), lambda: next(iter(located), None))
 
@@ -124,9 +131,12 @@ def run_on(
     audit: Audit,
     apply: Callable[[Loaded], WaitState],
     status: str | None = None,
+    answer: Answering | None = None,
 ) -> Outcome:
     """Restore a locked instance, apply the trigger, save and commit (the body of every trigger)."""
     outcome, keep = step(services, uow, row, actor, audit, apply, status)
+    if answer is not None:
+        outcome = replace(outcome, answer=answer(uow, row.id))
     uow.commit()
     keep()
     return outcome
