@@ -34,7 +34,7 @@ from service.services import Services
 from tests.apikit import api_services, app_for, deploy_all, issue_notice, start_smoke, token
 from tests.support import Switchboard
 
-ALL_SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks")
+ALL_SCOPES = ("start", "message", "read", "tasks", "deploy", "webhooks", "documents")
 EXAMPLES = int(os.environ.get("RCP_CONTRACT_EXAMPLES", "25"))
 PG_EXAMPLES = max(1, EXAMPLES // 3)  # the same checks on PostgreSQL, fewer examples (2 cores)
 CONFIG = ROOT / "schemathesis.toml"

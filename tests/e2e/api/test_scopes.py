@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from service import api as api_package
-from service.actions import lifecycle, mailbox, starting, webhooks
+from service.actions import documents, lifecycle, mailbox, starting, webhooks
 from service.api.contract import OPERATIONS
 from service.api.schemas import SCOPES
 from service.services import Services
@@ -48,6 +49,7 @@ class World:
     suspended: str
     webhook: str
     buffered: str
+    document: str
     tokens: dict[str, dict[str, str]]
 
 
@@ -61,6 +63,8 @@ def build_world(services: Services) -> World:
     sender = mailbox.Actor("integrator", "only-message", scopes=frozenset({"message"}))
     kept = mailbox.send(services, "nothing_waits", sender, business_key="Z-1", buffer=True)
     issue_notice(services)
+    filer = mailbox.Actor("integrator", "only-documents", scopes=frozenset({"documents"}))
+    [attached] = documents.attach(services, filer, "A-1", [documents.Upload("a.pdf", io.BytesIO(PDF))])
     return World(
         smoke=smoke,
         task=open_task(services, smoke)["id"],
@@ -68,6 +72,7 @@ def build_world(services: Services) -> World:
         suspended=paused.instance_id,
         webhook=hook["id"],
         buffered=kept.body["id"],
+        document=attached["id"],
         tokens=only,
     )
 
@@ -80,6 +85,8 @@ MESSAGE = {
     "correlationKeys": {"case_number": "C-1"},
 }
 REASON = {"reason": "the applicant withdrew"}
+PDF = b"%PDF-1.4 scopes"
+UPLOAD = {"file": "(a PDF, sent as multipart/form-data)"}
 HOOK = {"url": "https://93.184.215.14/other", "events": ["instance.completed"]}  # a public address
 
 # operationId: (method, path, body, status with the right scope)
@@ -115,6 +122,9 @@ TABLE: dict[str, tuple[str, str, Any, int]] = {
     "listCases": ("GET", "/cases?businessKey=C-", None, 200),
     "getCase": ("GET", "/cases/C-1", None, 200),
     "getCaseRecord": ("GET", "/cases/C-1/record", None, 200),
+    "uploadCaseDocuments": ("POST", "/cases/A-1/documents", UPLOAD, 201),
+    "listCaseDocuments": ("GET", "/cases/A-1/documents", None, 200),
+    "downloadCaseDocument": ("GET", "/cases/A-1/documents/{document}", None, 200),
     # Past the scope check, the rule answers: this case has no incident to retry.
     "retryProcessInstance": ("POST", "/process-instances/{waiting}/retry", None, 409),
     "getOpenApiDocument": ("GET", "/openapi.json", None, 200),
@@ -131,6 +141,9 @@ def _call(client: FlaskClient, row: tuple[str, str, Any, int], world: World, hea
     if body is DEPLOY:
         body = laid_out_deployment()
     url = "/api/v1" + path.format(**{k: v for k, v in world.__dict__.items() if isinstance(v, str)})
+    if body is UPLOAD:
+        form = {"file": (io.BytesIO(PDF), "a.pdf")}
+        return client.open(url, method=method, data=form, headers=headers, content_type="multipart/form-data")
     return client.open(url, method=method, json=body, headers=headers)
 
 
