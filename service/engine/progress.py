@@ -6,6 +6,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from service.engine.compaction import completed_elements
 from service.engine.values import ElementStates
 
 
@@ -35,6 +36,7 @@ def element_states(workflow: BpmnWorkflow) -> ElementStates:
         lane = getattr(spec, "lane", None)
         if lane:
             lanes.add(lane)
+    _add_removed(workflow, found["completed"], names, changed, lanes)
     found["completed"] -= found["active"] | found["waiting"] | found["incidents"]
     return ElementStates(
         completed=sorted(found["completed"]),
@@ -45,6 +47,22 @@ def element_states(workflow: BpmnWorkflow) -> ElementStates:
         names=names,
         ran=sorted(changed, key=lambda e: (changed[e], e)),
     )
+
+
+def _add_removed(
+    workflow: BpmnWorkflow,
+    completed: set[str],
+    names: dict[str, str],
+    changed: dict[str, float],
+    lanes: set[str],
+) -> None:
+    """Add the completed passes and sub-workflows that compaction removed from the state."""
+    for element, done in completed_elements(workflow).items():
+        completed.add(element)
+        names.setdefault(element, done["name"])
+        changed[element] = max(changed.get(element, 0.0), done["changed"])
+        if done["lane"]:
+            lanes.add(done["lane"])
 
 
 def _kind(task: Task) -> str | None:

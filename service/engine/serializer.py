@@ -13,6 +13,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from service.engine import compaction
+
 SERIALIZER_VERSION = f"spiff-{VERSION}+state"
 
 
@@ -23,6 +25,8 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        if completed := compaction.completed_elements(workflow):
+            dct[compaction.RECORD] = completed
         return dct
 
     def from_dict(self, dct: dict[str, Any], specs: tuple[Any, dict[str, Any]] | None = None) -> BpmnWorkflow:
@@ -35,6 +39,8 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        # States saved before compaction existed have no record: nothing had left them.
+        compaction.set_completed_elements(workflow, dct.get(compaction.RECORD, {}))
         return workflow
 
 

@@ -1,0 +1,202 @@
+"""State growth on a long case: 100 information-request rounds of ``application_review``.
+
+Each round is what a reviewer and an applicant do: the reviewer completes ``review_application``
+asking for information (the ``information_request`` call activity starts, §163.12(c)(1)), and the
+applicant's ``information_received`` message ends it, back at the review. The bench prints the
+saved state's size after round 1 and after round 100, and the time of each trigger (the
+reviewer's completion, the message delivery) early and late, with the ratios, measured in one run.
+Target: state and both trigger times at round 100 ÷ round 1 ≤ 1.5×.
+
+Trigger times are medians over a window of rounds (rounds 1-5 and 96-100 by default) so one
+scheduler hiccup on a shared machine does not decide the ratio; the spread (min-max) is printed.
+By default every trigger restores the case from its saved state (as a second process would:
+the in-process cache of live workflows is emptied before each trigger); ``--live`` keeps it.
+
+    .venv/bin/python bench/state_growth.py [--rounds 100] [--window 5] [--live] [--no-compaction]
+
+Database: a temporary SQLite file, removed afterwards. With ``RCP_BENCH_PG_ADMIN_URL`` set (for
+example ``postgresql://postgres@127.0.0.1:5432/postgres``) the bench creates a uniquely named
+PostgreSQL database through it and drops only that database afterwards; ``test`` is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from sqlalchemy import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from service.actions import messages, tasks
+from service.clock import MovableClock
+from service.services import Services
+from service.store.migrate import upgrade
+from service.store.rows import TaskFilter
+from tests.program_support import INTAKE, REVIEWER, Case, moment, program_services
+
+REVIEW = {
+    "review_showing": {k: "shown" for k in ("i", "ii", "iii", "iv", "v", "vi")},
+    "review_in_compliance": "yes",
+    "review_business": "Mid-size importer of machine parts, about 400 entries a year.",
+    "review_next_step": "request_information",
+    "information_needed": "One more entry summary.",
+}
+
+
+def application(number: str) -> dict[str, Any]:
+    """Return an application for certification (§163.12(a)) numbered ``number``."""
+    return {
+        "application_number": number,
+        "received_on": "2026-01-05",
+        "applicant": {
+            "importer_number": f"IOR-{number}",
+            "name": "Harbor Imports LLC",
+            "email": "compliance@harbor.example",
+            "address": "1 Pier Road\nBaltimore, MD 21230",
+        },
+        "recordkeeper_class": "importer_of_record",
+        "showing": {"i": "Records manual", "iv": "J. Doe, compliance manager"},
+        "business": {"size": "120 employees", "nature": "machine parts", "annual_entries": 400},
+        "alternative_program": None,
+    }
+
+
+@contextmanager
+def database() -> Iterator[str]:
+    """Yield a migrated database of the bench's own: temporary SQLite, or PostgreSQL when asked."""
+    admin = os.environ.get("RCP_BENCH_PG_ADMIN_URL")
+    if not admin:
+        with tempfile.TemporaryDirectory(prefix="rcp-state-growth-") as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            upgrade(url)
+            yield url
+        return
+    if make_url(admin).database == "test":
+        raise SystemExit("the bench never uses the test suite's database 'test'")
+    name = f"rcp_state_growth_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+            upgrade(url)
+            yield url
+        finally:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class Rounds:
+    """Drive one case's information rounds, timing each trigger."""
+
+    def __init__(self, services: Services, clock: MovableClock, number: str, live: bool) -> None:
+        self.services = services
+        self.number = number
+        self.live = live
+        self.case = Case.start(services, clock, "application_review", application(number), number)
+        self.completions: list[float] = []
+        self.deliveries: list[float] = []
+
+    def one(self) -> None:
+        """Ask for information and receive it: one round, two triggers."""
+        [task] = self._review_tasks()
+        self._cold()
+        began = time.perf_counter()
+        tasks.complete(self.services, task, REVIEW, REVIEWER)
+        self.completions.append(time.perf_counter() - began)
+        self._cold()
+        began = time.perf_counter()
+        messages.deliver(
+            self.services,
+            "information_received",
+            INTAKE,
+            correlation_keys={"application_number": self.number},
+            variables={"documents": ["entry-summary.pdf"]},
+        )
+        self.deliveries.append(time.perf_counter() - began)
+
+    def _review_tasks(self) -> list[str]:
+        with self.services.db.unit_of_work(readonly=True) as uow:
+            found = uow.tasks.list(TaskFilter(instance_id=self.case.id))
+        return [t.id for t in found if t.name == "review_application"]
+
+    def _cold(self) -> None:
+        if not self.live:
+            self.services.live.forget(self.case.id)
+
+    def state_bytes(self) -> int:
+        """Return the size of the case's saved state."""
+        with self.services.db.unit_of_work(readonly=True) as uow:
+            row = uow.instances.get(self.case.id)
+            assert row is not None
+            return len(row.state.encode())
+
+
+def _window(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return f"{statistics.median(ms):7.2f} ms (min {min(ms):.2f}, max {max(ms):.2f})"
+
+
+def _ratio(late: list[float], early: list[float]) -> float:
+    return statistics.median(late) / statistics.median(early)
+
+
+def run(rounds: int, window: int, live: bool, compaction: bool) -> dict[str, float]:
+    """Run the bench; print and return the ratios (round ``rounds`` ÷ round 1)."""
+    with database() as url, tempfile.TemporaryDirectory(prefix="rcp-state-growth-files-") as tmp:
+        clock = MovableClock(moment("2026-01-05"))
+        services = program_services(url, Path(tmp), clock)
+        services.engine.compact = compaction
+        try:
+            warm = Rounds(services, clock, "A-2026-000", live)
+            for _ in range(3):  # parse, compile and connection caches settle before measuring
+                warm.one()
+            measured = Rounds(services, clock, "A-2026-001", live)
+            sizes: dict[int, int] = {}
+            for number in range(1, rounds + 1):
+                measured.one()
+                sizes[number] = measured.state_bytes()
+        finally:
+            services.close()
+    early, late = slice(0, window), slice(rounds - window, rounds)
+    where = "PostgreSQL" if os.environ.get("RCP_BENCH_PG_ADMIN_URL") else "SQLite"
+    print(f"{where}, compaction {'on' if compaction else 'off'}, {'live cache' if live else 'restored'}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"state bytes      round 1: {sizes[1]:>9,}   round {rounds}: {sizes[rounds]:>9,}")
+    for label, values in (("completion", measured.completions), ("delivery", measured.deliveries)):
+        print(f"{label:<10} rounds 1-{window}: {_window(values[early])}")
+        print(f"{'':<10} rounds {rounds - window + 1}-{rounds}: {_window(values[late])}")
+    ratios = {
+        "state": sizes[rounds] / sizes[1],
+        "completion": _ratio(measured.completions[late], measured.completions[early]),
+        "delivery": _ratio(measured.deliveries[late], measured.deliveries[early]),
+    }
+    verdict = "met" if max(ratios.values()) <= 1.5 else "NOT met"
+    print(
+        f"round {rounds} ÷ round 1: state {ratios['state']:.2f}x, completion {ratios['completion']:.2f}x,"
+        f" delivery {ratios['delivery']:.2f}x (target <= 1.5x: {verdict})"
+    )
+    return ratios
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--window", type=int, default=5, help="rounds whose trigger times make a median")
+    parser.add_argument("--live", action="store_true", help="keep live workflows cached between triggers")
+    parser.add_argument("--no-compaction", action="store_true", help="save full states (the old way)")
+    args = parser.parse_args()
+    run(args.rounds, min(args.window, args.rounds), args.live, not args.no_compaction)
+
+
+if __name__ == "__main__":
+    main()
