@@ -17,7 +17,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
-from service.engine import measure, progress, serializer, timekeeping, waits
+from service.engine import compaction, measure, progress, serializer, timekeeping, waits
 from service.engine.scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
 from service.engine.specs import SpecBundle
 from service.engine.values import (
@@ -42,8 +42,11 @@ class Engine:
         *,
         script_time_limit: float = 2.0,
         max_case_data: int | None = None,
+        compact: bool = True,
     ) -> None:
         timekeeping.install()
+        # Off only to compare a compacted case with a full one (tests/integration/test_compaction.py).
+        self.compact = compact
         limit = measure.MAX_CASE_DATA if max_case_data is None else max_case_data
         self.environment = RestrictedEnvironment(functions, script_time_limit, limit)
         self.clock = clock
@@ -72,7 +75,9 @@ class Engine:
         return workflow
 
     def dump(self, workflow: BpmnWorkflow) -> str:
-        """Return the state-only JSON of the workflow."""
+        """Compact the workflow to what is live, then return its state-only JSON."""
+        if self.compact:
+            compaction.compact(workflow)
         return serializer.dump_state(workflow)
 
     def check_submitted(self, current: Mapping[str, Any], submitted: Mapping[str, Any]) -> None:
