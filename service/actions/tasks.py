@@ -6,6 +6,7 @@ bound to the case data once, the submission read against it and checked, and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
@@ -60,6 +61,31 @@ class Variables:
         return self.data
 
 
+# Writes what a completion attaches (documents) in its transaction; returns the values to add.
+Attach = Callable[[UnitOfWork, InstanceRow, TaskRow], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A submission plus the values its completion made in its transaction (attached documents)."""
+
+    submission: Submission
+    added: dict[str, Any]
+
+    def read(self, form: Form) -> tuple[dict[str, Any], list[FieldError]]:
+        """Return the submission's data with the added values."""
+        data, errors = self.submission.read(form)
+        return {**data, **self.added}, errors
+
+    def explain(self, form: Form, errors: list[FieldError]) -> list[FieldError]:
+        """Say what went wrong as the submission would."""
+        return self.submission.explain(form, errors)
+
+    def recorded(self) -> Any:
+        """Return what the submission records."""
+        return self.submission.recorded()
+
+
 @dataclass(frozen=True)
 class Completed(Outcome):
     """A completed task's outcome, with the title of the task that was completed."""
@@ -76,11 +102,13 @@ def complete(
     expected_version: int | None = None,
     must_hold: bool = False,
     answer: Answering | None = None,
+    attach: Attach | None = None,
 ) -> Completed:
     """Complete a READY task with validated data and run the case to its next wait state.
 
     ``must_hold``: the actor must have claimed the task first (the inbox's rule; integrators may
-    complete an unclaimed task). ``answer`` builds the outcome's ``answer`` in the transaction.
+    complete an unclaimed task). ``answer`` builds the outcome's ``answer`` in the transaction;
+    ``attach`` writes the form's documents in it.
     """
     submission = Variables(submitted) if isinstance(submitted, dict) else submitted
     audit = Audit("complete", task_id=task_id, data=submission.recorded())
@@ -98,7 +126,8 @@ def complete(
         form = open_tasks.form_of(services, loaded.uow, task, loaded.row).bound(
             services.engine.data_of(ready)
         )
-        data = _checked(submission, form, task, audit)
+        added = attach(loaded.uow, loaded.row, task) if attach else {}
+        data = _checked(Joined(submission, added) if added else submission, form, task, audit)
         return services.engine.complete_task(loaded.workflow, ready, data)
 
     locate = partial(_case_of, task_id=task_id, actor=actor, audit=audit)
