@@ -10,8 +10,9 @@ import pytest
 from service.clock import MovableClock
 from service.errors import Conflict, InvalidData
 from service.services import Services
-from service.views import program
+from service.views import deadline_board, program
 from tests.program_support import INTAKE, Case, advance_to, certified_recordkeeper, moment, program_services
+from tests.support import SUPERVISOR
 
 IOR = "IOR-55-7654321"
 KEEPER = {"importer_number": IOR, "name": "Harbor Imports LLC", "email": "records@harbor.example"}
@@ -208,3 +209,43 @@ def test_a_failure_reported_while_the_period_runs_is_refused(services: Services,
     clock.set(moment("2026-02-06"))
     with pytest.raises(Conflict, match="D-406 is tracked by its record_demand case"):
         Case.start(services, clock, "notice_of_violation", failure, "D-406-NOV")
+
+
+def test_the_deadline_board_counts_each_deadline_once_and_shows_demands(
+    services: Services, clock: MovableClock
+) -> None:
+    for n in (1, 2, 3):  # each petition: a task due on day 15 and the timer guarding that same moment
+        facts = {
+            "audit_number": f"AU-60{n}",
+            "auditee": {"name": "Harbor Imports LLC", "email": "audit@harbor.example"},
+            "estimated_termination_on": "2025-12-15",
+            "actual_termination_on": None,
+            "closing_conference_held": False,
+            "petition_received_on": "2026-01-05",
+            "investigation_commenced_on": None,
+        }
+        Case.start(services, clock, "closing_conference_petition", facts, f"AU-60{n}")
+    Case.start(services, clock, "record_demand", demand("D-407"), "D-407")
+
+    board = deadline_board.board(services, SUPERVISOR)
+
+    rules = {r["id"]: r for r in board["rules"]}
+    assert rules["163.11(b)"]["open"] == 3
+    assert (rules["163.6(a)"]["open"], rules["163.6(a)"]["days"], rules["163.6(a)"]["citation"]) == (
+        1,
+        30,
+        "§163.6(a)",
+    )
+    assert (
+        rules["163.6(a)"]["label"]
+        == "Demanded records produced within 30 calendar days after the demand is received"
+    )
+    listed = [
+        (d["businessKey"], d["element"]) for d in board["deadlines"] if d["rule"] in ("163.11(b)", "163.6(a)")
+    ]
+    assert sorted(listed) == [
+        ("AU-601", "provide_conference"),
+        ("AU-602", "provide_conference"),
+        ("AU-603", "provide_conference"),
+        ("D-407", "production_period_passed"),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, case, func, insert, select
+from sqlalchemy import ColumnElement, Connection, case, exists, func, insert, select, true
 
 from service.store.rows import (
     ClosedCountRow,
@@ -30,11 +30,15 @@ class DeadlineRepository:
             self.conn.execute(insert(dh), list(rows))
 
     def open_groups(self, now: datetime, week_end: datetime) -> list[DeadlineGroupRow]:
-        """Count open deadlines per diagram element: all, overdue, and due before ``week_end``."""
+        """Count open deadlines per diagram element: all, overdue, and due before ``week_end``.
+
+        A timer guarding a task's own due moment (its boundary "deadline passed") is the same
+        deadline as the task: only the task counts.
+        """
         groups: list[DeadlineGroupRow] = []
-        for kind, table, name, title, citation in (
-            ("task", ht, ht.c.name, ht.c.title, ht.c.due_citation),
-            ("timer", tt, tt.c.task_name, tt.c.title, tt.c.documentation),
+        for kind, table, name, title, citation, alone in (
+            ("task", ht, ht.c.name, ht.c.title, ht.c.due_citation, true()),
+            ("timer", tt, tt.c.task_name, tt.c.title, tt.c.documentation, _unguarded()),
         ):
             due = table.c.due_at
             query = (
@@ -46,7 +50,7 @@ class DeadlineRepository:
                     func.sum(case((due < now, 1), else_=0)).label("overdue"),
                     func.sum(case(((due >= now) & (due < week_end), 1), else_=0)).label("this_week"),
                 )
-                .where(due.is_not(None))
+                .where(due.is_not(None), alone)
                 .group_by(name, title, citation)
             )
             groups += [
@@ -85,6 +89,7 @@ class DeadlineRepository:
                 it.c.process_key,
             )
             .join(it, it.c.id == tt.c.instance_id)
+            .where(_unguarded())
             .order_by(tt.c.due_at)
             .limit(limit)
         )
@@ -107,3 +112,9 @@ class DeadlineRepository:
     def for_instance(self, instance_id: str) -> list[DeadlineHistoryRow]:
         rows = self.conn.execute(select(dh).where(dh.c.instance_id == instance_id).order_by(dh.c.id))
         return typed_rows(DeadlineHistoryRow, rows)
+
+
+def _unguarded() -> ColumnElement[bool]:
+    """Select timers that are not the twin of an open task of their instance due at the same moment."""
+    twin = select(ht.c.id).where(ht.c.instance_id == tt.c.instance_id, ht.c.due_at == tt.c.due_at)
+    return ~exists(twin)
