@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from service.cli import api, audit, backup, cases, core, init, jobs, notices, tokens, users
+from service.cli import api, audit, backup, cases, core, documents, init, jobs, notices, tokens, users
 from service.cli.parsing import RcpParser
 from service.errors import ServiceError
 
@@ -40,6 +40,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [
     backup.register,
     audit.register,
     cases.register,
+    documents.register,
 ]
 
 
