@@ -26,6 +26,8 @@ class RecordApplication:
     showing: dict[str, Any] = field(default_factory=dict)
     business: dict[str, Any] = field(default_factory=dict)
     alternative_program: str | None = None
+    # §163.2(a): what the decision table who_may_apply said; absent on diagram versions before it.
+    eligible_class: bool | None = None
 
 
 @dataclass
@@ -79,7 +81,9 @@ class ApplicationDesk(Desk):
     def record_application(self, p: RecordApplication, call: CallContext) -> dict[str, Any]:
         """Register the applicant and the application; say whether it is a §163.2(a) person."""
         applicant = p.applicant
-        eligible = p.recordkeeper_class in RECORDKEEPER_CLASSES  # §163.12(b)(1) via §163.2(a)
+        eligible = (  # §163.12(b)(1) via §163.2(a): the table's answer, else the same list here
+            p.eligible_class if p.eligible_class is not None else p.recordkeeper_class in RECORDKEEPER_CLASSES
+        )
         self.records.upsert_recordkeeper(
             importer_number=str(applicant["importer_number"]),
             name=str(applicant["name"]),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .desk import Desk, as_date, need
-from .penalties import CITATION, ceilings
+from .penalties import CITATION, Limits, ceilings
 from .registry import CallContext
 from .vocabulary import CULPABILITY, IMMEDIATE_BASES, REMOVAL_GROUNDS, describe
 
@@ -26,6 +26,8 @@ class RecordProductionFailure:
 class PenaltyCeiling:
     demand_number: str
     culpability: str
+    maximum: float | int | str | None = None  # the penalty_ceiling table's row (§163.6(b)(1))
+    percent: float | int | str | None = None
 
 
 @dataclass
@@ -34,6 +36,8 @@ class PenaltyReferral:
     culpability: str
     repeat: bool
     penalty_case_number: str
+    maximum: float | int | str | None = None  # the penalty_ceiling table's row (§163.6(b)(1))
+    percent: float | int | str | None = None
 
 
 @dataclass
@@ -100,7 +104,9 @@ class EnforcementDesk(Desk):
     def compute_penalty_ceiling(self, p: PenaltyCeiling, call: CallContext) -> dict[str, Any]:
         """Return the penalty ceiling of each release of the demand and their sum (§163.6(b)(1))."""
         demand = need(self.records.demand(p.demand_number), "demand", p.demand_number)
-        found = ceilings(list(demand["releases"]), p.culpability)
+        found = ceilings(
+            list(demand["releases"]), p.culpability, Limits.of(p.culpability, p.maximum, p.percent)
+        )
         total = sum((c.ceiling for c in found), Decimal("0"))
         return {
             "culpability": p.culpability,
@@ -122,7 +128,9 @@ class EnforcementDesk(Desk):
         if p.culpability not in CULPABILITY:
             raise ValueError(f"culpability must be willful or negligent, not {p.culpability!r}")
         demand = need(self.records.demand(p.demand_number), "demand", p.demand_number)
-        found = ceilings(list(demand["releases"]), p.culpability)
+        found = ceilings(
+            list(demand["releases"]), p.culpability, Limits.of(p.culpability, p.maximum, p.percent)
+        )
         total = sum((c.ceiling for c in found), Decimal("0"))
         self.records.add_violation(
             importer_number=demand["importer_number"],

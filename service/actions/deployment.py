@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from service.actions import stored_decisions
 from service.engine import lint
 from service.engine.validation import ProcessCandidate, ValidationReport, validate
 from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected, Duplicate
 from service.store import UnitOfWork
+from service.store.repositories import decisions as decision_store
 
 if TYPE_CHECKING:
     from service.identity.actors import Actor
@@ -25,30 +27,42 @@ _VALIDATION_LOCK = threading.Lock()  # lxml's shared XSD object keeps one error 
 
 @dataclass
 class DiagramSet:
-    """Diagrams with the forms and start schemas they use."""
+    """Diagrams with the forms and start schemas they use, and DMN decision tables (``.dmn``).
+
+    A ``.dmn`` source given among ``diagrams`` is moved to ``decisions``, so every door may pass
+    the files it received in one list.
+    """
 
     diagrams: list[DiagramSource]
     forms: dict[str, bytes] = field(default_factory=dict)
     start_schemas: dict[str, bytes] = field(default_factory=dict)
+    decisions: list[DiagramSource] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.decisions = self.decisions + [d for d in self.diagrams if d.name.endswith(".dmn")]
+        self.diagrams = [d for d in self.diagrams if not d.name.endswith(".dmn")]
 
 
 def read_directory(path: Path) -> DiagramSet:
-    """Read ``*.bpmn``, ``forms/*.json`` and ``<key>.start.schema.json`` from a processes folder."""
+    """Read ``*.bpmn``, ``*.dmn``, ``forms/*.json`` and ``<key>.start.schema.json`` from a folder."""
     diagrams = [DiagramSource(p.name, p.read_bytes()) for p in sorted(path.glob("*.bpmn"))]
     forms = {p.name: p.read_bytes() for p in sorted((path / "forms").glob("*.json"))}
     starts = {
         p.name.removesuffix(".start.schema.json"): p.read_bytes()
         for p in sorted(path.glob("*.start.schema.json"))
     }
-    return DiagramSet(diagrams, forms, starts)
+    decisions = [DiagramSource(p.name, p.read_bytes()) for p in sorted(path.glob("*.dmn"))]
+    return DiagramSet(diagrams, forms, starts, decisions)
 
 
 def check(services: Services, diagrams: DiagramSet) -> ValidationReport:
     """Validate diagrams against the registry and the deployed processes they may call."""
+    sources = diagrams.diagrams + diagrams.decisions
     with services.db.unit_of_work(readonly=True) as uow:
-        context = _deployed_sources(uow, {d.name for d in diagrams.diagrams})
+        context = _deployed_sources(uow, {d.name for d in sources})
+        context += stored_decisions.deployed_sources(uow, {d.name for d in diagrams.decisions})
     with _VALIDATION_LOCK:
-        return validate(diagrams.diagrams, diagrams.forms, services.registry, diagrams.start_schemas, context)
+        return validate(sources, diagrams.forms, services.registry, diagrams.start_schemas, context)
 
 
 def review(services: Services, diagrams: DiagramSet) -> ValidationReport:
@@ -108,10 +122,10 @@ def store(
     if not report.ok:
         raise DeploymentRejected(report.issues)
     try:
-        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
+        return services.db.run(lambda uow: _store(services, uow, report, actor, note, keep_newer))
     except Duplicate:
         # Another deployment took the same version number at the same moment: try once more.
-        return services.db.run(lambda uow: _store(services, uow, report.candidates, actor, note, keep_newer))
+        return services.db.run(lambda uow: _store(services, uow, report, actor, note, keep_newer))
 
 
 class Deployed(TypedDict):
@@ -127,21 +141,38 @@ class Deployed(TypedDict):
 def _store(
     services: Services,
     uow: UnitOfWork,
-    candidates: list[ProcessCandidate],
+    report: ValidationReport,
     actor: Actor,
     note: str | None,
     keep_newer: bool = False,
 ) -> list[Deployed]:
     now = services.clock.now()
-    results = [_store_one(uow, c, actor, note, keep_newer, now) for c in candidates]
+    candidates = report.candidates
+    by = stored_decisions.By(actor.kind, actor.name, note, now)
+    decisions = stored_decisions.store(uow, report.decisions, by, keep_newer)
+    results = []
+    for c in candidates:
+        pins = stored_decisions.pins_for(uow, c.decision_keys, decisions)
+        results.append(_store_one(uow, c, actor, note, keep_newer, now, pins))
+    # A changed table makes a new version of each deployed process using it: new cases get it.
+    for user, keys in stored_decisions.users_to_reversion(uow, decisions, {c.key for c in candidates}):
+        candidate, pins = stored_decisions.reversioned(uow, user, keys, decisions)
+        results.append(_store_one(uow, candidate, actor, note, False, now, pins))
     uow.commit()
     return results
 
 
 def _store_one(
-    uow: UnitOfWork, c: ProcessCandidate, actor: Actor, note: str | None, keep_newer: bool, now: datetime
+    uow: UnitOfWork,
+    c: ProcessCandidate,
+    actor: Actor,
+    note: str | None,
+    keep_newer: bool,
+    now: datetime,
+    pins: stored_decisions.Pins | None = None,
 ) -> Deployed:
-    digest = c.content_hash()
+    pins = pins or stored_decisions.Pins({}, {})
+    digest = c.content_hash(pins.hashes)
     latest = uow.definitions.latest(c.key)
     same = latest if latest is not None and latest.content_hash == digest else None
     if same is None and keep_newer and latest is not None:
@@ -171,6 +202,7 @@ def _store_one(
         deployed_by=f"{actor.kind}:{actor.name}",
         note=note,
     )
+    decision_store.of(uow).pin(new_id, pins.ids)
     stored = {"key": c.key, "version": version, "note": note}
     uow.audit.append(
         at=now, actor_kind=actor.kind, actor=actor.name, action="deploy", outcome="ok", data=stored

@@ -10,7 +10,9 @@ from service.engine.specs import SpecBundle, load_bundle
 from service.engine.values import DiagramSource
 from service.errors import NotFound
 from service.store import UnitOfWork
+from service.store.repositories import decisions as decision_store
 from service.store.rows import DefinitionRow
+from service.store.rows.decisions import DecisionDefinitionRow
 
 
 class DefinitionCatalog:
@@ -64,12 +66,29 @@ class DefinitionCatalog:
         top = self.row(uow, definition_id)
         rows = [top] + [self.row(uow, i) for i in called.values()]
         sources = {r.source_name: DiagramSource(r.source_name, r.bpmn_xml.encode()) for r in rows}
-        built = load_bundle(top.key, sources.values())
+        decisions = self.decisions(uow, [r.id for r in rows])
+        for d in decisions.values():
+            sources[d["source_name"]] = DiagramSource(d["source_name"], d["dmn_xml"].encode())
+        versions = {key: d["version"] for key, d in decisions.items()}
+        built = load_bundle(top.key, sources.values(), versions)
         with self._lock:
             self._bundles[cache_key] = built
             while len(self._bundles) > self._capacity:
                 self._bundles.popitem(last=False)
         return built
+
+    def decisions(self, uow: UnitOfWork, definition_ids: list[int]) -> dict[str, DecisionDefinitionRow]:
+        """Return the decision versions these process versions pin, by decision id.
+
+        One parser holds one table per decision id: should a caller and a callee pin different
+        versions of one decision, the first definition's (the case's own process) is used.
+        """
+        pinned = decision_store.of(uow).pinned(definition_ids)
+        found: dict[str, DecisionDefinitionRow] = {}
+        for definition_id in definition_ids:
+            for row in pinned[definition_id]:
+                found.setdefault(row["key"], row)
+        return found
 
     def form(
         self, uow: UnitOfWork, definition_id: int, called: dict[str, int], process_key: str, filename: str

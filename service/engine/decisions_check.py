@@ -7,7 +7,9 @@ id is the issue's element id, so the modeler marks the row.
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,10 +20,25 @@ from service.engine import policy
 from service.engine.decisions_eval import HIT_POLICIES, TYPE_REFS, cell_expression, type_problem
 from service.engine.decisions_model import ANY, DMNNS, Rule, Table, output_key, parse_dmn, tables
 from service.engine.decisions_overlap import overlapping
+from service.engine.values import DiagramSource
 from service.engine.xml import DiagramUnreadable
 from service.errors import DiagramIssue
 
 CITATION = re.compile(r"§\s?\d+\.\d+")  # e.g. §163.6(b)(1)
+
+
+@dataclass
+class DecisionCandidate:
+    """A decision table found valid, ready to be stored as a decision version."""
+
+    key: str  # the decision's id, which business rule tasks name
+    name: str | None
+    source_name: str
+    xml: bytes
+
+    def content_hash(self) -> str:
+        """Hash the DMN file."""
+        return hashlib.sha256(self.xml).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -147,3 +164,25 @@ def _literal_type_problem(cell: str, type_ref: str) -> str | None:
     except (ValueError, SyntaxError):
         return None
     return type_problem(value, type_ref)
+
+
+def check_decisions(sources: list[DiagramSource]) -> tuple[list[DiagramIssue], list[DecisionCandidate]]:
+    """Check each DMN file; return the issues and the decisions of the files without errors."""
+    issues: list[DiagramIssue] = []
+    found: list[DecisionCandidate] = []
+    seen: dict[str, str] = {}
+    for source in sources:
+        problems = check_dmn(source.name, source.xml)
+        issues.extend(problems)
+        if any(p.severity == "error" for p in problems):
+            continue
+        for table in tables(parse_dmn(source.name, source.xml)):
+            if table.decision_id in seen:
+                message = f"decision '{table.decision_id}' is also in {seen[table.decision_id]}"
+                issues.append(DiagramIssue(source.name, message, table.decision_id, table.line, rule="dmn"))
+                continue
+            seen[table.decision_id] = source.name
+            found.append(
+                DecisionCandidate(table.decision_id, table.decision_name or None, source.name, source.xml)
+            )
+    return issues, found

@@ -18,6 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from service.clock import Clock
 from service.engine import compaction, measure, progress, serializer, timekeeping, waits
+from service.engine.decisions_values import DecisionTaken
 from service.engine.scripting import RestrictedEnvironment, RestrictedScriptEngine, ServiceCaller
 from service.engine.specs import SpecBundle
 from service.engine.values import (
@@ -187,6 +188,13 @@ class Engine:
         if not found:
             return True  # not found without the case: let the restored task answer
         return any(CONTEXT_PROPERTY in getattr(t, "extensions", {}).get("properties", {}) for t in found)
+
+    def take_decisions(self, workflow: BpmnWorkflow) -> list[DecisionTaken]:
+        """Return the decisions business rule tasks took since the last call, and forget them."""
+        collected: list[DecisionTaken] = getattr(workflow.script_engine, "decisions_taken", [])
+        taken = list(collected)
+        collected.clear()
+        return taken
 
     def task_data(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """Return the data of the workflow's most recent task (the case's variables)."""

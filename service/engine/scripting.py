@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from handlers.registry import CallContext
 from service.engine import compiling, measure, policy
 from service.engine.budget import time_limited
+from service.engine.decisions_values import DecisionTaken
 
 
 class ServiceCaller(Protocol):
@@ -79,6 +80,8 @@ class RestrictedScriptEngine(PythonScriptEngine):
         self._call_service = call_service
         self.instance_id = instance_id
         self.business_key = business_key
+        # Business rule tasks append what they decided; the trigger's save records and clears it.
+        self.decisions_taken: list[DecisionTaken] = []
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         """Dispatch a service task to the registry; return the JSON string Spiff expects."""

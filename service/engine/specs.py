@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,8 +10,10 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
+from service.engine.decisions_model import parse_dmn
+from service.engine.decisions_runtime import DecisionParser
 from service.engine.values import DiagramSource
-from service.engine.xml import line_of, parse_diagram
+from service.engine.xml import DiagramUnreadable, line_of, parse_diagram
 from service.errors import DiagramIssue
 
 
@@ -32,19 +34,28 @@ class SpecError(Exception):
         self.issue = issue
 
 
-def new_parser() -> SpiffBpmnParser:
-    """Return a Spiff parser; we validate XSD ourselves (all errors, with lines) before it runs."""
-    return SpiffBpmnParser(validator=None)
+def new_parser(decision_versions: Mapping[str, int] | None = None) -> SpiffBpmnParser:
+    """Return a Spiff parser; we validate XSD ourselves (all errors, with lines) before it runs.
+
+    ``decision_versions`` are the deployed versions of the decisions added to it (the case record
+    names them); business rule tasks evaluate through ``decisions_runtime``.
+    """
+    return DecisionParser(decision_versions)
 
 
 def add_sources(parser: SpiffBpmnParser, sources: Iterable[DiagramSource]) -> dict[str, etree._ElementTree]:
-    """Add each source to the parser and return the parsed trees by file name."""
+    """Add each source (a ``.dmn`` file as a decision) to the parser; return the trees by file name."""
     trees: dict[str, etree._ElementTree] = {}
     for source in sources:
-        tree = parse_diagram(source.name, source.xml)
-        trees[source.name] = tree
         try:
+            if source.name.endswith(".dmn"):
+                parser.add_dmn_xml(parse_dmn(source.name, source.xml).getroot(), filename=source.name)
+                continue
+            tree = parse_diagram(source.name, source.xml)
+            trees[source.name] = tree
             parser.add_bpmn_xml(tree, filename=source.name)
+        except DiagramUnreadable as exc:
+            raise SpecError(exc.issue) from None
         except ValidationException as exc:
             raise SpecError(_issue_from(exc, trees)) from None
     return trees
@@ -62,9 +73,11 @@ def build_bundle(
     return SpecBundle(process_key, spec, subprocess_specs)
 
 
-def load_bundle(process_key: str, sources: Iterable[DiagramSource]) -> SpecBundle:
-    """Parse the sources of a stored definition (and its callees) into a bundle."""
-    parser = new_parser()
+def load_bundle(
+    process_key: str, sources: Iterable[DiagramSource], decision_versions: Mapping[str, int] | None = None
+) -> SpecBundle:
+    """Parse the sources of a stored definition (its callees and pinned decisions) into a bundle."""
+    parser = new_parser(decision_versions)
     trees = add_sources(parser, sources)
     return build_bundle(parser, process_key, trees)
 

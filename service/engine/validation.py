@@ -17,6 +17,7 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 
 from service.engine import inspect, policy
+from service.engine.decisions_check import DecisionCandidate, check_decisions
 from service.engine.specs import DiagramSource, SpecError, add_sources, build_bundle, new_parser
 from service.engine.values import CONTEXT_PROPERTY, parse_context
 from service.engine.xml import NSMAP, DiagramUnreadable, nearest_id, parse_diagram, schema_issues
@@ -43,13 +44,16 @@ class ProcessCandidate:
     start_messages: list[str]
     forms: dict[str, dict[str, object]] = field(default_factory=dict)
     start_schema: dict[str, object] | None = None
+    decision_keys: list[str] = field(default_factory=list)  # calledDecisionId of its rule tasks
 
-    def content_hash(self) -> str:
-        """Hash everything a version is made of: the diagram, its forms and its start schema."""
+    def content_hash(self, decision_hashes: Mapping[str, str] | None = None) -> str:
+        """Hash what a version is made of: diagram, forms, start schema, pinned decisions' hashes."""
         digest = hashlib.sha256(self.xml)
         for name in sorted(self.forms):
             digest.update(name.encode() + b"\0" + json.dumps(self.forms[name], sort_keys=True).encode())
         digest.update(json.dumps(self.start_schema, sort_keys=True).encode())
+        for key, content in sorted((decision_hashes or {}).items()):
+            digest.update(b"\0decision\0" + key.encode() + b"\0" + content.encode())
         return digest.hexdigest()
 
 
@@ -57,6 +61,7 @@ class ProcessCandidate:
 class ValidationReport:
     candidates: list[ProcessCandidate]
     issues: list[DiagramIssue]
+    decisions: list[DecisionCandidate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -70,8 +75,9 @@ def validate(
     start_schemas: Mapping[str, bytes] | None = None,
     context_sources: Iterable[DiagramSource] = (),
 ) -> ValidationReport:
-    """Check diagrams for deployment; ``context_sources`` are deployed callees they may call."""
-    issues: list[DiagramIssue] = []
+    """Check diagrams and ``.dmn`` decisions; ``context_sources``: deployed ones they may call."""
+    issues, decisions = check_decisions([s for s in sources if s.name.endswith(".dmn")])
+    sources = [s for s in sources if not s.name.endswith(".dmn")]
     trees: dict[str, etree._ElementTree] = {}
     for source in sources:
         try:
@@ -93,10 +99,11 @@ def validate(
         issues.extend(_lane_warnings(name, tree))
     if any(i.severity == "error" for i in issues):
         return ValidationReport([], issues)
+    own_decisions = [DiagramSource(d.source_name, d.xml) for d in decisions]
     candidates, engine_issues = _engine_parse(
-        sources, trees, parsed_forms, start_schemas or {}, context_sources
+        sources + own_decisions, trees, parsed_forms, start_schemas or {}, context_sources
     )
-    return ValidationReport(candidates, issues + engine_issues)
+    return ValidationReport(candidates, issues + engine_issues, decisions)
 
 
 def _policy_issues(name: str, tree: etree._ElementTree) -> list[DiagramIssue]:
@@ -244,6 +251,8 @@ def _engine_parse(
     candidates: list[ProcessCandidate] = []
     issues: list[DiagramIssue] = []
     for source in sources:
+        if source.name not in trees:
+            continue  # a decision: checked on its own
         tree = trees[source.name]
         for key in inspect.executable_process_ids(tree):
             try:
@@ -267,6 +276,7 @@ def _candidate(
     process = tree.getroot().find(f"bpmn:process[@id='{key}']", NSMAP)
     assert process is not None
     called = sorted({c.get("calledElement", "") for c in process.iterfind(".//bpmn:callActivity", NSMAP)})
+    decided = sorted({d.text or "" for d in process.iterfind(".//spiffworkflow:calledDecisionId", NSMAP)})
     used_forms = {u.filename for u in inspect.form_references(etree.ElementTree(process))}
     start_schema = None
     if key in start_schemas:
@@ -286,4 +296,5 @@ def _candidate(
         start_messages=list(parser.get_process_parser(key).start_messages()),  # type: ignore[attr-defined]
         forms={f: forms[f] for f in sorted(used_forms) if f in forms},
         start_schema=start_schema,
+        decision_keys=[d.strip() for d in decided if d.strip()],
     )

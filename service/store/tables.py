@@ -7,6 +7,7 @@ Areas of the service keep their tables in their own ``schema_*`` module on the s
 from service.store import (
     schema_api,  # noqa: F401  (registers the integrator API's tables)
     schema_cases,  # noqa: F401  (registers the case list's search tables)
+    schema_decisions,  # noqa: F401  (registers the DMN decision tables)
     schema_documents,  # noqa: F401  (registers the case documents' metadata)
     schema_inbox,  # noqa: F401  (registers the inbox tables)
     schema_jobs,  # noqa: F401  (registers the background-work tables)
