@@ -21,6 +21,7 @@ const ENTRIES = {
   viewer: ['src/viewer.js', 'src/css/viewer.css'],
   modeler: ['src/modeler.js', 'src/css/modeler.css'],
   diff: ['src/diff.js', 'src/css/diff.css'],
+  dmn: ['src/dmn.js', 'src/css/dmn.css'],
   'rcp-markers': [null, 'src/css/rcp-markers.css']
 };
 

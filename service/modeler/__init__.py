@@ -4,7 +4,7 @@ Every function takes the acting user and checks the role itself, so any route (w
 endpoint, integrator API) that calls one refuses non-analysts the same way.
 """
 
-from service.modeler import checks, drafts, versions
+from service.modeler import checks, decisions, drafts, versions
 from service.modeler.access import may_model, require_analyst, require_reader
 
-__all__ = ["checks", "drafts", "may_model", "require_analyst", "require_reader", "versions"]
+__all__ = ["checks", "decisions", "drafts", "may_model", "require_analyst", "require_reader", "versions"]

@@ -24,9 +24,11 @@ def register(app: Flask) -> None:
         case_list_views,
         case_views,
         deadlines,
+        documents_views,
         inbox_views,
         incidents,
         modeler,
+        modeler_decisions,
         modeler_json,
         task_views,
     )

@@ -27,7 +27,7 @@ from service.actions import migration
 from service.errors import FieldError, InvalidData, ServiceError
 from service.identity.actors import Actor
 from service.identity.tokens import Unauthenticated
-from service.modeler import drafts, require_analyst, versions
+from service.modeler import decisions, drafts, require_analyst, versions
 from service.services import Services
 from service.views import migration as migration_views
 from service.web import boundary, security
@@ -127,6 +127,7 @@ def index() -> Any:
     return render_template(
         "modeler/index.html",
         processes=versions.processes(services(), actor()),
+        decisions=decisions.listing(services(), actor()),
         drafts=drafts.list_own(services(), actor()),
     )
 

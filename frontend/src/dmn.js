@@ -1,0 +1,82 @@
+// Decision table editor bundle: window.RcpDmn (dmn-js's modeler, opened on a decision table).
+import DmnModeler from 'dmn-js/lib/Modeler';
+
+const ROW_MARKS = ['rcp-rule-error', 'rcp-rule-warning', 'rcp-rule-hit'];
+
+function resolve(el) {
+  const node = typeof el === 'string' ? document.querySelector(el) : el;
+  if (!node) throw new Error(`RcpDmn: container not found: ${el}`);
+  return node;
+}
+
+/** The decision table views of the file: [{id, name}]. */
+function tableViews(modeler) {
+  return modeler.getViews().filter((v) => v.type === 'decisionTable')
+    .map((v) => ({ id: v.element.id, name: v.element.name || v.element.id, view: v }));
+}
+
+/**
+ * Open DMN XML in dmn-js's modeler, on the decision table of `decisionId` (else the first one).
+ * @return {Promise<object>} handle: {modeler, warnings, tables, decisionId, open(id), saveXML(),
+ *   markRules(issues, kind), clearMarks(), destroy()}
+ */
+async function create(container, xml, options = {}) {
+  const parent = resolve(container);
+  const modeler = new DmnModeler({ container: parent });
+  const { warnings } = await modeler.importXML(xml);
+  const marks = new Map(); // rule id -> class
+  const apply = () => {
+    parent.querySelectorAll(ROW_MARKS.map((c) => `tr.${c}`).join(',')).forEach((row) => row.classList.remove(...ROW_MARKS));
+    for (const [ruleId, mark] of marks) {
+      const cell = parent.querySelector(`td[data-element-id="${CSS.escape(ruleId)}"], [data-row-id="${CSS.escape(ruleId)}"]`);
+      const row = cell && cell.closest('tr');
+      if (!row) continue;
+      row.classList.add(mark.className);
+      row.title = mark.title;
+    }
+  };
+  // dmn-js re-renders rows on every change: put the marks back after it.
+  modeler.on('views.changed', () => setTimeout(apply, 0));
+  const handle = {
+    modeler,
+    warnings,
+    tables: () => tableViews(modeler).map(({ id, name }) => ({ id, name })),
+    decisionId: () => {
+      const active = modeler.getActiveView();
+      return active && active.element.id;
+    },
+    async open(id) {
+      const found = tableViews(modeler).find((t) => t.id === id) || tableViews(modeler)[0];
+      if (!found) throw new Error('RcpDmn: the file has no decision table');
+      await modeler.open(found.view);
+      const viewer = modeler.getActiveViewer();
+      viewer.get('eventBus').on('elements.changed', () => setTimeout(apply, 0));
+      apply();
+      return found.id;
+    },
+    async saveXML() {
+      const { xml: out } = await modeler.saveXML({ format: true });
+      return out;
+    },
+    /** Mark the rows of these rules (issues: [{elementId, message, severity}] or hits: [{ruleId}]). */
+    markRules(items, kind = 'issue') {
+      for (const [id, mark] of [...marks]) if ((kind === 'hit') === (mark.className === 'rcp-rule-hit')) marks.delete(id);
+      for (const item of items) {
+        const id = item.elementId || item.ruleId;
+        if (!id) continue;
+        const className = kind === 'hit' ? 'rcp-rule-hit' : `rcp-rule-${item.severity === 'warning' ? 'warning' : 'error'}`;
+        marks.set(id, { className, title: item.message || 'the test bench hit this rule' });
+      }
+      apply();
+    },
+    clearMarks() {
+      marks.clear();
+      apply();
+    },
+    destroy: () => modeler.destroy()
+  };
+  await handle.open(options.decisionId);
+  return handle;
+}
+
+window.RcpDmn = { create };
