@@ -13,6 +13,7 @@ ALL_GROUPS = (*LANE_GROUPS, SUPERVISORS, ANALYSTS)
 # Removal of certification (§163.13(c)): the Director of the field office decides on it.
 STAFF_STARTS: dict[str, frozenset[str]] = {
     "certification_removal": frozenset({"field_director"}),
+    "record_demand": frozenset({"field_auditors"}),  # §163.6(a): a demand the field office issued itself
 }
 
 

@@ -34,6 +34,18 @@ START_UI: dict[str, dict[str, Any]] = {
         },
         "removal_facts": {"ui:title": "Facts supporting the removal", "ui:widget": "textarea"},
     },
+    "record_demand": {
+        "ui:order": [
+            *("demand_number", "recordkeeper", "record_description", "releases", "demanded_on"),
+            *("received_on", "shorter_period_days", "shorter_period_reason"),
+        ],
+        "demand_number": {"ui:title": "Demand number"},
+        "record_description": {"ui:title": "Record(s) demanded", "ui:widget": "textarea"},
+        "demanded_on": {"ui:title": "Demand issued on"},
+        "received_on": {"ui:title": "Demand received on (the period runs from it, §163.6(a))"},
+        "shorter_period_days": {"ui:title": "Shorter period, in days (admissibility or release)"},
+        "shorter_period_reason": {"ui:title": "Why the shorter period"},
+    },
 }
 
 

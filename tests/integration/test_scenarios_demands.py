@@ -7,11 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from service.actions import staff_starts
 from service.clock import MovableClock
-from service.errors import Conflict, InvalidData
+from service.errors import Conflict, Forbidden, InvalidData
 from service.services import Services
+from service.store.repositories.program_cases import CaseRecords
 from service.views import deadline_board, program
-from tests.program_support import INTAKE, Case, advance_to, certified_recordkeeper, moment, program_services
+from tests.program_support import (
+    AUDITOR,
+    INTAKE,
+    REVIEWER,
+    Case,
+    advance_to,
+    certified_recordkeeper,
+    moment,
+    program_services,
+)
 from tests.support import SUPERVISOR
 
 IOR = "IOR-55-7654321"
@@ -41,8 +52,6 @@ def demand(number: str, **facts: object) -> dict:
 def stored(services: Services, number: str) -> tuple[str, str]:
     """Return the demand's status and due date as the data service holds them."""
     with services.db.unit_of_work(readonly=True) as uow:
-        from service.store.repositories.program_cases import CaseRecords
-
         found = CaseRecords(uow.conn, services.clock.now).demand(number)
     assert found is not None
     return found["status"], found["due_on"].isoformat()
@@ -249,3 +258,24 @@ def test_the_deadline_board_counts_each_deadline_once_and_shows_demands(
         ("AU-603", "provide_conference"),
         ("D-407", "production_period_passed"),
     ]
+
+
+def test_field_auditors_start_a_demand_from_the_web_and_reviewers_may_not(
+    services: Services, clock: MovableClock
+) -> None:
+    with pytest.raises(Forbidden):
+        staff_starts.start_by_staff(
+            services, "record_demand", demand("D-408"), REVIEWER, business_key="D-408", reason="Audit"
+        )
+    outcome = staff_starts.start_by_staff(
+        services,
+        "record_demand",
+        demand("D-408"),
+        AUDITOR,
+        business_key="D-408",
+        reason="Issued at the audit",
+    )
+
+    case = Case(services, clock, outcome.instance_id)
+    assert case.variables["demand"]["production_due_on"] == "2026-02-04"
+    assert stored(services, "D-408") == ("open", "2026-02-04")
