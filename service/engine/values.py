@@ -62,8 +62,9 @@ class ReadyTask:
 # The user-task property naming what the task shows read-only beside its form (docs/modeler.md).
 CONTEXT_PROPERTY = "decisionContext"
 # An entry's kind: a value of the case data, a notice issued in the case, every message of a name
-# the case received, or who completed an earlier task and when. A plain path is a value.
-CONTEXT_KINDS = ("value", "notice", "message", "decision")
+# the case received, who completed an earlier task and when, or the documents a value refers to
+# (references a form attached, or document ids an integrator sent). A plain path is a value.
+CONTEXT_KINDS = ("value", "notice", "message", "decision", "documents")
 _PATH = re.compile(r"^[A-Za-z_]\w*(\.\w+)*$")
 
 
@@ -92,7 +93,8 @@ def parse_context(text: str | None) -> list[ContextEntry]:
             kind = ""
         if not kind or not _PATH.match(words[-1]):
             raise ValueError(
-                f"decision context entry {part.strip()!r} is not [notice|message|decision] path[: Label]"
+                f"decision context entry {part.strip()!r} is not"
+                " [notice|message|decision|documents] path[: Label]"
             )
         entries.append(ContextEntry(kind, words[-1], label.strip() or None))
     return entries

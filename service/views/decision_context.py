@@ -28,6 +28,15 @@ class ContextItem:
     lines: list[str]
     notice: str | None = None
     received: str | None = None
+    documents: list[DocumentLink] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """A case document a context item links to: its id and name."""
+
+    id: str
+    name: str
 
 
 @dataclass
@@ -79,8 +88,12 @@ def items(
     audit: list[AuditRow],
     words: Lexicon,
     people: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> list[ContextItem]:
-    """Return the labelled items a task's declared context shows, leaving out what the case lacks."""
+    """Return the labelled items a task's declared context shows, leaving out what the case lacks.
+
+    ``names``: the case's document names by id, for documents a value names by id only.
+    """
     shown: list[ContextItem] = []
     for entry in entries:
         if entry.kind == "message":
@@ -95,6 +108,9 @@ def items(
             continue
         if entry.kind == "notice" and isinstance(value, Mapping):
             shown.append(_notice(entry, value, words.zone))
+            continue
+        if entry.kind == "documents":
+            shown += _documents(entry, value, names or {})
             continue
         prop = words.field(path)
         label = entry.label or _label(path[-1], prop)
@@ -116,6 +132,20 @@ def _notice(entry: ContextEntry, value: Mapping[str, Any], zone: tzinfo) -> Cont
     issued = value.get("issued_on") or value.get("issued_at")
     line = f"Notice {number}" + (f", issued {_text(issued, zone)}" if issued else "")
     return ContextItem(entry.label or "Notice", [line], notice=number or None)
+
+
+def _documents(entry: ContextEntry, value: Any, names: Mapping[str, str]) -> list[ContextItem]:
+    """Return the documents a value refers to: references a form attached, or document ids."""
+    links = []
+    for one in value if isinstance(value, list) else [value]:
+        found = one.get("document_id") if isinstance(one, Mapping) else one
+        if isinstance(found, str) and found:
+            named = one.get("name") if isinstance(one, Mapping) else None
+            links.append(DocumentLink(found, str(named or names.get(found) or f"Document {found}")))
+    if not links:
+        return []
+    label = entry.label or _label(entry.source.split(".")[-1], {})
+    return [ContextItem(label, [link.name for link in links], documents=links)]
 
 
 def completions(audit: list[AuditRow], task_name: str) -> list[AuditRow]:

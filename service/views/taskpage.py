@@ -93,4 +93,13 @@ def _context(
     actors = {a["actor"] for name in decisions for a in decision_context.completions(audit, name)}
     users = {name: uow.users.by_username(name) for name in actors}
     people = {name: user["display_name"] for name, user in users.items() if user and user["display_name"]}
-    return decision_context.items(found.context, found.data, audit, words, people)
+    return decision_context.items(
+        found.context, found.data, audit, words, people, _document_names(uow, row, found)
+    )
+
+
+def _document_names(uow: UnitOfWork, row: InstanceRow, found: open_tasks.AtTask) -> dict[str, str]:
+    """Return the case's document names by id, when the task's context shows documents."""
+    if not row.business_key or not any(e.kind == "documents" for e in found.context):
+        return {}
+    return {d["id"]: d["name"] for d in uow.documents.for_case(row.business_key, 0, 500)}

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from service.actions import drafts, tasks
+from service.actions import documents, drafts, task_documents
+from service.actions.documents import DocumentTooLarge, UnsupportedDocument
 from service.errors import Conflict, FieldError, InvalidData, NotFound
 from service.views import local_time, task_changes, taskpage
 from service.views.taskpage import TaskPage
@@ -15,10 +16,21 @@ from service.web import phrases, webform
 from service.web.blueprint import actor, bp, services
 
 NOT_FIELDS = {"csrf_token", "action"}
+DocumentRefused = (DocumentTooLarge, UnsupportedDocument)
 
 
 def _posted() -> webform.FormPost:
     return webform.FormPost({k: request.form.getlist(k) for k in request.form if k not in NOT_FIELDS})
+
+
+def _files() -> dict[str, list[documents.Upload]]:
+    """Return the files the form carried, by input (empty inputs left out)."""
+    return {
+        name: [
+            documents.Upload(f.filename, f.stream, name) for f in request.files.getlist(name) if f.filename
+        ]
+        for name in request.files
+    }
 
 
 def _shown(
@@ -59,7 +71,13 @@ def task_submit(task_id: str) -> Any:
             drafts.save(services(), task_id, actor(), posted)
             flash("Draft saved. The task stays open in your list.", "success")
             return redirect(url_for("web.task", task_id=task_id), 303)
-        done = tasks.complete(services(), task_id, posted, actor(), must_hold=True)
+        done = task_documents.complete(services(), task_id, posted, _files(), actor(), must_hold=True)
+    except DocumentRefused as exc:  # too large, or not a type the program accepts: say it by the input
+        field = str(exc.extra.get("field") or "file")
+        shown = _shown(
+            taskpage.page(services(), task_id, actor()), dict(posted.posted), [FieldError(field, exc.detail)]
+        )
+        return render_template("web/task.html", **shown), exc.status
     except InvalidData as exc:
         shown = _shown(taskpage.page(services(), task_id, actor()), dict(posted.posted), exc.errors)
         return render_template("web/task.html", **shown), 422

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service import limits
+from service.actions.task_documents import is_file
 from service.definitions.forms import Form
 from service.errors import FieldError
 from service.web import form_errors
@@ -27,7 +28,7 @@ class FormField:
     name: str
     label: str
     # text | textarea | number | integer | date | checkbox | radio | select | checkboxes | lines | json
-    # | group (an object: a fieldset of its own fields)
+    # | group (an object: a fieldset of its own fields) | file | files (documents)
     widget: str
     required: bool = False
     help: str | None = None
@@ -95,6 +96,10 @@ def _input(
     kind = prop.get("type")
     widget = ui.get("ui:widget")
     items: Mapping[str, Any] = prop["items"] if isinstance(prop.get("items"), Mapping) else {}
+    if is_file(prop):  # documents: attached when the task is completed (actions.task_documents)
+        return "file", _accept(prop), choices, []
+    if kind == "array" and is_file(items):
+        return "files", _accept(items), choices, []
     if kind == "object" and prop.get("properties"):
         return "group", {}, choices, build(prop, ui, prefix=name + ".")
     if choices[0]:
@@ -117,6 +122,11 @@ def _input(
     if kind == "string":
         return ("textarea" if widget == "textarea" else "text"), _lengths(prop), choices, []
     return "json", {}, choices, []
+
+
+def _accept(prop: Mapping[str, Any]) -> dict[str, Any]:
+    media = prop.get("contentMediaType")
+    return {"accept": media} if isinstance(media, str) else {}
 
 
 def _lengths(prop: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,6 +165,8 @@ def coerce(
                 data[short] = inner
             continue
         raw = [v for v in posted.get(f.name, []) if v != ""]
+        if f.widget in ("file", "files"):
+            continue  # posted text never stands for a document: the completion attaches the files
         if f.widget == "checkbox":
             data[short] = bool(raw)
         elif f.widget == "checkboxes":
