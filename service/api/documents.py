@@ -49,7 +49,7 @@ def _upload_limit() -> None:
     path_params={"businessKey": CASE_KEY},
     body=Body({"multipart/form-data": S.ref("DocumentUpload")}),
     answers={
-        201: Answer("attached", S.ref("DocumentsAttached")),
+        201: Answer("attached, in the order sent", paging.envelope(S.ref("Document"), pages=False)),
         404: problem_answer("no case has this number"),
         413: problem_answer("a document (or the whole form) is larger than RCP_DOCUMENT_MAX_BYTES"),
         415: problem_answer("a document's content is not of an accepted type (`accepted` lists them)"),
@@ -60,7 +60,7 @@ def upload_case_documents(call: Call) -> Reply:
     uploads = [attaching.Upload(f.filename or "", f.stream) for f in body.get("file", [])]
     about = attaching.About(answers=body.get("answers"), supersedes=body.get("supersedes"))
     rows = attaching.attach(services(), call.actor, call.path["businessKey"], uploads, about)
-    return Reply({"items": [documents.item(r) for r in rows]}, 201)
+    return Reply(paging.whole([documents.item(r) for r in rows]), 201)
 
 
 @operation(

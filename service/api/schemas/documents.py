@@ -42,6 +42,3 @@ COMPONENTS["Document"] = obj(
         "description": "the tombstone: who removed the bytes, when and why (null while kept)",
     },
 )
-COMPONENTS["DocumentsAttached"] = obj(
-    ["items"], items={"type": "array", "items": {"$ref": "#/components/schemas/Document"}}
-)

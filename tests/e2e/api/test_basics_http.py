@@ -108,8 +108,9 @@ def test_every_list_answers_one_envelope_of_items_and_next(api: Services, app: F
                     if "items" in schema.get("properties", {}):
                         lists += 1
                         assert schema["required"] == ["items", "next"], op["operationId"]
-    # instances, history, tasks, definitions, notices, incidents, webhooks, deliveries, cases
-    assert lists == 9
+    # instances, history, tasks, definitions, notices, incidents, webhooks, deliveries, cases,
+    # a case's documents, the documents just attached
+    assert lists == 11
 
 
 def test_each_operation_names_its_scope_in_its_security_and_every_scope_is_described(
