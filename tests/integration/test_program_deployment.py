@@ -30,9 +30,11 @@ def test_the_program_processes_validate_without_a_single_issue(services: Service
         "audit_report_delivery",
         "certification_removal",
         "closing_conference_petition",
+        "formal_report_due",
         "information_request",
         "notice_of_violation",
         "onsite_verification",
+        "record_demand",
     ]
 
 

@@ -27,7 +27,7 @@ from service.views.deadline_board import citation_in, classify
         ("§163.13(d)", "appeal_decision_due", None, "163.13(d)-decision"),
         ("§163.12(b)", "remind_applicant", "Remind the applicant", "reminder"),
         (None, "wait_day", "One day", "other"),
-        ("§163.6(a)", "records_due", "Records due", "other"),
+        ("§163.6(a)", "records_due", "Records due", "163.6(a)"),
     ],
 )
 def test_a_deadline_is_filed_under_the_rule_its_citation_and_names_give(
