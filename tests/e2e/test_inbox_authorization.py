@@ -6,6 +6,7 @@ the case's data. Each test starts from a fresh case, so no test depends on anoth
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,9 +15,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from service.actions import filters, tasks
+from service.actions import documents, filters, tasks
 from service.clock import MovableClock
 from service.identity import users
+from service.identity.actors import SYSTEM
 from service.store.migrate import upgrade
 from service.views import inbox
 from tests.e2e.inbox_world import PEOPLE, VALID_REVIEW, World, build_world, csrf
@@ -114,6 +116,23 @@ ROUTES = {
     ),
     "notice PDF": Route(
         "GET", "/notices/{notice}.pdf", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)
+    ),
+    "case record (zip)": Route(
+        "GET", "/cases/{case}/record.zip", statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200)
+    ),
+    # No file sent: past the case check, the action refuses the empty upload.
+    "attach documents": Route(
+        "POST", "/cases/{case}/documents", statuses=expect(SIGN_IN, 404, reviewers=422, supervisors=422)
+    ),
+    "case document": Route(
+        "GET",
+        "/cases/{case}/documents/{document}",
+        statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200),
+    ),
+    "case document preview": Route(
+        "GET",
+        "/cases/{case}/documents/{document}/preview",
+        statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200),
     ),
     "save filter": Route(
         "POST", "/inbox/filters", {"name": "Mine", "overdue": "1"}, statuses=expect(SIGN_IN, 303)
@@ -213,7 +232,8 @@ def test_each_route_answers_each_role_as_the_table_says(
         tasks.claim(world.services, task_id, users.active_user(world.services, route.claimed_by).actor())  # type: ignore[union-attr]
     filter_id = _ritas_filter(world, business_key) if "{filter}" in route.path else 0
     notice = world.add_notice(case_id, business_key) if "{notice}" in route.path else ""
-    path = route.path.format(task=task_id, case=case_id, filter=filter_id, notice=notice)
+    document = _document(world, business_key) if "{document}" in route.path else ""
+    path = route.path.format(task=task_id, case=case_id, filter=filter_id, notice=notice, document=document)
     client = client_for(world, sessions, role)
 
     if route.method == "GET":
@@ -233,6 +253,12 @@ def test_each_route_answers_each_role_as_the_table_says(
         assert business_key not in response.text
         assert "Confidential Applicant" not in response.text
         assert response.mimetype != "application/pdf"
+
+
+def _document(world: World, business_key: str) -> str:
+    """Attach a PDF to the case (as the system) and return its id."""
+    upload = documents.Upload("records.pdf", io.BytesIO(b"%PDF-1.4 confidential records"))
+    return documents.attach(world.services, SYSTEM, business_key, [upload])[0]["id"]
 
 
 def _ritas_filter(world: World, name: str) -> int:
@@ -257,7 +283,13 @@ def test_the_table_covers_every_inbox_route(world: World) -> None:
         for route in ROUTES.values()
     }
     covered = {
-        (m, p.replace("{filter}", "<int:filter_id>").replace("{notice}", "<number>")) for m, p in covered
+        (
+            m,
+            p.replace("{filter}", "<int:filter_id>")
+            .replace("{notice}", "<number>")
+            .replace("{document}", "<document_id>"),
+        )
+        for m, p in covered
     }
     covered = {(m, p.replace(START_PATH, "/cases/new/<process_key>")) for m, p in covered}
     assert web_rules - covered == set()
