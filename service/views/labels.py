@@ -23,6 +23,10 @@ MESSAGE_TITLES = {
     "corrective_action_reported": "a report of corrective action",
     "formal_investigation_commenced": "word that a formal investigation began",
     "information_received": "the requested information",
+    "records_produced": "the demanded records",
+    "extension_requested": "a request for more time",
+    "formal_report_issued": "the formal written report",
+    "report_delay_letter": "a letter saying why the report is late",
 }
 # Who acted, when it was not a person: actor kinds of the audit log.
 ACTOR_KINDS = {"system": "the service", "timer": "a timer"}
