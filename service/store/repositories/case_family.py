@@ -2,9 +2,9 @@
 
 The family rule: a case is the instances started under its business key (their call activities,
 ``information_request``, ``onsite_verification``, ``appeal``, ``certification_removal``, run inside
-them, in the same instance), plus, for an application, the removals and notices of violation
-started later for the participant it names (the same importer number): they act on the
-certification the application asked for.
+them, in the same instance), plus, for an application, the removals, demands for records (whose
+failure calls the notice of violation) and notices of violation started later for the participant
+it names (the same importer number): they act on the certification the application asked for.
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ IMPORTER_PATHS = {
     "application_review": ("applicant", "importer_number"),
     "certification_removal": ("importer_number",),
     "notice_of_violation": ("recordkeeper", "importer_number"),
+    "record_demand": ("recordkeeper", "importer_number"),  # its failure calls notice_of_violation
 }
-ACTS_ON_CERTIFICATION = ("certification_removal", "notice_of_violation")
+ACTS_ON_CERTIFICATION = ("certification_removal", "notice_of_violation", "record_demand")
 HISTORY_ACTIONS = ("start", "complete", "message", "suspend", "resume", "cancel")
 
 
