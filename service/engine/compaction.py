@@ -63,7 +63,8 @@ def compact(workflow: BpmnWorkflow) -> None:
 
 
 def _live(task: Task) -> bool:
-    return bool(task.state & TaskState.NOT_FINISHED_MASK)
+    # A task in ERROR counts as finished to SpiffWorkflow, but it is an open incident: it stays.
+    return bool(task.state & (TaskState.NOT_FINISHED_MASK | TaskState.ERROR))
 
 
 def _finished(task: Task) -> bool:

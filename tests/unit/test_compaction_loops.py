@@ -28,11 +28,13 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 class Run:
     """One instance, saved and restored after every step, with compaction on or off."""
 
-    def __init__(self, key: str, compact: bool, clock: MovableClock) -> None:
+    def __init__(
+        self, key: str, compact: bool, clock: MovableClock, functions: dict[str, Any] | None = None
+    ) -> None:
         self.bundle: SpecBundle = load_bundle(
             key, [DiagramSource(f"{key}.bpmn", (DIAGRAMS / f"{key}.bpmn").read_bytes())]
         )
-        self.engine = Engine({}, clock, compact=compact)
+        self.engine = Engine(functions or {}, clock, compact=compact)
         self.scripts = self.engine.script_engine(None, key, None)
         workflow = self.engine.new_workflow(self.bundle, {"n": 0, "reminders": 0}, self.scripts)
         self.engine.advance(workflow)
@@ -70,9 +72,9 @@ def fire(engine: Engine, workflow: Any) -> object:
     return engine.fire_timers(workflow)
 
 
-def _twins(key: str) -> tuple[Run, Run, MovableClock]:
+def _twins(key: str, functions: dict[str, Any] | None = None) -> tuple[Run, Run, MovableClock]:
     clock = MovableClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
-    return Run(key, True, clock), Run(key, False, clock), clock
+    return Run(key, True, clock, functions), Run(key, False, clock, functions), clock
 
 
 def test_a_loop_with_a_parallel_join_runs_alike_and_keeps_its_passes() -> None:
@@ -106,3 +108,28 @@ def test_a_loop_through_a_timed_task_runs_alike_and_sheds_its_passes() -> None:
     assert "note_reminder" in observed["elements"]["completed"] and "late" in observed["elements"]["ran"]
     assert max(sizes) - min(sizes) < 1500 < len(full.state) - len(compacted.state)
     assert _task_count(compacted) < _task_count(full) / 2
+
+
+def test_a_loop_with_an_incident_keeps_the_failed_task_and_retries_alike() -> None:
+    broken = {"now": False}
+
+    def checked(n: int) -> int:
+        if broken["now"]:
+            raise RuntimeError("the register is offline")
+        return n
+
+    compacted, full, _ = _twins("failing_loop", {"checked": checked})
+    for _ in range(2):
+        assert compacted.step(complete("answer")) == full.step(complete("answer"))
+    broken["now"] = True
+    failed = compacted.step(complete("answer"))
+    assert failed == full.step(complete("answer"))
+    assert [f["task_name"] for f in failed["wait"]["failures"]] == ["count"]
+    assert failed["elements"]["incidents"] == ["count"]
+    broken["now"] = False
+    retried = compacted.step(lambda engine, workflow: engine.retry_failed(workflow))
+    assert retried == full.step(lambda engine, workflow: engine.retry_failed(workflow))
+    assert (retried["data"]["n"], retried["wait"]["failures"]) == (4, [])
+    for _ in range(2):
+        assert compacted.step(complete("answer")) == full.step(complete("answer"))
+    assert compacted.observed()["wait"]["status"] == "completed"
