@@ -11,7 +11,11 @@ import pytest
 from flask import Flask
 
 from service.actions import starting
+from service.actions.deployment import DiagramSet, deploy
 from service.clock import MovableClock
+from service.config import ROOT
+from service.engine.values import DiagramSource
+from service.identity.actors import SYSTEM
 from service.modeler import checks, drafts
 from service.services import Services
 from tests.e2e.modeler_support import REVIEW_XML, STAFF, app_for, modeler_services, sign_in
@@ -20,6 +24,10 @@ from tests.support import ANALYST, INTEGRATOR, Switchboard
 V2_XML = REVIEW_XML.replace('name="Review the application"', 'name="Check the application"')
 V3_XML = V2_XML.replace('"P15D"', '"P20D"')
 KEY = "application_review"
+TABLE = "penalty_ceiling"
+TABLE_XML = (ROOT / "processes" / f"{TABLE}.dmn").read_text()
+TABLE_V2 = TABLE_XML.replace("<text>100000</text>", "<text>150000</text>")
+BENCH = {"xml": TABLE_XML, "decisionId": TABLE, "inputs": {"violation_willful": "yes"}}
 
 
 @dataclass
@@ -35,6 +43,8 @@ def world(sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboa
     starting.start(services, KEY, {"application_number": "A-1", "received_on": "2026-01-05"}, INTEGRATOR)
     checks.deploy(services, ANALYST, V2_XML.encode(), "rename the review")
     draft = drafts.save(services, ANALYST, V2_XML.encode(), title="mine")
+    table = DiagramSource(f"{TABLE}.dmn", TABLE_XML.encode())
+    deploy(services, DiagramSet([], decisions=[table]), SYSTEM, "the shipped table")
     yield World(services, app_for(services), draft["id"])
     services.close()
 
@@ -67,6 +77,26 @@ ANALYST_ROUTES = [
     Route("GET", f"/modeler/api/processes/{KEY}/versions", "analysts", 200),
     Route("GET", f"/modeler/api/processes/{KEY}/versions/1/bpmn", "analysts", 200),
     Route("GET", f"/modeler/api/processes/{KEY}/diff?from=1&to=2", "analysts", 200),
+    Route("GET", f"/modeler/decisions/{TABLE}/edit", "analysts", 200),
+    Route("GET", f"/modeler/decisions/{TABLE}/edit?version=1", "analysts", 200),
+    Route("GET", f"/modeler/decisions/{TABLE}/versions", "analysts", 200),
+    Route("GET", f"/modeler/api/decisions/{TABLE}/versions/1/dmn", "analysts", 200),
+    Route(
+        "POST",
+        "/modeler/api/decisions/validate",
+        "analysts",
+        200,
+        body={"fileName": "t.dmn", "xml": TABLE_V2},
+    ),
+    Route("POST", "/modeler/api/decisions/bench", "analysts", 200, body=BENCH),
+    Route("POST", f"/modeler/api/decisions/{TABLE}/diff", "analysts", 200, body={"xml": TABLE_V2}),
+    Route(
+        "POST",
+        "/modeler/api/decisions/deploy",
+        "analysts",
+        201,
+        body={"fileName": f"{TABLE}.dmn", "xml": TABLE_V2, "note": "raise the willful ceiling"},
+    ),
 ]
 SUPERVISOR_ROUTES = [
     Route("GET", "/modeler/migration", "supervisors", 200),
@@ -76,6 +106,22 @@ SUPERVISOR_ROUTES = [
     Route("GET", f"/modeler/api/processes/{KEY}/migration?from=1", "supervisors", 200),
     Route("POST", f"/modeler/api/processes/{KEY}/migration", "supervisors", 200, body={"fromVersion": 1}),
 ]
+
+
+def test_the_table_covers_every_modeler_route(world: World) -> None:
+    rules = {
+        (method, rule.rule)
+        for rule in world.app.url_map.iter_rules()
+        if rule.endpoint.startswith("modeler.")
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    covered = {(r.method, r.path.split("?")[0]) for r in ANALYST_ROUTES + SUPERVISOR_ROUTES}
+    named = {
+        (m, p.replace("{draft}", "<draft_id>").replace(KEY, "<key>").replace(TABLE, "<key>"))
+        for m, p in covered
+    }
+    numbered = {(m, p.replace("/1/", "/<int:version>/")) for m, p in named}
+    assert rules - numbered == set()
 
 
 def _send(world: World, route: Route, username: str | None) -> int:

@@ -10,6 +10,18 @@ const PANEL = /bpmn-js-properties-panel[\\/]dist[\\/]index\.esm\.js$/;
 // The styles removed here are in src/css/modeler.css.
 export const REWRITES = [
   {
+    // CodeMirror's style-mod (dmn-js's cell editors) writes a <style> element into a document and
+    // keeps constructed style sheets for shadow roots; a constructed sheet is CSSOM, which the
+    // policy allows, so documents get one too (Chrome 99, Firefox 101, Safari 16.4).
+    file: /style-mod[\\/]src[\\/]style-mod\.js$/,
+    pairs: [
+      [
+        'if (!root.head && root.adoptedStyleSheets && win.CSSStyleSheet) {',
+        'if (root.adoptedStyleSheets && win.CSSStyleSheet) {'
+      ]
+    ]
+  },
+  {
     file: PANEL,
     pairs: [
       [
