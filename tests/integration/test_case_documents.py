@@ -1,6 +1,7 @@
 """Case documents on both stores: the local folder and an S3-compatible server on loopback.
 
-Every test here runs once per store (the ``store`` fixture), on the same actions and views.
+Every test here runs once per store (the ``store`` fixture), on the same actions and views, and
+on SQLite and PostgreSQL (``db_url``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from service import jobs
 from service.actions import document_records, documents, lifecycle, starting
 from service.actions.deployment import deploy
 from service.clock import MovableClock
@@ -47,10 +49,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
 
 @pytest.fixture
 def case(
-    sqlite_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard, store: BlobStore
+    db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard, store: BlobStore
 ) -> Iterator[Services]:
     """Services on that store with case A-1 started."""
-    built = make_services(sqlite_url, tmp_path, clock, board)
+    built = make_services(db_url, tmp_path, clock, board)
     built.documents = store
     grace = replace(built.settings.documents, sweep_grace=timedelta(0))
     built.settings = replace(built.settings, documents=grace)
@@ -207,3 +209,14 @@ def test_an_integrator_without_the_documents_scope_is_refused(case: Services) ->
         documents.attach(case, reader, "A-1", [upload("a.pdf", PDF)])
     with pytest.raises(Forbidden):
         reading.listing(case, reader, "A-1")
+
+
+def test_the_background_sweep_runs_the_document_sweep_paced(case: Services) -> None:
+    orphan = case.documents.put(io.BytesIO(b"%PDF-1.4 left by a crash"))
+
+    jobs.sweep(case, budget=5)
+    assert orphan.sha256 not in blobs(case)
+
+    again = case.documents.put(io.BytesIO(b"%PDF-1.4 another"))
+    jobs.sweep(case, budget=5)
+    assert again.sha256 in blobs(case)  # paced: the next document sweep waits its turn

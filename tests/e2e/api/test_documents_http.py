@@ -122,3 +122,31 @@ def test_a_document_of_another_case_is_not_found(api: Services, app: Flask) -> N
 
     assert app.test_client().get(f"/api/v1/cases/A-2/documents/{doc['id']}", headers=auth).status_code == 404
     assert app.test_client().get("/api/v1/cases/NOPE/documents", headers=auth).status_code == 404
+
+
+def test_a_document_larger_than_other_request_bodies_but_within_its_limit_is_accepted(
+    api: Services, app: Flask
+) -> None:
+    start_smoke(api)
+    auth = token(api, "portal", "documents")
+    scan = PDF + b"0" * (6 * 1024 * 1024)  # past the 4 MB every other request body is held to
+
+    attached = _raw_post(app, auth, scan, "scan 2026-01.pdf")
+
+    assert attached.status_code == 201, attached.get_data(as_text=True)[:300]
+    [doc] = attached.get_json()["items"]
+    assert doc["size"] == len(scan)
+    assert app.test_client().get(f"{URL}/{doc['id']}", headers=auth).data == scan
+
+
+def test_a_name_outside_ascii_is_kept_and_sent_back_safely(api: Services, app: Flask) -> None:
+    start_smoke(api)
+    auth = token(api, "portal", "documents")
+
+    [doc] = _post(app, auth, (b"a,b\n1,2\n", "Déclaration (final).csv")).get_json()["items"]
+
+    assert doc["name"] == "Déclaration (final).csv"
+    assert doc["mediaType"] == "text/csv"
+    disposition = app.test_client().get(f"{URL}/{doc['id']}", headers=auth).headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="Declaration (final).csv"; ')
+    assert "filename*=UTF-8''D%C3%A9claration%20%28final%29.csv" in disposition
