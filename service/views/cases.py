@@ -17,6 +17,7 @@ from service.identity.actors import Actor
 from service.store.repositories.case_family import IMPORTER_PATHS, FamilyQueries
 from service.store.rows.family import MemberRow
 from service.views import case_history, documents, instances, program
+from service.views import decisions as table_decisions
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -117,6 +118,7 @@ def case(
         numbers = [n for m, _ in family if isinstance(n := m["variables"].get("application_number"), str)]
         suspensions = [case_history.suspension(s) for s in queries.suspensions(numbers)]
         attached = documents.on_case(uow, business_key)
+        decided = table_decisions.taken_in(uow, ids)  # what the family's DMN tables decided
     names = {k: v for m in members for k, v in m.pop("names").items()}
     notices = _notices(services, actor, ids, business_key)
     appeals = _appeals(services, notices)
@@ -140,6 +142,7 @@ def case(
         "pendingAppeal": pending[-1] if pending else None,
         "history": case_history.timeline(entries, names, notices, suspensions),
         "documents": attached,
+        "tableDecisions": decided,
     }
 
 

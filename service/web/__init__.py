@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     from service.web import (  # noqa: F401
         auth,
         case_actions,
+        case_decisions,
         case_list_views,
         case_views,
         deadlines,

@@ -100,6 +100,31 @@ ENTRY = obj(
 )
 
 
+TABLE_DECISION = obj(
+    ["decision", "version", "task", "processKey", "processInstanceId", "inputs", "rule", "outputs", "at"],
+    decision={"type": "string", "description": "the decision table's id (calledDecisionId)"},
+    name=nullable(STRING),
+    version={**nullable({"type": "integer"}), "description": "the version pinned"},
+    task={"type": "string", "description": "the business rule task's element id"},
+    processKey=STRING,
+    processInstanceId=STRING,
+    inputs={**ANY_OBJECT, "description": "each input column's label and the value it was given"},
+    rule={
+        **nullable(
+            obj(
+                ["id", "row", "annotation"],
+                id=STRING,
+                row=nullable({"type": "integer"}),
+                annotation={**nullable(STRING), "description": "the paragraph the rule applies"},
+            )
+        ),
+        "description": "the rule that hit; null when none matched",
+    },
+    outputs={**ANY_OBJECT, "description": "each output's name and value"},
+    at=DATETIME,
+)
+
+
 def _list(item: Schema) -> Schema:
     return {"type": "array", "items": item}
 
@@ -129,6 +154,10 @@ COMPONENTS["Case"] = obj(
     appeals=_list(APPEAL),
     pendingAppeal={**nullable(STRING), "description": "the number of the appeal awaiting its decision"},
     history={**_list(ENTRY), "description": "everything above, in the order the case ran"},
+    tableDecisions={
+        **_list(TABLE_DECISION),
+        "description": "what the DMN decision tables decided: table, version, inputs, rule, outputs",
+    },
     documents={
         **_list({"$ref": "#/components/schemas/Document"}),  # from schemas.documents
         "description": "the documents attached to the case, tombstones included (download: scope documents)",

@@ -153,5 +153,11 @@ class DecisionRepository:
         ids = list(instance_ids)
         if not ids:
             return []
-        rows = self.conn.execute(select(e).where(e.c.instance_id.in_(ids)).order_by(e.c.evaluated_at, e.c.id))
-        return [DecisionEvaluationRow(**r._mapping) for r in rows]  # type: ignore[typeddict-item]
+        named = (d.c.key == e.c.decision_key) & (d.c.version == e.c.decision_version)
+        query = (
+            select(e, d.c.name.label("decision_name"))
+            .select_from(e.outerjoin(d, named))
+            .where(e.c.instance_id.in_(ids))
+            .order_by(e.c.evaluated_at, e.c.id)
+        )
+        return [DecisionEvaluationRow(**r._mapping) for r in self.conn.execute(query)]  # type: ignore[typeddict-item]

@@ -36,3 +36,4 @@ class DecisionEvaluationRow(TypedDict):
     annotation: str | None
     outputs: dict[str, Any]
     evaluated_at: datetime
+    decision_name: str | None  # the table's name in the version evaluated

@@ -1,0 +1,126 @@
+"""A changed decision table serves new cases while a running case keeps its own; pages and API show it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from service import create_app
+from service.actions.deployment import DiagramSet, deploy
+from service.clock import MovableClock
+from service.engine.values import DiagramSource
+from service.errors import DeploymentRejected
+from service.views import decisions
+from tests.apikit import token
+from tests.e2e.inbox_world import World
+from tests.integration.test_scenarios_enforcement import IOR, assess, failure
+from tests.program_support import INTAKE, PROCESSES, Case, certified_recordkeeper, program_services
+
+CEILING = (PROCESSES / "penalty_ceiling.dmn").read_text()
+LOWER = CEILING.replace("<text>100000</text>", "<text>90000</text>")
+
+
+@pytest.fixture
+def world(db_url: str, tmp_path: Path, clock: MovableClock) -> Iterator[World]:
+    services = program_services(db_url, tmp_path, clock)
+    certified_recordkeeper(services, IOR)
+    yield World(services, create_app(services=services))
+    services.close()
+
+
+def _taken(world: World, instance_id: str) -> list[tuple[str, int | None, str | None]]:
+    with world.services.db.unit_of_work(readonly=True) as uow:
+        found = decisions.taken_in(uow, [instance_id])
+    return [(d["decision"], d["version"], d["rule"]["id"] if d["rule"] else None) for d in found]
+
+
+def test_a_case_started_on_version_1_keeps_its_table_after_version_2_deploys(
+    world: World, clock: MovableClock
+) -> None:
+    services = world.services
+    older = Case.start(services, clock, "notice_of_violation", failure("D-401", "200000"), "D-401")
+
+    results = deploy(
+        services,
+        DiagramSet([DiagramSource("penalty_ceiling.dmn", LOWER.encode())]),
+        INTAKE,
+        "willful: 90,000",
+    )
+
+    # The table alone was deployed: the process using it gets a new version pinning table version 2.
+    assert [(r["key"], r["version"], r["created"]) for r in results] == [("notice_of_violation", 2, True)]
+    newer = Case.start(services, clock, "notice_of_violation", failure("D-402", "200000"), "D-402")
+    assess(older, willful="yes")
+    assess(newer, willful="yes")
+
+    assert older.variables["penalty_ceiling"]["total"] == "100000.00"  # §163.6(b)(1)(i), version 1
+    assert newer.variables["penalty_ceiling"]["total"] == "90000.00"
+    assert _taken(world, older.id) == [
+        ("notice_or_penalty", 1, "rule_willful_participant"),
+        ("penalty_ceiling", 1, "rule_willful"),
+    ]
+    assert _taken(world, newer.id) == [
+        ("notice_or_penalty", 1, "rule_willful_participant"),
+        ("penalty_ceiling", 2, "rule_willful"),
+    ]
+
+
+def test_deploying_the_same_table_again_makes_no_new_version(world: World) -> None:
+    results = deploy(
+        world.services, DiagramSet([DiagramSource("penalty_ceiling.dmn", CEILING.encode())]), INTAKE
+    )
+
+    assert results == []
+
+
+def test_a_table_refused_at_deploy_changes_nothing(world: World, clock: MovableClock) -> None:
+    broken = CEILING.replace("<text>75</text>", "<text>import os</text>")
+
+    with pytest.raises(DeploymentRejected) as refused:
+        deploy(world.services, DiagramSet([DiagramSource("penalty_ceiling.dmn", broken.encode())]), INTAKE)
+
+    [issue] = refused.value.issues
+    assert (issue.file, issue.element_id) == ("penalty_ceiling.dmn", "rule_willful")
+    case = Case.start(world.services, clock, "notice_of_violation", failure("D-403", "200000"), "D-403")
+    assess(case, willful="yes")
+    assert case.variables["penalty_ceiling"]["total"] == "100000.00"
+
+
+def test_the_case_page_and_the_api_show_each_decision_with_its_table_version_rule_and_outputs(
+    world: World, clock: MovableClock
+) -> None:
+    case = Case.start(world.services, clock, "notice_of_violation", failure("D-404", "12000"), "D-404")
+    assess(case, willful="no")
+
+    page = world.client("sam").get(f"/cases/{case.id}")
+
+    assert page.status_code == 200
+    [row] = html.fromstring(page.text).xpath("//table[@id='case-table-decisions']/tbody/tr")
+    text = " ".join(row.text_content().split())
+    assert "Notice of violation or penalty referral notice_or_penalty, version 1" in text
+    assert "Row 1 rule_notice §163.12(d)(1): certified, generally in compliance" in text
+    pairs = [" ".join(e.text_content().split()) for e in row.xpath(".//dl[@class='decision-inputs']/*")]
+    assert pairs == [
+        *("Certified participant", "yes", "Generally in compliance", "yes"),
+        *("Willful", "no", "Repeat failure", "no"),
+    ]
+    outputs = [" ".join(e.text_content().split()) for e in row.xpath(".//dl[@class='decision-outputs']/*")]
+    assert outputs == ["violation_outcome", "notice_of_violation", "removal_proposed", "no"]
+
+    answer = world.app.test_client().get(
+        "/api/v1/cases/D-404", headers=token(world.services, "portal", "read")
+    )
+
+    assert answer.status_code == 200
+    [taken] = answer.get_json()["tableDecisions"]
+    assert taken["decision"] == "notice_or_penalty"
+    assert taken["version"] == 1
+    assert taken["task"] == "decide_notice_or_penalty"
+    assert taken["rule"]["id"] == "rule_notice"
+    assert taken["rule"]["row"] == 1
+    assert "§163.12(d)(1)" in taken["rule"]["annotation"]
+    assert taken["inputs"]["Willful"] == "no"
+    assert taken["outputs"] == {"violation_outcome": "notice_of_violation", "removal_proposed": False}
