@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { build } from '../scripts/build.mjs';
 import { normalizeTimerExpression } from '../src/spiff/timer-expression.js';
 import { compareDefinitions } from '../src/diff/compare.js';
+import { countIssues } from '../src/modeler/server-issues.js';
 import { importXML } from '../scripts/lib/moddle.mjs';
 import { missingFrom, spiffSignature } from './lib/spiff-signature.mjs';
 import { FIXTURES, fixture, runScript, tmp } from './helpers.mjs';
@@ -14,9 +15,20 @@ test('build is reproducible', async () => {
   const b = await build(join(tmp(), 'dist'));
   const ma = readFileSync(join(a.outdir, 'manifest.json'), 'utf8');
   assert.equal(ma, readFileSync(join(b.outdir, 'manifest.json'), 'utf8'));
-  for (const f of ['viewer.js', 'viewer.css', 'modeler.js', 'modeler.css', 'diff.js', 'diff.css', 'rcp-markers.css', 'fonts/bpmn.woff2']) {
+  for (const f of ['viewer.js', 'viewer.css', 'modeler.js', 'modeler.css', 'diff.js', 'diff.css', 'dmn.js', 'dmn.css', 'rcp-markers.css', 'fonts/bpmn.woff2']) {
     assert.ok(a.files.includes(f), `missing ${f}`);
   }
+});
+
+test('the lint badge counts server issues with local ones, each once', () => {
+  const local = { Task_1: [{ category: 'warn', message: 'label missing' }] };
+  assert.deepEqual(countIssues(local, []), { errors: 0, warnings: 1, infos: 0 });
+  const server = [
+    { elementId: 'Timer_1', severity: 'error', message: 'must be quoted' },
+    { elementId: 'Task_1', severity: 'warning', message: 'label missing' } // the same as the local one
+  ];
+  assert.deepEqual(countIssues(local, server), { errors: 1, warnings: 1, infos: 0 });
+  assert.deepEqual(countIssues({}, [{ elementId: null, message: 'form missing' }]), { errors: 1, warnings: 0, infos: 0 });
 });
 
 test('check-diagrams passes the fixtures', () => {

@@ -17,6 +17,7 @@ from service.engine.xml import DiagramUnreadable
 from service.errors import DeploymentRejected, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
 from service.modeler import bench as bench_inputs
+from service.modeler import drafts
 from service.modeler.access import require_analyst, require_reader
 from service.modeler.table_diff import compare_files
 from service.store import UnitOfWork
@@ -78,6 +79,17 @@ def for_editing(services: Services, actor: Actor, key: str, version: int | None 
     with services.db.unit_of_work(readonly=True) as uow:
         row = _row(uow, key, version)
     return {**_version_view(row), "xml": row["dmn_xml"], "bench": bench_inputs.fields(row["dmn_xml"])}
+
+
+def draft_for_editing(services: Services, actor: Actor, key: str, draft_id: str) -> dict[str, Any]:
+    """Return one of the actor's decision table drafts to open in the editor, on its table."""
+    opened = drafts.open_own(services, actor, draft_id)
+    if opened["processKey"] != f"{key}.dmn":
+        raise NotFound(f"you have no draft {draft_id} of decision '{key}'", draftId=draft_id)
+    with services.db.unit_of_work(readonly=True) as uow:
+        row = _row(uow, key, None)
+    draft = {"draftId": opened["id"], "draftTitle": opened["title"], "xml": opened["xml"]}
+    return {**_version_view(row), **draft, "bench": bench_inputs.fields(opened["xml"])}
 
 
 def xml(services: Services, actor: Actor, key: str, version: int) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from service.engine.decisions_model import parse_dmn, tables
 from service.engine.inspect import executable_process_ids
 from service.engine.xml import DiagramUnreadable, parse_diagram
 from service.errors import FieldError, InvalidData, NotFound
@@ -38,14 +39,26 @@ def _view(row: DiagramDraftSummaryRow | DiagramDraftRow) -> dict[str, Any]:
 
 
 def _process_key(xml: bytes) -> str | None:
+    """Return the draft's process key, or ``<decision id>.dmn`` for a decision table's file."""
     try:
         tree = parse_diagram("draft.bpmn", xml)
     except DiagramUnreadable as exc:
+        table = _decision_key(xml)
+        if table is not None:
+            return table
         raise InvalidData(
             "the draft is not a readable diagram", [FieldError("xml", str(exc.issue))]
         ) from None
     keys = executable_process_ids(tree)
     return keys[0] if keys else None
+
+
+def _decision_key(xml: bytes) -> str | None:
+    try:
+        found = tables(parse_dmn("draft.dmn", xml))
+    except DiagramUnreadable:
+        return None
+    return f"{found[0].decision_id}.dmn" if found else None
 
 
 def save(

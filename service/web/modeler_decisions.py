@@ -32,7 +32,11 @@ def _text(body: dict[str, Any], name: str) -> str | None:
 
 @bp.get("/decisions/<key>/edit")
 def decision_edit(key: str) -> Any:
-    opened = decisions.for_editing(services(), actor(), key, int_arg("version"))
+    draft = request.args.get("draft")
+    if draft:
+        opened = decisions.draft_for_editing(services(), actor(), key, draft)
+    else:
+        opened = decisions.for_editing(services(), actor(), key, int_arg("version"))
     return render_template("modeler/decision_edit.html", source=opened, csrf=security.csrf_token())
 
 

@@ -114,3 +114,19 @@ def test_a_deploy_makes_the_next_version_and_the_diff_between_versions(client: F
     download = client.get(f"/modeler/api/decisions/{TABLE}/versions/2/dmn")
     assert download.headers["Content-Disposition"] == f'attachment; filename="{TABLE}.v2.dmn"'
     assert download.text == RAISED
+
+
+def test_a_table_draft_is_saved_listed_and_reopened_in_the_table_editor(client: FlaskClient) -> None:
+    saved = client.post("/modeler/api/drafts", json={"xml": RAISED, "title": "Higher willful ceiling"})
+
+    assert saved.status_code == 201
+    draft = saved.get_json()
+    assert draft["processKey"] == f"{TABLE}.dmn"
+    editor = f"/modeler/decisions/{TABLE}/edit?draft={draft['id']}"
+    assert editor in client.get("/modeler/").text
+    page = client.get(editor)
+    assert page.status_code == 200
+    assert "Edit draft “Higher willful ceiling” of" in page.text
+    assert "150000" in page.text  # the draft's XML, not the deployed table's
+    other = client.get(f"/modeler/decisions/removal_effect/edit?draft={draft['id']}")
+    assert other.status_code == 404

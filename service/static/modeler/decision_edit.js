@@ -4,7 +4,7 @@
 
   const data = JSON.parse(document.getElementById('decision-data').textContent);
   const $ = (id) => document.getElementById(id);
-  const state = { handle: null };
+  const state = { handle: null, draftId: data.source.draftId || null };
 
   function say(text, kind) {
     $('status').textContent = text;
@@ -202,6 +202,19 @@
     }
   }
 
+  async function saveDraft() {
+    const body = { xml: await state.handle.saveXML(), title: $('draft-title').value || data.source.fileName };
+    if (state.draftId) body.id = state.draftId;
+    try {
+      const saved = await call(data.urls.drafts, body);
+      state.draftId = saved.id;
+      $('draft-title').value = saved.title;
+      say('Draft “' + saved.title + '” saved. It is not deployed.', 'ok');
+    } catch (error) {
+      say('The draft was not saved: ' + error.message, 'error');
+    }
+  }
+
   async function download() {
     const link = el('a');
     link.href = URL.createObjectURL(new Blob([await state.handle.saveXML()], { type: 'application/xml' }));
@@ -223,6 +236,7 @@
     $('validate').addEventListener('click', validate);
     $('compare').addEventListener('click', compare);
     $('download').addEventListener('click', download);
+    $('save-draft').addEventListener('click', saveDraft);
     $('bench-form').addEventListener('submit', runBench);
     $('deploy-form').addEventListener('submit', deploy);
     document.body.dataset.modelerReady = 'true';
