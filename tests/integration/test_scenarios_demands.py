@@ -200,6 +200,14 @@ def test_records_not_produced_start_the_notice_of_violation_the_day_after_the_pe
     assert "Record demanded and not produced: Commercial invoice for entry 123-4567890-1" in notice["text"]
     [violation] = program.recordkeeper(services, INTAKE, IOR)["violations"]
     assert (violation["kind"], violation["demand_number"]) == ("notice_of_violation", "D-405")
+    clock.set(moment("2026-02-20"))  # the called notice of violation hears its message inside the demand
+    case.deliver(
+        "corrective_action_reported",
+        {"notice_number": notice["noticeNumber"]},
+        steps="Invoices scanned at receipt.",
+        reported_on="2026-02-20",
+    )
+    assert case.status == "completed"
 
 
 def test_a_failure_reported_while_the_period_runs_is_refused(services: Services, clock: MovableClock) -> None:
@@ -279,3 +287,22 @@ def test_field_auditors_start_a_demand_from_the_web_and_reviewers_may_not(
     case = Case(services, clock, outcome.instance_id)
     assert case.variables["demand"]["production_due_on"] == "2026-02-04"
     assert stored(services, "D-408") == ("open", "2026-02-04")
+
+
+def test_records_produced_while_staff_decide_a_request_end_the_demand(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-409"), "D-409")
+    clock.set(moment("2026-02-02"))
+    case.deliver(
+        "extension_requested", {"demand_number": "D-409"}, requested_on="2026-02-02", reason="Broker"
+    )
+    assert case.task("decide_extension")
+    clock.set(moment("2026-02-03"))
+    case.deliver(
+        "records_produced", {"demand_number": "D-409"}, produced_on="2026-02-03", records=["Invoice 77"]
+    )
+
+    assert (case.status, case.open_tasks()) == ("completed", [])
+    assert case.variables["production_record"]["records"] == ["Invoice 77"]
+    assert stored(services, "D-409") == ("produced", "2026-02-04")
