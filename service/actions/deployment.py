@@ -78,7 +78,7 @@ def review(services: Services, diagrams: DiagramSet) -> ValidationReport:
     skipped = [i for i in tools if i.rule == lint.UNAVAILABLE]
     if skipped:  # the API answers without issues: the log says what was not checked
         log.warning("%s (%s)", skipped[0].message, ", ".join(i.file for i in skipped))
-    return ValidationReport(report.candidates, report.issues + tools)
+    return ValidationReport(report.candidates, report.issues + tools, report.decisions)
 
 
 def submit(

@@ -105,9 +105,10 @@ def get_definition_xml(call: Call) -> Reply:
     scope="deploy",
     summary="Deploy diagrams with their forms and start schemas (all or nothing)",
     description="Send JSON (`diagrams`, `forms`, `startSchemas`) or multipart/form-data with `files` "
-    "(`*.bpmn`, `<key>.start.schema.json`, other `*.json` are forms). Each changed process gets a new "
-    "version; an unchanged one keeps its version. Any error rejects the whole set with each issue's "
-    "file, element id and line.",
+    "(`*.bpmn`, `*.dmn` decision tables, `<key>.start.schema.json`, other `*.json` are forms). Each "
+    "changed process gets a new version; an unchanged one keeps its version; a changed decision table "
+    "gives each process using it a new version. Any error rejects the whole set with each issue's "
+    "file, element id (a table's rule) and line.",
     body=Body(
         {"application/json": S.ref("DeploymentRequest"), "multipart/form-data": S.ref("DeploymentUpload")}
     ),
@@ -142,16 +143,16 @@ def _from_files(files: list[FileStorage]) -> DiagramSet:
     for f in files:
         name = (f.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
         content = f.read()
-        if name.endswith(".bpmn"):
+        if name.endswith((".bpmn", ".dmn")):  # a .dmn goes to the set's decisions (DiagramSet)
             diagrams.append(DiagramSource(name, content))
         elif name.endswith(".start.schema.json"):
             starts[name.removesuffix(".start.schema.json")] = content
         elif name.endswith(".json"):
             forms[name] = content
         else:
-            errors.append(FieldError(f"files.{name or '(unnamed)'}", "expected *.bpmn or *.json"))
+            errors.append(FieldError(f"files.{name or '(unnamed)'}", "expected *.bpmn, *.dmn or *.json"))
     if not diagrams:
-        errors.append(FieldError("files", "send at least one *.bpmn diagram"))
+        errors.append(FieldError("files", "send at least one *.bpmn diagram or *.dmn decision table"))
     if errors:
         raise InvalidData("the uploaded files cannot be deployed", errors)
     return DiagramSet(diagrams, forms, starts)

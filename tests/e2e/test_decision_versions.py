@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +125,32 @@ def test_the_case_page_and_the_api_show_each_decision_with_its_table_version_rul
     assert "§163.12(d)(1)" in taken["rule"]["annotation"]
     assert taken["inputs"]["Willful"] == "no"
     assert taken["outputs"] == {"violation_outcome": "notice_of_violation", "removal_proposed": False}
+
+
+def test_the_api_deploys_a_decision_table_and_refuses_a_broken_one_naming_file_table_and_rule(
+    world: World,
+) -> None:
+    http = world.app.test_client()
+    deployer = token(world.services, "pipeline", "deploy")
+    broken = CEILING.replace("<text>75</text>", "<text>__import__('os')</text>")
+
+    refused = http.post(
+        "/api/v1/process-definitions",
+        json={"diagrams": [{"name": "penalty_ceiling.dmn", "xml": broken}]},
+        headers=deployer,
+    )
+
+    assert refused.status_code == 422
+    [issue] = refused.get_json()["issues"]
+    assert (issue["file"], issue["elementId"], issue["rule"]) == (
+        "penalty_ceiling.dmn",
+        "rule_willful",
+        "dmn",
+    )
+    assert "decision 'penalty_ceiling', rule 'rule_willful' (row 1)" in issue["message"]
+
+    upload = {"files": [(io.BytesIO(LOWER.encode()), "penalty_ceiling.dmn")], "note": "willful: 90,000"}
+    deployed = http.post("/api/v1/process-definitions", data=upload, headers=deployer)
+
+    assert deployed.status_code == 201, deployed.get_data(as_text=True)
+    assert [(d["key"], d["version"]) for d in deployed.get_json()["deployed"]] == [("notice_of_violation", 2)]

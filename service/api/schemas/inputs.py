@@ -82,7 +82,10 @@ COMPONENTS["DeploymentRequest"] = obj(
         "items": obj(
             ["name", "xml"],
             closed=True,
-            name={"type": "string", "pattern": r"^[^/\\\x00-\x08\x0b\x0c\x0e-\x1f]{1,200}\.bpmn$"},
+            name={  # a .dmn file is a decision table, deployed with the diagrams
+                "type": "string",
+                "pattern": r"^[^/\\\x00-\x08\x0b\x0c\x0e-\x1f]{1,200}\.(bpmn|dmn)$",
+            },
             xml={"type": "string", "minLength": 1},
         ),
     },
