@@ -50,6 +50,7 @@ FLOW_NODES = [
     "boundaryEvent",
     "userTask",
     "serviceTask",
+    "businessRuleTask",
     "scriptTask",
     "callActivity",
     "subProcess",
