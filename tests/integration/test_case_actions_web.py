@@ -138,12 +138,22 @@ def test_the_director_starts_a_removal_and_a_second_one_names_the_open_case(worl
 @pytest.mark.parametrize("username", ["rita", "fred"])
 def test_a_reviewer_or_field_auditor_may_not_start_a_removal(world: World, username: str) -> None:
     rita = world.client(username)
-    assert "Start a case" not in rita.get("/inbox").text
     assert rita.get(START_PATH).status_code == 403
     assert send(rita, START_PATH, REMOVAL).status_code == 403
-    assert rita.get("/cases/new").status_code == 403
     with world.services.db.unit_of_work(readonly=True) as uow:
         assert uow.instances.open_case("certification_removal", "RM-2026-014") is None
+
+
+def test_a_reviewer_starts_nothing_and_a_field_auditor_only_a_demand_for_records(world: World) -> None:
+    rita = world.client("rita")
+    assert "Start a case" not in rita.get("/inbox").text
+    assert rita.get("/cases/new").status_code == 403
+    fred = world.client("fred")  # §163.6(a): field auditors record the demands they issue
+    assert "Start a case" in fred.get("/inbox").text
+    choices = fred.get("/cases/new")
+    assert choices.status_code == 200
+    assert "/cases/new/record_demand" in choices.text
+    assert START_PATH not in choices.text
 
 
 def test_a_start_without_a_reason_or_with_a_bad_field_starts_nothing(world: World) -> None:
