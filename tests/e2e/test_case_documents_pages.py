@@ -66,7 +66,7 @@ def test_files_attached_on_a_task_form_are_kept_with_the_case_and_shown_in_the_n
     )
 
     assert response.status_code == 303, response.text
-    kept = documents.listing(world.services, SYSTEM, "R-1")
+    kept = sorted(documents.listing(world.services, SYSTEM, "R-1"), key=lambda d: d["name"])
     assert [(d["name"], d["mediaType"], d["uploadedBy"], d["taskId"]) for d in kept] == [
         ("letter.pdf", "application/pdf", "rita", task_id),
         ("scan.png", "image/png", "rita", task_id),
@@ -75,13 +75,13 @@ def test_files_attached_on_a_task_form_are_kept_with_the_case_and_shown_in_the_n
     with world.services.db.unit_of_work(readonly=True) as uow:
         done = uow.audit.completed_task(task_id)
     assert done is not None
-    assert done["data"]["records"] == [
+    assert done["data"]["records"] == [  # in the order the form sent them
         {"document_id": d["id"], "name": d["name"], "sha256": d["sha256"]} for d in kept
     ]
     verify = str(world.open_task(case_id)["id"])
     page = html.fromstring(rita.get(f"/tasks/{verify}").text)
     links = page.xpath("//section[@class='decision-context']//a[@download]")
-    assert [(a.text_content(), a.get("href")) for a in links] == [
+    assert sorted((a.text_content(), a.get("href")) for a in links) == [
         (d["name"], f"/cases/{case_id}/documents/{d['id']}") for d in kept
     ]
     assert rita.get(links[0].get("href")).data == LETTER
@@ -143,11 +143,15 @@ def test_the_case_page_attaches_lists_previews_and_downloads_documents(world: Wo
     assert attached.status_code == 303
     page = html.fromstring(sam.get(f"/cases/{case_id}").text)
     rows = page.xpath("//table[@id='case-documents']/tbody/tr")
-    cells = [[" ".join(c.text_content().split()) for c in row.xpath("./th|./td")] for row in rows]
-    assert cells[0][1:4] == ["PDF", f"{len(LETTER)} bytes", "sam"]
-    assert cells[0][5] == "information request R-4-IR1"
-    assert cells[1][1] == "Text"
-    [letter, notes] = documents.listing(world.services, SYSTEM, "R-4")
+    cells = {
+        c[0].split()[0]: c
+        for c in ([" ".join(x.text_content().split()) for x in r.xpath("./th|./td")] for r in rows)
+    }
+    assert cells["letter.pdf"][1:4] == ["PDF", f"{len(LETTER)} bytes", "sam"]
+    assert cells["letter.pdf"][5] == "information request R-4-IR1"
+    assert cells["notes.txt"][1] == "Text"
+    found = {d["name"]: d for d in documents.listing(world.services, SYSTEM, "R-4")}
+    letter, notes = found["letter.pdf"], found["notes.txt"]
     iframe = page.xpath("//details[@class='document-preview']//iframe")[0]
     assert iframe.get("src") == f"/cases/{case_id}/documents/{letter['id']}/preview"
     assert not page.xpath(f"//a[contains(@href, '{notes['id']}/preview')]")  # text: download only
