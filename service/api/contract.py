@@ -201,7 +201,10 @@ def _respond(reply: Reply) -> Response:
         response = Response(status=204)
         del response.headers["Content-Type"]
     elif reply.media_type == "application/json":
-        response = Response(json.dumps(reply.body), reply.status, mimetype="application/json")
+        # Compact: no spaces after separators (the answer is read by programs, not people).
+        response = Response(
+            json.dumps(reply.body, separators=(",", ":")), reply.status, mimetype="application/json"
+        )
     else:
         response = Response(reply.body, reply.status, mimetype=reply.media_type)
     response.headers.update(reply.headers)

@@ -46,9 +46,25 @@ def _anchored(schema: Any) -> Any:
     return schema
 
 
+# The declared schemas live as long as the process: their validators are found by identity, so a
+# request does not serialise its schemas to find them. The schema is kept beside its validator,
+# so an id is never taken for another schema's after the first was freed.
+_BY_IDENTITY: dict[int, tuple[S.Schema, Draft202012Validator]] = {}
+
+
+def _validator_of(schema: S.Schema) -> Draft202012Validator:
+    found = _BY_IDENTITY.get(id(schema))
+    if found is not None and found[0] is schema:
+        return found[1]
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    if len(_BY_IDENTITY) < 4096:  # schemas made per call (rare) fill it no further
+        _BY_IDENTITY[id(schema)] = (schema, validator)
+    return validator
+
+
 def check(instance: Any, schema: S.Schema, prefix: str = "") -> list[FieldError]:
     """Return the fields of ``instance`` that fail ``schema`` (empty when it conforms)."""
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator_of(schema)
     found = []
     for err in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
         path = [str(p) for p in err.absolute_path]

@@ -30,9 +30,13 @@ def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[s
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
     definition = services.catalog.row(uow, row["definition_id"])
-    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000))
-    subscriptions = uow.subscriptions.for_instance(instance_id)
-    timers = uow.timers.for_instance(instance_id)
+    # The counts saved with the state (``trigger.save.waits_of``) say which derived tables hold
+    # rows of the instance (the save path trusts them too, ``write_derived``): a table with none
+    # is not read. A count the row does not carry is read.
+    waits = row["waits"] or {}
+    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000)) if waits.get("tasks", 1) else []
+    subscriptions = uow.subscriptions.for_instance(instance_id) if waits.get("subscriptions", 1) else []
+    timers = uow.timers.for_instance(instance_id) if waits.get("timers", 1) else []
     incidents = uow.incidents.open_for(instance_id)
     calls = uow.calls.for_instance(instance_id)
     return {
