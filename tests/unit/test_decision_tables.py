@@ -159,3 +159,13 @@ def test_any_other_removal_waits_for_the_appeal_window(basis: str) -> None:
     assert outcome.outputs == {"removal_takes_effect": "after_appeal_window"}
     assert outcome.rule_id == "rule_after_appeal"
     assert "§163.13(d)" in (outcome.annotation or "")
+
+
+@pytest.mark.parametrize("path", TABLES, ids=lambda p: p.stem)
+def test_the_readme_shows_each_table_s_picture(path: Path) -> None:
+    readme = (PROCESSES.parent / "README.md").read_text()
+
+    assert (PROCESSES.parent / "docs" / "decisions" / f"{path.stem}.png").is_file(), (
+        "run tools/render_diagrams.sh"
+    )
+    assert f"![{path.stem}](docs/decisions/{path.stem}.png)" in readme
