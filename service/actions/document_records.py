@@ -89,13 +89,14 @@ def release(services: Services, shas: list[str]) -> int:
     """Remove blobs no live row names once they are older than the grace period; return how many."""
     with services.db.unit_of_work(readonly=True) as uow:
         kept = uow.documents.referenced(shas)
-    grace = services.settings.documents.sweep_grace
-    # Blob times are the storage's wall-clock times, so they are compared with the wall clock.
-    cutoff = datetime.now(UTC) - grace
+    # Blob times are the storage's wall-clock times, so they are compared with the wall clock; a
+    # younger blob may be an upload of the same content about to commit its row (the sweep waits).
+    cutoff = datetime.now(UTC) - services.settings.documents.sweep_grace
     removed = 0
-    for blob in services.documents.blobs() if set(shas) - kept else ():
-        if blob.sha256 in shas and blob.sha256 not in kept and blob.modified_at <= cutoff:
-            services.documents.delete(blob.sha256)
+    for sha in sorted(set(shas) - kept):
+        blob = services.documents.info(sha)
+        if blob is not None and blob.modified_at <= cutoff:
+            services.documents.delete(sha)
             removed += 1
     return removed
 

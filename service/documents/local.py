@@ -59,6 +59,10 @@ class LocalBlobStore:
     def exists(self, sha256: str) -> bool:
         return self._path(sha256).is_file()
 
+    def info(self, sha256: str) -> BlobInfo | None:
+        path = self._path(sha256)
+        return BlobInfo(sha256, _mtime(path)) if path.is_file() else None
+
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
 

@@ -60,6 +60,10 @@ class BlobStore(Protocol):
         """Say whether the blob is stored."""
         ...
 
+    def info(self, sha256: str) -> BlobInfo | None:
+        """Return the blob's name and last write time, or None when it is absent."""
+        ...
+
     def delete(self, sha256: str) -> None:
         """Remove the blob (nothing happens when it is absent)."""
         ...

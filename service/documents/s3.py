@@ -62,15 +62,18 @@ class S3BlobStore:
         return cast(BinaryIO, answer["Body"])
 
     def exists(self, sha256: str) -> bool:
+        return self.info(sha256) is not None
+
+    def info(self, sha256: str) -> BlobInfo | None:
         from botocore.exceptions import ClientError
 
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
+            head = self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return False
+                return None
             raise
-        return True
+        return BlobInfo(sha256, head["LastModified"])
 
     def delete(self, sha256: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))

@@ -220,3 +220,16 @@ def test_the_background_sweep_runs_the_document_sweep_paced(case: Services) -> N
     again = case.documents.put(io.BytesIO(b"%PDF-1.4 another"))
     jobs.sweep(case, budget=5)
     assert again.sha256 in blobs(case)  # paced: the next document sweep waits its turn
+
+
+def test_deleted_bytes_younger_than_the_grace_period_wait_for_the_sweep(case: Services) -> None:
+    case.settings = replace(
+        case.settings, documents=replace(case.settings.documents, sweep_grace=timedelta(hours=1))
+    )
+    [row] = documents.attach(case, PORTAL, "A-1", [upload("a.pdf", PDF)])
+
+    document_records.delete(case, SUPERVISOR, "A-1", row["id"], "duplicate")
+
+    assert row["sha256"] in blobs(case)  # an upload of the same content may be about to commit
+    assert document_records.sweep_orphans(case, grace=timedelta(0)) == 1
+    assert blobs(case) == set()
