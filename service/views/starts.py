@@ -41,6 +41,10 @@ START_UI: dict[str, dict[str, Any]] = {
         ],
         "demand_number": {"ui:title": "Demand number"},
         "record_description": {"ui:title": "Record(s) demanded", "ui:widget": "textarea"},
+        "releases": {
+            "ui:title": "Releases concerned (§163.6(b)(1) counts penalties per release)",
+            "ui:help": 'A JSON list: [{"entry_number": "123-4567890-1", "appraised_value": "12000.00"}]',
+        },
         "demanded_on": {"ui:title": "Demand issued on"},
         "received_on": {"ui:title": "Demand received on (the period runs from it, §163.6(a))"},
         "shorter_period_days": {"ui:title": "Shorter period, in days (admissibility or release)"},
