@@ -107,8 +107,7 @@ def complete(
     """Complete a READY task with validated data and run the case to its next wait state.
 
     ``must_hold``: the actor must have claimed the task first (the inbox's rule; integrators may
-    complete an unclaimed task). ``answer`` builds the outcome's ``answer`` in the transaction;
-    ``attach`` writes the form's documents in it.
+    complete an unclaimed task). ``answer`` builds the outcome's ``answer``, ``attach`` the form's documents.
     """
     submission = Variables(submitted) if isinstance(submitted, dict) else submitted
     audit = Audit("complete", task_id=task_id, data=submission.recorded())
@@ -126,8 +125,7 @@ def complete(
         form = open_tasks.form_of(services, loaded.uow, task, loaded.row).bound(
             services.engine.data_of(ready)
         )
-        added = attach(loaded.uow, loaded.row, task) if attach else {}
-        data = _checked(Joined(submission, added) if added else submission, form, task, audit)
+        data = _checked(_joined(submission, attach, loaded, task), form, task, audit)
         return services.engine.complete_task(loaded.workflow, ready, data)
 
     locate = partial(_case_of, task_id=task_id, actor=actor, audit=audit)
@@ -135,6 +133,12 @@ def complete(
         services, locate, actor, audit, apply, expected_version=expected_version, answer=answer
     )
     return Completed(**outcome.__dict__, task_title=title[-1])
+
+
+def _joined(submission: Submission, attach: Attach | None, loaded: Loaded, task: TaskRow) -> Submission:
+    """Return the submission with what ``attach`` wrote in the completion's transaction, if anything."""
+    added = attach(loaded.uow, loaded.row, task) if attach else {}
+    return Joined(submission, added) if added else submission
 
 
 def _case_of(uow: UnitOfWork, *, task_id: str, actor: Actor, audit: Audit) -> InstanceRow:
