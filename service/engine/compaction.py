@@ -111,7 +111,7 @@ def _subtree(task: Task, skip: Task | None = None) -> Iterator[Task]:
 
 def _may_cut(sub: Any, earlier: Task, later: Task) -> bool:
     """Tell whether the pass from ``earlier`` down to ``later`` can go without changing the run."""
-    if _live(later):
+    if _live(later) or earlier.parent is None:
         return False
     removed = list(_subtree(earlier, skip=later))
     if any(_live(t) or t is sub.last_task or _counted_by_a_join(t) for t in removed):
