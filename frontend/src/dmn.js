@@ -1,7 +1,9 @@
 // Decision table editor bundle: window.RcpDmn (dmn-js's modeler, opened on a decision table).
 import DmnModeler from 'dmn-js/lib/Modeler';
 
-const ROW_MARKS = ['rcp-rule-error', 'rcp-rule-warning', 'rcp-rule-hit'];
+const ROW_MARKS = ['rcp-rule-error', 'rcp-rule-warning', 'rcp-rule-hit', 'rcp-rule-changed'];
+const KIND_CLASS = { hit: 'rcp-rule-hit', changed: 'rcp-rule-changed' };
+const KIND_TITLE = { hit: 'the test bench hit this rule', changed: 'changed since the deployed version' };
 
 function resolve(el) {
   const node = typeof el === 'string' ? document.querySelector(el) : el;
@@ -24,15 +26,18 @@ async function create(container, xml, options = {}) {
   const parent = resolve(container);
   const modeler = new DmnModeler({ container: parent });
   const { warnings } = await modeler.importXML(xml);
-  const marks = new Map(); // rule id -> class
+  const marks = new Map(); // `${kind}:${rule id}` -> {ruleId, className, title}
   const apply = () => {
-    parent.querySelectorAll(ROW_MARKS.map((c) => `tr.${c}`).join(',')).forEach((row) => row.classList.remove(...ROW_MARKS));
-    for (const [ruleId, mark] of marks) {
-      const cell = parent.querySelector(`td[data-element-id="${CSS.escape(ruleId)}"], [data-row-id="${CSS.escape(ruleId)}"]`);
+    parent.querySelectorAll(ROW_MARKS.map((c) => `tr.${c}`).join(',')).forEach((row) => {
+      row.classList.remove(...ROW_MARKS);
+      row.removeAttribute('title');
+    });
+    for (const mark of marks.values()) {
+      const cell = parent.querySelector(`td[data-row-id="${CSS.escape(mark.ruleId)}"]`);
       const row = cell && cell.closest('tr');
       if (!row) continue;
       row.classList.add(mark.className);
-      row.title = mark.title;
+      row.title = row.title ? `${row.title}\n${mark.title}` : mark.title;
     }
   };
   // dmn-js re-renders rows on every change: put the marks back after it.
@@ -58,14 +63,17 @@ async function create(container, xml, options = {}) {
       const { xml: out } = await modeler.saveXML({ format: true });
       return out;
     },
-    /** Mark the rows of these rules (issues: [{elementId, message, severity}] or hits: [{ruleId}]). */
+    /**
+     * Mark the rows of these rules, replacing earlier marks of the same kind: 'issue' (items are
+     * server issues {elementId, message, severity}), 'hit' (the bench's rule) or 'changed'.
+     */
     markRules(items, kind = 'issue') {
-      for (const [id, mark] of [...marks]) if ((kind === 'hit') === (mark.className === 'rcp-rule-hit')) marks.delete(id);
+      for (const key of [...marks.keys()]) if (key.startsWith(`${kind}:`)) marks.delete(key);
       for (const item of items) {
-        const id = item.elementId || item.ruleId;
-        if (!id) continue;
-        const className = kind === 'hit' ? 'rcp-rule-hit' : `rcp-rule-${item.severity === 'warning' ? 'warning' : 'error'}`;
-        marks.set(id, { className, title: item.message || 'the test bench hit this rule' });
+        const ruleId = item.elementId || item.ruleId;
+        if (!ruleId) continue;
+        const className = KIND_CLASS[kind] || `rcp-rule-${item.severity === 'warning' ? 'warning' : 'error'}`;
+        marks.set(`${kind}:${ruleId}`, { ruleId, className, title: item.message || KIND_TITLE[kind] });
       }
       apply();
     },

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,6 +106,11 @@ def _the_diff_shows_one_cell(page: Page) -> None:
     expect(cell).to_contain_text("Maximum per release (USD)")
     expect(cell.locator("del")).to_have_text("100000")
     expect(cell.locator("ins")).to_have_text("150000")
+    rows = page.locator("#table-editor tbody tr")
+    expect(page.locator("#table-editor tr.rcp-rule-changed")).to_have_count(1)  # marked in the table too
+    expect(rows.filter(has=page.locator('td.rule-index[data-element-id="rule_willful"]'))).to_have_class(
+        re.compile(r"\brcp-rule-changed\b")
+    )
     shot(page, "decisions-2-bench-and-diff")
 
 

@@ -108,6 +108,8 @@
       box.append(grid);
     }
     box.closest('section').hidden = false;
+    const rows = diff.tables.flatMap((t) => t.rules).filter((r) => r.kind !== 'removed');
+    state.handle.markRules(rows.map((r) => ({ ruleId: r.rule_id })), 'changed');
   }
 
   async function compare() {
