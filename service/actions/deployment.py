@@ -179,13 +179,7 @@ def _store_one(
         same = uow.definitions.by_content(c.key, digest)
     if same is not None:
         newest = latest.version if latest else same.version
-        return {
-            "key": c.key,
-            "version": same.version,
-            "id": same.id,
-            "created": False,
-            "latestVersion": newest,
-        }
+        return Deployed(key=c.key, version=same.version, id=same.id, created=False, latestVersion=newest)
     version = (latest.version if latest else 0) + 1
     new_id = uow.definitions.add(
         key=c.key,

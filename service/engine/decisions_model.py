@@ -101,46 +101,40 @@ def tables(tree: etree._ElementTree) -> list[Table]:
     found = []
     for decision in tree.getroot().iterfind("dmn:decision", DMNNS):
         table = decision.find("dmn:decisionTable", DMNNS)
-        if table is None:
-            continue
-        inputs = tuple(
-            Input(
-                i.get("id", ""),
-                i.get("label", ""),
-                _text(i.find("dmn:inputExpression", DMNNS)),
-                _type_ref(i),
-                i.sourceline,
-            )
-            for i in table.iterfind("dmn:input", DMNNS)
-        )
-        outputs = tuple(
-            Output(o.get("id", ""), o.get("name", ""), o.get("label", ""), o.get("typeRef", ""), o.sourceline)
-            for o in table.iterfind("dmn:output", DMNNS)
-        )
-        rules = tuple(
-            Rule(
-                r.get("id", ""),
-                n,
-                _annotation(r),
-                tuple(_text(e) for e in r.iterfind("dmn:inputEntry", DMNNS)),
-                tuple(_text(e) for e in r.iterfind("dmn:outputEntry", DMNNS)),
-                r.sourceline,
-            )
-            for n, r in enumerate(table.iterfind("dmn:rule", DMNNS), start=1)
-        )
-        policy = table.get("hitPolicy", "UNIQUE").upper()
-        found.append(
-            Table(
-                decision.get("id", ""),
-                decision.get("name", ""),
-                policy,
-                inputs,
-                outputs,
-                rules,
-                table.sourceline,
-            )
-        )
+        if table is not None:
+            found.append(_table(decision, table))
     return found
+
+
+def _table(decision: etree._Element, table: etree._Element) -> Table:
+    inputs = tuple(
+        Input(
+            i.get("id", ""),
+            i.get("label", ""),
+            _text(i.find("dmn:inputExpression", DMNNS)),
+            _type_ref(i),
+            i.sourceline,
+        )
+        for i in table.iterfind("dmn:input", DMNNS)
+    )
+    outputs = tuple(
+        Output(o.get("id", ""), o.get("name", ""), o.get("label", ""), o.get("typeRef", ""), o.sourceline)
+        for o in table.iterfind("dmn:output", DMNNS)
+    )
+    rules = tuple(
+        Rule(
+            r.get("id", ""),
+            n,
+            _annotation(r),
+            tuple(_text(e) for e in r.iterfind("dmn:inputEntry", DMNNS)),
+            tuple(_text(e) for e in r.iterfind("dmn:outputEntry", DMNNS)),
+            r.sourceline,
+        )
+        for n, r in enumerate(table.iterfind("dmn:rule", DMNNS), start=1)
+    )
+    policy = table.get("hitPolicy", "UNIQUE").upper()
+    name = decision.get("name", "")
+    return Table(decision.get("id", ""), name, policy, inputs, outputs, rules, table.sourceline)
 
 
 def output_key(output: Output) -> str:
