@@ -20,6 +20,7 @@ from service.services import Services
 from service.store.schema import audit_log
 from service.views import case_record
 from service.views.record_archive import check
+from tests.apikit import app_for, token
 from tests.integration.test_scenarios_appeals import _denied
 from tests.program_support import HQ, INTAKE, moment, program_services
 
@@ -254,3 +255,24 @@ def test_rcp_case_export_of_an_unknown_case_says_so(
     assert main(["case", "export", "A-NONE", "--out", str(tmp_path / "x.zip")]) == 2
     assert "case A-NONE does not exist" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_an_integrator_reads_the_record_through_the_api_with_the_read_scope_only(
+    services: Services, clock: MovableClock
+) -> None:
+    _appealed(services, clock, "A-2026-118")
+    http = app_for(services).test_client()
+
+    answer = http.get("/api/v1/cases/A-2026-118/record", headers=token(services, "portal", "read"))
+    refused = http.get("/api/v1/cases/A-2026-118/record", headers=token(services, "starter", "start"))
+    missing = http.get("/api/v1/cases/A-NONE/record", headers=token(services, "reader", "read"))
+
+    assert answer.status_code == 200
+    assert answer.mimetype == "application/zip"
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="A-2026-118-record.zip"'
+    found = check(answer.data)
+    assert (found.business_key, found.problems) == ("A-2026-118", [])
+    assert case_record.live_check(services, found.entries, found.head) == []
+    assert refused.status_code == 403
+    assert missing.status_code == 404
+    assert missing.mimetype == "application/problem+json"
