@@ -21,6 +21,9 @@ CONTENT = (
     *("outcome", "detail"),
 )
 # pg_advisory_xact_lock key: appenders on PostgreSQL take it so entries chain one after another.
+# Taking it and reading the chain's head stay two statements (sent in one round trip): one
+# statement under READ COMMITTED reads with the snapshot taken before it waited for the lock, so
+# it could miss the entry the previous holder committed and fork the chain.
 LOCK_KEY = 0x72637061756469  # "rcpaudi"
 
 

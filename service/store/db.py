@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import select
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from service.errors import Busy, Contention
+from service.store import pending
 from service.store.errors import translate
 from service.store.repositories import (
     AuditRepository,
@@ -40,6 +42,7 @@ from service.store.repositories import (
     WebhookRepository,
 )
 from service.store.repositories.cases import CaseRepository
+from service.store.repositories.decisions import DecisionRepository
 from service.store.repositories.documents import DocumentRepository
 from service.store.repositories.gauges import GaugeRepository
 
@@ -88,7 +91,6 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         # A request that meets a locked instance waits for it rather than failing at once; an
         # unreachable server fails a connect (and /readyz) in seconds, not at the TCP timeout.
         connect_args={
@@ -98,7 +100,23 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
     if "application_name" not in make_url(url).query:
         event.listen(engine, "do_connect", _name_connection)
+    event.listen(engine, "checkout", _closed_by_server)
+    # Any other statement first sends what the transaction queued (service.store.pending), in order.
+    event.listen(engine, "before_cursor_execute", pending.before_cursor_execute, retval=True)
     return engine
+
+
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Replace a pooled connection the server ended, without a round trip (no pre-ping).
+
+    An idle connection has nothing to read: a server that ended it (restart, terminated backend)
+    sent its farewell or closed the socket, so a readable socket means the connection is gone.
+    """
+    pgconn = dbapi_connection.pgconn
+    if dbapi_connection.closed or pgconn.status != 0:  # 0: CONNECTION_OK
+        raise DisconnectionError("the connection is closed")
+    if select.select([pgconn.socket], [], [], 0)[0]:
+        raise DisconnectionError("the server ended the connection while it was idle")
 
 
 def application_name(pid: int) -> str:
@@ -158,6 +176,8 @@ class UnitOfWork:
             conn = conn.execution_options(rcp_readonly=True)
         self.conn = conn
         self._tx = conn.begin()
+        if not self._readonly and conn.dialect.name == "postgresql":
+            pending.open_on(conn)
         return self
 
     # Repositories are built on first use: a trigger touches a handful of the two dozen.
@@ -190,11 +210,13 @@ class UnitOfWork:
     deadlines = _Repository(DeadlineRepository)
     gauges = _Repository(GaugeRepository)  # read-only counts for /metrics (service.observe)
     documents = _Repository(DocumentRepository)  # case documents' metadata (service.documents)
+    decisions = _Repository(DecisionRepository)  # DMN decision versions, pins, decisions taken
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             if self._tx.is_active:
                 self._tx.rollback()
+            pending.close_on(self.conn)  # what is still queued goes with the rollback
         finally:
             self.conn.close()
 
@@ -202,6 +224,9 @@ class UnitOfWork:
         """Commit the transaction (the one commit of a trigger)."""
         if "audit" in self.__dict__:  # audit entries go last: the chain's lock is held until here
             self.audit.flush()
+        queue = pending.of(self.conn)
+        if queue is not None:  # the queued writes and COMMIT in one round trip
+            pending.execute(self.conn, queue, None, commit=True).close()
         self._tx.commit()
 
     @contextmanager
@@ -211,6 +236,11 @@ class UnitOfWork:
         # SQLAlchemy's nested transaction compiles a statement for each SAVEPOINT and RELEASE.
         self._savepoints += 1
         name = f"rcp_savepoint_{self._savepoints}"
+        queue = pending.of(self.conn)
+        if queue is not None:
+            with pending.savepoint(self.conn, queue, name):
+                yield
+            return
         cursor = self.conn.connection.cursor()
         try:
             cursor.execute(f"SAVEPOINT {name}")

@@ -8,8 +8,13 @@ transaction. DBAPI errors are re-raised as SQLAlchemy's, so callers catch the sa
 
 The bare cursor bypasses SQLAlchemy's SQL logging and cursor events, so while anyone watches
 (``echo`` or the ``sqlalchemy.engine`` logger at INFO, or a ``before_cursor_execute`` /
-``after_cursor_execute`` listener: tracing, query counters) the same SQL with the same bound
-values goes through ``Connection.exec_driver_sql`` instead, which logs it and fires the events.
+``after_cursor_execute`` listener other than the queue's own: tracing, query counters) the same
+SQL with the same bound values goes through ``Connection.exec_driver_sql`` instead, which logs it
+and fires the events.
+
+On a PostgreSQL write transaction (``service.store.pending``) ``send`` queues a statement whose
+outcome the caller does not wait for, and the next ``rows``/``first``/``run`` takes the queue
+along in one pipeline: one round trip for all of them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from sqlalchemy import Column, ColumnDefault, Connection, Dialect, Integer, Tabl
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
+
+from service.store import pending
 
 Processor = Callable[[Any], Any] | None
 Statement = Select[Any] | UpdateBase
@@ -93,6 +100,31 @@ class Prepared:
         finally:
             cursor.close()
 
+    def send(
+        self,
+        conn: Connection,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+        check: Callable[[int], None] | None = None,
+    ) -> None:
+        """Run a statement nobody waits for; on PostgreSQL it goes out with the next one.
+
+        ``check``, when given, gets the row count once it is known and raises to fail the
+        transaction. A failure of a sent statement (or its check) raises before the transaction
+        commits, from the statement it travels with (``service.store.pending``).
+        """
+        queue = pending.of(conn)
+        if queue is None or _watched(conn):
+            count = self.run(conn, params)
+            if check is not None:
+                check(count)
+            return
+        many = not isinstance(params, Mapping)
+        batch: Sequence[Mapping[str, Any]] = params if many else [params]  # type: ignore[assignment,list-item]
+        if batch:
+            compiled = self._for(conn.dialect)
+            bound = [_bind(compiled, p) for p in batch]
+            queue.queued.append(pending.Statement(compiled.sql, bound if many else bound[0], many, check))
+
     def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
@@ -106,8 +138,14 @@ class Prepared:
         """Run the statement on a new cursor of the transaction's connection; the caller closes it."""
         bound = [_bind(compiled, params) for params in batch]
         if _watched(conn):
-            # The same SQL and bound values, through the Connection so logging and events see it.
+            # The same SQL and bound values, through the Connection so logging and events see it
+            # (it sends the queue first, service.store.pending).
             return conn.exec_driver_sql(compiled.sql, bound if many else bound[0])
+        queue = pending.of(conn)
+        if queue is not None:  # with what is queued (and BEGIN), in one round trip
+            return pending.execute(
+                conn, queue, pending.Statement(compiled.sql, bound if many else bound[0], many)
+            )
         cursor = conn.connection.cursor()
         try:
             if many:
@@ -163,7 +201,7 @@ def _watched(conn: Connection) -> bool:
     """Say whether SQL logging or a cursor event listener is on for this connection."""
     dispatch = conn.dispatch
     return (
-        bool(dispatch.before_cursor_execute)
+        any(fn is not pending.before_cursor_execute for fn in dispatch.before_cursor_execute)
         or bool(dispatch.after_cursor_execute)
         or conn.engine.logger.isEnabledFor(logging.INFO)
     )

@@ -64,7 +64,10 @@ class AuditRepository:
         if not self._pending:
             return
         if self.conn.dialect.name == "postgresql":
-            _LOCK.rows(self.conn)  # held until the commit: concurrent appenders chain in turn
+            # Held until the commit: concurrent appenders chain in turn. Queued, it travels with
+            # the head read (one round trip), yet stays a statement of its own: the read's
+            # snapshot is taken after the lock is granted, so it sees the last appender's commit.
+            _LOCK.send(self.conn, {})
         head = _HEAD.first(self.conn)
         seq, prev = (int(head["seq"]), str(head["hash"])) if head else (0, audit_chain.GENESIS)
         rows = []
@@ -72,7 +75,7 @@ class AuditRepository:
             seq, digest = seq + 1, audit_chain.entry_hash(entry, prev)
             rows.append({**entry, "seq": seq, "prev_hash": prev, "hash": digest})
             prev = digest
-        _INSERT.run(self.conn, rows if len(rows) > 1 else rows[0])
+        _INSERT.send(self.conn, rows if len(rows) > 1 else rows[0])
         self._pending.clear()
 
     def chain(self, after: int, limit: int) -> list[dict[str, Any]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, insert, or_, select, text, true, update
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, text, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from service.store.prepared import Prepared
 from service.store.rows.cases import CaseEntry, CaseListRow, CaseSlice
 from service.store.schema import process_instances as pi
 from service.store.schema_cases import case_index as ci
@@ -38,6 +39,29 @@ _COLUMNS = (
 )
 
 
+_REFRESHED = (
+    *("process_key", "business_key", "key_search", "applicant", "applicant_search", "importer_search"),
+    *("status", "stage", "due_at"),
+)
+
+
+def _record_statements(dialect_insert: Any) -> tuple[Prepared, Prepared]:
+    """Build the row's upsert (started_at kept) and the lanes' insert for one dialect."""
+    row = dialect_insert(ci)
+    upsert = row.on_conflict_do_update(
+        index_elements=[ci.c.instance_id], set_={n: row.excluded[n] for n in _REFRESHED}
+    )
+    lanes = dialect_insert(cl).on_conflict_do_nothing()
+    return (
+        Prepared(upsert, column_keys=["instance_id", "started_at", *_REFRESHED]),
+        Prepared(lanes, column_keys=["instance_id", "lane"]),
+    )
+
+
+# Every trigger writes them: one statement each, built once, sent without waiting on PostgreSQL.
+_RECORD = {"postgresql": _record_statements(pg_insert), "sqlite": _record_statements(sqlite_insert)}
+
+
 def lowered(text: str | None) -> str | None:
     """Return text as the search columns hold it: spaces folded, lower case, at most 300 characters."""
     return " ".join(text.split()).lower()[:300] or None if text else None
@@ -65,15 +89,11 @@ class CaseRepository:
             "stage": entry.stage,
             "due_at": entry.due_at,
         }
-        done = self.conn.execute(update(ci).where(ci.c.instance_id == entry.instance_id).values(**values))
-        if done.rowcount == 0:
-            self.conn.execute(
-                insert(ci).values(instance_id=entry.instance_id, started_at=entry.started_at, **values)
-            )
+        upsert, lanes = _RECORD[self.conn.dialect.name]
+        upsert.send(self.conn, {"instance_id": entry.instance_id, "started_at": entry.started_at, **values})
         if entry.lanes:
-            dialect = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
             rows = [{"instance_id": entry.instance_id, "lane": lane} for lane in sorted(set(entry.lanes))]
-            self.conn.execute(dialect(cl).values(rows).on_conflict_do_nothing())
+            lanes.send(self.conn, rows)
 
     def notice_cases(self, number: str) -> tuple[str, ...]:
         """Return the cases that issued the notice of this number (letters in any case)."""

@@ -83,9 +83,9 @@ class TaskRepository:
             rows = cast(list[ClosedTaskRow], _TASK_ROWS.rows(self.conn, {"instance_id": instance_id}))
             existing = {r["id"]: r for r in rows}
         gone = sorted(existing.keys() - wanted.keys())
-        _TASK_DELETE.run(self.conn, [{"task_id": tid} for tid in gone])
+        _TASK_DELETE.send(self.conn, [{"task_id": tid} for tid in gone])
         new = [t for tid, t in wanted.items() if tid not in existing]
-        _TASK_INSERT.run(self.conn, [_task_values(t, instance_id, business_key, now) for t in new])
+        _TASK_INSERT.send(self.conn, [_task_values(t, instance_id, business_key, now) for t in new])
         return TaskChanges(new, [existing[tid] for tid in gone])
 
     def remove_all(self, instance_id: str) -> None:
@@ -168,8 +168,8 @@ class SubscriptionRepository:
         had: int = 1,
     ) -> None:
         if had:
-            _SUB_DELETE.run(self.conn, {"instance_id": instance_id})
-        _SUB_INSERT.run(
+            _SUB_DELETE.send(self.conn, {"instance_id": instance_id})
+        _SUB_INSERT.send(
             self.conn,
             [
                 {
@@ -208,7 +208,7 @@ class TimerRepository:
         """Replace the instance's timer rows; return the rows of timers that are no longer pending."""
         deleted = _TIMER_DELETE.rows(self.conn, {"instance_id": instance_id}) if had else []
         before = cast(list[ClosedTimerRow], deleted)
-        _TIMER_INSERT.run(
+        _TIMER_INSERT.send(
             self.conn,
             [
                 {

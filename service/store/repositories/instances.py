@@ -78,7 +78,7 @@ class InstanceRepository:
         return typed_row(InstanceSummaryRow, r)
 
     def insert(self, **values: Any) -> None:
-        _INSERT.run(self.conn, values)
+        _INSERT.send(self.conn, values)
 
     def open_case(self, process_key: str, business_key: str) -> str | None:
         """Return the id of the open case of ``process_key`` with ``business_key``, if there is one."""
@@ -108,11 +108,16 @@ class InstanceRepository:
             "new_version": new_version,
         }
         params.update((c, values[c]) for c in columns)
-        if _save_statement(frozenset(columns)).run(self.conn, params) != 1:
-            raise Conflict(
-                f"process instance {instance_id} changed meanwhile (expected version {expected_version})",
-                instanceId=instance_id,
-            )
+
+        def saved(count: int) -> None:
+            # Checked when the count comes back (on PostgreSQL with the step's next statement).
+            if count != 1:
+                raise Conflict(
+                    f"process instance {instance_id} changed meanwhile (expected version {expected_version})",
+                    instanceId=instance_id,
+                )
+
+        _save_statement(frozenset(columns)).send(self.conn, params, check=saved)
         return new_version
 
     def set_suspended(self, instance_id: str, suspended: bool) -> None:
