@@ -10,7 +10,7 @@ import pytest
 from lxml import html
 
 from service import create_app
-from service.actions.deployment import DiagramSet, deploy
+from service.actions.deployment import DiagramSet, deploy, read_directory, submit
 from service.clock import MovableClock
 from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected
@@ -154,3 +154,18 @@ def test_the_api_deploys_a_decision_table_and_refuses_a_broken_one_naming_file_t
 
     assert deployed.status_code == 201, deployed.get_data(as_text=True)
     assert [(d["key"], d["version"]) for d in deployed.get_json()["deployed"]] == [("notice_of_violation", 2)]
+
+
+def test_a_restart_keeps_a_table_deployed_from_the_modeler_as_the_latest(world: World) -> None:
+    services = world.services
+    deploy(services, DiagramSet([DiagramSource("penalty_ceiling.dmn", LOWER.encode())]), INTAKE)
+
+    # rcp run deploys the processes folder again, which still holds version 1 of the table.
+    again = submit(services, read_directory(PROCESSES), INTAKE, keep_newer=True)
+
+    assert [r for r in again if r["created"]] == []
+    with services.db.unit_of_work(readonly=True) as uow:
+        latest = services.catalog.latest(uow, "notice_of_violation")
+        assert latest is not None and latest.version == 2
+        pinned = services.catalog.decisions(uow, [latest.id])
+    assert {k: d["version"] for k, d in pinned.items()} == {"notice_or_penalty": 1, "penalty_ceiling": 2}
