@@ -56,7 +56,8 @@ def case_record_download(instance_id: str) -> Any:
 @bp.post("/cases/<instance_id>/documents", endpoint="case_documents_upload")
 def case_documents_upload(instance_id: str) -> Any:
     key = case_documents.case_key(services(), instance_id, actor())
-    uploads = [documents.Upload(f.filename or "", f.stream) for f in request.files.getlist("file")]
+    # A file input left empty posts a part without a name: that is no document.
+    uploads = [documents.Upload(f.filename, f.stream) for f in request.files.getlist("file") if f.filename]
     about = documents.About(
         answers=request.form.get("answers", "").strip()[:200] or None,
         supersedes=request.form.get("supersedes", "").strip() or None,
