@@ -23,7 +23,9 @@ CASE_KEY = {"businessKey": Param(S.BUSINESS_KEY, "the case's number, e.g. the ap
     description="The archive holds `case.json` (the case as `getCase` answers it), `timeline.json` "
     "(every audit entry of the family: action, actor, time, outcome, data, with its chain position "
     "and hashes; and the case history), `decisions.json` (each completed task with the data before "
-    "and after), `notices/` (each notice's text, PDF and facts) and `manifest.json` (each file's "
+    "and after), `notices/` (each notice's text, PDF and facts), `documents.json` and `documents/` "
+    "(every document and its bytes; withheld unless the token also holds the `documents` scope) "
+    "and `manifest.json` (each file's "
     "path, size and SHA-256; `auditChainHead` is the case's last audit entry, to check against the "
     "live log with `rcp case verify`).",
     path_params=CASE_KEY,
