@@ -45,3 +45,24 @@ def test_a_demand_shows_its_due_date_and_rule_and_joins_the_application_s_family
         ("application_review", NUMBER, "completed"),
         ("record_demand", "D-901", "waiting"),
     ]
+
+
+def test_a_failure_reported_through_the_api_while_the_period_runs_is_422_naming_the_due_date(
+    program: Services, clock: MovableClock
+) -> None:
+    http: FlaskClient = app_for(program).test_client()
+    failure = {**demand("D-902"), "due_on": "2026-01-20"}
+    del failure["received_on"]
+    start = "/api/v1/process-definitions/notice_of_violation/start"
+
+    refused = http.post(
+        start, json={"variables": failure, "businessKey": "D-902"}, headers=token(program, "audit", "start")
+    )
+
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert refused.mimetype == "application/problem+json"
+    [error] = refused.get_json()["errors"]
+    assert error["field"] == "variables.due_on"
+    assert "runs until 2026-01-20 (19 CFR 163.6(a)); report a failure from 2026-01-21" in error["message"]
+    with program.db.unit_of_work(readonly=True) as uow:
+        assert uow.instances.open_case("notice_of_violation", "D-902") is None
