@@ -63,6 +63,7 @@ def _open_the_table(page: Page, site: str, world: World) -> None:
     sign_in_page(page, site, "ana", PASSWORD)
     row = page.locator(f'#decision-tables tr[data-decision="{KEY}"]')
     expect(row).to_contain_text("penalty_ceiling.dmn")
+    assert axe_violations(page) == []  # the processes and tables page
     row.get_by_role("link", name="Edit table").click()
     page.wait_for_selector("body[data-modeler-ready=true]")
     expect(page.locator('#table-editor td[data-element-id="rule_willful_out1"]')).to_have_text("100000")
@@ -122,6 +123,7 @@ def _deploy(page: Page) -> None:
     expect(page.locator(f'#deploy-result .deployed[data-key="{KEY}"][data-version="2"]')).to_be_visible()
     expect(page.locator("#deploy-result .reversioned")).to_contain_text("notice_of_violation")
     expect(page.locator("#editor-title")).to_contain_text("from version 2")
+    expect(page.locator("#compare")).to_have_text("Show changes from version 2")
 
 
 def _the_versions_page_shows_the_change(page: Page, site: str) -> None:

@@ -191,6 +191,8 @@
         if (d.key === data.source.key) {
           data.source.version = d.version;
           $('editor-title').lastElementChild.textContent = 'from version ' + d.version;
+          $('compare').textContent = 'Show changes from version ' + d.version;
+          $('changes-heading').textContent = 'Changes from version ' + d.version;
         }
       }
       for (const p of done.processes.filter((x) => x.created)) {
