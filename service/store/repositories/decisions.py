@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, func, insert, select
-
-if TYPE_CHECKING:
-    from service.store.db import UnitOfWork
 
 from service.store.rows.decisions import DecisionDefinitionRow, DecisionEvaluationRow
 from service.store.schema_decisions import decision_definitions as d
@@ -58,7 +55,13 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def of(uow: UnitOfWork) -> DecisionRepository:
+class HasConnection(Protocol):
+    """A unit of work (``service.store.UnitOfWork``): the transaction's connection."""
+
+    conn: Connection
+
+
+def of(uow: HasConnection) -> DecisionRepository:
     """Return the decisions repository working in the unit of work's transaction."""
     return DecisionRepository(uow.conn)
 
