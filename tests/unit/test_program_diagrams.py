@@ -64,7 +64,7 @@ def _tree(path: Path) -> etree._ElementTree:
     return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
 
 
-def test_the_eight_processes_have_the_ids_integrators_use() -> None:
+def test_the_ten_processes_have_the_ids_integrators_use() -> None:
     found = {p.get("id") for path in DIAGRAMS for p in _tree(path).getroot().iterfind("bpmn:process", NS)}
 
     assert found == PROCESS_IDS
