@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.deadlines import deadline_zone
-from handlers.demands import OPEN
+from handlers.demands import OPEN, PRODUCED
 from service.errors import Conflict, FieldError, InvalidData
 from service.store import UnitOfWork
 from service.store.repositories.program_cases import CaseRecords
@@ -38,6 +38,8 @@ def check_failure_report(
             f" report a failure from {after}"
         )
         raise InvalidData("the production period has not ended", [FieldError("variables.due_on", message)])
+    if found is not None and found["status"] == PRODUCED:
+        raise Conflict(f"demand {number} was met: its records were produced (19 CFR 163.6(a))")
     if found is not None and found["status"] == OPEN:
         raise Conflict(
             f"demand {number} is tracked by its record_demand case, which starts the notice of violation"

@@ -94,6 +94,11 @@ def test_records_produced_in_time_end_the_demand_with_the_records_on_file(
     )
     assert record["documents"] == [{"documentId": "doc-1", "name": "invoice-8841.pdf"}]
     assert stored(services, "D-401") == ("produced", "2026-02-04")
+    clock.set(moment("2026-02-10"))
+    failure = {**demand("D-401"), "due_on": "2026-02-04"}
+    del failure["received_on"]
+    with pytest.raises(Conflict, match="D-401 was met: its records were produced"):
+        Case.start(services, clock, "notice_of_violation", failure, "D-401-NOV")
 
 
 def test_a_shorter_period_for_release_sets_an_earlier_due_date_with_its_reason(
