@@ -2,7 +2,8 @@
 
 ``notice_of_violation`` is started by the audit system with the demand's due date; a demand that
 ``record_demand`` tracks starts it itself when its period ends (with any extension granted), so a
-report of the same demand from outside is refused, as is one whose period still runs.
+report of the same demand from outside is refused, as is one whose period still runs or whose
+records were produced.
 """
 
 from __future__ import annotations
