@@ -134,6 +134,9 @@ def test_an_extension_requested_before_the_due_date_and_granted_moves_it(
         case.complete("decide_extension", {"extension_decision": "grant", "extension_until": "2026-02-04",
                                            "extension_reason": "Broker delay"})  # fmt: skip
     assert [e.field for e in not_later.value.errors] == ["extension_until"]
+    with pytest.raises(InvalidData) as no_date:  # a grant names the new due date
+        case.complete("decide_extension", {"extension_decision": "grant", "extension_reason": "Broker delay"})
+    assert [e.field for e in no_date.value.errors] == ["extension_until"]
     case.complete(
         "decide_extension",
         {"extension_decision": "grant", "extension_until": "2026-02-20", "extension_reason": "Broker delay"},
