@@ -15,7 +15,6 @@ from service.engine.validation import ProcessCandidate, ValidationReport, valida
 from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected, Duplicate
 from service.store import UnitOfWork
-from service.store.repositories import decisions as decision_store
 
 if TYPE_CHECKING:
     from service.identity.actors import Actor
@@ -196,7 +195,7 @@ def _store_one(
         deployed_by=f"{actor.kind}:{actor.name}",
         note=note,
     )
-    decision_store.of(uow).pin(new_id, pins.ids)
+    uow.decisions.pin(new_id, pins.ids)
     stored = {"key": c.key, "version": version, "note": note}
     uow.audit.append(
         at=now, actor_kind=actor.kind, actor=actor.name, action="deploy", outcome="ok", data=stored

@@ -14,7 +14,6 @@ from datetime import datetime
 from service.engine.validation import DecisionCandidate, ProcessCandidate
 from service.engine.values import DiagramSource
 from service.store import UnitOfWork
-from service.store.repositories import decisions as decision_store
 from service.store.rows import DefinitionRow
 
 
@@ -54,15 +53,15 @@ def store(
     stored: dict[str, StoredDecision] = {}
     for c in candidates:
         digest = c.content_hash()
-        latest = decision_store.of(uow).latest(c.key)
+        latest = uow.decisions.latest(c.key)
         same = latest if latest is not None and latest["content_hash"] == digest else None
         if same is None and keep_newer and latest is not None:
-            same = decision_store.of(uow).by_content(c.key, digest)
+            same = uow.decisions.by_content(c.key, digest)
         if same is not None:
             stored[c.key] = StoredDecision(same["id"], c.key, same["version"], digest, False)
             continue
         version = (latest["version"] if latest else 0) + 1
-        new_id = decision_store.of(uow).add(
+        new_id = uow.decisions.add(
             key=c.key,
             version=version,
             name=c.name,
@@ -89,7 +88,7 @@ def pins_for(uow: UnitOfWork, keys: Iterable[str], deployed: Mapping[str, Stored
         if key in deployed:
             ids[key], hashes[key] = deployed[key].id, deployed[key].content_hash
             continue
-        latest = decision_store.of(uow).latest(key)
+        latest = uow.decisions.latest(key)
         if latest is not None:  # validation refused a process naming a decision nowhere deployed
             ids[key], hashes[key] = latest["id"], latest["content_hash"]
     return Pins(ids, hashes)
@@ -103,7 +102,7 @@ def users_to_reversion(
     if not changed:
         return []
     latest = [d for d in uow.definitions.latest_all() if d.key not in own_keys]
-    pinned = decision_store.of(uow).pinned(d.id for d in latest)
+    pinned = uow.decisions.pinned(d.id for d in latest)
     users = []
     for row in latest:
         keys = [p["key"] for p in pinned[row.id]]
@@ -134,6 +133,6 @@ def deployed_sources(uow: UnitOfWork, own_names: set[str]) -> list[DiagramSource
     """Return the latest deployed decisions (not replaced by this deployment's files) as sources."""
     return [
         DiagramSource(d["source_name"], d["dmn_xml"].encode())
-        for d in decision_store.of(uow).latest_all()
+        for d in uow.decisions.latest_all()
         if d["source_name"] not in own_names
     ]

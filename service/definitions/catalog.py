@@ -10,7 +10,6 @@ from service.engine.specs import SpecBundle, load_bundle
 from service.engine.values import DiagramSource
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.repositories import decisions as decision_store
 from service.store.rows import DefinitionRow
 from service.store.rows.decisions import DecisionDefinitionRow
 
@@ -83,7 +82,7 @@ class DefinitionCatalog:
         One parser holds one table per decision id: should a caller and a callee pin different
         versions of one decision, the first definition's (the case's own process) is used.
         """
-        pinned = decision_store.of(uow).pinned(definition_ids)
+        pinned = uow.decisions.pinned(definition_ids)
         found: dict[str, DecisionDefinitionRow] = {}
         for definition_id in definition_ids:
             for row in pinned[definition_id]:

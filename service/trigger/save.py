@@ -17,7 +17,6 @@ from service.engine.serializer import SERIALIZER_VERSION
 from service.engine.values import TaskFailure, WaitState, Workflow
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.repositories import decisions as decision_store
 from service.store.rows import DefinitionRow, InstanceRow
 from service.trigger import case_entry, deadline_history, events, failures
 
@@ -79,7 +78,7 @@ def save(
         waits=waits_of(wait),
     )
     closed = _record(uow, row.id, row.business_key, wait, settled, actor, audit, now, had=row.waits)
-    decision_store.of(uow).record(row.id, services.engine.take_decisions(workflow), now)  # the DMN hits
+    uow.decisions.record(row.id, services.engine.take_decisions(workflow), now)  # the DMN hits
     uow.cases.record(
         case_entry.entry(row.id, row.process_key, row.business_key, variables, wait, status, row.created_at)
     )
@@ -122,7 +121,7 @@ def insert(
         started_by=f"{actor.kind}:{actor.name}",
     )
     _record(uow, new.id, new.business_key, wait, settled, actor, audit, now)
-    decision_store.of(uow).record(new.id, services.engine.take_decisions(workflow), now)
+    uow.decisions.record(new.id, services.engine.take_decisions(workflow), now)
     uow.cases.record(
         case_entry.entry(new.id, new.definition.key, new.business_key, variables, wait, settled.status, now)
     )

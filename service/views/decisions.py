@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from service.store.repositories import decisions as decision_store
-
 if TYPE_CHECKING:
     from service.store import UnitOfWork
 
@@ -51,5 +49,5 @@ def taken_in(uow: UnitOfWork, instance_ids: Iterable[str]) -> list[TableDecision
             outputs=r["outputs"],
             at=r["evaluated_at"].isoformat(),
         )
-        for r in decision_store.of(uow).taken(instance_ids)
+        for r in uow.decisions.taken(instance_ids)
     ]
