@@ -174,11 +174,10 @@ class DemandDesk(Desk):
         return _failure_facts(demand)
 
     def _dates(self, due: date) -> dict[str, Any]:
-        return {
-            "production_due_on": due.isoformat(),
-            "reminder_on": reminder_on(DEMAND, due, self.program).isoformat(),
-            "citation": CITATION,
-        }
+        remind = reminder_on(DEMAND, due, self.program)
+        if remind <= self.today():  # the lead time has already run (a short period, a refusal)
+            remind = due  # remind on the last day rather than at once, and only once
+        return {"production_due_on": due.isoformat(), "reminder_on": remind.isoformat(), "citation": CITATION}
 
 
 def _failure_facts(demand: Record) -> dict[str, Any]:

@@ -314,3 +314,29 @@ def test_records_produced_while_staff_decide_a_request_end_the_demand(
     assert (case.status, case.open_tasks()) == ("completed", [])
     assert case.variables["production_record"]["records"] == ["Invoice 77"]
     assert stored(services, "D-409") == ("produced", "2026-02-04")
+
+
+def test_an_extension_refused_by_staff_keeps_the_due_date(services: Services, clock: MovableClock) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-410"), "D-410")
+    clock.set(moment("2026-02-01"))
+    case.deliver(
+        "extension_requested", {"demand_number": "D-410"}, requested_on="2026-02-01", reason="More time"
+    )
+    case.complete(
+        "decide_extension", {"extension_decision": "refuse", "extension_reason": "Records are kept on site."}
+    )
+
+    [extension] = case.variables["demand"]["extensions"]
+    assert (extension["decision"], extension["extended_until"], extension["reason"]) == (
+        "refuse",
+        None,
+        "Records are kept on site.",
+    )
+    assert stored(services, "D-410") == ("open", "2026-02-04")
+    # The reminder day (2026-01-30) has passed: the resumed period reminds once, on its last day.
+    assert case.variables["demand"]["reminder_on"] == "2026-02-04"
+    assert advance_to(services, clock, moment("2026-02-04", 6)) == 1
+    assert advance_to(services, clock, moment("2026-02-05", 4)) == 0
+    assert stored(services, "D-410")[0] == "open"
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
+    assert stored(services, "D-410")[0] == "not_produced"
