@@ -59,10 +59,16 @@ class DecisionParser(SpiffBpmnParser):
         dmn = self.dmn_parsers.get(decision_ref)
         if dmn is None:
             known = ", ".join(sorted(self.dmn_parsers)) or "none"
-            raise ValidationException(
-                f"no decision '{decision_ref}' is deployed or in this deployment (known: {known})", node=node
-            )
+            message = f"no decision '{decision_ref}' is deployed or in this deployment (known: {known})"
+            raise ValidationException(message, node=node, file_name=self._file_of(node))
         for table in tables(etree.ElementTree(dmn.node)):
             if table.decision_id == decision_ref:
                 return RecordingDmnEngine(table, self.decision_versions.get(decision_ref))
-        raise ValidationException(f"decision '{decision_ref}' has no decision table", node=node)
+        message = f"decision '{decision_ref}' has no decision table"
+        raise ValidationException(message, node=node, file_name=self._file_of(node))
+
+    def _file_of(self, node: Any) -> str:
+        """Return the name of the diagram file holding ``node`` (for the issue)."""
+        root = node.getroottree().getroot()
+        found = (p.filename for p in self.process_parsers.values() if p.node.getroottree().getroot() is root)
+        return next(found, "") or ""

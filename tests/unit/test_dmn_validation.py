@@ -183,3 +183,25 @@ def test_no_matching_rule_gives_null_outputs_and_no_rule() -> None:
 
     assert (outcome.rule_id, outcome.rule_index) == (None, None)
     assert outcome.outputs == {"ceiling_maximum": None, "ceiling_percent": None}
+
+
+def test_a_business_rule_task_naming_no_deployed_decision_is_refused_on_its_task() -> None:
+    from handlers.catalog import operations
+    from handlers.registry import Registry
+    from service.engine.validation import validate
+    from service.engine.values import DiagramSource
+
+    diagrams = [
+        DiagramSource(n, (PROCESSES / n).read_bytes()) for n in ("certification_removal.bpmn", "appeal.bpmn")
+    ]
+    forms = {p.name: p.read_bytes() for p in (PROCESSES / "forms").glob("*.json")}
+
+    report = validate(diagrams, forms, Registry.of(operations()))
+
+    [issue] = [i.as_dict() for i in report.issues]
+    assert (issue["file"], issue["elementId"]) == ("certification_removal.bpmn", "decide_removal_effect")
+    assert "no decision 'removal_effect' is deployed" in str(issue["message"])
+    assert isinstance(issue["line"], int)
+
+    with_table = [*diagrams, DiagramSource("removal_effect.dmn", EFFECT.encode())]
+    assert validate(with_table, forms, Registry.of(operations())).issues == []
