@@ -192,6 +192,8 @@ def live_check(services: Services, entries: Sequence[tuple[int, str]], head: Cha
     """Say where the live audit log no longer holds what the record exported (empty: it holds)."""
     with services.db.unit_of_work(readonly=True) as uow:
         live = {e["seq"]: e["hash"] for e in entries_at(uow.conn, [seq for seq, _ in entries])}
+    if entries and not set(live) & {seq for seq, _ in entries}:
+        return ["the live audit log holds none of the record's entries: not the system that made it?"]
     problems = [
         f"audit entry seq {seq}: "
         + ("missing from the live log" if seq not in live else "differs in the live log")

@@ -276,3 +276,15 @@ def test_an_integrator_reads_the_record_through_the_api_with_the_read_scope_only
     assert refused.status_code == 403
     assert missing.status_code == 404
     assert missing.mimetype == "application/problem+json"
+
+
+def test_a_record_checked_against_another_systems_audit_log_says_so_once(
+    services: Services, clock: MovableClock
+) -> None:
+    _appealed(services, clock, "A-2026-119")
+    found = check(case_record.export(services, INTAKE, "A-2026-119").content)
+    elsewhere = [(seq + 10_000, digest) for seq, digest in found.entries]
+
+    assert case_record.live_check(services, elsewhere, None) == [
+        "the live audit log holds none of the record's entries: not the system that made it?"
+    ]
