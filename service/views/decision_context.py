@@ -135,10 +135,10 @@ def _notice(entry: ContextEntry, value: Mapping[str, Any], zone: tzinfo) -> Cont
 
 
 def _documents(entry: ContextEntry, value: Any, names: Mapping[str, str]) -> list[ContextItem]:
-    """Return the documents a value refers to: references a form attached, or document ids."""
+    """Return the documents a value refers to: a form's references, ``{"id": ...}`` or bare ids."""
     links = []
     for one in value if isinstance(value, list) else [value]:
-        found = one.get("document_id") if isinstance(one, Mapping) else one
+        found = (one.get("document_id") or one.get("id")) if isinstance(one, Mapping) else one
         if isinstance(found, str) and found:
             named = one.get("name") if isinstance(one, Mapping) else None
             links.append(DocumentLink(found, str(named or names.get(found) or f"Document {found}")))

@@ -52,7 +52,7 @@ def test_a_documents_entry_is_declared_like_the_other_kinds() -> None:
 def test_a_documents_entry_links_form_references_and_ids_an_integrator_sent_by_their_names() -> None:
     data = {
         "records": [{"document_id": "d-1", "name": "letter.pdf", "sha256": "0" * 64}],
-        "information": {"documents": ["d-2", "d-3"]},
+        "information": {"documents": ["d-2", {"id": "d-3"}]},
     }
     entries = parse_context(
         "documents records: Records received; documents information.documents; documents none"
