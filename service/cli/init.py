@@ -24,7 +24,7 @@ log = logging.getLogger("rcp")
 TEMPLATE = instance.PACKAGE / "rcp.env.template"
 ENV_MODE = 0o600  # the file holds SECRET_KEY
 FOLDER_MODE = 0o700  # the folder holds the database and the key
-SHIPPED = {".bpmn", ".json"}  # what a processes folder holds (diagrams, forms, start schemas)
+SHIPPED = {".bpmn", ".dmn", ".json"}  # what a processes folder holds (diagrams, decision tables, forms)
 
 EPILOG = """\
 examples:
