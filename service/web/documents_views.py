@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from flask import Response, flash, redirect, request, url_for
 
-from service.actions import documents
+from service.actions import document_records, documents
 from service.documents.names import content_disposition
 from service.views import case_documents, case_record
 from service.web.blueprint import actor, bp, services
@@ -65,6 +65,14 @@ def case_documents_upload(instance_id: str) -> Any:
     attached = documents.attach(services(), actor(), key, uploads, about)
     names = ", ".join(r["name"] for r in attached)
     flash(f"Attached to case {key}: {names}. Documents cannot be changed once attached.", "success")
+    return redirect(url_for("web.case", instance_id=instance_id) + "#documents-title", 303)
+
+
+@bp.post("/cases/<instance_id>/documents/<document_id>/delete", endpoint="case_document_delete")
+def case_document_delete(instance_id: str, document_id: str) -> Any:
+    key = case_documents.case_key(services(), instance_id, actor())
+    row = document_records.delete(services(), actor(), key, document_id, request.form.get("reason", ""))
+    flash(f"Deleted {row['name']}: the list keeps its name, who deleted it, when and why.", "success")
     return redirect(url_for("web.case", instance_id=instance_id) + "#documents-title", 303)
 
 

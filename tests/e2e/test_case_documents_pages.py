@@ -219,3 +219,48 @@ def test_the_case_pages_record_button_downloads_an_archive_that_holds_against_it
         listed = json.loads(archive.read("documents.json"))["documents"]
         assert [d["name"] for d in listed] == ["letter.pdf"]
         assert archive.read(listed[0]["file"]) == LETTER
+
+
+def test_a_correction_names_what_it_corrects_and_only_a_supervisor_deletes_with_a_reason(
+    world: World,
+) -> None:
+    case_id = _case(world, "R-7")
+    sam, rita = world.client("sam"), world.client("rita")
+    first = {"csrf_token": csrf(sam), "file": [(io.BytesIO(LETTER), "letter.pdf")]}
+    assert (
+        sam.post(f"/cases/{case_id}/documents", data=first, content_type="multipart/form-data").status_code
+        == 303
+    )
+    [old] = documents.listing(world.services, SYSTEM, "R-7")
+    fixed = {
+        "csrf_token": csrf(sam),
+        "supersedes": old["id"],
+        "file": [(io.BytesIO(LETTER + b" "), "letter-2.pdf")],
+    }
+    assert (
+        sam.post(f"/cases/{case_id}/documents", data=fixed, content_type="multipart/form-data").status_code
+        == 303
+    )
+
+    refused = rita.post(
+        f"/cases/{case_id}/documents/{old['id']}/delete", data={"csrf_token": csrf(rita), "reason": "x"}
+    )
+    unexplained = sam.post(f"/cases/{case_id}/documents/{old['id']}/delete", data={"csrf_token": csrf(sam)})
+    deleted = sam.post(
+        f"/cases/{case_id}/documents/{old['id']}/delete",
+        data={"csrf_token": csrf(sam), "reason": "sent twice"},
+    )
+
+    assert (refused.status_code, unexplained.status_code, deleted.status_code) == (403, 422, 303)
+    found = {d["name"]: d for d in documents.listing(world.services, SYSTEM, "R-7")}
+    assert found["letter-2.pdf"]["supersedes"] == old["id"]
+    assert found["letter.pdf"]["deleted"] is not None
+    assert found["letter.pdf"]["deleted"]["reason"] == "sent twice"
+    text = " ".join(
+        html.fromstring(sam.get(f"/cases/{case_id}").text)
+        .xpath("string(//table[@id='case-documents'])")
+        .split()
+    )
+    assert "Deleted" in text and "sam: sent twice" in text
+    assert "Corrects an earlier document." in text
+    assert sam.get(f"/cases/{case_id}/documents/{old['id']}").status_code == 404  # the bytes are gone

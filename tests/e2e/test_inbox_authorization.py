@@ -129,6 +129,12 @@ ROUTES = {
         "/cases/{case}/documents/{document}",
         statuses=expect(SIGN_IN, 404, reviewers=200, supervisors=200),
     ),
+    "delete a document": Route(
+        "POST",
+        "/cases/{case}/documents/{document}/delete",
+        {"reason": "sent to the wrong case"},
+        statuses=expect(SIGN_IN, 404, reviewers=403, supervisors=303),
+    ),
     "case document preview": Route(
         "GET",
         "/cases/{case}/documents/{document}/preview",
