@@ -30,10 +30,7 @@ def deliver(
     variables: dict[str, Any] | None = None,
     answer: Answering | None = None,
 ) -> Outcome:
-    """Route a message by business key / instance and correlation values; exactly one must match.
-
-    ``answer`` builds the outcome's ``answer`` inside the delivering (or starting) transaction.
-    """
+    """Route a message by business key / instance and correlation values; exactly one must match."""
     correlation_keys = correlation_keys or {}
     variables = variables or {}
     payload = {**variables, **correlation_keys}
