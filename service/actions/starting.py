@@ -43,10 +43,7 @@ def start(
     start_message: tuple[str, dict[str, Any]] | None = None,
     answer: Answering | None = None,
 ) -> Outcome:
-    """Start an instance of the latest (or a given) version and run it to its first wait state.
-
-    ``answer`` builds the outcome's ``answer`` inside the starting transaction.
-    """
+    """Start an instance of the latest (or a given) version and run it to its first wait state."""
 
     def work(uow: UnitOfWork) -> Outcome:
         begun = begin(
