@@ -59,7 +59,7 @@ def check(services: Services, diagrams: DiagramSet) -> ValidationReport:
     sources = diagrams.diagrams + diagrams.decisions
     with services.db.unit_of_work(readonly=True) as uow:
         context = _deployed_sources(uow, {d.name for d in sources})
-        context += stored_decisions.deployed_sources(uow, {d.name for d in diagrams.decisions})
+        context += stored_decisions.deployed_sources(uow, diagrams.decisions)
     with _VALIDATION_LOCK:
         return validate(sources, diagrams.forms, services.registry, diagrams.start_schemas, context)
 

@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from service.engine.decisions import decision_tables
 from service.engine.validation import DecisionCandidate, ProcessCandidate
 from service.engine.values import DiagramSource
+from service.engine.xml import DiagramUnreadable
 from service.store import UnitOfWork
 from service.store.rows import DefinitionRow
 
@@ -129,10 +131,17 @@ def reversioned(
     return candidate, pins_for(uow, keys, deployed)
 
 
-def deployed_sources(uow: UnitOfWork, own_names: set[str]) -> list[DiagramSource]:
-    """Return the latest deployed decisions (not replaced by this deployment's files) as sources."""
+def deployed_sources(uow: UnitOfWork, own: list[DiagramSource]) -> list[DiagramSource]:
+    """Return the latest deployed decisions this deployment does not replace (by file or id)."""
+    names = {s.name for s in own}
+    keys = set()
+    for source in own:
+        try:
+            keys |= {t.id for t in decision_tables(source.xml)}
+        except DiagramUnreadable:
+            continue  # the deployment's checks report it
     return [
         DiagramSource(d["source_name"], d["dmn_xml"].encode())
         for d in uow.decisions.latest_all()
-        if d["source_name"] not in own_names
+        if d["source_name"] not in names and d["key"] not in keys
     ]

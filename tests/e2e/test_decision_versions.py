@@ -169,3 +169,12 @@ def test_a_restart_keeps_a_table_deployed_from_the_modeler_as_the_latest(world: 
         assert latest is not None and latest.version == 2
         pinned = services.catalog.decisions(uow, [latest.id])
     assert {k: d["version"] for k, d in pinned.items()} == {"notice_or_penalty": 1, "penalty_ceiling": 2}
+
+
+def test_a_table_moved_to_another_file_replaces_the_deployed_one(world: World, clock: MovableClock) -> None:
+    deploy(world.services, DiagramSet([DiagramSource("ceilings.dmn", LOWER.encode())]), INTAKE)
+
+    case = Case.start(world.services, clock, "notice_of_violation", failure("D-405", "200000"), "D-405")
+    assess(case, willful="yes")
+
+    assert case.variables["penalty_ceiling"]["total"] == "90000.00"
