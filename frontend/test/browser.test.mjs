@@ -288,7 +288,7 @@ test('modeler edits a user task\'s decision context, one entry a line, and it ro
   // a line that is not an entry is marked in the panel, naming it (Validate and deploy refuse it)
   await type(page, 'spiff-decision-context', 'review_reasons\nthe appeal number');
   const refusal = await page.textContent('[data-entry-id="spiff-decision-context"] .bio-properties-panel-error');
-  assert.equal(refusal.trim(), 'Not [notice|message|decision] path[: Label]: the appeal number');
+  assert.equal(refusal.trim(), 'Not [notice|message|decision|documents] path[: Label]: the appeal number');
   await type(page, 'spiff-decision-context', '');
   assert.doesNotMatch(await saved(page), /decisionContext/);
   assert.deepEqual(errors, []);
