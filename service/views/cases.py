@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from service.errors import NotFound
 from service.identity.actors import Actor
 from service.store.repositories.case_family import IMPORTER_PATHS, FamilyQueries
+from service.store.rows import InstanceSummaryRow
 from service.store.rows.family import MemberRow
 from service.views import case_history, documents, instances, program
 from service.views import decisions as table_decisions
@@ -119,9 +120,9 @@ def case(
         suspensions = [case_history.suspension(s) for s in queries.suspensions(numbers)]
         attached = documents.on_case(uow, business_key)
         decided = table_decisions.taken_in(uow, ids)  # what the family's DMN tables decided
+        notices = _notices(uow, ids, business_key)  # one transaction: the case as of one moment
+        appeals = _appeals(uow, notices)
     names = {k: v for m in members for k, v in m.pop("names").items()}
-    notices = _notices(services, actor, ids, business_key)
-    appeals = _appeals(services, notices)
     pending = [a["appealNumber"] for a in appeals if a["pending"]]
     root = members[0]
     return {
@@ -146,29 +147,28 @@ def case(
     }
 
 
-def _appeals(services: Services, notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _appeals(uow: UnitOfWork, notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the appeals of the family's notices, oldest first."""
-    with services.db.unit_of_work(readonly=True) as uow:
-        rows = FamilyQueries(uow.conn).appeals([n["noticeNumber"] for n in notices])
+    rows = FamilyQueries(uow.conn).appeals([n["noticeNumber"] for n in notices])
     return [case_history.appeal(a) for a in rows]
 
 
 def _now(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
     """Return where an instance stands: the names of the steps it waits at, its tasks and deadlines."""
-    names = _element_names(services, uow, instance_id)
-    view = instances.instance_in(services, uow, instance_id)
+    row = uow.instances.summary(instance_id)  # read once, and never the saved state
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
+    names = _element_names(services, uow, row)
+    view = instances.instance_in(services, uow, instance_id, row)
     waits = [t["name"] for t in view["activeTasks"]] + [m["element"] for m in view["waitingMessages"]]
     stage = list(dict.fromkeys(names.get(e, e.replace("_", " ").capitalize()) for e in waits))
     deadlines = [{**d, "processInstanceId": instance_id} for d in view["deadlines"]]
     return {"names": names, "stage": stage, "openTasks": view["activeTasks"], "deadlines": deadlines}
 
 
-def _element_names(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, str]:
+def _element_names(services: Services, uow: UnitOfWork, row: InstanceSummaryRow) -> dict[str, str]:
     """Return the diagram names of the instance's elements, its called processes' included."""
-    row = uow.instances.get(instance_id)
-    if row is None:
-        raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
-    bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
+    bundle = services.catalog.bundle(uow, row["definition_id"], row["called_definitions"])
     # Called processes first: where an id repeats, the top diagram's own element names it.
     specs = [*bundle.subprocess_specs.values(), bundle.spec]
     found = {}
@@ -180,14 +180,10 @@ def _element_names(services: Services, uow: UnitOfWork, instance_id: str) -> dic
     return found
 
 
-def _notices(services: Services, actor: Actor, ids: list[str], business_key: str) -> list[dict[str, Any]]:
+def _notices(uow: UnitOfWork, ids: list[str], business_key: str) -> list[dict[str, Any]]:
     """Return the family's notices: issued by its instances or filed under its number, oldest first."""
-    found = {
-        n["noticeNumber"]: n for i in ids for n in program.notices(services, actor, instance_id=i, limit=1000)
-    }
-    found.update(
-        {n["noticeNumber"]: n for n in program.notices(services, actor, case_ref=business_key, limit=1000)}
-    )
+    found = {n["noticeNumber"]: n for i in ids for n in program.notices_in(uow, instance_id=i, limit=1000)}
+    found.update({n["noticeNumber"]: n for n in program.notices_in(uow, case_ref=business_key, limit=1000)})
     kept = (
         "noticeNumber",
         "kind",

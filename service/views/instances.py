@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork
-from service.store.rows import IncidentRow, ServiceCallRow, TaskFilter, TaskRow, TimerRow
+from service.store.rows import (
+    IncidentRow,
+    InstanceSummaryRow,
+    ServiceCallRow,
+    TaskFilter,
+    TaskRow,
+    TimerRow,
+)
 from service.views import open_tasks
 
 if TYPE_CHECKING:
@@ -24,9 +31,15 @@ def instance(services: Services, instance_id: str) -> dict[str, Any]:
         return instance_in(services, uow, instance_id)
 
 
-def instance_in(services: Services, uow: UnitOfWork, instance_id: str) -> dict[str, Any]:
-    """Return the instance view as ``uow`` sees it (also inside a trigger, before its commit)."""
-    row = uow.instances.summary(instance_id)
+def instance_in(
+    services: Services, uow: UnitOfWork, instance_id: str, row: InstanceSummaryRow | None = None
+) -> dict[str, Any]:
+    """Return the instance view as ``uow`` sees it (also inside a trigger, before its commit).
+
+    ``row``: the instance's summary when the caller read it already in ``uow``.
+    """
+    if row is None:
+        row = uow.instances.summary(instance_id)
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
     definition = services.catalog.row(uow, row["definition_id"])

@@ -17,6 +17,7 @@ from service.store.rows import NoticeListingRow
 
 if TYPE_CHECKING:
     from service.services import Services
+    from service.store import UnitOfWork
 
 
 def _may_read(actor: Actor) -> None:
@@ -59,7 +60,19 @@ def notices(
     """List issued notices (newest last) with the delivery state of their e-mail."""
     _may_read(actor)
     with services.db.unit_of_work(readonly=True) as uow:
-        rows = uow.notices.list(case_ref=case_ref, instance_id=instance_id, kind=kind, limit=limit)
+        return notices_in(uow, case_ref=case_ref, instance_id=instance_id, kind=kind, limit=limit)
+
+
+def notices_in(
+    uow: UnitOfWork,
+    *,
+    case_ref: str | None = None,
+    instance_id: str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """List issued notices as ``uow`` sees them (a caller reading more in the same transaction)."""
+    rows = uow.notices.list(case_ref=case_ref, instance_id=instance_id, kind=kind, limit=limit)
     return [_notice_view(r) for r in rows]
 
 

@@ -126,3 +126,20 @@ def test_a_refused_completion_still_answers_a_problem_and_changes_nothing(
 
     assert refused.status_code == 404
     assert refused.mimetype == "application/problem+json"
+
+
+def test_a_case_is_read_in_one_transaction_without_loading_any_saved_state(
+    api: Services, client: FlaskClient
+) -> None:
+    start = {"businessKey": "C-1", "variables": {"case_number": "C-1"}}
+    client.post("/api/v1/process-definitions/api_waiting/start", json=start)
+    document = {"messageName": "document_received", "correlationKeys": {"case_number": "C-1"}}
+    client.post("/api/v1/messages", json=document)
+
+    with tally(api.db.engine) as seen:
+        case = client.get("/api/v1/cases/C-1")
+
+    assert case.status_code == 200, case.get_json()
+    assert [t["name"] for t in case.get_json()["openTasks"]] == ["check"]
+    assert (seen.writes, seen.reads) == (0, 1)  # family, members, notices and appeals as of one moment
+    assert not [s for s in seen.statements if "process_instances.state" in s]  # names from the specs
