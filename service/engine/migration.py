@@ -14,6 +14,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.util.diff import WorkflowDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.serializer.task_spec import BusinessRuleTaskConverter, SpiffBpmnTaskConverter
+from SpiffWorkflow.spiff.specs.defaults import BusinessRuleTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -29,7 +31,25 @@ RESET = TaskState.READY | TaskState.WAITING
 # exactly what a migration is for; every other attribute of its element must be equal.
 IGNORED_ATTRIBUTES = frozenset({"outputs"})
 
-_SPEC_REGISTRY = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+
+class _TableTaskConverter(BusinessRuleTaskConverter):  # type: ignore[misc]
+    """Describe a business rule task by its decision table (ours, not Spiff's ``DMNEngine``)."""
+
+    def to_dict(self, spec: Any) -> dict[str, Any]:
+        dct: dict[str, Any] = SpiffBpmnTaskConverter.to_dict(self, spec)
+        table = spec.dmnEngine.table
+        # Source lines move when nothing changes; the table's meaning is its columns and rules.
+        dct["decision_table"] = {
+            "id": table.decision_id,
+            "hit_policy": table.hit_policy,
+            "inputs": [(i.id, i.expression, i.type_ref) for i in table.inputs],
+            "outputs": [(o.id, o.name, o.type_ref) for o in table.outputs],
+            "rules": [(r.id, r.inputs, r.outputs) for r in table.rules],
+        }
+        return dct
+
+
+_SPEC_REGISTRY = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BusinessRuleTask: _TableTaskConverter})
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,7 @@ def _differences(spec: Any, new_spec: Any) -> str:
 
 _LABELS = {
     "bpmn_name": "name",
+    "decision_table": "decision table",
     "bpmn_id": "id",
     "event_definition": "event definition",
     "extensions": "Spiff extensions",

@@ -10,15 +10,18 @@ import pytest
 from lxml import html
 
 from service import create_app
+from service.actions import migration
 from service.actions.deployment import DiagramSet, deploy, read_directory, submit
 from service.clock import MovableClock
 from service.engine.values import DiagramSource
 from service.errors import DeploymentRejected
 from service.views import decisions
+from service.views import migration as migration_views
 from tests.apikit import token
 from tests.e2e.inbox_world import World
 from tests.integration.test_scenarios_enforcement import IOR, assess, failure
 from tests.program_support import INTAKE, PROCESSES, Case, certified_recordkeeper, program_services
+from tests.support import SUPERVISOR
 
 CEILING = (PROCESSES / "penalty_ceiling.dmn").read_text()
 LOWER = CEILING.replace("<text>100000</text>", "<text>90000</text>")
@@ -67,6 +70,23 @@ def test_a_case_started_on_version_1_keeps_its_table_after_version_2_deploys(
         ("notice_or_penalty", 1, "rule_willful_participant"),
         ("penalty_ceiling", 2, "rule_willful"),
     ]
+
+
+def test_a_supervisor_moves_a_waiting_case_to_the_version_with_the_new_table_and_it_decides_by_it(
+    world: World, clock: MovableClock
+) -> None:
+    services = world.services
+    case = Case.start(services, clock, "notice_of_violation", failure("D-411", "200000"), "D-411")
+    deploy(services, DiagramSet([DiagramSource("penalty_ceiling.dmn", LOWER.encode())]), INTAKE, "90,000")
+
+    # The case waits at the assessment, which the new version keeps unchanged: it may move.
+    report = migration_views.check(services, "notice_of_violation", 1, SUPERVISOR)
+    assert [(c["id"], c["movable"], c["reasons"]) for c in report["cases"]] == [(case.id, True, [])]
+    migration.migrate(services, "notice_of_violation", 1, SUPERVISOR)
+    assess(case, willful="yes")
+
+    assert case.variables["penalty_ceiling"]["total"] == "90000.00"  # §163.6(b)(1)(i), version 2
+    assert ("penalty_ceiling", 2, "rule_willful") in _taken(world, case.id)
 
 
 def test_deploying_the_same_table_again_makes_no_new_version(world: World) -> None:
