@@ -54,13 +54,18 @@ def case_key(services: Services, instance_id: str, actor: Actor) -> str:
     return row.business_key
 
 
-def listing(services: Services, instance_id: str, actor: Actor) -> list[ShownDocument]:
-    """Return the case's documents, oldest first, tombstones included (an empty list: none, or no number)."""
+def listing(services: Services, business_key: str | None, actor: Actor) -> list[ShownDocument]:
+    """Return a case's documents, oldest first, tombstones included (none without a case number).
+
+    For the case page, which has checked that the actor may open the case (restoring its workflow
+    once more here would double the page's cost); each document's own route checks again.
+    """
+    if not business_key:
+        return []
     try:
-        key = case_key(services, instance_id, actor)
+        found = documents.listing(services, actor, business_key, 0, 500)
     except NotFound:
         return []
-    found = documents.listing(services, actor, key, 0, 500)
     return [
         ShownDocument(
             d, KINDS.get(d["mediaType"], d["mediaType"]), size_words(d["size"]), PREVIEWED.get(d["mediaType"])

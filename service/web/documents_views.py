@@ -34,8 +34,8 @@ def _upload_limit() -> None:
 
 @bp.app_context_processor
 def _documents_of_case() -> dict[str, Any]:
-    def case_documents_of(instance_id: str) -> list[case_documents.ShownDocument]:
-        return case_documents.listing(services(), instance_id, actor())
+    def case_documents_of(business_key: str | None) -> list[case_documents.ShownDocument]:
+        return case_documents.listing(services(), business_key, actor())
 
     return {"case_documents_of": case_documents_of}
 
