@@ -32,7 +32,7 @@ RESET = TaskState.READY | TaskState.WAITING
 IGNORED_ATTRIBUTES = frozenset({"outputs"})
 
 
-class _TableTaskConverter(BusinessRuleTaskConverter):  # type: ignore[misc]
+class _TableTaskConverter(BusinessRuleTaskConverter):
     """Describe a business rule task by its decision table (ours, not Spiff's ``DMNEngine``)."""
 
     def to_dict(self, spec: Any) -> dict[str, Any]:
