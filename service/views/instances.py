@@ -11,6 +11,7 @@ from service.store.rows import (
     IncidentRow,
     InstanceSummaryRow,
     ServiceCallRow,
+    SubscriptionRow,
     TaskFilter,
     TaskRow,
     TimerRow,
@@ -34,22 +35,12 @@ def instance(services: Services, instance_id: str) -> dict[str, Any]:
 def instance_in(
     services: Services, uow: UnitOfWork, instance_id: str, row: InstanceSummaryRow | None = None
 ) -> dict[str, Any]:
-    """Return the instance view as ``uow`` sees it (also inside a trigger, before its commit).
-
-    ``row``: the instance's summary when the caller read it already in ``uow``.
-    """
-    if row is None:
-        row = uow.instances.summary(instance_id)
+    """Return the instance view as ``uow`` sees it (``row``: its summary, when read already)."""
+    row = row or uow.instances.summary(instance_id)
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
     definition = services.catalog.row(uow, row["definition_id"])
-    # The counts saved with the state (``trigger.save.waits_of``) say which derived tables hold
-    # rows of the instance (the save path trusts them too, ``write_derived``): a table with none
-    # is not read. A count the row does not carry is read.
-    waits = row["waits"] or {}
-    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000)) if waits.get("tasks", 1) else []
-    subscriptions = uow.subscriptions.for_instance(instance_id) if waits.get("subscriptions", 1) else []
-    timers = uow.timers.for_instance(instance_id) if waits.get("timers", 1) else []
+    tasks, subscriptions, timers = _waits(uow, instance_id, row["waits"] or {})
     incidents = uow.incidents.open_for(instance_id)
     calls = uow.calls.for_instance(instance_id)
     return {
@@ -77,6 +68,21 @@ def instance_in(
         "nextRetry": _iso(row["retry_at"]),
         "serviceCalls": [_call(c) for c in calls],
     }
+
+
+def _waits(
+    uow: UnitOfWork, instance_id: str, waits: dict[str, int]
+) -> tuple[list[TaskRow], list[SubscriptionRow], list[TimerRow]]:
+    """Read the open tasks, subscriptions and timers of an instance, skipping empty tables.
+
+    The counts saved with the state (``trigger.save.waits_of``) say which derived tables hold rows
+    of the instance (the save path trusts them too, ``write_derived``); a count the row does not
+    carry is read.
+    """
+    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000)) if waits.get("tasks", 1) else []
+    subscriptions = uow.subscriptions.for_instance(instance_id) if waits.get("subscriptions", 1) else []
+    timers = uow.timers.for_instance(instance_id) if waits.get("timers", 1) else []
+    return tasks, subscriptions, timers
 
 
 def _incident(i: IncidentRow) -> dict[str, Any]:
