@@ -107,11 +107,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
 
 
 def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    """Replace a pooled connection the server ended, without a round trip (no pre-ping).
-
-    An idle connection has nothing to read: a server that ended it (restart, terminated backend)
-    sent its farewell or closed the socket, so a readable socket means the connection is gone.
-    """
+    """Replace a pooled connection the server ended, without a round trip (no pre-ping)."""
+    # An idle connection has nothing to read: a server that ended it (restart, terminated backend)
+    # sent its farewell or closed the socket, so a readable socket means the connection is gone.
     pgconn = dbapi_connection.pgconn
     if dbapi_connection.closed or pgconn.status != 0:  # 0: CONNECTION_OK
         raise DisconnectionError("the connection is closed")
@@ -176,8 +174,11 @@ class UnitOfWork:
             conn = conn.execution_options(rcp_readonly=True)
         self.conn = conn
         self._tx = conn.begin()
-        if not self._readonly and conn.dialect.name == "postgresql":
-            pending.open_on(conn)
+        if conn.dialect.name == "postgresql":
+            if self._readonly:
+                conn.info.pop(pending.KEY, None)  # never a queue left from a broken transaction
+            else:
+                pending.open_on(conn)
         return self
 
     # Repositories are built on first use: a trigger touches a handful of the two dozen.
@@ -216,9 +217,11 @@ class UnitOfWork:
         try:
             if self._tx.is_active:
                 self._tx.rollback()
-            pending.close_on(self.conn)  # what is still queued goes with the rollback
         finally:
-            self.conn.close()
+            try:
+                pending.close_on(self.conn)  # what is still queued goes with the rollback
+            finally:
+                self.conn.close()
 
     def commit(self) -> None:
         """Commit the transaction (the one commit of a trigger)."""
@@ -236,8 +239,7 @@ class UnitOfWork:
         # SQLAlchemy's nested transaction compiles a statement for each SAVEPOINT and RELEASE.
         self._savepoints += 1
         name = f"rcp_savepoint_{self._savepoints}"
-        queue = pending.of(self.conn)
-        if queue is not None:
+        if (queue := pending.of(self.conn)) is not None:  # PostgreSQL: SAVEPOINT rides the queue
             with pending.savepoint(self.conn, queue, name):
                 yield
             return

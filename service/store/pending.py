@@ -15,7 +15,7 @@ work's ``__enter__`` and ``__exit__``), so nothing queued outlives its transacti
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,12 +60,17 @@ def open_on(conn: Connection) -> None:
 
 def close_on(conn: Connection) -> None:
     """Stop queueing (after the commit or rollback); whatever is still queued is dropped."""
-    if conn.info.pop(KEY, None) is None:
-        return
-    dbapi = conn.connection.dbapi_connection
-    if dbapi is not None and not dbapi.closed and dbapi.info.transaction_status == 0:  # 0: idle
-        dbapi.autocommit = False
-    else:  # a broken connection, or one still in a transaction: never hand it out again
+    try:
+        if conn.info.pop(KEY, None) is None:
+            return
+        dbapi = conn.connection.dbapi_connection
+        if dbapi is not None and not dbapi.closed and dbapi.info.transaction_status == 0:  # 0: idle
+            dbapi.autocommit = False
+            return
+    except Exception:  # noqa: S110  (a broken connection: replaced just below)
+        pass
+    # Still in a transaction, broken, or in autocommit: never hand this connection out again.
+    with suppress(Exception):
         conn.invalidate()
 
 

@@ -9,6 +9,7 @@ nothing queued outlives its transaction.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
@@ -45,7 +46,7 @@ def _definition(id_: int, key: str) -> dict[str, object]:
 
 @pytest.fixture
 def db(pg_url: str) -> Iterator[Database]:
-    database = Database(make_engine(pg_url))
+    database = Database(make_engine(pg_url, pool_size=1))  # one connection, reused by every test step
     try:
         with database.unit_of_work() as uow:  # the shared database: other tests' cases go too
             uow.conn.execute(text("TRUNCATE process_definitions RESTART IDENTITY CASCADE"))
@@ -131,11 +132,16 @@ def test_nothing_queued_outlives_a_rolled_back_transaction(db: Database) -> None
     assert _keys(db) == ["next"]
 
 
-def test_a_connection_goes_back_to_the_pool_out_of_autocommit(db: Database) -> None:
-    with db.unit_of_work() as uow:
+@pytest.mark.parametrize("ending", ["commit", "failed commit", "rollback"])
+def test_a_connection_goes_back_to_the_pool_out_of_autocommit(db: Database, ending: str) -> None:
+    refused = pytest.raises(IntegrityError) if ending == "failed commit" else nullcontext()
+    with refused, db.unit_of_work() as uow:
         _ADD.send(uow.conn, _definition(1, "a"))
-        uow.commit()
+        if ending == "failed commit":
+            _ADD.send(uow.conn, _definition(2, "a"))
+        if ending != "rollback":
+            uow.commit()
     with db.engine.connect() as conn:  # a plain connection: its statements are in a transaction
-        conn.execute(insert(pd).values(**_definition(2, "b")))
+        conn.execute(insert(pd).values(**_definition(3, "b")))
         conn.rollback()
-    assert _keys(db) == ["a"]
+    assert _keys(db) == (["a"] if ending == "commit" else [])
