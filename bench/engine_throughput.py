@@ -88,8 +88,8 @@ def in_memory(runs: int, save: Any = None) -> float:
     return runs / (time.perf_counter() - began)
 
 
-def state_write_floor(runs: int, path: Path) -> float:
-    """Run in memory, dumping the state after each trigger and writing it with one bare UPDATE."""
+def floor_writer(path: Path, runs: int) -> tuple[sqlite3.Connection, Any]:
+    """Open the floor's SQLite file; return it and the save that dumps and writes a state."""
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -101,24 +101,25 @@ def state_write_floor(runs: int, path: Path) -> float:
         db.execute("UPDATE states SET state = ? WHERE id = ?", (dump_state(workflow), run))
         db.execute("COMMIT")
 
-    try:
-        return in_memory(runs, save)
-    finally:
-        db.close()
+    return db, save
 
 
-def persisted(url: str, runs: int, folder: Path) -> float:
+def open_service(url: str, folder: Path) -> Any:
+    """Bootstrap the service on ``url``, deploy the diagram and warm caches and connections."""
     clock = MovableClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
     settings = Settings(database_url=url, secret_key="bench", instance_dir=folder, runner="off")
     services = bootstrap(settings, clock=clock, registry=test_registry(Switchboard()))
     deploy(services, DiagramSet([DiagramSource(DIAGRAM.name, DIAGRAM.read_bytes())]), INTEGRATOR)
-    one_run(services)  # warm the spec cache and connections
+    one_run(services)
+    return services
+
+
+def timed_runs(services: Any, runs: int) -> float:
+    """Return the seconds ``runs`` persisted runs take."""
     began = time.perf_counter()
     for _ in range(runs):
         one_run(services)
-    rate = runs / (time.perf_counter() - began)
-    services.close()
-    return rate
+    return time.perf_counter() - began
 
 
 def one_run(services: Any) -> None:
@@ -132,16 +133,32 @@ def one_run(services: Any) -> None:
 TARGETS = {"sqlite": 0.4, "postgres": 0.25}
 
 
+CHUNK = 10  # runs of one kind before the next kind's turn
+
+
 def measure_round(i: int, folder: Path, runs: int, urls: dict[str, str | None]) -> dict[str, float]:
-    """Measure every kind once, back to back, so the ratios of a round share the machine's pace."""
-    measured = {
-        "memory": in_memory(runs),
-        "floor": state_write_floor(runs, folder / f"floor{i}.db"),
-        "sqlite": persisted(urls["sqlite"] or f"sqlite:///{folder / f'bench{i}.db'}", runs, folder),
-    }
+    """Measure every kind in turns of CHUNK runs; return each kind's runs per second.
+
+    Taking turns, every kind meets the same machine: a neighbour's load that comes or goes during
+    the round slows all kinds alike instead of whichever ran at the time.
+    """
+    services = {"sqlite": open_service(urls["sqlite"] or f"sqlite:///{folder / f'bench{i}.db'}", folder)}
     if urls["postgres"]:
-        measured["postgres"] = persisted(urls["postgres"], runs, folder)
-    return measured
+        services["postgres"] = open_service(urls["postgres"], folder)
+    db, save = floor_writer(folder / f"floor{i}.db", CHUNK)
+    spent = dict.fromkeys(["memory", "floor", *services], 0.0)
+    try:
+        for done in range(0, runs, CHUNK):
+            n = min(CHUNK, runs - done)
+            spent["memory"] += n / in_memory(n)
+            spent["floor"] += n / in_memory(n, save)
+            for kind, service in services.items():
+                spent[kind] += timed_runs(service, n)
+    finally:
+        db.close()
+        for service in services.values():
+            service.close()
+    return {kind: runs / seconds for kind, seconds in spent.items()}
 
 
 def databases(stack: ExitStack) -> dict[str, str | None]:
@@ -158,8 +175,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5, help="rounds of measurements; report the medians")
     args = parser.parse_args()
-    # The measurements of one round run back to back and each ratio is taken within its round,
-    # so a machine that speeds up or slows down during the run moves both sides of a ratio.
+    # Each ratio is taken within its round, whose kinds take turns (measure_round), so a machine
+    # that speeds up or slows down during the run moves both sides of a ratio.
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         urls = databases(stack)
@@ -180,7 +197,8 @@ def report(rounds: list[dict[str, float]], args: Any, urls: dict[str, str | None
         return f"ratio {statistics.median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f}{target})"
 
     print(f"runs per measurement: {args.runs} (start + 2 user tasks + end)")
-    print(f"rounds: {args.repeat}; medians of the rates, and of the ratios within each round")
+    print(f"rounds: {args.repeat}, kinds taking turns of {CHUNK} runs; medians of the rates, and of the")
+    print("ratios within each round (spread: the rounds' lowest and highest)")
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; after: ", end="")
     print(" ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"SpiffWorkflow in memory : {rate('memory')}")

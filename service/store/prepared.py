@@ -142,7 +142,7 @@ class Prepared:
             # (it sends the queue first, service.store.pending).
             return conn.exec_driver_sql(compiled.sql, bound if many else bound[0])
         queue = pending.of(conn)
-        if queue is not None:  # with what is queued (and BEGIN), in one round trip
+        if queue is not None and queue.queued:  # with what is queued (and BEGIN), in one round trip
             return pending.execute(
                 conn, queue, pending.Statement(compiled.sql, bound if many else bound[0], many)
             )
