@@ -22,6 +22,8 @@ from service.actions import starting, tasks
 from service.actions.deployment import DiagramSet, deploy
 from service.engine.values import DiagramSource
 from service.services import Services
+from service.store.db import make_engine
+from service.store.repositories.instances import _OPEN_CASE
 from tests.support import INTEGRATOR, REVIEWER
 
 DIAGRAM = Path(__file__).resolve().parents[2] / "bench" / "diagrams" / "throughput.bpmn"
@@ -117,3 +119,14 @@ def test_each_trigger_still_commits_its_state_rows_and_audit_together(deployed: 
         verdict = uow.audit.verify()
     assert len(counts) == 3 and entries >= 4  # the deployment and the three triggers
     assert verdict.broken is None and verdict.entries == entries
+
+
+def test_a_starts_open_case_check_searches_the_partial_unique_index_not_the_process(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    try:
+        sql = _OPEN_CASE._for(engine.dialect).sql
+        with engine.connect() as conn:
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", ("p", "B-1")).all()
+    finally:
+        engine.dispose()
+    assert "USING INDEX uq_process_instances_open_business_key" in str(plan), plan

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, literal_column, select, update
 
 from service.errors import Conflict
 from service.store.prepared import Prepared
@@ -31,6 +31,16 @@ _HOLDING = (
 _HOLDING_GET = Prepared(_HOLDING)
 _HOLDING_LOCKED = Prepared(_HOLDING.with_for_update(of=t))
 _INSERT = Prepared.insert(t)
+# The open case of a business key, read through the partial unique index of migration 0010: the
+# statuses are written out, since a planner cannot match bound values to the index's WHERE (with
+# them SQLite searched every case of the process).
+_OPEN_CASE = Prepared(
+    select(t.c.id).where(
+        t.c.process_key == bindparam("process_key"),
+        t.c.business_key == bindparam("business_key"),
+        t.c.status.not_in([literal_column(f"'{status}'") for status in FINISHED_STATUSES]),
+    )
+)
 _SAVE_COLUMNS = (
     "state",
     "status",
@@ -82,14 +92,8 @@ class InstanceRepository:
 
     def open_case(self, process_key: str, business_key: str) -> str | None:
         """Return the id of the open case of ``process_key`` with ``business_key``, if there is one."""
-        found = self.conn.execute(
-            select(t.c.id).where(
-                t.c.process_key == process_key,
-                t.c.business_key == business_key,
-                t.c.status.not_in(FINISHED_STATUSES),
-            )
-        ).first()
-        return str(found[0]) if found else None
+        found = _OPEN_CASE.first(self.conn, {"process_key": process_key, "business_key": business_key})
+        return str(found["id"]) if found else None
 
     def save(
         self, instance_id: str, expected_version: int, previous: InstanceRow | None = None, **values: Any
