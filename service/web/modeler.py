@@ -122,6 +122,27 @@ def int_arg(name: str) -> int | None:
         raise InvalidData(f"{name} must be a whole number", [FieldError(name, "not a number")]) from None
 
 
+def json_body() -> dict[str, Any]:
+    """Return the request's JSON object (the modeler's JSON endpoints post one)."""
+    return boundary.json_object(request.get_data(cache=True))
+
+
+def xml_field(body: dict[str, Any], what: str) -> bytes:
+    """Return the posted ``xml`` as bytes; refuse a missing or empty one naming ``what``."""
+    xml = body.get("xml")
+    if not isinstance(xml, str) or not xml.strip():
+        raise InvalidData(f"the {what} XML is required", [FieldError("xml", "required")])
+    return xml.encode("utf-8")
+
+
+def text_field(body: dict[str, Any], name: str) -> str | None:
+    """Return an optional text field of the body; refuse any other type."""
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise InvalidData(f"{name} must be text", [FieldError(name, "expected a string")])
+    return value
+
+
 @bp.get("/")
 def index() -> Any:
     return render_template(

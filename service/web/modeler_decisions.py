@@ -8,26 +8,8 @@ from flask import Response, jsonify, render_template, request
 
 from service.errors import FieldError, InvalidData
 from service.modeler import decisions
-from service.web import boundary, security
-from service.web.modeler import actor, bp, int_arg, services
-
-
-def _body() -> dict[str, Any]:
-    return boundary.json_object(request.get_data(cache=True))
-
-
-def _xml(body: dict[str, Any]) -> bytes:
-    xml = body.get("xml")
-    if not isinstance(xml, str) or not xml.strip():
-        raise InvalidData("the decision table XML is required", [FieldError("xml", "required")])
-    return xml.encode("utf-8")
-
-
-def _text(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise InvalidData(f"{name} must be text", [FieldError(name, "expected a string")])
-    return value
+from service.web import security
+from service.web.modeler import actor, bp, int_arg, json_body, services, text_field, xml_field
 
 
 @bp.get("/decisions/<key>/edit")
@@ -64,30 +46,40 @@ def decision_download(key: str, version: int) -> Any:
 
 @bp.post("/api/decisions/validate")
 def decision_validate() -> Any:
-    body = _body()
-    return jsonify(decisions.validate(services(), actor(), _text(body, "fileName") or "", _xml(body)))
+    body = json_body()
+    return jsonify(
+        decisions.validate(
+            services(), actor(), text_field(body, "fileName") or "", xml_field(body, "decision table")
+        )
+    )
 
 
 @bp.post("/api/decisions/bench")
 def decision_bench() -> Any:
-    body = _body()
-    decision_id, inputs = _text(body, "decisionId"), body.get("inputs", {})
+    body = json_body()
+    decision_id, inputs = text_field(body, "decisionId"), body.get("inputs", {})
     if not decision_id:
         raise InvalidData("decisionId is required", [FieldError("decisionId", "required")])
     if not isinstance(inputs, dict):
         raise InvalidData("inputs must be an object", [FieldError("inputs", "name: value pairs")])
-    return jsonify(decisions.try_table(services(), actor(), _xml(body), decision_id, inputs))
+    return jsonify(
+        decisions.try_table(services(), actor(), xml_field(body, "decision table"), decision_id, inputs)
+    )
 
 
 @bp.post("/api/decisions/<key>/diff")
 def decision_draft_diff(key: str) -> Any:
-    return jsonify(decisions.diff_draft(services(), actor(), key, _xml(_body())))
+    return jsonify(decisions.diff_draft(services(), actor(), key, xml_field(json_body(), "decision table")))
 
 
 @bp.post("/api/decisions/deploy")
 def decision_deploy() -> Any:
-    body = _body()
+    body = json_body()
     deployed = decisions.deploy(
-        services(), actor(), _text(body, "fileName") or "", _xml(body), _text(body, "note")
+        services(),
+        actor(),
+        text_field(body, "fileName") or "",
+        xml_field(body, "decision table"),
+        text_field(body, "note"),
     )
     return jsonify(deployed), 201

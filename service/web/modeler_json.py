@@ -4,32 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 
 from service.actions import migration
 from service.errors import FieldError, InvalidData
 from service.modeler import checks, drafts, versions
 from service.views import migration as migration_views
-from service.web import boundary
-from service.web.modeler import actor, bp, int_arg, services
-
-
-def _body() -> dict[str, Any]:
-    return boundary.json_object(request.get_data(cache=True))
-
-
-def _xml(body: dict[str, Any]) -> bytes:
-    xml = body.get("xml")
-    if not isinstance(xml, str) or not xml.strip():
-        raise InvalidData("the diagram XML is required", [FieldError("xml", "required")])
-    return xml.encode("utf-8")
-
-
-def _text(body: dict[str, Any], name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        raise InvalidData(f"{name} must be text", [FieldError(name, "expected a string")])
-    return value
+from service.web.modeler import actor, bp, int_arg, json_body, services, text_field, xml_field
 
 
 @bp.get("/api/options")
@@ -39,13 +20,15 @@ def options() -> Any:
 
 @bp.post("/api/validate")
 def validate() -> Any:
-    return jsonify(checks.validate(services(), actor(), _xml(_body())))
+    return jsonify(checks.validate(services(), actor(), xml_field(json_body(), "diagram")))
 
 
 @bp.post("/api/deploy")
 def deploy() -> Any:
-    body = _body()
-    return jsonify(checks.deploy(services(), actor(), _xml(body), _text(body, "note"))), 201
+    body = json_body()
+    return jsonify(
+        checks.deploy(services(), actor(), xml_field(body, "diagram"), text_field(body, "note"))
+    ), 201
 
 
 @bp.get("/api/drafts")
@@ -55,7 +38,7 @@ def list_drafts() -> Any:
 
 @bp.post("/api/drafts")
 def save_draft() -> Any:
-    body = _body()
+    body = json_body()
     base = body.get("baseDefinitionId")
     if base is not None and not isinstance(base, int):
         raise InvalidData(
@@ -64,9 +47,9 @@ def save_draft() -> Any:
     saved = drafts.save(
         services(),
         actor(),
-        _xml(body),
-        title=_text(body, "title"),
-        draft_id=_text(body, "id"),
+        xml_field(body, "diagram"),
+        title=text_field(body, "title"),
+        draft_id=text_field(body, "id"),
         base_definition_id=base,
     )
     return jsonify(saved), 200 if body.get("id") else 201
@@ -118,7 +101,7 @@ def migration_check(key: str) -> Any:
 
 @bp.post("/api/processes/<key>/migration")
 def migrate(key: str) -> Any:
-    body = _body()
+    body = json_body()
     source, target, cases = body.get("fromVersion"), body.get("toVersion"), body.get("instanceIds")
     if not isinstance(source, int):
         raise InvalidData("fromVersion is required", [FieldError("fromVersion", "a version number")])
