@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from service.actions import lifecycle, starting
 from service.errors import Conflict, Duplicate
 from service.services import Services
+from service.store import UnitOfWork
 from service.store.rows import InstanceQuery
 from tests.apikit import SMOKE_VARS, app_for, problem, token
 from tests.support import INTEGRATOR
@@ -85,8 +86,12 @@ def test_the_database_refuses_a_second_open_case_with_the_key(api: Services) -> 
 
     twin = {**row.__dict__, "id": "00000000-0000-4000-8000-000000000001"}
 
+    def insert_twin(uow: UnitOfWork) -> None:
+        uow.instances.insert(**twin)
+        uow.commit()  # on PostgreSQL the insert reaches the server with the commit (service.store.pending)
+
     with pytest.raises(Duplicate):
-        api.db.run(lambda uow: uow.instances.insert(**twin))
+        api.db.run(insert_twin)
 
 
 def test_concurrent_starts_with_the_same_key_make_one_case(api: Services) -> None:
