@@ -47,6 +47,11 @@ class Rule:
     # Names that pick this rule among several citing the same paragraph (a regular expression).
     named_by: str | None = None
     unit: str = "calendar days"
+    # The duty is the other party's and only a timer guards it: the timer firing is the deadline
+    # missed (a task's own deadline is judged when the task closes).
+    missed_when_fired: bool = False
+    # The messages that perform the duty; any other message closing its timer moves or lifts it.
+    met_by: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -143,6 +148,9 @@ DEMAND = Rule(
     configured=(
         Configured("demand_reminder_before", "reminder_on", "§163.6(a)", "staff reminder lead time"),
     ),
+    # §163.6(a): only the records meet the demand; the period passing without them is the failure.
+    missed_when_fired=True,
+    met_by=("records_produced",),
 )
 FORMAL_REPORT = Rule(
     "163.11(a)(5)",
@@ -159,6 +167,9 @@ FORMAL_REPORT = Rule(
             "formal_report_reminder_before", "reminder_on", "§163.11(a)(5)", "staff reminder lead time"
         ),
     ),
+    # §163.11(a)(5): only the report meets the deadline; a delay letter moves it, §163.11(c) lifts it.
+    missed_when_fired=True,
+    met_by=("formal_report_issued",),
 )
 REMINDERS = Rule(
     "reminder",

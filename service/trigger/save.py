@@ -82,7 +82,7 @@ def save(
     uow.cases.record(
         case_entry.entry(row.id, row.process_key, row.business_key, variables, wait, status, row.created_at)
     )
-    deadline_history.record_closed(uow, row, closed, audit.action, audit.task_id, now)
+    deadline_history.record_closed(uow, row, closed, audit.action, audit.task_id, now, audit.data)
     return version, status
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -173,10 +174,9 @@ def test_an_extension_requested_after_the_due_date_is_refused(
         requested_on="2026-02-04",
         reason="Asked on the last day.",
     )
-    check = case.variables["extension_check"]
-    assert check["timely"] is False
-    assert "must be requested before the due date (19 CFR 163.6(a))" in check["refusal"]
     assert [t["name"] for t in case.open_tasks()] == []  # no decision asked of staff
+    # Refused inside the period (its data stays there while it runs): it waits on, nothing re-armed.
+    assert sorted(case.waiting_for())[0] == ("extension_requested", {"demand_number": "D-404"})
     assert stored(services, "D-404") == ("open", "2026-02-04")  # the due date stays
 
     assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
@@ -340,3 +340,78 @@ def test_an_extension_refused_by_staff_keeps_the_due_date(services: Services, cl
     assert stored(services, "D-410")[0] == "open"
     assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
     assert stored(services, "D-410")[0] == "not_produced"
+
+
+def history(services: Services, case: Case) -> list[tuple[str, str, bool | None]]:
+    """Return (element, outcome, on time) of the deadlines the case closed, in order."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        return [(h["element"], h["outcome"], h["on_time"]) for h in uow.deadlines.for_instance(case.id)]
+
+
+def reminders(services: Services, case: Case) -> list[str]:
+    """Return the subjects of the staff reminders the case queued."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        rows = uow.outbox.list(instance_id=case.id, kind="email")
+    return [r["payload"]["subject"] for r in rows if r["payload"]["subject"].startswith("Reminder:")]
+
+
+def test_a_late_request_refused_keeps_the_period_running_and_sends_no_second_reminder(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-411"), "D-411")
+    assert advance_to(services, clock, moment("2026-01-30", 6)) == 1
+    assert len(reminders(services, case)) == 1
+    clock.set(moment("2026-02-05", 3))  # 22:00 on the 4th in Miami: asked on the due date
+    case.deliver("extension_requested", {"demand_number": "D-411"}, requested_on="2026-02-04", reason="Late")
+
+    assert [t["name"] for t in case.open_tasks()] == []  # refused: no decision asked of staff
+    assert [e for e, _, _ in case.deadlines()] == ["production_period_passed"]  # no reminder re-armed
+    assert advance_to(services, clock, moment("2026-02-05", 4)) == 0
+    assert len(reminders(services, case)) == 1
+    assert advance_to(services, clock, moment("2026-02-05", 5)) == 1
+    assert stored(services, "D-411")[0] == "not_produced"
+
+
+def test_the_history_records_a_demand_produced_as_met_and_one_not_produced_as_missed(
+    services: Services, clock: MovableClock
+) -> None:
+    produced = Case.start(services, clock, "record_demand", demand("D-412"), "D-412")
+    missed = Case.start(services, clock, "record_demand", demand("D-413"), "D-413")
+    clock.set(moment("2026-01-20"))
+    produced.deliver("records_produced", {"demand_number": "D-412"}, produced_on="2026-01-20")
+    advance_to(services, clock, moment("2026-02-05", 6))
+
+    assert history(services, produced) == [
+        ("production_reminder", "withdrawn", None),  # a reminder is nobody's duty
+        ("production_period_passed", "met", True),
+    ]
+    # §163.6(a): the period passing without the records is the recordkeeper's missed deadline.
+    assert history(services, missed) == [
+        ("production_reminder", "fired-late", None),  # the test clock jumps past it
+        ("production_period_passed", "late", False),
+    ]
+    rule = next(r for r in deadline_board.board(services, SUPERVISOR)["rules"] if r["id"] == "163.6(a)")
+    assert (rule["metOnTime"], rule["late"]) == (1, 1)
+
+
+def test_an_extension_request_moves_the_deadline_instead_of_meeting_it(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-414"), "D-414")
+    assert advance_to(services, clock, moment("2026-01-30", 5) + timedelta(seconds=30)) == 1  # the reminder
+    clock.set(moment("2026-02-03"))
+    case.deliver(
+        "extension_requested", {"demand_number": "D-414"}, requested_on="2026-02-03", reason="Broker"
+    )
+    case.complete(
+        "decide_extension",
+        {"extension_decision": "grant", "extension_until": "2026-02-20", "extension_reason": "Broker delay"},
+    )
+
+    # Only the records meet §163.6(a): the request hands the due date to staff's decision.
+    assert history(services, case)[:2] == [
+        ("production_reminder", "fired", None),
+        ("production_period_passed", "moved", None),
+    ]
+    rule = next(r for r in deadline_board.board(services, SUPERVISOR)["rules"] if r["id"] == "163.6(a)")
+    assert rule["late"] == 0

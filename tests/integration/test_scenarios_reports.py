@@ -158,3 +158,37 @@ def test_a_certification_names_the_alternative_program_negotiated(
         in (certificate["text"])
     )
     assert certificate["facts"]["alternative_program"] == plan
+
+
+def history(services: Services, case: Case) -> list[tuple[str, str, bool | None]]:
+    """Return (element, outcome, on time) of the deadlines the case closed, in order."""
+    with services.db.unit_of_work(readonly=True) as uow:
+        return [(h["element"], h["outcome"], h["on_time"]) for h in uow.deadlines.for_instance(case.id)]
+
+
+def test_the_history_records_a_missed_report_as_late_and_a_delay_letter_as_moved(
+    services: Services, clock: MovableClock
+) -> None:
+    missed = Case.start(services, clock, "formal_report_due", conference("AU-506"), "AU-506")
+    delayed = Case.start(services, clock, "formal_report_due", conference("AU-507"), "AU-507")
+    lifted = Case.start(services, clock, "formal_report_due", conference("AU-508"), "AU-508")
+    clock.set(moment("2026-02-10"))
+    lifted.deliver("formal_investigation_commenced", {"audit_number": "AU-508"}, commenced_on="2026-02-10")
+    clock.set(moment("2026-03-20"))
+    delayed.deliver(
+        "report_delay_letter",
+        {"audit_number": "AU-507"},
+        sent_on="2026-03-20",
+        reason="Laboratory analysis.",
+        expected_on="2026-04-30",
+    )
+    advance_to(services, clock, moment("2026-04-06", 4))
+    delayed.deliver("formal_report_issued", {"audit_number": "AU-507"}, issued_on="2026-04-06")
+
+    # §163.11(a)(5): the 90th day passing without the report or a letter is the deadline missed.
+    assert history(services, missed)[-1] == ("report_deadline_missed", "late", False)
+    assert [h for h in history(services, delayed) if h[0] == "report_deadline_missed"] == [
+        ("report_deadline_missed", "moved", None),  # the letter re-arms it from the date it names
+        ("report_deadline_missed", "met", True),  # only the report meets it
+    ]
+    assert history(services, lifted)[-1] == ("report_deadline_missed", "withdrawn", None)  # §163.11(c)
