@@ -103,6 +103,7 @@ def list_case_documents(call: Call) -> Reply:
             headers={"Content-Disposition": Param({"type": "string"}, "attachment; the file's name", True)},
         ),
         404: problem_answer("the case has no such document, or it was deleted"),
+        500: problem_answer("the document's content is missing from the store (removed by hand); logged"),
     },
 )
 def download_case_document(call: Call) -> Reply:

@@ -6,11 +6,23 @@ Who may read: staff (any program group) and integrators holding the ``documents`
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, BinaryIO, TypedDict
 
-from service.errors import Forbidden, NotFound
+from service.documents.port import BlobMissing
+from service.errors import Forbidden, NotFound, ServiceError
 from service.identity.actors import Actor
 from service.store.rows.documents import DocumentRow
+
+log = logging.getLogger("rcp.documents")
+
+
+class ContentMissing(ServiceError):
+    """A live document whose bytes are gone from the store: the service's fault, not the caller's."""
+
+    status = 500
+    title = "Document content missing"
+
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -81,7 +93,21 @@ def content(
         row = _row(uow.documents.get(document_id), business_key, document_id)
     if row["deleted_at"] is not None:
         raise NotFound(f"document {document_id} was deleted: {row['deleted_reason']}", documentId=document_id)
-    return row, services.documents.open(row["sha256"])
+    try:
+        return row, services.documents.open(row["sha256"])
+    except BlobMissing:
+        # A row never points at a missing blob unless someone removed it from the store by hand.
+        log.error(
+            "document %s of case %s: blob %s is missing from the store",
+            document_id,
+            business_key,
+            row["sha256"],
+        )
+        raise ContentMissing(
+            f"the content of document {document_id} is missing from the document store; "
+            "the operators have been told (restore it from a backup)",
+            documentId=document_id,
+        ) from None
 
 
 def on_case(uow: UnitOfWork, business_key: str) -> list[DocumentItem]:
