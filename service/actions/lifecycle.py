@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from service.engine.values import WaitState
 from service.errors import Conflict, FieldError, Forbidden, InvalidData
 from service.identity.actors import Actor
-from service.trigger.core import Loaded, Outcome, guarded, on_instance
+from service.trigger.core import Answering, Loaded, Outcome, guarded, on_instance
 from service.trigger.save import Audit
 
 if TYPE_CHECKING:
@@ -34,11 +34,18 @@ def _supervisors_only(services: Services, actor: Actor, action: str, instance_id
 
 
 def cancel(
-    services: Services, instance_id: str, actor: Actor, reason: str, *, confirmed: bool = True
+    services: Services,
+    instance_id: str,
+    actor: Actor,
+    reason: str,
+    *,
+    confirmed: bool = True,
+    answer: Answering | None = None,
 ) -> Outcome:
     """Cancel an instance: every open task and wait ends; recorded with the reason.
 
     ``confirmed``: the pages ask first (a cancelled case cannot be resumed); the API's call is its own.
+    ``answer`` builds the outcome's ``answer`` in the same transaction (``trigger.core.Answering``).
     """
     _supervisors_only(services, actor, "cancel", instance_id)
     reason = _reason(reason)
@@ -57,23 +64,33 @@ def cancel(
         apply,
         status="cancelled",
         ignore_suspension=True,
+        answer=answer,
     )
 
 
-def suspend(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:
+def suspend(
+    services: Services, instance_id: str, actor: Actor, reason: str, *, answer: Answering | None = None
+) -> Outcome:
     """Suspend an instance (no trigger, no timer until resumed); recorded with the reason."""
     _supervisors_only(services, actor, "suspend", instance_id)
-    return _set_suspended(services, instance_id, actor, _reason(reason), True)
+    return _set_suspended(services, instance_id, actor, _reason(reason), True, answer)
 
 
-def resume(services: Services, instance_id: str, actor: Actor, reason: str) -> Outcome:
+def resume(
+    services: Services, instance_id: str, actor: Actor, reason: str, *, answer: Answering | None = None
+) -> Outcome:
     """Resume a suspended instance; recorded with the reason."""
     _supervisors_only(services, actor, "resume", instance_id)
-    return _set_suspended(services, instance_id, actor, _reason(reason), False)
+    return _set_suspended(services, instance_id, actor, _reason(reason), False, answer)
 
 
 def _set_suspended(
-    services: Services, instance_id: str, actor: Actor, reason: str, suspended: bool
+    services: Services,
+    instance_id: str,
+    actor: Actor,
+    reason: str,
+    suspended: bool,
+    answer: Answering | None = None,
 ) -> Outcome:
     action = "suspend" if suspended else "resume"
 
@@ -87,7 +104,13 @@ def _set_suspended(
         return services.engine.wait_state(loaded.workflow)
 
     return on_instance(
-        services, instance_id, actor, Audit(action, data={"reason": reason}), apply, ignore_suspension=True
+        services,
+        instance_id,
+        actor,
+        Audit(action, data={"reason": reason}),
+        apply,
+        ignore_suspension=True,
+        answer=answer,
     )
 
 

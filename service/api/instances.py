@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import partial
 from typing import Any
 
 from service.actions import lifecycle
@@ -166,8 +167,10 @@ def _action(verb: str, summary: str, act: Any) -> None:
         },
     )
     def view(call: Call) -> Reply:
-        done = act(services(), call.path["id"], call.actor, call.body["reason"])
-        return Reply(instances.instance(services(), done.instance_id))
+        # The answer is read in the action's own transaction (no second read).
+        answer = partial(instances.instance_in, services())
+        done = act(services(), call.path["id"], call.actor, call.body["reason"], answer=answer)
+        return Reply(done.answer)
 
 
 _action("suspend", "Suspend an instance (no triggers, no timers) with a reason", lifecycle.suspend)

@@ -6,13 +6,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
-from service.store import UnitOfWork
+from service.store import UnitOfWork, prepared_reads
 from service.store.rows import (
     IncidentRow,
     InstanceSummaryRow,
     ServiceCallRow,
     SubscriptionRow,
-    TaskFilter,
     TaskRow,
     TimerRow,
 )
@@ -36,13 +35,13 @@ def instance_in(
     services: Services, uow: UnitOfWork, instance_id: str, row: InstanceSummaryRow | None = None
 ) -> dict[str, Any]:
     """Return the instance view as ``uow`` sees it (``row``: its summary, when read already)."""
-    row = row or uow.instances.summary(instance_id)
+    row = row or prepared_reads.summary(uow, instance_id)
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
     definition = services.catalog.row(uow, row["definition_id"])
     tasks, subscriptions, timers = _waits(uow, instance_id, row["waits"] or {})
-    incidents = uow.incidents.open_for(instance_id)
-    calls = uow.calls.for_instance(instance_id)
+    incidents = prepared_reads.open_incidents(uow, instance_id)
+    calls = prepared_reads.service_calls(uow, instance_id)
     return {
         "id": row["id"],
         "processKey": row["process_key"],
@@ -79,9 +78,9 @@ def _waits(
     of the instance (the save path trusts them too, ``write_derived``); a count the row does not
     carry is read.
     """
-    tasks = uow.tasks.list(TaskFilter(instance_id=instance_id, limit=1000)) if waits.get("tasks", 1) else []
-    subscriptions = uow.subscriptions.for_instance(instance_id) if waits.get("subscriptions", 1) else []
-    timers = uow.timers.for_instance(instance_id) if waits.get("timers", 1) else []
+    tasks = prepared_reads.open_tasks(uow, instance_id) if waits.get("tasks", 1) else []
+    subscriptions = prepared_reads.subscriptions(uow, instance_id) if waits.get("subscriptions", 1) else []
+    timers = prepared_reads.timers(uow, instance_id) if waits.get("timers", 1) else []
     return tasks, subscriptions, timers
 
 

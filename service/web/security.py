@@ -69,11 +69,21 @@ def renew_csrf() -> None:
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
 
 
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+# (lower-case name, name, value): looked up against the names the response holds already.
+_PLAIN = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+_SECURE = (*_PLAIN, (HSTS[0].lower(), *HSTS))
+
+
 def add_headers(response: Response, *, secure: bool) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    """Add each security header the response does not set itself (a page may set its own policy)."""
+    # One pass over the names present, not a lookup per header (Headers.setdefault raises and
+    # catches a KeyError for each header missing, which is every header on most answers).
+    headers = response.headers
+    present = {key.lower() for key, _ in headers}
+    for lower, name, value in _SECURE if secure else _PLAIN:
+        if lower not in present:
+            headers.add(name, value)
     return response
 
 

@@ -143,3 +143,43 @@ def test_a_case_is_read_in_one_transaction_without_loading_any_saved_state(
     assert [t["name"] for t in case.get_json()["openTasks"]] == ["check"]
     assert (seen.writes, seen.reads) == (0, 1)  # family, members, notices and appeals as of one moment
     assert not [s for s in seen.statements if "process_instances.state" in s]  # names from the specs
+
+
+@pytest.mark.parametrize("verb", ["suspend", "resume", "cancel"])
+def test_suspend_resume_and_cancel_are_one_write_transaction_that_answers_the_instance(
+    api: Services, client: FlaskClient, verb: str
+) -> None:
+    started = client.post(
+        "/api/v1/process-definitions/api_waiting/start", json={"variables": {"case_number": "C-1"}}
+    ).get_json()
+    actions = f"/api/v1/process-instances/{started['id']}"
+    if verb == "resume":
+        assert client.post(f"{actions}/suspend", json={"reason": "audit hold"}).status_code == 200
+
+    with tally(api.db.engine) as seen:
+        done = client.post(f"{actions}/{verb}", json={"reason": "asked by the port office"})
+
+    assert done.status_code == 200, done.get_json()
+    answer = done.get_json()
+    assert answer["suspended"] is (verb == "suspend")
+    assert answer["status"] == ("cancelled" if verb == "cancel" else "waiting")
+    assert answer["version"] == started["version"] + (2 if verb == "resume" else 1)
+    assert (seen.writes, seen.reads) == (1, 0)
+    assert seen.statements[-1].strip().upper() != "BEGIN"  # nothing opened after the commit
+    _same_as_read(client, answer)
+
+
+def test_a_refused_suspension_answers_a_problem_and_changes_nothing(
+    api: Services, client: FlaskClient
+) -> None:
+    started = client.post(
+        "/api/v1/process-definitions/api_waiting/start", json={"variables": {"case_number": "C-1"}}
+    ).get_json()
+    actions = f"/api/v1/process-instances/{started['id']}"
+    suspended = client.post(f"{actions}/suspend", json={"reason": "audit hold"}).get_json()
+
+    again = client.post(f"{actions}/suspend", json={"reason": "audit hold"})
+
+    assert again.status_code == 409
+    assert again.mimetype == "application/problem+json"
+    _same_as_read(client, suspended)
