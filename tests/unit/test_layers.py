@@ -49,6 +49,7 @@ ALLOWED: dict[str, set[str]] = {
     "service.views": {
         "handlers",
         "service.definitions",
+        "service.documents",  # a document's blob missing from the store (BlobMissing)
         "service.engine",
         "service.services",
         "service.store",
