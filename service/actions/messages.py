@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from service.actions import starting
@@ -9,6 +10,7 @@ from service.definitions import forms
 from service.engine.values import MessageIncomplete, NotWaiting, WaitState
 from service.errors import Conflict, FieldError, InvalidData, NotFound
 from service.identity.actors import Actor
+from service.ids import fitted, is_id
 from service.store import UnitOfWork
 from service.store.rows import DefinitionRow
 from service.trigger.core import Answering, Loaded, Outcome, guarded, on_instance
@@ -48,6 +50,7 @@ def deliver(
         return _start_on_message(services, message_name, actor, business_key, payload, answer)
 
     def apply(loaded: Loaded) -> WaitState:
+        check_documents(loaded.uow, loaded.row.business_key, variables)
         try:
             return services.engine.deliver_message(loaded.workflow, message_name, payload)
         except NotWaiting as exc:
@@ -127,3 +130,36 @@ def _start_on_message(
         start_message=(message_name, payload),
         answer=answer,
     )
+
+
+def check_documents(uow: UnitOfWork, business_key: str | None, variables: dict[str, Any]) -> None:
+    """Refuse (422) a ``documents`` variable referring to anything but live documents of the case."""
+    # The references integrators send with records_produced / information_received
+    # (service/api/documents.py): ids or {"id": ...}, attached to this case beforehand. Other
+    # entries (a file's name, a description) are what the sender says, kept as sent.
+    refs = variables.get("documents")
+    listed = refs if isinstance(refs, list) else [refs]
+    fields = (
+        [f"variables.documents[{i}]" for i in range(len(listed))]
+        if isinstance(refs, list)
+        else ["variables.documents"]
+    )
+    errors = [
+        FieldError(f, why)
+        for f, ref in zip(fields, listed, strict=True)
+        if (why := _flaw(uow, business_key, ref))
+    ]
+    if errors:
+        raise InvalidData("the message refers to documents that are not this case's", errors)
+
+
+def _flaw(uow: UnitOfWork, business_key: str | None, ref: Any) -> str | None:
+    found = (ref.get("id") or ref.get("document_id")) if isinstance(ref, Mapping) else ref
+    if not isinstance(found, str) or not (isinstance(ref, Mapping) or is_id(found)):
+        return None  # not a reference: a name or description the sender gave
+    row = uow.documents.get(found) if is_id(found) else None
+    if row is None or row["business_key"] != business_key:
+        return f"document {fitted(found)} is not attached to case {business_key}"
+    if row["deleted_at"] is not None:
+        return f"document {found} was deleted"
+    return None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from service.actions import staff_starts
+from service.actions import documents, staff_starts
 from service.clock import MovableClock
 from service.errors import Conflict, Forbidden, InvalidData
+from service.identity.actors import Actor
 from service.services import Services
 from service.store.repositories.program_cases import CaseRecords
 from service.views import deadline_board, program
@@ -28,6 +30,14 @@ from tests.support import SUPERVISOR
 
 IOR = "IOR-55-7654321"
 KEEPER = {"importer_number": IOR, "name": "Harbor Imports LLC", "email": "records@harbor.example"}
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
+PORTAL = Actor("integrator", "intake", scopes=frozenset({"start", "message", "read", "documents"}))
+
+
+def attached(services: Services, case_key: str, name: str) -> str:
+    """Attach a PDF to the case as an integrator would before the message; return its id."""
+    [row] = documents.attach(services, PORTAL, case_key, [documents.Upload(name, io.BytesIO(PDF))])
+    return row["id"]
 
 
 @pytest.fixture
@@ -77,12 +87,13 @@ def test_records_produced_in_time_end_the_demand_with_the_records_on_file(
     assert advance_to(services, clock, moment("2026-01-30", 6)) == 1  # the reminder
     assert [e for e, _, _ in case.deadlines()] == ["production_period_passed"]
     clock.set(moment("2026-02-04", 15))
+    invoice = attached(services, "D-401", "invoice-8841.pdf")
     case.deliver(
         "records_produced",
         {"demand_number": "D-401"},
         produced_on="2026-02-04",
         records=["Commercial invoice 8841"],
-        documents=[{"documentId": "doc-1", "name": "invoice-8841.pdf"}],
+        documents=[{"id": invoice, "name": "invoice-8841.pdf"}],
     )
 
     assert case.status == "completed"
@@ -93,7 +104,7 @@ def test_records_produced_in_time_end_the_demand_with_the_records_on_file(
         True,
         ["Commercial invoice 8841"],
     )
-    assert record["documents"] == [{"documentId": "doc-1", "name": "invoice-8841.pdf"}]
+    assert record["documents"] == [{"id": invoice, "name": "invoice-8841.pdf"}]
     assert stored(services, "D-401") == ("produced", "2026-02-04")
     clock.set(moment("2026-02-10"))
     failure = {**demand("D-401"), "due_on": "2026-02-04"}
@@ -415,3 +426,29 @@ def test_an_extension_request_moves_the_deadline_instead_of_meeting_it(
     ]
     rule = next(r for r in deadline_board.board(services, SUPERVISOR)["rules"] if r["id"] == "163.6(a)")
     assert rule["late"] == 0
+
+
+def test_records_produced_may_refer_only_to_documents_of_their_own_case(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-415"), "D-415")
+    Case.start(services, clock, "record_demand", demand("D-416"), "D-416")
+    own, other = attached(services, "D-415", "invoice.pdf"), attached(services, "D-416", "other.pdf")
+    clock.set(moment("2026-01-20"))
+
+    for refs, field in (
+        ([own, other], "variables.documents[1]"),  # another case's document
+        ([{"id": "0b5f0000-0000-4000-8000-000000000000"}], "variables.documents[0]"),  # no such document
+        (["invoice.pdf", {"id": "invoice.pdf"}], "variables.documents[1]"),  # an id that is no id
+    ):
+        with pytest.raises(InvalidData) as refused:
+            case.deliver(
+                "records_produced", {"demand_number": "D-415"}, produced_on="2026-01-20", documents=refs
+            )
+        assert [e.field for e in refused.value.errors] == [field]
+        assert (case.status, stored(services, "D-415")[0]) == ("waiting", "open")  # nothing changed
+
+    # A name or description is what the sender says, kept as sent; a reference is checked.
+    refs = [own, "paper copy by mail"]
+    case.deliver("records_produced", {"demand_number": "D-415"}, produced_on="2026-01-20", documents=refs)
+    assert (case.status, case.variables["production_record"]["documents"]) == ("completed", refs)
