@@ -158,12 +158,15 @@ def step(
     """
     attempts = failures.Attempts()
     engine = script_engine_for(services, uow, row.id, row.business_key, attempts)
-    workflow = services.live.take(row.id, row.version)
-    if workflow is None:
+    live = services.live.take(row.id, row.version)
+    if live is None:
         bundle = services.catalog.bundle(uow, row.definition_id, row.called_definitions)
         workflow = services.engine.restore(row.state, bundle, engine)
     else:
+        workflow = live.workflow
         workflow.script_engine = engine
+        if live.open_tasks is not None:  # what the commit of row.version left: no read needed
+            uow.tasks.assume(row.id, live.open_tasks)
     loaded = Loaded(row, workflow, uow, attempts)
     wait = apply(loaded)
     taken: list[BufferedMessageRow] = []
@@ -172,9 +175,11 @@ def step(
     version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
     buffering.record(uow, row.id, taken, services.clock.now())
 
+    open_tasks = uow.tasks.open_rows(row.id)
+
     def keep() -> None:
         if final not in FINISHED:
-            services.live.put(row.id, version, workflow)
+            services.live.put(row.id, version, workflow, open_tasks)
 
     return Outcome(row.id, version, final, wait, row.business_key), keep
 

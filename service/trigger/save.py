@@ -121,6 +121,7 @@ def insert(
         started_by=f"{actor.kind}:{actor.name}",
     )
     _record(uow, new.id, new.business_key, wait, settled, actor, audit, now)
+    services.live.note(new.id, 1, uow.tasks.open_rows(new.id))  # for the put after the commit
     uow.decisions.record(new.id, services.engine.take_decisions(workflow), now)
     uow.cases.record(
         case_entry.entry(new.id, new.definition.key, new.business_key, variables, wait, settled.status, now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, and_, bindparam, delete, or_, select, update
@@ -58,6 +58,20 @@ class TaskChanges:
 class TaskRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Per instance, its open-task rows as this transaction knows them (``assume``, ``sync``).
+        self._open: dict[str, dict[str, ClosedTaskRow]] = {}
+
+    def assume(self, instance_id: str, rows: Mapping[str, ClosedTaskRow]) -> None:
+        """Take ``rows`` as the instance's open-task rows, so its next sync need not read them.
+
+        Only for rows known to be what the database holds under the instance's lock: those the
+        sync that committed the instance's current version left (nothing else writes these columns).
+        """
+        self._open[instance_id] = dict(rows)
+
+    def open_rows(self, instance_id: str) -> dict[str, ClosedTaskRow] | None:
+        """Return the instance's open-task rows as this transaction's last sync left them."""
+        return self._open.get(instance_id)
 
     def get(self, task_id: str) -> TaskRow | None:
         found = _TASK_GET.first(self.conn, {"task_id": task_id})
@@ -78,14 +92,18 @@ class TaskRepository:
         that closed.
         """
         wanted = {t.task_id: t for t in ready}
-        existing: dict[str, ClosedTaskRow] = {}
-        if had:
-            rows = cast(list[ClosedTaskRow], _TASK_ROWS.rows(self.conn, {"instance_id": instance_id}))
-            existing = {r["id"]: r for r in rows}
+        existing = self._open.pop(instance_id, None)
+        if existing is None:
+            existing = {}
+            if had:
+                rows = cast(list[ClosedTaskRow], _TASK_ROWS.rows(self.conn, {"instance_id": instance_id}))
+                existing = {r["id"]: r for r in rows}
         gone = sorted(existing.keys() - wanted.keys())
         _TASK_DELETE.send(self.conn, [{"task_id": tid} for tid in gone])
         new = [t for tid, t in wanted.items() if tid not in existing]
         _TASK_INSERT.send(self.conn, [_task_values(t, instance_id, business_key, now) for t in new])
+        kept = {tid: row for tid, row in existing.items() if tid in wanted}
+        self._open[instance_id] = kept | {t.task_id: _open_row(t) for t in new}
         return TaskChanges(new, [existing[tid] for tid in gone])
 
     def remove_all(self, instance_id: str) -> None:
@@ -129,6 +147,18 @@ class TaskRepository:
             .offset(f.offset)
         )
         return [TaskRow.of(r._mapping) for r in self.conn.execute(query)]
+
+
+def _open_row(t: ReadyTask) -> ClosedTaskRow:
+    """Return the row ``_TASK_ROWS`` will read back for a task inserted now (due_at in UTC)."""
+    due_at = t.due_at.astimezone(UTC) if t.due_at is not None else None
+    return {
+        "id": t.task_id,
+        "name": t.name,
+        "title": t.title,
+        "due_at": due_at,
+        "due_citation": t.due_citation,
+    }
 
 
 def _task_values(
