@@ -7,7 +7,7 @@ leave a tombstone (deleted by a supervisor, or expired after the retention perio
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table
 
 from service.store.schema import ID, UtcDateTime, metadata
 
@@ -23,6 +23,8 @@ case_documents = Table(
     Column("sha256", String(64), nullable=False),
     Column("uploaded_by", String(200), nullable=False),
     Column("uploaded_at", UtcDateTime, nullable=False),
+    # Its place among the case's documents: several attached at one instant keep the order sent.
+    Column("seq", Integer, nullable=False, server_default="0"),
     # What the document answers: a request or round ("information request 2"), a message name.
     Column("answers", String(200)),
     Column("task_id", ID),  # the task whose form carried it (staff uploads)

@@ -20,8 +20,9 @@ class DocumentRepository:
         self.conn = conn
 
     def add(self, row: DocumentRow) -> None:
-        """Write a document's row (its blob is already stored)."""
-        self.conn.execute(insert(t).values(**row))
+        """Write a document's row (its blob is already stored), after the case's others."""
+        after = select(func.coalesce(func.max(t.c.seq), 0) + 1).where(t.c.business_key == row["business_key"])
+        self.conn.execute(insert(t).values(**row, seq=after.scalar_subquery()))
 
     def get(self, document_id: str) -> DocumentRow | None:
         return typed_row(DocumentRow, self.conn.execute(select(t).where(t.c.id == document_id)).first())
@@ -31,7 +32,7 @@ class DocumentRepository:
         query = (
             select(t)
             .where(t.c.business_key == business_key)
-            .order_by(t.c.uploaded_at, t.c.id)
+            .order_by(t.c.uploaded_at, t.c.seq, t.c.id)
             .offset(offset)
             .limit(limit)
         )
@@ -42,7 +43,11 @@ class DocumentRepository:
         wanted = list(ids)
         if not wanted:
             return {}
-        query = select(t.c.supersedes, t.c.id).where(t.c.supersedes.in_(wanted)).order_by(t.c.uploaded_at)
+        query = (
+            select(t.c.supersedes, t.c.id)
+            .where(t.c.supersedes.in_(wanted))
+            .order_by(t.c.uploaded_at, t.c.seq)
+        )
         return {old: new for old, new in self.conn.execute(query) if old is not None}
 
     def tombstone(self, document_id: str, at: datetime, by: str, reason: str) -> bool:
