@@ -143,7 +143,7 @@ def _joined(submission: Submission, attach: Attach | None, loaded: Loaded, task:
 
 def _case_of(uow: UnitOfWork, *, task_id: str, actor: Actor, audit: Audit) -> InstanceRow:
     """Lock the case an open task belongs to; say why when there is no such open task."""
-    row = uow.instances.holding_task(task_id, lock=True)
+    row = uow.instances.holding_task(task_id, lock=True, tasks=uow.tasks)  # and the task, one round trip
     if row is None:
         _note_case(uow, task_id, audit)
         open_tasks.open_task(uow, task_id, actor)  # says why: completed already, or not open

@@ -105,19 +105,32 @@ def execute(conn: Connection, pending: Pending, last: Statement | None, *, commi
     The cursor holds ``last``'s rows and count once the pipeline is synced; the caller closes it.
     Queued statements' checks run then, so a COMMIT waits for a pipeline of its own when any is due.
     """
+    return reads(conn, pending, [last] if last is not None else [], commit=commit)[0]
+
+
+def reads(
+    conn: Connection, pending: Pending, lasts: Sequence[Statement], *, commit: bool = False
+) -> list[Any]:
+    """Send the queue, then each of ``lasts`` in turn (and COMMIT), in one pipeline; return their cursors.
+
+    Each statement still runs on its own, after the one before it finished: under READ COMMITTED a
+    read that follows a locking read takes its snapshot once that lock is granted. With no
+    ``lasts`` one cursor (without rows) is returned. The caller closes every cursor.
+    """
     if commit and any(item.check for item in pending.queued):
         execute(conn, pending, None).close()  # a failed check must stop the commit
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     queued, pending.queued = pending.queued, []
     pending.sends += 1
-    cursor = dbapi.cursor()
+    cursors = [dbapi.cursor() for _ in range(max(1, len(lasts)))]
     try:
-        counts = _pipeline(dbapi, queued, last, cursor, commit)
+        counts = _pipeline(dbapi, queued, list(zip(lasts, cursors, strict=False)), commit)
     except conn.dialect.loaded_dbapi.Error as exc:
-        cursor.close()
+        for cursor in cursors:
+            cursor.close()
         # The server names the failing statement in the error; the message lists what was sent.
-        sent = [item.sql for item in queued] + ([last.sql] if last else []) + (["COMMIT"] if commit else [])
+        sent = [item.sql for item in [*queued, *lasts]] + (["COMMIT"] if commit else [])
         raise DBAPIError.instance(
             ";\n".join(sent), None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
         ) from exc
@@ -125,13 +138,14 @@ def execute(conn: Connection, pending: Pending, last: Statement | None, *, commi
         for count, check in counts:
             check(count)
     except BaseException:
-        cursor.close()
+        for cursor in cursors:
+            cursor.close()
         raise
-    return cursor
+    return cursors
 
 
 def _pipeline(
-    dbapi: Any, queued: list[Statement], last: Statement | None, cursor: Any, commit: bool
+    dbapi: Any, queued: list[Statement], lasts: list[tuple[Statement, Any]], commit: bool
 ) -> list[tuple[int, Callable[[int], None]]]:
     """Run the statements in one psycopg pipeline; return the counts the checked ones need."""
     side = dbapi.cursor()
@@ -143,7 +157,7 @@ def _pipeline(
                 _send(own, item)
                 if item.check:
                     checked.append((own, item.check))
-            if last is not None:
+            for last, cursor in lasts:
                 _send(cursor, last)
             if commit:  # as a statement: the pipeline's one sync at its end covers it too
                 side.execute("COMMIT")

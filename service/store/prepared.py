@@ -73,15 +73,32 @@ class Prepared:
         """Run a statement that returns rows; return them as dicts keyed by column name."""
         # Typed as mappings of whatever the statement selects: its repository names the row type.
         compiled = self._for(conn.dialect)
-        cursor = self._execute(conn, compiled, [params or {}], many=False)
+        return _fetched(compiled, self._execute(conn, compiled, [params or {}], many=False))
+
+    def rows_then(
+        self, conn: Connection, params: Mapping[str, Any], then: Prepared, then_params: Mapping[str, Any]
+    ) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+        """Run this statement, then ``then``; return the rows of each (one round trip on PostgreSQL).
+
+        ``then`` still runs after this statement finished (its own snapshot, after any lock this
+        one took): only the wait between them is saved.
+        """
+        queue = pending.of(conn)
+        if queue is None or _watched(conn):
+            return self.rows(conn, params), then.rows(conn, then_params)
+        first, second = self._for(conn.dialect), then._for(conn.dialect)
+        cursors = pending.reads(
+            conn,
+            queue,
+            [
+                pending.Statement(first.sql, _bind(first, params)),
+                pending.Statement(second.sql, _bind(second, then_params)),
+            ],
+        )
         try:
-            fetched = cursor.fetchall()
+            return _fetched(first, cursors[0]), _fetched(second, cursors[1])
         finally:
-            cursor.close()
-        keys, results = compiled.keys, compiled.results
-        return [
-            {k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)} for row in fetched
-        ]
+            cursors[1].close()  # already closed unless reading the first one failed
 
     def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
         """Run a statement that returns rows; return the first one, or None."""
@@ -158,6 +175,16 @@ class Prepared:
                 compiled.sql, bound, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
             ) from exc
         return cursor
+
+
+def _fetched(compiled: _Compiled, cursor: Any) -> list[Mapping[str, Any]]:
+    """Return a cursor's rows as dicts keyed by column name (result types applied); close it."""
+    try:
+        fetched = cursor.fetchall()
+    finally:
+        cursor.close()
+    keys, results = compiled.keys, compiled.results
+    return [{k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)} for row in fetched]
 
 
 def _compile(

@@ -60,6 +60,8 @@ class TaskRepository:
         self.conn = conn
         # Per instance, its open-task rows as this transaction knows them (``assume``, ``sync``).
         self._open: dict[str, dict[str, ClosedTaskRow]] = {}
+        # Task rows read together with a lock on their case, for the ``get`` that follows it.
+        self._read: dict[str, TaskRow | None] = {}
 
     def assume(self, instance_id: str, rows: Mapping[str, ClosedTaskRow]) -> None:
         """Take ``rows`` as the instance's open-task rows, so its next sync need not read them.
@@ -74,8 +76,23 @@ class TaskRepository:
         return self._open.get(instance_id)
 
     def get(self, task_id: str) -> TaskRow | None:
+        if task_id in self._read:  # read in this transaction under its case's lock (``after``)
+            return self._read.pop(task_id)
         found = _TASK_GET.first(self.conn, {"task_id": task_id})
         return TaskRow.of(found) if found is not None else None
+
+    def after(self, first: Prepared, params: Mapping[str, Any], task_id: str) -> Mapping[str, Any] | None:
+        """Run ``first`` (a read locking the task's case), then read the task; return first's row.
+
+        One round trip on PostgreSQL; the task read still runs after the lock is granted, so it
+        sees a completion that committed meanwhile. When ``first`` found its row, the next
+        ``get(task_id)`` of this transaction returns the task read without reading again.
+        """
+        found, task = first.rows_then(self.conn, params, _TASK_GET, {"task_id": task_id})
+        if not found:
+            return None
+        self._read[task_id] = TaskRow.of(task[0]) if task else None
+        return found[0]
 
     def sync(
         self,

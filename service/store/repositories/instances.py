@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, insert, literal_column, sele
 
 from service.errors import Conflict
 from service.store.prepared import Prepared
+from service.store.repositories.derived import TaskRepository
 from service.store.rows import IncidentListingRow, IncidentRow, InstanceRow, InstanceSummaryRow
 from service.store.schema import FINISHED_STATUSES
 from service.store.schema import human_tasks as ht
@@ -77,10 +78,16 @@ class InstanceRepository:
         r = query.first(self.conn, {"instance_id": instance_id})
         return InstanceRow(**r) if r else None
 
-    def holding_task(self, task_id: str, *, lock: bool = False) -> InstanceRow | None:
-        """Return the instance an open task belongs to (locked like ``get``); None: no such task."""
+    def holding_task(
+        self, task_id: str, *, lock: bool = False, tasks: TaskRepository | None = None
+    ) -> InstanceRow | None:
+        """Return the instance an open task belongs to (locked like ``get``); None: no such task.
+
+        With ``tasks`` the task is read in the same round trip, after the lock (``tasks.after``).
+        """
         query = _HOLDING_LOCKED if lock and self.conn.dialect.name == "postgresql" else _HOLDING_GET
-        r = query.first(self.conn, {"task_id": task_id})
+        params = {"task_id": task_id}
+        r = tasks.after(query, params, task_id) if tasks is not None else query.first(self.conn, params)
         return InstanceRow(**r) if r else None
 
     def summary(self, instance_id: str) -> InstanceSummaryRow | None:
