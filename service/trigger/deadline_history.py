@@ -66,8 +66,9 @@ def record_closed(
         return
     message = data.get("messageName") if action == "message" and isinstance(data, dict) else None
     step = Step(action, task_id, message, now)
-    if any(t["due_at"] > now for t in closed.timers):
-        step = _still_open(uow, row.id, step)  # a timer closed early: was it moved?
+    early = any(t["due_at"] > now for t in closed.timers)
+    if early or any(_rule(d).met_by for d in found if d["kind"] == "task"):
+        step = _still_open(uow, row.id, step)  # a deadline closed early: was it moved?
     uow.deadlines.record([_closed(row, d, step) for d in found])
 
 
@@ -82,8 +83,12 @@ def _still_open(uow: UnitOfWork, instance_id: str, step: Step) -> Step:
     return Step(step.action, step.task_id, step.message, step.now, frozenset(rules), elements)
 
 
+def _rule(d: dict[str, Any]) -> Rule:
+    return RULES_BY_ID[classify(d["due_citation"], d["name"], d["title"])]
+
+
 def _closed(row: InstanceRow, d: dict[str, Any], step: Step) -> NewDeadlineRow:
-    rule = classify(d["due_citation"], d["name"], d["title"])
+    rule = _rule(d)
     outcome, on_time = _outcome(d, rule, step)
     citation = citation_in(d["due_citation"]) or d["due_citation"]
     return {
@@ -93,7 +98,7 @@ def _closed(row: InstanceRow, d: dict[str, Any], step: Step) -> NewDeadlineRow:
         "kind": d["kind"],
         "element": d["name"],
         "title": d["title"],
-        "rule": rule,
+        "rule": rule.id,
         "citation": (citation or "")[:200] or None,
         "due_at": d["due_at"],
         "closed_at": step.now,
@@ -103,12 +108,19 @@ def _closed(row: InstanceRow, d: dict[str, Any], step: Step) -> NewDeadlineRow:
     }
 
 
-def _outcome(d: dict[str, Any], rule_id: str, step: Step) -> tuple[str, bool | None]:
+def _outcome(d: dict[str, Any], rule: Rule, step: Step) -> tuple[str, bool | None]:
     due: datetime = d["due_at"]
     if step.action == "cancel":
         return "withdrawn", None
     if d["kind"] == "timer":
-        return _timer_outcome(d["name"], due, RULES_BY_ID[rule_id], step)
+        return _timer_outcome(d["name"], due, rule, step)
+    if rule.met_by and step.now <= due:
+        # Under a rule only a message meets (§163.6(a)), a staff task is a step on the way: the
+        # message meets it; a decision that leaves the rule's deadline running moved it.
+        if step.message in rule.met_by:
+            return "met", True
+        if rule.id in step.open_rules:
+            return "moved", None
     if step.action == "complete" and d["id"] == step.task_id:
         return ("met", True) if step.now <= due else ("late", False)
     # Closed by something else (an escalation timer, a message): missed if it was already due.

@@ -419,13 +419,32 @@ def test_an_extension_request_moves_the_deadline_instead_of_meeting_it(
         {"extension_decision": "grant", "extension_until": "2026-02-20", "extension_reason": "Broker delay"},
     )
 
-    # Only the records meet §163.6(a): the request hands the due date to staff's decision.
-    assert history(services, case)[:2] == [
+    # Only the records meet §163.6(a): the request hands the due date to staff's decision, whose
+    # grant sets the period running again.
+    assert history(services, case) == [
         ("production_reminder", "fired", None),
         ("production_period_passed", "moved", None),
+        ("decide_extension", "moved", None),
     ]
     rule = next(r for r in deadline_board.board(services, SUPERVISOR)["rules"] if r["id"] == "163.6(a)")
-    assert rule["late"] == 0
+    assert (rule["metOnTime"], rule["late"]) == (0, 0)
+
+
+def test_records_produced_while_staff_decide_meet_the_deadline(
+    services: Services, clock: MovableClock
+) -> None:
+    case = Case.start(services, clock, "record_demand", demand("D-417"), "D-417")
+    clock.set(moment("2026-01-20"))
+    case.deliver(
+        "extension_requested", {"demand_number": "D-417"}, requested_on="2026-01-20", reason="Broker"
+    )
+    case.deliver("records_produced", {"demand_number": "D-417"}, produced_on="2026-01-20")
+
+    assert history(services, case) == [
+        ("production_reminder", "withdrawn", None),
+        ("production_period_passed", "moved", None),
+        ("decide_extension", "met", True),  # the records met §163.6(a) while staff decided
+    ]
 
 
 def test_records_produced_may_refer_only_to_documents_of_their_own_case(
