@@ -21,19 +21,34 @@ CONTENT = (
     *("outcome", "detail"),
 )
 # pg_advisory_xact_lock key: appenders on PostgreSQL take it so entries chain one after another.
-# Taking it and reading the chain's head stay two statements (sent in one round trip): one
-# statement under READ COMMITTED reads with the snapshot taken before it waited for the lock, so
-# it could miss the entry the previous holder committed and fork the chain.
+# Taking it and reading the chain's head (each entry's insert reads it) stay separate statements,
+# sent in one round trip: one statement under READ COMMITTED reads with the snapshot taken before
+# it waited for the lock, so it could miss the entry the previous holder committed and fork the chain.
 LOCK_KEY = 0x72637061756469  # "rcpaudi"
 
 
 def entry_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
     """Return the hash of an entry whose predecessor's hash is ``prev_hash``."""
+    before, after = hashed_around(entry)
+    return hashlib.sha256(f"{before}{prev_hash}{after}".encode("ascii")).hexdigest()
+
+
+def hashed_around(entry: Mapping[str, Any]) -> tuple[str, str]:
+    """Return the hashed text of an entry before and after its ``prev_hash`` (ASCII both).
+
+    The text is the sorted-key JSON of the content and ``prev_hash``; split around the hash, the
+    database can complete it with the head it reads (``AuditRepository.flush`` on PostgreSQL).
+    """
     content = {name: entry.get(name) for name in CONTENT}
     content["at"] = instant(entry["at"])
-    content["prev_hash"] = prev_hash
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    first = {k: v for k, v in content.items() if k < "prev_hash"}
+    rest = {k: v for k, v in content.items() if k > "prev_hash"}
+    # Both sides hold keys (CONTENT names some on each), so each dump is "{...}" around members.
+    return _json(first)[:-1] + ',"prev_hash":"', '",' + _json(rest)[1:]
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=True)
 
 
 def instant(at: datetime) -> str:

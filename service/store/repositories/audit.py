@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import Connection, Text, bindparam, func, insert, literal, literal_column, select, true
 
 from service.store import audit_chain
 from service.store.prepared import Prepared
@@ -22,6 +22,32 @@ from service.store.typed import typed_row, typed_rows
 _INSERT = Prepared.insert(t)  # built once: every trigger appends
 _LOCK = Prepared(select(func.pg_advisory_xact_lock(literal_column(str(audit_chain.LOCK_KEY)))))
 _HEAD = Prepared(select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1))
+_ENTRY = audit_chain.CONTENT  # what an entry holds besides its place in the chain
+
+
+def _chained_insert() -> Prepared:
+    """Insert an entry after the chain's head, which the statement reads and hashes itself.
+
+    ``before`` and ``after`` are the entry's hashed text around its ``prev_hash``
+    (``audit_chain.hashed_around``): the hash is SHA-256 of before || head's hash || after, the
+    same text ``audit_chain.entry_hash`` hashes, so ``verify`` checks it like any other entry.
+    """
+    head = select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1).subquery("head")
+    prev = func.coalesce(head.c.hash, audit_chain.GENESIS)
+    text = bindparam("before", type_=Text) + prev + bindparam("after", type_=Text)
+    digest = func.encode(func.sha256(func.convert_to(text, "UTF8")), "hex")
+    one = select(literal(1).label("one")).subquery("one")
+    source = select(
+        *(bindparam(name, type_=t.c[name].type) for name in _ENTRY),
+        func.coalesce(head.c.seq, 0) + 1,
+        prev,
+        digest,
+    ).select_from(one.outerjoin(head, true()))
+    return Prepared(insert(t).from_select([*_ENTRY, "seq", "prev_hash", "hash"], source))
+
+
+# PostgreSQL: an entry's write needs no answer, so it travels with the COMMIT (no head read).
+_CHAINED = _chained_insert()
 
 
 class AuditRepository:
@@ -65,9 +91,17 @@ class AuditRepository:
             return
         if self.conn.dialect.name == "postgresql":
             # Held until the commit: concurrent appenders chain in turn. Queued, it travels with
-            # the head read (one round trip), yet stays a statement of its own: the read's
-            # snapshot is taken after the lock is granted, so it sees the last appender's commit.
+            # the inserts (and the COMMIT), yet stays a statement of its own: each insert's
+            # snapshot is taken after the lock is granted, so it sees the last appender's commit,
+            # and each entry's insert sees the one before it.
             _LOCK.send(self.conn, {})
+            entries = [
+                {**e, **dict(zip(("before", "after"), audit_chain.hashed_around(e), strict=True))}
+                for e in self._pending
+            ]
+            _CHAINED.send(self.conn, entries if len(entries) > 1 else entries[0])
+            self._pending.clear()
+            return
         head = _HEAD.first(self.conn)
         seq, prev = (int(head["seq"]), str(head["hash"])) if head else (0, audit_chain.GENESIS)
         rows = []
