@@ -17,6 +17,16 @@ CITATION = "§163.6(a)"
 OPEN, PRODUCED, NOT_PRODUCED = "open", "produced", "not_produced"
 
 
+def late_extension(requested: date, due: date) -> str | None:
+    """Return why an extension request is refused as late, or None when it came in time (§163.6(a))."""
+    if requested < due:  # §163.6(a): the request must arrive before the due date
+        return None
+    return (
+        f"the request of {requested.isoformat()} arrived on or after the due date {due.isoformat()};"
+        " an extension must be requested before the due date (19 CFR 163.6(a))"
+    )
+
+
 @dataclass
 class OpenDemand:
     demand_number: str
@@ -109,18 +119,10 @@ class DemandDesk(Desk):
         """Say whether an extension request arrived before the due date; a late one is refused (§163.6(a))."""
         requested, due = as_date(p.requested_on), as_date(p.due_on)
         need(self.records.demand(p.demand_number), "demand", p.demand_number)
-        timely = requested < due  # §163.6(a): the request must arrive before the due date
-        reason = (
-            None
-            if timely
-            else (
-                f"the request of {requested.isoformat()} arrived on or after the due date {due.isoformat()};"
-                " an extension must be requested before the due date (19 CFR 163.6(a))"
-            )
-        )
+        reason = late_extension(requested, due)
         return {
             "requested_on": requested.isoformat(),
-            "timely": timely,
+            "timely": reason is None,
             "refusal": reason,
             "citation": CITATION,
         }

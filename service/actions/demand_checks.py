@@ -12,12 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from handlers.deadlines import deadline_zone
-from handlers.demands import OPEN, PRODUCED
+from handlers.demands import OPEN, PRODUCED, late_extension
 from service.errors import Conflict, FieldError, InvalidData
 from service.store import UnitOfWork
 from service.store.repositories.program_cases import CaseRecords
 
 REPORTS_FAILURE = "notice_of_violation"
+ASKS_EXTENSION = "extension_requested"
 
 
 def check_failure_report(
@@ -45,4 +46,26 @@ def check_failure_report(
         raise Conflict(
             f"demand {number} is tracked by its record_demand case, which starts the notice of violation"
             " itself when the production period ends (19 CFR 163.6(a))"
+        )
+
+
+def check_extension_request(
+    uow: UnitOfWork, message_name: str, payload: dict[str, Any], now: datetime
+) -> None:
+    """Refuse (422) an extension request made on or after the demand's due date (§163.6(a))."""
+    if message_name != ASKS_EXTENSION:
+        return
+    number = str(payload.get("demand_number", ""))
+    found = CaseRecords(uow.conn, lambda: now).demand(number)
+    raw = payload.get("requested_on")
+    if found is None or found["status"] != OPEN or not isinstance(raw, str):
+        return  # the diagram's own check answers what this door cannot tell
+    try:
+        requested = date.fromisoformat(raw[:10])
+    except ValueError:
+        return
+    reason = late_extension(requested, found["due_on"])
+    if reason is not None:
+        raise InvalidData(
+            "the extension was requested too late", [FieldError("variables.requested_on", reason)]
         )

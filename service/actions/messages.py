@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from service.actions import starting
+from service.actions import demand_checks, starting
 from service.definitions import forms
 from service.engine.values import MessageIncomplete, NotWaiting, WaitState
 from service.errors import Conflict, FieldError, InvalidData, NotFound
@@ -51,6 +51,7 @@ def deliver(
 
     def apply(loaded: Loaded) -> WaitState:
         check_documents(loaded.uow, loaded.row.business_key, variables)
+        demand_checks.check_extension_request(loaded.uow, message_name, payload, services.clock.now())
         try:
             return services.engine.deliver_message(loaded.workflow, message_name, payload)
         except NotWaiting as exc:

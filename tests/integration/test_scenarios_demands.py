@@ -179,14 +179,20 @@ def test_an_extension_requested_after_the_due_date_is_refused(
 ) -> None:
     case = Case.start(services, clock, "record_demand", demand("D-404"), "D-404")
     clock.set(moment("2026-02-05", 3))  # 22:00 on the 4th in Miami: the timer has not run yet
-    case.deliver(
-        "extension_requested",
-        {"demand_number": "D-404"},
-        requested_on="2026-02-04",
-        reason="Asked on the last day.",
-    )
-    assert [t["name"] for t in case.open_tasks()] == []  # no decision asked of staff
-    # Refused inside the period (its data stays there while it runs): it waits on, nothing re-armed.
+    version = case.view()["version"]
+    with pytest.raises(InvalidData) as late:
+        case.deliver(
+            "extension_requested",
+            {"demand_number": "D-404"},
+            requested_on="2026-02-04",
+            reason="Asked on the last day.",
+        )
+    [error] = late.value.errors
+    assert error.field == "variables.requested_on"
+    assert "on or after the due date 2026-02-04" in error.message and "163.6(a)" in error.message
+    # Refused at the door: nothing changed, no decision asked of staff, nothing re-armed.
+    assert case.view()["version"] == version
+    assert [t["name"] for t in case.open_tasks()] == []
     assert sorted(case.waiting_for())[0] == ("extension_requested", {"demand_number": "D-404"})
     assert stored(services, "D-404") == ("open", "2026-02-04")  # the due date stays
 
@@ -373,9 +379,12 @@ def test_a_late_request_refused_keeps_the_period_running_and_sends_no_second_rem
     assert advance_to(services, clock, moment("2026-01-30", 6)) == 1
     assert len(reminders(services, case)) == 1
     clock.set(moment("2026-02-05", 3))  # 22:00 on the 4th in Miami: asked on the due date
-    case.deliver("extension_requested", {"demand_number": "D-411"}, requested_on="2026-02-04", reason="Late")
+    with pytest.raises(InvalidData):  # refused at the door (§163.6(a)): the case is not touched
+        case.deliver(
+            "extension_requested", {"demand_number": "D-411"}, requested_on="2026-02-04", reason="Late"
+        )
 
-    assert [t["name"] for t in case.open_tasks()] == []  # refused: no decision asked of staff
+    assert [t["name"] for t in case.open_tasks()] == []  # no decision asked of staff
     assert [e for e, _, _ in case.deadlines()] == ["production_period_passed"]  # no reminder re-armed
     assert advance_to(services, clock, moment("2026-02-05", 4)) == 0
     assert len(reminders(services, case)) == 1
