@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from .deadlines import DEMAND, production_due, reminder_on
 from .desk import Desk, as_date, need
-from .records import Record
+from .records import Record, Records
 from .registry import CallContext
 
 CITATION = "§163.6(a)"
@@ -25,6 +25,41 @@ def late_extension(requested: date, due: date) -> str | None:
         f"the request of {requested.isoformat()} arrived on or after the due date {due.isoformat()};"
         " an extension must be requested before the due date (19 CFR 163.6(a))"
     )
+
+
+class DemandFacts(Protocol):
+    """What a demand for records states: who, which records, which releases, when (§163.6(a))."""
+
+    demand_number: str
+    recordkeeper: dict[str, Any]
+    record_description: str
+    releases: list[dict[str, Any]]
+    demanded_on: str
+
+
+def file_demand(records: Records, p: DemandFacts, due: date) -> str:
+    """Register the recordkeeper and the demand with its releases; return the importer number."""
+    keeper = p.recordkeeper
+    number = str(keeper["importer_number"])
+    records.upsert_recordkeeper(
+        importer_number=number,
+        name=str(keeper["name"]),
+        email=keeper.get("email"),
+        address=keeper.get("address"),
+    )
+    releases = [
+        {"entry_number": str(r["entry_number"]), "appraised_value": str(Decimal(str(r["appraised_value"])))}
+        for r in p.releases
+    ]
+    records.add_demand(
+        demand_number=p.demand_number,
+        importer_number=number,
+        record_description=p.record_description,
+        releases=releases,
+        demanded_on=as_date(p.demanded_on),
+        due_on=due,
+    )
+    return number
 
 
 @dataclass
@@ -74,35 +109,13 @@ class DemandDesk(Desk):
 
     def open_record_demand(self, p: OpenDemand, call: CallContext) -> dict[str, Any]:
         """Register a demand and the day its records are due: receipt + 30 days or less (§163.6(a))."""
-        keeper = p.recordkeeper
-        number = str(keeper["importer_number"])
-        self.records.upsert_recordkeeper(
-            importer_number=number,
-            name=str(keeper["name"]),
-            email=keeper.get("email"),
-            address=keeper.get("address"),
-        )
         shorter = p.shorter_period_days or None
         if shorter is not None and not (p.shorter_period_reason or "").strip():
             raise ValueError(
                 "a shorter production period states its reason: admissibility or release (§163.6(a))"
             )
         due = production_due(as_date(p.received_on), shorter)
-        releases = [
-            {
-                "entry_number": str(r["entry_number"]),
-                "appraised_value": str(Decimal(str(r["appraised_value"]))),
-            }
-            for r in p.releases
-        ]
-        self.records.add_demand(
-            demand_number=p.demand_number,
-            importer_number=number,
-            record_description=p.record_description,
-            releases=releases,
-            demanded_on=as_date(p.demanded_on),
-            due_on=due,
-        )
+        file_demand(self.records, p, due)
         self.records.update_demand(p.demand_number, status=OPEN, due_on=due)
         period = (
             {"days": shorter, "reason": p.shorter_period_reason.strip()}

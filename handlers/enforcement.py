@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .demands import file_demand
 from .desk import Desk, as_date, need
 from .penalties import CITATION, Limits, ceilings
 from .registry import CallContext
@@ -67,30 +68,8 @@ class EnforcementDesk(Desk):
 
     def record_production_failure(self, p: RecordProductionFailure, call: CallContext) -> dict[str, Any]:
         """Register the demand that was not met and state the facts §163.12(d)(1) turns on."""
-        keeper = p.recordkeeper
-        number = str(keeper["importer_number"])
-        self.records.upsert_recordkeeper(
-            importer_number=number,
-            name=str(keeper["name"]),
-            email=keeper.get("email"),
-            address=keeper.get("address"),
-        )
+        number = file_demand(self.records, p, as_date(p.due_on))
         prior = [v for v in self.records.violations(number) if v["demand_number"] != p.demand_number]
-        releases = [
-            {
-                "entry_number": str(r["entry_number"]),
-                "appraised_value": str(Decimal(str(r["appraised_value"]))),
-            }
-            for r in p.releases
-        ]
-        self.records.add_demand(
-            demand_number=p.demand_number,
-            importer_number=number,
-            record_description=p.record_description,
-            releases=releases,
-            demanded_on=as_date(p.demanded_on),
-            due_on=as_date(p.due_on),
-        )
         current = need(self.records.recordkeeper(number), "recordkeeper", number)
         return {
             "importer_number": number,
