@@ -157,7 +157,10 @@ ROUTES = {
     "retry without a reason": Route(
         "POST", "/cases/{case}/retry", statuses=expect(SIGN_IN, 403, supervisors=422)
     ),
-    "start a case: choices": Route("GET", "/cases/new", statuses=expect(SIGN_IN, 403, **starters(200))),
+    # Field auditors start record_demand (§163.6(a)), so they see the choices, but not the removal form.
+    "start a case: choices": Route(
+        "GET", "/cases/new", statuses=expect(SIGN_IN, 403, **starters(200), field_auditors=200)
+    ),
     "start a case: form": Route("GET", START_PATH, statuses=expect(SIGN_IN, 403, **starters(200))),
     "start a case: facts missing": Route(
         "POST",

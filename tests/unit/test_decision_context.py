@@ -30,7 +30,8 @@ def test_a_declaration_reads_values_notices_and_messages_with_their_labels() -> 
 
 @pytest.mark.parametrize("declared", ["letter denial_notice", "review reasons", "appeal..grounds", "9lives"])
 def test_a_declaration_entry_that_is_not_kind_path_label_is_refused(declared: str) -> None:
-    with pytest.raises(ValueError, match="is not \\[notice\\|message\\|decision\\|documents\\] path\\[: Label\\]"):
+    kinds = "notice\\|message\\|decision\\|documents"
+    with pytest.raises(ValueError, match=f"is not \\[{kinds}\\] path\\[: Label\\]"):
         parse_context(declared)
 
 
