@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from service.engine.xml import MAX_DIAGRAM_BYTES, DiagramUnreadable, _parser
-from service.errors import DiagramIssue
+from service.engine.xml import parse_safely
 
 DMN_NS = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 DMNNS = {"dmn": DMN_NS, "dmndi": "https://www.omg.org/spec/DMN/20191111/DMNDI/"}
@@ -56,25 +55,7 @@ class Table:
 def parse_dmn(name: str, xml: bytes | str) -> etree._ElementTree:
     """Parse DMN bytes safely; raise ``DiagramUnreadable`` naming the file and line."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    if len(data) > MAX_DIAGRAM_BYTES:
-        raise DiagramUnreadable(
-            DiagramIssue(name, f"file is {len(data)} bytes; the limit is {MAX_DIAGRAM_BYTES}", rule="xml")
-        )
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        raise DiagramUnreadable(
-            DiagramIssue(name, f"malformed XML: {exc.msg}", line=exc.lineno or None, rule="xml")
-        ) from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise DiagramUnreadable(
-            DiagramIssue(name, "document type declarations are not allowed", line=1, rule="xml")
-        )
-    if root.tag != f"{{{DMN_NS}}}definitions":
-        message = f"root element must be DMN 1.3 definitions ({DMN_NS}), found {root.tag}"
-        raise DiagramUnreadable(DiagramIssue(name, message, line=root.sourceline, rule="xml"))
-    return tree
+    return parse_safely(name, data, f"{{{DMN_NS}}}definitions", f"DMN 1.3 definitions ({DMN_NS})")
 
 
 def _text(element: etree._Element | None) -> str:

@@ -38,9 +38,14 @@ def _parser() -> etree.XMLParser:
 
 def parse_diagram(name: str, xml: bytes) -> etree._ElementTree:
     """Parse diagram bytes safely; raise ``DiagramUnreadable`` naming the file and line."""
+    return parse_safely(name, xml, f"{{{NSMAP['bpmn']}}}definitions", "bpmn:definitions")
+
+
+def parse_safely(name: str, xml: bytes, root_tag: str, root_name: str) -> etree._ElementTree:
+    """Parse modeling XML (no DTD, entities or network; size-capped) whose root must be ``root_tag``."""
     if len(xml) > MAX_DIAGRAM_BYTES:
         raise DiagramUnreadable(
-            DiagramIssue(name, f"diagram is {len(xml)} bytes; the limit is {MAX_DIAGRAM_BYTES}", rule="xml")
+            DiagramIssue(name, f"file is {len(xml)} bytes; the limit is {MAX_DIAGRAM_BYTES}", rule="xml")
         )
     try:
         root = etree.fromstring(xml, _parser())
@@ -56,15 +61,9 @@ def parse_diagram(name: str, xml: bytes) -> etree._ElementTree:
                 name, "document type declarations (DTD/entities) are not allowed", line=1, rule="xml"
             )
         )
-    if root.tag != f"{{{NSMAP['bpmn']}}}definitions":
-        raise DiagramUnreadable(
-            DiagramIssue(
-                name,
-                f"root element must be bpmn:definitions, found {root.tag}",
-                line=root.sourceline,
-                rule="xml",
-            )
-        )
+    if root.tag != root_tag:
+        message = f"root element must be {root_name}, found {root.tag}"
+        raise DiagramUnreadable(DiagramIssue(name, message, line=root.sourceline, rule="xml"))
     return tree
 
 
