@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import nullcontext
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, delete, func, insert, select, text
@@ -21,27 +20,12 @@ from service.store import pending
 from service.store.db import Database, make_engine
 from service.store.prepared import Prepared
 from service.store.schema import process_definitions as pd
+from tests.store_rows import definition_row
 
 pytestmark = pytest.mark.postgres
-AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 _ADD = Prepared.insert(pd)
 _KEYS = Prepared(select(pd.c.key).order_by(pd.c.id))
 _DROP = Prepared(delete(pd).where(pd.c.key == bindparam("key")))
-
-
-def _definition(id_: int, key: str) -> dict[str, object]:
-    return {
-        "id": id_,
-        "key": key,
-        "version": 1,
-        "content_hash": "h",
-        "source_name": f"{key}.bpmn",
-        "bpmn_xml": "<x/>",
-        "forms": {},
-        "called_keys": [],
-        "start_messages": [],
-        "deployed_at": AT,
-    }
 
 
 @pytest.fixture
@@ -63,8 +47,8 @@ def _keys(db: Database) -> list[str]:
 
 def test_sent_writes_commit_with_the_transaction_and_reads_in_it_see_them(db: Database) -> None:
     with db.unit_of_work() as uow:
-        _ADD.send(uow.conn, _definition(1, "a"))
-        _ADD.send(uow.conn, [_definition(2, "b"), _definition(3, "c")])
+        _ADD.send(uow.conn, definition_row(1, "a"))
+        _ADD.send(uow.conn, [definition_row(2, "b"), definition_row(3, "c")])
         queue = pending.of(uow.conn)
         assert queue is not None and len(queue.queued) == 3  # BEGIN, then the two sends, all unsent
         assert [r["key"] for r in _KEYS.rows(uow.conn)] == ["a", "b", "c"]  # a Prepared read
@@ -76,8 +60,8 @@ def test_sent_writes_commit_with_the_transaction_and_reads_in_it_see_them(db: Da
 
 def test_a_sent_write_that_fails_fails_the_commit_and_nothing_is_kept(db: Database) -> None:
     with pytest.raises(IntegrityError), db.unit_of_work() as uow:
-        _ADD.send(uow.conn, _definition(1, "a"))
-        _ADD.send(uow.conn, _definition(2, "a"))  # the same key and version: refused at the server
+        _ADD.send(uow.conn, definition_row(1, "a"))
+        _ADD.send(uow.conn, definition_row(2, "a"))  # the same key and version: refused at the server
         uow.commit()
     assert _keys(db) == []
 
@@ -87,7 +71,7 @@ def test_a_failed_check_stops_the_commit(db: Database) -> None:
         raise Conflict(f"touched {count}")
 
     with pytest.raises(Conflict, match="touched 0"), db.unit_of_work() as uow:
-        _ADD.send(uow.conn, _definition(1, "a"))
+        _ADD.send(uow.conn, definition_row(1, "a"))
         _DROP.send(uow.conn, {"key": "nobody"}, check=refuse)
         uow.commit()
     assert _keys(db) == []
@@ -95,16 +79,16 @@ def test_a_failed_check_stops_the_commit(db: Database) -> None:
 
 def test_a_savepoint_takes_back_its_block_and_keeps_what_came_before(db: Database) -> None:
     with db.unit_of_work() as uow:
-        _ADD.send(uow.conn, _definition(1, "before"))
+        _ADD.send(uow.conn, definition_row(1, "before"))
         with pytest.raises(DBAPIError), uow.savepoint():
-            _ADD.send(uow.conn, _definition(2, "inside"))
-            _ADD.send(uow.conn, _definition(3, "inside"))  # a clash, found when the block's writes go out
+            _ADD.send(uow.conn, definition_row(2, "inside"))
+            _ADD.send(uow.conn, definition_row(3, "inside"))  # a clash, found when the block's writes go out
         with pytest.raises(RuntimeError), uow.savepoint():
-            _ADD.send(uow.conn, _definition(3, "unsent"))  # never leaves the queue
+            _ADD.send(uow.conn, definition_row(3, "unsent"))  # never leaves the queue
             raise RuntimeError("the handler failed")
         with uow.savepoint():
-            _ADD.send(uow.conn, _definition(4, "kept"))
-        _ADD.send(uow.conn, _definition(5, "after"))
+            _ADD.send(uow.conn, definition_row(4, "kept"))
+        _ADD.send(uow.conn, definition_row(5, "after"))
         uow.commit()
     assert _keys(db) == ["before", "kept", "after"]
 
@@ -112,22 +96,22 @@ def test_a_savepoint_takes_back_its_block_and_keeps_what_came_before(db: Databas
 def test_a_savepoint_that_sent_its_writes_then_fails_takes_them_back(db: Database) -> None:
     with db.unit_of_work() as uow:
         with pytest.raises(RuntimeError), uow.savepoint():
-            _ADD.send(uow.conn, _definition(1, "sent"))
+            _ADD.send(uow.conn, definition_row(1, "sent"))
             assert _KEYS.rows(uow.conn) == [{"key": "sent"}]  # the read sent it
-            _ADD.send(uow.conn, _definition(2, "queued"))
+            _ADD.send(uow.conn, definition_row(2, "queued"))
             raise RuntimeError("the handler failed")
-        _ADD.send(uow.conn, _definition(3, "after"))
+        _ADD.send(uow.conn, definition_row(3, "after"))
         uow.commit()
     assert _keys(db) == ["after"]
 
 
 def test_nothing_queued_outlives_a_rolled_back_transaction(db: Database) -> None:
     with db.unit_of_work() as uow:
-        _ADD.send(uow.conn, _definition(1, "dropped"))
+        _ADD.send(uow.conn, definition_row(1, "dropped"))
     with db.unit_of_work() as uow:
         queue = pending.of(uow.conn)
         assert queue is not None and [s.sql for s in queue.queued] == ["BEGIN"]
-        uow.conn.execute(insert(pd).values(**_definition(2, "next")))
+        uow.conn.execute(insert(pd).values(**definition_row(2, "next")))
         uow.commit()
     assert _keys(db) == ["next"]
 
@@ -136,12 +120,12 @@ def test_nothing_queued_outlives_a_rolled_back_transaction(db: Database) -> None
 def test_a_connection_goes_back_to_the_pool_out_of_autocommit(db: Database, ending: str) -> None:
     refused = pytest.raises(IntegrityError) if ending == "failed commit" else nullcontext()
     with refused, db.unit_of_work() as uow:
-        _ADD.send(uow.conn, _definition(1, "a"))
+        _ADD.send(uow.conn, definition_row(1, "a"))
         if ending == "failed commit":
-            _ADD.send(uow.conn, _definition(2, "a"))
+            _ADD.send(uow.conn, definition_row(2, "a"))
         if ending != "rollback":
             uow.commit()
     with db.engine.connect() as conn:  # a plain connection: its statements are in a transaction
-        conn.execute(insert(pd).values(**_definition(3, "b")))
+        conn.execute(insert(pd).values(**definition_row(3, "b")))
         conn.rollback()
     assert _keys(db) == (["a"] if ending == "commit" else [])

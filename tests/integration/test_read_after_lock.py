@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import bindparam, delete, select, text, update
@@ -18,26 +17,11 @@ from sqlalchemy import bindparam, delete, select, text, update
 from service.store.db import Database, make_engine
 from service.store.prepared import Prepared
 from service.store.schema import process_definitions as pd
+from tests.store_rows import definition_row
 
 pytestmark = pytest.mark.postgres
-AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 _LOCK = Prepared(select(pd.c.key, pd.c.source_name).where(pd.c.key == bindparam("key")).with_for_update())
 _KEYS = Prepared(select(pd.c.key).order_by(pd.c.id))
-
-
-def _definition(id_: int, key: str) -> dict[str, object]:
-    return {
-        "id": id_,
-        "key": key,
-        "version": 1,
-        "content_hash": "h",
-        "source_name": f"{key}.bpmn",
-        "bpmn_xml": "<x/>",
-        "forms": {},
-        "called_keys": [],
-        "start_messages": [],
-        "deployed_at": AT,
-    }
 
 
 @pytest.fixture
@@ -46,7 +30,7 @@ def dbs(pg_url: str) -> Iterator[tuple[Database, Database]]:
     try:
         with first.unit_of_work() as uow:  # the shared database: other tests' cases go too
             uow.conn.execute(text("TRUNCATE process_definitions RESTART IDENTITY CASCADE"))
-            uow.conn.execute(pd.insert(), [_definition(1, "case"), _definition(2, "task")])
+            uow.conn.execute(pd.insert(), [definition_row(1, "case"), definition_row(2, "task")])
             uow.commit()
         yield first, second
     finally:
