@@ -75,7 +75,10 @@ for name, script in json.loads(sys.stdin.read()).items():
         answers[name] = {{"status": status, "failures": seen["failures"]}}
     except BaseException as exc:  # the child must answer for every payload
         answers[name] = {{"status": "crashed", "failures": [repr(exc)]}}
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes (Linux counts KiB)
+# The child's own high-water mark (VmHWM, KiB): ru_maxrss would also count the parent's resident
+# size at fork, which Linux carries across exec, and a long test run's parent is large.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) * 1024
 print(json.dumps({{"answers": answers, "peak": peak}}))
 """
 
