@@ -7,6 +7,7 @@ import select
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
@@ -14,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from service.errors import Busy, Contention
 from service.store import pending
+from service.store.checkpoint import WalCheckpointer
 from service.store.errors import translate
 from service.store.repositories import (
     AuditRepository,
@@ -138,9 +140,10 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Checkpoint every ~40 MB of WAL rather than every 4 MB: every trigger rewrites the same hot
-        # pages (open tasks, instance indexes), so a checkpoint copies each of them once, not ten
-        # times, and fsyncs a tenth as often. The WAL file is cut back to 64 MB after one.
+        # The log is checkpointed by a thread of its own past 4 MB (service.store.checkpoint), off
+        # the triggers' path; a commit checkpoints itself only past ~40 MB, when that thread is
+        # not running (a process that never wrote) or cannot keep up. The WAL file is cut back to
+        # 64 MB after a checkpoint.
         cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.execute("PRAGMA journal_size_limit=67108864")
         cursor.execute("PRAGMA busy_timeout=10000")
@@ -266,8 +269,12 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite files: the log is checkpointed off the triggers' path, from the first write on.
+        self.checkpointer = _checkpointer_for(engine)
 
     def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        if self.checkpointer is not None and not readonly:
+            self.checkpointer.start()
         return UnitOfWork(self.engine, readonly=readonly)
 
     def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 5) -> T:
@@ -297,4 +304,13 @@ class Database:
             uow.conn.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
+
+
+def _checkpointer_for(engine: Engine) -> WalCheckpointer | None:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return WalCheckpointer(Path(database).resolve())
