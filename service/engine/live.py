@@ -5,31 +5,27 @@ thread can see it while it is being changed) and the entry is put back only afte
 trigger that fails or rolls back never puts it back. Another process writing the instance bumps
 its version, so a stale entry is never used.
 
-An entry may also carry the instance's open-task rows as that commit left them, so the next
-trigger's derived-row sync need not read them back (one statement, on PostgreSQL a round trip).
+An entry may also carry what that commit wrote to the derived tables (the open-task rows, the
+case list's row), so the next trigger need not read them back or rewrite what has not changed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-# The open-task rows by task id; opaque here (the trigger layer writes and reads them).
-OpenTasks = Mapping[str, Any]
-
 
 @dataclass(frozen=True)
 class Live:
-    """A committed workflow and, when known, the open-task rows committed with it."""
+    """A committed workflow and, when known, what its commit wrote to the derived tables."""
 
     version: int
     workflow: BpmnWorkflow
-    open_tasks: OpenTasks | None = None
+    written: Any = None  # opaque here: the trigger layer writes and reads it (trigger.save.Written)
 
 
 class LiveWorkflows:
@@ -37,8 +33,8 @@ class LiveWorkflows:
 
     def __init__(self, capacity: int = 512) -> None:
         self._entries: OrderedDict[str, Live] = OrderedDict()
-        # Open-task rows noted before a commit, for the ``put`` that follows it (same version).
-        self._noted: dict[str, tuple[int, OpenTasks]] = {}
+        # Derived rows noted before a commit, for the ``put`` that follows it (same version).
+        self._noted: dict[str, tuple[int, Any]] = {}
         self._capacity = capacity
         self._lock = threading.Lock()
 
@@ -50,26 +46,24 @@ class LiveWorkflows:
             return None
         return entry
 
-    def note(self, instance_id: str, version: int, open_tasks: OpenTasks | None) -> None:
-        """Note the open-task rows a transaction about to commit ``version`` wrote."""
-        if self._capacity <= 0 or open_tasks is None:
+    def note(self, instance_id: str, version: int, written: Any) -> None:
+        """Note what a transaction about to commit ``version`` wrote to the derived tables."""
+        if self._capacity <= 0 or written is None:
             return
         with self._lock:
-            self._noted[instance_id] = (version, open_tasks)
+            self._noted[instance_id] = (version, written)
             if len(self._noted) > self._capacity:  # notes of transactions that rolled back
                 del self._noted[next(iter(self._noted))]
 
-    def put(
-        self, instance_id: str, version: int, workflow: BpmnWorkflow, open_tasks: OpenTasks | None = None
-    ) -> None:
-        """Keep a workflow just committed at ``version`` (with its rows, given or noted)."""
+    def put(self, instance_id: str, version: int, workflow: BpmnWorkflow, written: Any = None) -> None:
+        """Keep a workflow just committed at ``version`` (with its derived rows, given or noted)."""
         if self._capacity <= 0:
             return
         with self._lock:
             noted = self._noted.pop(instance_id, None)
-            if open_tasks is None and noted is not None and noted[0] == version:
-                open_tasks = noted[1]
-            self._entries[instance_id] = Live(version, workflow, open_tasks)
+            if written is None and noted is not None and noted[0] == version:
+                written = noted[1]
+            self._entries[instance_id] = Live(version, workflow, written)
             self._entries.move_to_end(instance_id)
             while len(self._entries) > self._capacity:
                 self._entries.popitem(last=False)

@@ -22,7 +22,7 @@ from service.limits import scrubbed
 from service.store import UnitOfWork
 from service.store.rows import BufferedMessageRow, InstanceRow
 from service.trigger import buffering, failures
-from service.trigger.save import FINISHED, Audit, jsonable, save
+from service.trigger.save import FINISHED, Audit, Written, jsonable, save
 
 if TYPE_CHECKING:
     from service.services import Services
@@ -165,8 +165,8 @@ def step(
     else:
         workflow = live.workflow
         workflow.script_engine = engine
-        if live.open_tasks is not None:  # what the commit of row.version left: no read needed
-            uow.tasks.assume(row.id, live.open_tasks)
+        if isinstance(live.written, Written):  # what the commit of row.version left: no read needed
+            live.written.assume(uow, row.id)
     loaded = Loaded(row, workflow, uow, attempts)
     wait = apply(loaded)
     taken: list[BufferedMessageRow] = []
@@ -175,11 +175,11 @@ def step(
     version, final = save(services, uow, row, workflow, wait, actor, audit, status, attempts)
     buffering.record(uow, row.id, taken, services.clock.now())
 
-    open_tasks = uow.tasks.open_rows(row.id)
+    written = Written.by(uow, row.id)
 
     def keep() -> None:
         if final not in FINISHED:
-            services.live.put(row.id, version, workflow, open_tasks)
+            services.live.put(row.id, version, workflow, written)
 
     return Outcome(row.id, version, final, wait, row.business_key), keep
 

@@ -8,7 +8,7 @@ history are written from the rows a step opens and closes.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,8 @@ from service.engine.serializer import SERIALIZER_VERSION
 from service.engine.values import TaskFailure, WaitState, Workflow
 from service.identity.actors import Actor
 from service.store import UnitOfWork
-from service.store.rows import DefinitionRow, InstanceRow
+from service.store.rows import ClosedTaskRow, DefinitionRow, InstanceRow
+from service.store.rows.cases import CaseEntry
 from service.trigger import case_entry, deadline_history, events, failures
 
 if TYPE_CHECKING:
@@ -36,6 +37,26 @@ class Audit:
     data: Any = None
     # The case a refused trigger concerns when it found none to lock (a task completed already).
     instance_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a commit left in the derived tables, kept with the live workflow for the next trigger."""
+
+    open_tasks: Mapping[str, ClosedTaskRow] | None
+    case: CaseEntry | None
+
+    @classmethod
+    def by(cls, uow: UnitOfWork, instance_id: str) -> Written:
+        """Return what this transaction wrote (or took as written) for the instance."""
+        return cls(uow.tasks.open_rows(instance_id), uow.cases.recorded(instance_id))
+
+    def assume(self, uow: UnitOfWork, instance_id: str) -> None:
+        """Take these rows as what the database holds (only under the lock of the version written)."""
+        if self.open_tasks is not None:
+            uow.tasks.assume(instance_id, self.open_tasks)
+        if self.case is not None:
+            uow.cases.assume(self.case)
 
 
 @dataclass(frozen=True)
@@ -121,11 +142,11 @@ def insert(
         started_by=f"{actor.kind}:{actor.name}",
     )
     _record(uow, new.id, new.business_key, wait, settled, actor, audit, now)
-    services.live.note(new.id, 1, uow.tasks.open_rows(new.id))  # for the put after the commit
     uow.decisions.record(new.id, services.engine.take_decisions(workflow), now)
     uow.cases.record(
         case_entry.entry(new.id, new.definition.key, new.business_key, variables, wait, settled.status, now)
     )
+    services.live.note(new.id, 1, Written.by(uow, new.id))  # for the put after the commit
     return settled.status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, text, true
@@ -62,6 +63,23 @@ def _record_statements(dialect_insert: Any) -> tuple[Prepared, Prepared]:
 _RECORD = {"postgresql": _record_statements(pg_insert), "sqlite": _record_statements(sqlite_insert)}
 
 
+def _row_values(entry: CaseEntry) -> dict[str, Any]:
+    """Return the upsert's values of an entry (started_at is kept when the row exists)."""
+    return {
+        "instance_id": entry.instance_id,
+        "started_at": entry.started_at,
+        "process_key": entry.process_key,
+        "business_key": entry.business_key,
+        "key_search": lowered(entry.business_key),
+        "applicant": entry.applicant,
+        "applicant_search": lowered(entry.applicant),
+        "importer_search": lowered(entry.importer_number),
+        "status": entry.status,
+        "stage": entry.stage,
+        "due_at": entry.due_at,
+    }
+
+
 def lowered(text: str | None) -> str | None:
     """Return text as the search columns hold it: spaces folded, lower case, at most 300 characters."""
     return " ".join(text.split()).lower()[:300] or None if text else None
@@ -75,25 +93,37 @@ def starts_with(column: Any, text: str) -> ColumnElement[bool]:
 class CaseRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # Per instance, its row as this transaction knows the table holds it (``assume``,
+        # ``record``), with every lane known to be in case_lanes.
+        self._known: dict[str, CaseEntry] = {}
+
+    def assume(self, entry: CaseEntry) -> None:
+        """Take ``entry`` as the instance's row, so a ``record`` of the same values writes nothing.
+
+        Only for what the commit of the instance's current version recorded, under its lock: the
+        trigger path is the only writer of these rows.
+        """
+        self._known[entry.instance_id] = entry
+
+    def recorded(self, instance_id: str) -> CaseEntry | None:
+        """Return the instance's row as this transaction recorded or assumed it."""
+        return self._known.get(instance_id)
 
     def record(self, entry: CaseEntry) -> None:
-        """Write or refresh the instance's search row and add the lanes its open tasks are in."""
-        values = {
-            "process_key": entry.process_key,
-            "business_key": entry.business_key,
-            "key_search": lowered(entry.business_key),
-            "applicant": entry.applicant,
-            "applicant_search": lowered(entry.applicant),
-            "importer_search": lowered(entry.importer_number),
-            "status": entry.status,
-            "stage": entry.stage,
-            "due_at": entry.due_at,
-        }
-        upsert, lanes = _RECORD[self.conn.dialect.name]
-        upsert.send(self.conn, {"instance_id": entry.instance_id, "started_at": entry.started_at, **values})
-        if entry.lanes:
-            rows = [{"instance_id": entry.instance_id, "lane": lane} for lane in sorted(set(entry.lanes))]
-            lanes.send(self.conn, rows)
+        """Write or refresh the instance's search row and add the lanes its open tasks are in.
+
+        A row equal to the one known to be stored is not written again (nor its indexes), and
+        lanes known to be stored are not inserted again.
+        """
+        known = self._known.get(entry.instance_id)
+        stored_lanes = set(known.lanes) if known is not None else set()
+        lanes = sorted(set(entry.lanes) - stored_lanes)
+        self._known[entry.instance_id] = replace(entry, lanes=tuple(sorted(stored_lanes.union(entry.lanes))))
+        upsert, insert_lanes = _RECORD[self.conn.dialect.name]
+        if known is None or replace(known, lanes=()) != replace(entry, lanes=()):
+            upsert.send(self.conn, _row_values(entry))
+        if lanes:
+            insert_lanes.send(self.conn, [{"instance_id": entry.instance_id, "lane": lane} for lane in lanes])
 
     def notice_cases(self, number: str) -> tuple[str, ...]:
         """Return the cases that issued the notice of this number (letters in any case)."""
