@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, bindparam, func, insert, literal, literal_column, select, true
+from sqlalchemy import Connection, Text, bindparam, func, insert, literal_column, select, true
 
 from service.store import audit_chain
 from service.store.prepared import Prepared
@@ -32,18 +32,26 @@ def _chained_insert() -> Prepared:
     (``audit_chain.hashed_around``): the hash is SHA-256 of before || head's hash || after, the
     same text ``audit_chain.entry_hash`` hashes, so ``verify`` checks it like any other entry.
     """
-    head = select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1).subquery("head")
-    prev = func.coalesce(head.c.hash, audit_chain.GENESIS)
+    # Constants are written into the SQL, not bound: PostgreSQL's cached generic plan then knows
+    # the LIMIT is 1 and costs the same as a custom one, so it is kept and each execution skips
+    # planning (with LIMIT $n the generic plan looked dearer, and every bind planned anew).
+    head = select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(_sql("1")).subquery("head")
+    prev = func.coalesce(head.c.hash, _sql(f"'{audit_chain.GENESIS}'"))
     text = bindparam("before", type_=Text) + prev + bindparam("after", type_=Text)
-    digest = func.encode(func.sha256(func.convert_to(text, "UTF8")), "hex")
-    one = select(literal(1).label("one")).subquery("one")
+    digest = func.encode(func.sha256(func.convert_to(text, _sql("'UTF8'"))), _sql("'hex'"))
+    one = select(_sql("1").label("one")).subquery("one")
     source = select(
         *(bindparam(name, type_=t.c[name].type) for name in _ENTRY),
-        func.coalesce(head.c.seq, 0) + 1,
+        func.coalesce(head.c.seq, _sql("0")) + _sql("1"),
         prev,
         digest,
     ).select_from(one.outerjoin(head, true()))
     return Prepared(insert(t).from_select([*_ENTRY, "seq", "prev_hash", "hash"], source))
+
+
+def _sql(constant: str) -> Any:
+    """Return a constant as SQL text (an integer, or a quoted string of safe characters)."""
+    return literal_column(constant)
 
 
 # PostgreSQL: an entry's write needs no answer, so it travels with the COMMIT (no head read).
