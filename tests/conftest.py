@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -101,3 +103,24 @@ def services(db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboar
     built = make_services(db_url, tmp_path, clock, board)
     yield built
     built.close()
+
+
+@pytest.fixture(autouse=True)
+def states_are_written_as_spiffworkflow_writes_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check every state a test saves against SpiffWorkflow's own converters (engine.state_tasks).
+
+    The faster writer must give the same state in every case the suite drives: a difference fails
+    the test that saved it.
+    """
+    from service.engine import serializer
+    from tests.state_reference import reference_state
+
+    def checked(workflow: Any) -> str:
+        written = dump(workflow)
+        assert json.loads(written) == reference_state(workflow), (
+            "the state writer departs from SpiffWorkflow's"
+        )
+        return written
+
+    dump = serializer.dump_state
+    monkeypatch.setattr(serializer, "dump_state", checked)

@@ -9,11 +9,13 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from service.engine import compaction
+from service.engine.state_tasks import workflow_dict
 
 SERIALIZER_VERSION = f"spiff-{VERSION}+state"
 
@@ -22,7 +24,7 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
     """Serialise a workflow without its specs; restore it against cached spec objects."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct = workflow_dict(self.registry, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         if completed := compaction.completed_elements(workflow):
@@ -44,9 +46,20 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class SubWorkflowConverter(BpmnSubWorkflowConverter):
+    """Serialise a sub-workflow as SpiffWorkflow does, its tasks written faster (``state_tasks``)."""
+
+    def to_dict(self, workflow: BpmnSubWorkflow) -> dict[str, Any]:
+        dct = workflow_dict(self.registry, workflow)
+        dct["parent_task_id"] = str(workflow.parent_task_id)
+        dct["spec"] = workflow.spec.name
+        return dct
+
+
 def _build() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = StateOnlyWorkflowConverter
+    config[BpmnSubWorkflow] = SubWorkflowConverter
     registry = BpmnWorkflowSerializer.configure(config)
     # Penalty ceilings and appraised values may be Decimals (§163.6(b)); keep them exact.
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
