@@ -10,7 +10,7 @@ from flask import Flask
 
 from service.views import labels
 from service.views.local_time import office_zone, when
-from service.web import identity, markup, oidc, security
+from service.web import identity, markup, oidc, security, sessions
 from service.web.blueprint import bp
 from service.web.phrases import days_phrase
 
@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
 
     settings = app.extensions["rcp"].settings
     app.config["PERMANENT_SESSION_LIFETIME"] = identity.SESSION_LIFETIME
+    app.session_interface = sessions.PageSessions()  # the API's requests open none
     security.install(app, secure=settings.session_cookie_secure)
     oidc.install(app, settings.oidc)  # after the headers: its page policy names the provider
     app.jinja_env.globals.update(csrf_field=security.csrf_field, days_phrase=days_phrase)
