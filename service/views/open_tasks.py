@@ -15,6 +15,7 @@ from service.engine.values import ContextEntry
 from service.errors import Conflict, NotFound
 from service.identity.actors import SUPERVISORS, Actor
 from service.store import UnitOfWork
+from service.store.repositories import task_list
 from service.store.rows import GroupMemberRow, InstanceRow, TaskFilter, TaskRow
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ def tasks(services: Services, actor: Actor, f: TaskFilter, *, overdue: bool = Fa
         groups = [g for g in (f.candidate_groups or allowed) if g in allowed]
         f = TaskFilter(**{**f.__dict__, "candidate_groups": groups})
     with services.db.unit_of_work(readonly=True) as uow:
-        return [task_view(t) for t in uow.tasks.list(f)]
+        return [task_view(t) for t in task_list.open_tasks(uow, f)]
 
 
 def task(services: Services, actor: Actor, task_id: str) -> dict[str, Any]:
