@@ -33,30 +33,30 @@ def workflow_dict(registry: Any, workflow: Any) -> dict[str, Any]:
 def tasks_dict(registry: Any, tasks: dict[UUID, Task]) -> dict[str, Any]:
     """Return what ``mapping_to_dict(workflow.tasks)`` returns, each id formatted once."""
     typename = registry.typenames.get(Task)
-    names = {uid: str(uid) for uid in tasks}
     convert = registry.convert
+    # Keyed by the ids' integers: a UUID hashes in Python, an int in C (a tree holds many ids).
+    by_number = {uid.int: (str(uid), task) for uid, task in tasks.items()}
     written: dict[str, Any] = {}
-    for uid, task in tasks.items():
-        name = names[uid]
+    for name, task in by_number.values():
         if type(task) is not Task or typename is None:
             written[name] = convert(task)
             continue
         parent_id = task._parent
-        parent = tasks.get(parent_id) if parent_id is not None else None
-        if parent is None:
-            data, delta = task.data, {}
+        found = by_number.get(parent_id.int) if parent_id is not None else None
+        if found is None:
+            data, delta, parent_name = task.data, {}, None
         else:
             # Only what differs from the parent's data is kept (SpiffWorkflow's DeepMerge delta).
-            mine, theirs = task.data, parent.data
-            data = {}
+            mine, theirs = task.data, found[1].data
+            data, parent_name = {}, found[0]
             delta = {
                 "updates": {k: v for k, v in mine.items() if k not in theirs or v != theirs[k]},
                 "deletions": [k for k in theirs if k not in mine],
             }
         written[name] = {
             "id": name,
-            "parent": (names.get(parent_id) or str(parent_id)) if parent is not None else None,
-            "children": [names.get(child) or str(child) for child in task._children],
+            "parent": parent_name,
+            "children": [_name(by_number, child) for child in task._children],
             "last_state_change": task.last_state_change,
             "state": task.state,
             "task_spec": task.task_spec.name,
@@ -67,3 +67,8 @@ def tasks_dict(registry: Any, tasks: dict[UUID, Task]) -> dict[str, Any]:
             "typename": typename,
         }
     return written
+
+
+def _name(by_number: dict[int, tuple[str, Task]], uid: UUID) -> str:
+    found = by_number.get(uid.int)
+    return found[0] if found is not None else str(uid)
