@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select, text, true
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, exists, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -61,6 +62,16 @@ def _record_statements(dialect_insert: Any) -> tuple[Prepared, Prepared]:
 
 # Every trigger writes them: one statement each, built once, sent without waiting on PostgreSQL.
 _RECORD = {"postgresql": _record_statements(pg_insert), "sqlite": _record_statements(sqlite_insert)}
+
+
+@cache
+def _update_statement(columns: frozenset[str]) -> Prepared:
+    """Build the update of some columns of a row known to exist (started_at never changes)."""
+    return Prepared(
+        update(ci)
+        .where(ci.c.instance_id == bindparam("id"))
+        .values(**{c: bindparam(c) for c in sorted(columns)})
+    )
 
 
 def _row_values(entry: CaseEntry) -> dict[str, Any]:
@@ -120,8 +131,12 @@ class CaseRepository:
         lanes = sorted(set(entry.lanes) - stored_lanes)
         self._known[entry.instance_id] = replace(entry, lanes=tuple(sorted(stored_lanes.union(entry.lanes))))
         upsert, insert_lanes = _RECORD[self.conn.dialect.name]
-        if known is None or replace(known, lanes=()) != replace(entry, lanes=()):
-            upsert.send(self.conn, _row_values(entry))
+        values = _row_values(entry)
+        if known is None:
+            upsert.send(self.conn, values)
+        elif changed := frozenset(k for k, v in _row_values(known).items() if values[k] != v):
+            # Only the changed columns: the indexes on the others are left alone (a row has seven).
+            _update_statement(changed).send(self.conn, {"id": entry.instance_id, **values})
         if lanes:
             insert_lanes.send(self.conn, [{"instance_id": entry.instance_id, "lane": lane} for lane in lanes])
 
