@@ -101,9 +101,9 @@ process_instances = Table(
     Column("serializer_version", String(40), nullable=False),
     Column("version", Integer, nullable=False),
     Column("variables", JSON, nullable=False),
-    Column("next_timer_due", UtcDateTime, index=True),
+    Column("next_timer_due", UtcDateTime),  # indexed per database (below)
     # Earliest scheduled retry of a failed service task (background work, schema_jobs.py).
-    Column("retry_at", UtcDateTime, index=True),
+    Column("retry_at", UtcDateTime),  # indexed per database (below)
     # How many open tasks, subscriptions and timers the derived tables hold for the instance, so a
     # step that leaves none and found none skips their statements.
     Column("waits", JSON, nullable=False),
@@ -134,7 +134,7 @@ human_tasks = Table(
     Column("assignee", String(200)),
     Column("form", String(300)),
     Column("ui_form", String(300)),
-    Column("due_at", UtcDateTime, index=True),
+    Column("due_at", UtcDateTime),  # indexed per database (below)
     Column("due_citation", String(200)),
     Column("instructions", Text),
     Column("process_key", String(200), nullable=False),
@@ -143,6 +143,32 @@ human_tasks = Table(
     Column("claimed_at", UtcDateTime),
     Index(None, "lane", "assignee", "due_at"),
 )
+
+# Indexes declared in each database's own form (reflection cannot compare a partial index's
+# condition). On PostgreSQL an index writes an entry for every row, NULL or not, and every
+# trigger inserts or rewrites an instance row and its open-task rows:
+# - due timers and retries are found by ``column <= now`` (and ``min(column)``), which never
+#   match NULL, and most instances have neither: PostgreSQL indexes only the rows that have one;
+# - PostgreSQL's inbox index ``ix_human_tasks_open_due`` (due_at, created_at, id) serves every
+#   query on an open task's due date (SQLite's leads with "undated", so SQLite keeps its own).
+PER_DIALECT_INDEXES = [
+    "ix_process_instances_next_timer_due",
+    "ix_process_instances_retry_at",
+    "ix_human_tasks_due_at",
+]
+
+
+def _due_work_index(column: Column[Any]) -> None:
+    """Index a due-work column: every row on SQLite, only rows that have a value on PostgreSQL."""
+    name = f"ix_process_instances_{column.name}"
+    Index(name, column).ddl_if(dialect="sqlite")
+    Index(name, column, postgresql_where=column.is_not(None)).ddl_if(dialect="postgresql")
+
+
+_due_work_index(process_instances.c.next_timer_due)
+_due_work_index(process_instances.c.retry_at)
+Index("ix_human_tasks_due_at", human_tasks.c.due_at).ddl_if(dialect="sqlite")
+
 
 message_subscriptions = Table(
     "message_subscriptions",
