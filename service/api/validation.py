@@ -16,6 +16,7 @@ from service.api import schemas as S
 from service.errors import FieldError
 
 DOCUMENT_URI = "urn:rcp:api"
+COMPONENT_REF = "#/components/schemas/"
 
 
 @lru_cache(maxsize=1)
@@ -56,10 +57,17 @@ def _validator_of(schema: S.Schema) -> Draft202012Validator:
     found = _BY_IDENTITY.get(id(schema))
     if found is not None and found[0] is schema:
         return found[1]
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator(json.dumps(_component(schema), sort_keys=True))
     if len(_BY_IDENTITY) < 4096:  # schemas made per call (rare) fill it no further
         _BY_IDENTITY[id(schema)] = (schema, validator)
     return validator
+
+
+def _component(schema: S.Schema) -> S.Schema:
+    """Return the component a lone ``$ref`` names (the same checks, without resolving it per call)."""
+    while isinstance(schema, dict) and schema.keys() == {"$ref"} and schema["$ref"].startswith(COMPONENT_REF):
+        schema = S.COMPONENTS[schema["$ref"].removeprefix(COMPONENT_REF)]
+    return schema
 
 
 def check(instance: Any, schema: S.Schema, prefix: str = "") -> list[FieldError]:

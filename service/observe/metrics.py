@@ -51,6 +51,7 @@ class Metrics:
             "rcp_http_request_duration_seconds", "Time to answer an HTTP request, by route",
             ["method", "route"], buckets=SECONDS, registry=self.registry,
         )  # fmt: skip
+        self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         self.registry.register(DatabaseCollector(services))
 
     def trigger(self, kind: str, outcome: str, seconds: float) -> None:
@@ -60,8 +61,16 @@ class Metrics:
 
     def request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count an answered HTTP request and its duration."""
-        self.requests.labels(method, route, str(status)).inc()
-        self.request_seconds.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        series = self._request_series.get(key)
+        if series is None:  # the children are looked up once per key, not per request
+            series = (
+                self.requests.labels(method, route, str(status)),
+                self.request_seconds.labels(method, route),
+            )
+            self._request_series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def exposition(self) -> bytes:
         """Return every metric in the Prometheus text format."""
