@@ -107,11 +107,17 @@ def begin(
 
     ``startable_only``: refuse a process without a start schema (integrators start only those).
     """
+    # Asked for before the definition is read, so on PostgreSQL all three come back in its round
+    # trip (a definition's key is the process key asked for).
+    uow.webhooks.expect()
+    open_case = (
+        uow.instances.expect_open_case(process_key, business_key) if business_key is not None else None
+    )
     definition = _definition(services, uow, process_key, version)
     if startable_only and definition.start_schema is None:
         _not_startable(uow, definition)
-    if business_key is not None:
-        _check_no_open_case(uow.instances.open_case(definition.key, business_key), process_key, business_key)
+    if open_case is not None:
+        _check_no_open_case(open_case(), process_key, business_key)
     forms.validate(variables, definition.start_schema, f"start variables of {process_key}")
     reported.check(variables, services.clock.now(), "variables.")
     demand_checks.check_failure_report(

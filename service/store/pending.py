@@ -34,6 +34,8 @@ class Statement:
     many: bool = False
     # Called with the statement's row count once it is known (raises to fail the transaction).
     check: Callable[[int], None] | None = None
+    # Called with the statement's rows once they came back (a read queued ahead of its use).
+    fetched: Callable[[list[Any]], None] | None = None
 
 
 @dataclass
@@ -135,8 +137,11 @@ def reads(
             ";\n".join(sent), None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
         ) from exc
     try:
-        for count, check in counts:
-            check(count)
+        for item, count, rows in counts:
+            if item.check is not None:
+                item.check(count)
+            if item.fetched is not None:
+                item.fetched(rows)
     except BaseException:
         for cursor in cursors:
             cursor.close()
@@ -146,25 +151,25 @@ def reads(
 
 def _pipeline(
     dbapi: Any, queued: list[Statement], lasts: list[tuple[Statement, Any]], commit: bool
-) -> list[tuple[int, Callable[[int], None]]]:
-    """Run the statements in one psycopg pipeline; return the counts the checked ones need."""
+) -> list[tuple[Statement, int, list[Any]]]:
+    """Run the statements in one psycopg pipeline; return what the checked and fetched ones need."""
     side = dbapi.cursor()
-    checked: list[tuple[Any, Callable[[int], None]]] = []
+    watched: list[tuple[Any, Statement]] = []
     try:
         with dbapi.pipeline():
             for item in queued:
-                own = dbapi.cursor() if item.check else side
+                own = dbapi.cursor() if item.check or item.fetched else side
                 _send(own, item)
-                if item.check:
-                    checked.append((own, item.check))
+                if own is not side:
+                    watched.append((own, item))
             for last, cursor in lasts:
                 _send(cursor, last)
             if commit:  # as a statement: the pipeline's one sync at its end covers it too
                 side.execute("COMMIT")
-        return [(own.rowcount, check) for own, check in checked]
+        return [(item, own.rowcount, own.fetchall() if item.fetched else []) for own, item in watched]
     finally:
         side.close()
-        for own, _ in checked:
+        for own, _ in watched:
             own.close()
 
 

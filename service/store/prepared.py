@@ -100,6 +100,20 @@ class Prepared:
         finally:
             cursors[1].close()  # already closed unless reading the first one failed
 
+    def prefetch(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Prefetched:
+        """Ask now for rows wanted later: on a PostgreSQL write transaction the read rides the next
+        round trip (with the lock read that opens a trigger); elsewhere it runs when first wanted.
+        """
+        wanted = Prefetched(self, conn, params or {})
+        queue = pending.of(conn)
+        if queue is not None and not _watched(conn):
+            compiled = self._for(conn.dialect)
+            queue.queued.append(
+                pending.Statement(compiled.sql, _bind(compiled, wanted.params), fetched=wanted.arrived)
+            )
+            wanted.queued = True
+        return wanted
+
     def first(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
         """Run a statement that returns rows; return the first one, or None."""
         found = self.rows(conn, params)
@@ -177,12 +191,38 @@ class Prepared:
         return cursor
 
 
+class Prefetched:
+    """The rows of a read asked for ahead of their use (``Prepared.prefetch``)."""
+
+    def __init__(self, statement: Prepared, conn: Connection, params: Mapping[str, Any]) -> None:
+        self.statement, self.conn, self.params = statement, conn, params
+        self.queued = False
+        self._rows: list[Mapping[str, Any]] | None = None
+
+    def arrived(self, fetched: list[Any]) -> None:
+        """Take the rows the queue's round trip brought back."""
+        self._rows = _processed(self.statement._for(self.conn.dialect), fetched)
+
+    def rows(self) -> list[Mapping[str, Any]]:
+        """Return the rows: sending the queue if the read is still in it, reading if never queued."""
+        if self._rows is None:
+            if self.queued:
+                pending.flush(self.conn)
+            if self._rows is None:  # not queued (SQLite, a watched connection), or the queue was dropped
+                self._rows = self.statement.rows(self.conn, self.params)
+        return self._rows
+
+
 def _fetched(compiled: _Compiled, cursor: Any) -> list[Mapping[str, Any]]:
     """Return a cursor's rows as dicts keyed by column name (result types applied); close it."""
     try:
         fetched = cursor.fetchall()
     finally:
         cursor.close()
+    return _processed(compiled, fetched)
+
+
+def _processed(compiled: _Compiled, fetched: list[Any]) -> list[Mapping[str, Any]]:
     keys, results = compiled.keys, compiled.results
     return [{k: (p(v) if p else v) for k, p, v in zip(keys, results, row, strict=True)} for row in fetched]
 

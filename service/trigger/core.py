@@ -97,6 +97,7 @@ def on_instance(
     located: list[str] = [target] if isinstance(target, str) else []  # for the refusal's audit entry
 
     def work(uow: UnitOfWork) -> Outcome:
+        uow.webhooks.expect()  # on PostgreSQL read with the lock: no round trip of its own later
         row = _locked(uow, target)
         located[:] = [row.id]
         if expected_version is not None and row.version != expected_version:

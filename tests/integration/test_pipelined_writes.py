@@ -129,3 +129,37 @@ def test_a_connection_goes_back_to_the_pool_out_of_autocommit(db: Database, endi
         conn.execute(insert(pd).values(**definition_row(3, "b")))
         conn.rollback()
     assert _keys(db) == (["a"] if ending == "commit" else [])
+
+
+def test_a_prefetched_read_rides_the_next_round_trip_and_sees_what_was_sent_before_it(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        queue = pending.of(uow.conn)
+        assert queue is not None
+        _ADD.send(uow.conn, definition_row(1, "a"))
+        early = _KEYS.prefetch(uow.conn)  # queued after the insert: it sees the insert
+        sends = queue.sends
+        _ADD.send(uow.conn, definition_row(2, "b"))
+        assert [r["key"] for r in _KEYS.rows(uow.conn)] == ["a", "b"]  # one round trip for all
+        assert queue.sends == sends + 1
+        assert [r["key"] for r in early.rows()] == ["a"]  # came back with it: nothing sent again
+        assert queue.sends == sends + 1
+        uow.commit()
+
+
+def test_a_prefetched_read_wanted_before_any_other_is_sent_then(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        _ADD.send(uow.conn, definition_row(1, "a"))
+        early = _KEYS.prefetch(uow.conn)
+        assert [r["key"] for r in early.rows()] == ["a"]
+        uow.commit()
+
+
+def test_a_prefetched_read_dropped_with_a_savepoint_is_read_when_wanted(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        wanted = None
+        with pytest.raises(RuntimeError), uow.savepoint():
+            wanted = _KEYS.prefetch(uow.conn)
+            raise RuntimeError("the block fails before anything went out")
+        _ADD.send(uow.conn, definition_row(1, "a"))
+        assert wanted is not None and [r["key"] for r in wanted.rows()] == ["a"]
+        uow.commit()

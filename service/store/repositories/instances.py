@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -101,6 +102,16 @@ class InstanceRepository:
         """Return the id of the open case of ``process_key`` with ``business_key``, if there is one."""
         found = _OPEN_CASE.first(self.conn, {"process_key": process_key, "business_key": business_key})
         return str(found["id"]) if found else None
+
+    def expect_open_case(self, process_key: str, business_key: str) -> Callable[[], str | None]:
+        """Ask now for ``open_case``; return the function that gives its answer when wanted."""
+        wanted = _OPEN_CASE.prefetch(self.conn, {"process_key": process_key, "business_key": business_key})
+
+        def answer() -> str | None:
+            found = wanted.rows()
+            return str(found[0]["id"]) if found else None
+
+        return answer
 
     def save(
         self, instance_id: str, expected_version: int, previous: InstanceRow | None = None, **values: Any

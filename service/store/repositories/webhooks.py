@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, delete, insert, literal_column, select, update
 
-from service.store.prepared import Prepared
+from service.store.prepared import Prefetched, Prepared
 from service.store.rows import OutboxRow, TaskRow, WebhookRow, WebhookWithEventsRow
 from service.store.schema import api_tokens as tk
 from service.store.schema import human_tasks as ht
@@ -35,9 +35,32 @@ _SUBSCRIBERS = Prepared(
 )
 
 
+# The events a trigger's step may publish (service.trigger.events): asked for at its start.
+TRIGGER_EVENTS = ("task.created", "instance.completed", "incident.created")
+_TRIGGER_SUBSCRIBERS = Prepared(
+    select(t, ev.c.event_type)
+    .join(ev, ev.c.webhook_id == t.c.id)
+    .join(tk, tk.c.name == t.c.owner)
+    .where(
+        ev.c.event_type.in_([literal_column(f"'{name}'") for name in TRIGGER_EVENTS]),
+        t.c.active.is_(True),
+        tk.c.revoked_at.is_(None),
+    )
+    .order_by(t.c.id)
+)
+
+
 class WebhookRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._expected: Prefetched | None = None
+
+    def expect(self) -> None:
+        """Ask for the subscribers of a trigger's events now: on PostgreSQL they come back with
+        the trigger's first read (its lock), not in a round trip of their own later.
+        """
+        if self._expected is None:
+            self._expected = _TRIGGER_SUBSCRIBERS.prefetch(self.conn)
 
     def add(
         self,
@@ -85,6 +108,9 @@ class WebhookRepository:
 
     def subscribers(self, event_type: str) -> list[WebhookRow]:
         """Return active webhooks for ``event_type`` whose owner's token is not revoked."""
+        if self._expected is not None and event_type in TRIGGER_EVENTS:
+            rows = [r for r in self._expected.rows() if r["event_type"] == event_type]
+            return [cast(WebhookRow, {k: v for k, v in r.items() if k != "event_type"}) for r in rows]
         return cast(list[WebhookRow], _SUBSCRIBERS.rows(self.conn, {"event_type": event_type}))
 
     def sendable(self, webhook_id: str) -> WebhookRow | None:
