@@ -12,6 +12,8 @@ from service.errors import Contention, Duplicate
 
 _CONTENTION_WORDS = ("locked", "deadlock", "lock timeout", "could not serialize")
 _UNIQUE_SQLSTATE = "23505"  # PostgreSQL unique_violation
+# Raised by rcp_expect_rows (migration 0021) when a statement did not touch the rows it expected.
+EXPECTATION_SQLSTATE = "RCP09"
 
 
 def translate(exc: BaseException) -> BaseException:
@@ -24,6 +26,12 @@ def translate(exc: BaseException) -> BaseException:
     if isinstance(exc, IntegrityError) and _unique(exc):
         return Duplicate(str(exc.orig))
     return exc
+
+
+def unexpected_rows(exc: BaseException) -> bool:
+    """Say whether the server refused a statement that did not touch the rows it expected."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(orig, "sqlstate", None) == EXPECTATION_SQLSTATE
 
 
 def _unique(exc: IntegrityError) -> bool:

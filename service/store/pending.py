@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from service.store import errors
+
 KEY = "rcp_pending"
 
 
@@ -36,6 +38,10 @@ class Statement:
     check: Callable[[int], None] | None = None
     # Called with the statement's rows once they came back (a read queued ahead of its use).
     fetched: Callable[[list[Any]], None] | None = None
+    # Called when the server refused the statement for touching other rows than it expected
+    # (rcp_expect_rows): raises the caller's own error. The statement needs no round trip of its
+    # own before a COMMIT: failing, it stops the pipeline before the COMMIT runs.
+    refused: Callable[[], None] | None = None
 
 
 @dataclass
@@ -131,6 +137,10 @@ def reads(
     except conn.dialect.loaded_dbapi.Error as exc:
         for cursor in cursors:
             cursor.close()
+        if errors.unexpected_rows(exc):
+            for item in queued:
+                if item.refused is not None:
+                    item.refused()  # raises the refusal the statement's sender chose
         # The server names the failing statement in the error; the message lists what was sent.
         sent = [item.sql for item in [*queued, *lasts]] + (["COMMIT"] if commit else [])
         raise DBAPIError.instance(

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
 
-from service.store import pending
+from service.store import errors, pending
 
 Processor = Callable[[Any], Any] | None
 Statement = Select[Any] | UpdateBase
@@ -136,16 +136,24 @@ class Prepared:
         conn: Connection,
         params: Mapping[str, Any] | Sequence[Mapping[str, Any]],
         check: Callable[[int], None] | None = None,
+        refused: Callable[[], None] | None = None,
     ) -> None:
         """Run a statement nobody waits for; on PostgreSQL it goes out with the next one.
 
         ``check``, when given, gets the row count once it is known and raises to fail the
-        transaction. A failure of a sent statement (or its check) raises before the transaction
-        commits, from the statement it travels with (``service.store.pending``).
+        transaction. ``refused``, for a statement the server checks itself (rcp_expect_rows), is
+        called when it refuses and raises the caller's error. A failure of a sent statement (or
+        its check) raises before the transaction commits, from the statement it travels with
+        (``service.store.pending``).
         """
         queue = pending.of(conn)
         if queue is None or _watched(conn):
-            count = self.run(conn, params)
+            try:
+                count = self.run(conn, params)
+            except DBAPIError as exc:
+                if refused is not None and errors.unexpected_rows(exc):
+                    refused()
+                raise
             if check is not None:
                 check(count)
             return
@@ -154,7 +162,9 @@ class Prepared:
         if batch:
             compiled = self._for(conn.dialect)
             bound = [_bind(compiled, p) for p in batch]
-            queue.queued.append(pending.Statement(compiled.sql, bound if many else bound[0], many, check))
+            queue.queued.append(
+                pending.Statement(compiled.sql, bound if many else bound[0], many, check, refused=refused)
+            )
 
     def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect.name)

@@ -32,8 +32,9 @@ MOST = {
     # A completion reads no open-task rows (the live workflow carries those its commit left), and
     # on PostgreSQL reads its task in the round trip that locks its case; the audit entry's insert
     # reads the chain's head itself and travels with the COMMIT. The webhooks a step may publish
-    # to, and a start's open-case check, are read with the first read (Prepared.prefetch).
-    "postgresql": {"start": 2, "complete": 3, "complete with a service call": 4},
+    # to, and a start's open-case check, are read with the first read (Prepared.prefetch); the
+    # server checks the state save's version itself, so the save travels with the COMMIT too.
+    "postgresql": {"start": 2, "complete": 2, "complete with a service call": 3},
     # SQLite has no round trips; its statements are counted (BEGIN IMMEDIATE and COMMIT included).
     "sqlite": {"start": 11, "complete": 12, "complete with a service call": 13},
 }

@@ -7,7 +7,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, literal_column, select, update
+from sqlalchemy import Connection, Text, and_, bindparam, func, insert, literal_column, select, update
+from sqlalchemy.sql.dml import Update
 
 from service.errors import Conflict
 from service.store.prepared import Prepared
@@ -59,12 +60,30 @@ _SAVE_COLUMNS = (
 _INDEXED_SAVE_COLUMNS = frozenset({"status", "next_timer_due", "retry_at"})
 
 
-@cache
-def _save_statement(columns: frozenset[str]) -> Prepared:
-    return Prepared(
+def _update(columns: frozenset[str]) -> Update:
+    return (
         update(t)
         .where(and_(t.c.id == bindparam("instance_id"), t.c.version == bindparam("expected_version")))
         .values(version=bindparam("new_version"), **{c: bindparam(c) for c in sorted(columns)})
+    )
+
+
+@cache
+def _save_statement(columns: frozenset[str]) -> Prepared:
+    return Prepared(_update(columns))
+
+
+@cache
+def _checked_save_statement(columns: frozenset[str]) -> Prepared:
+    """The save on PostgreSQL: the server refuses it unless it updated the one row (migration 0021).
+
+    Refused, it stops the pipeline before the COMMIT queued behind it, so the client need not read
+    the row count back first (a round trip).
+    """
+    saved = _update(columns).returning(literal_column("1")).cte("saved")
+    count = select(func.count()).select_from(saved).scalar_subquery()
+    return Prepared(
+        select(func.rcp_expect_rows(count, literal_column("1"), bindparam("refusal", type_=Text)))
     )
 
 
@@ -131,15 +150,21 @@ class InstanceRepository:
         }
         params.update((c, values[c]) for c in columns)
 
-        def saved(count: int) -> None:
-            # Checked when the count comes back (on PostgreSQL with the step's next statement).
-            if count != 1:
-                raise Conflict(
-                    f"process instance {instance_id} changed meanwhile (expected version {expected_version})",
-                    instanceId=instance_id,
-                )
+        refusal = f"process instance {instance_id} changed meanwhile (expected version {expected_version})"
 
-        _save_statement(frozenset(columns)).send(self.conn, params, check=saved)
+        def conflict() -> None:
+            raise Conflict(refusal, instanceId=instance_id)
+
+        def saved(count: int) -> None:
+            if count != 1:
+                conflict()
+
+        if self.conn.dialect.name == "postgresql":
+            # Checked by the server: the save travels with the COMMIT, a refusal stops it.
+            statement = _checked_save_statement(frozenset(columns))
+            statement.send(self.conn, {**params, "refusal": refusal}, refused=conflict)
+        else:
+            _save_statement(frozenset(columns)).send(self.conn, params, check=saved)
         return new_version
 
     def set_suspended(self, instance_id: str, suspended: bool) -> None:
