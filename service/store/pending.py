@@ -190,6 +190,11 @@ def savepoint(conn: Connection, pending: Pending, name: str) -> Iterator[None]:
     pending.queued.append(Statement(f"SAVEPOINT {name}", None))
     try:
         yield
+        if pending.sends == sends and len(pending.queued) == mark + 1:
+            # The block sent and queued nothing (a handler that only computed): the savepoint
+            # would enclose no statement, so it goes unsent and costs no round trip.
+            del pending.queued[mark]
+            return
         # The block's queued writes go out before RELEASE, so their failure is the block's.
         execute(conn, pending, Statement(f"RELEASE SAVEPOINT {name}", None)).close()
     except BaseException:

@@ -163,3 +163,19 @@ def test_a_prefetched_read_dropped_with_a_savepoint_is_read_when_wanted(db: Data
         _ADD.send(uow.conn, definition_row(1, "a"))
         assert wanted is not None and [r["key"] for r in wanted.rows()] == ["a"]
         uow.commit()
+
+
+def test_a_savepoint_whose_block_ran_nothing_is_never_sent(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        queue = pending.of(uow.conn)
+        assert queue is not None
+        _ADD.send(uow.conn, definition_row(1, "a"))
+        sends, queued = queue.sends, list(queue.queued)
+        with uow.savepoint():
+            pass  # a handler that only computed
+        assert (queue.sends, queue.queued) == (sends, queued)  # no round trip, no SAVEPOINT left
+        with uow.savepoint():
+            _ADD.send(uow.conn, definition_row(2, "b"))  # a handler that wrote: checked at RELEASE
+        assert queue.sends == sends + 1 and not queue.queued
+        uow.commit()
+    assert _keys(db) == ["a", "b"]
