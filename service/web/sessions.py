@@ -22,7 +22,7 @@ class NoSession(NullSession):
     def _fail(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("API requests have no cookie session; they authenticate by bearer token")
 
-    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
 
 
 class PageSessions(SecureCookieSessionInterface):
