@@ -91,8 +91,9 @@ def test_the_latest_version_of_a_definition_is_found_on_the_cached_generic_plan(
         uow.conn.execute(text("ANALYZE process_definitions"))
         uow.commit()
     for _ in range(APPENDS):
-        with db.unit_of_work(readonly=True) as uow:
+        with db.unit_of_work() as uow:  # as a start asks, in its own (committed) transaction
             assert DefinitionRepository(uow.conn).latest_id("p1") == (VERSIONS - 1) * KEYS + 1
+            uow.commit()
 
     plans = _plans(db, "SELECT process_definitions.id")
     assert plans.custom_plans <= 5
