@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Column, ColumnDefault, Connection, Dialect, Integer, Table, insert
 from sqlalchemy.exc import DBAPIError
@@ -274,8 +275,24 @@ def _scalar_default(column: Column[Any]) -> Any:
     return default.arg if isinstance(default, ColumnDefault) and default.is_scalar else None
 
 
+# Per connection (a unit of work's): the answer of ``_looked_at``, found at its first statement.
+_WATCHED: WeakKeyDictionary[Connection, bool] = WeakKeyDictionary()
+
+
 def _watched(conn: Connection) -> bool:
-    """Say whether SQL logging or a cursor event listener is on for this connection."""
+    """Say whether SQL logging or a cursor event listener is on for this connection.
+
+    Asked once per connection (a unit of work opens its own), not per statement: looking through
+    the listeners cost ~2 µs, a dozen times a trigger. A listener added or logging turned on
+    while a unit of work has already run a statement is seen by the next unit of work.
+    """
+    found = _WATCHED.get(conn)
+    if found is None:
+        found = _WATCHED[conn] = _looked_at(conn)
+    return found
+
+
+def _looked_at(conn: Connection) -> bool:
     dispatch = conn.dispatch
     return (
         any(fn is not pending.before_cursor_execute for fn in dispatch.before_cursor_execute)
