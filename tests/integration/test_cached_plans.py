@@ -1,5 +1,8 @@
 """On PostgreSQL the statements every trigger runs keep their cached plan, however large the tables.
 
+Reads do not take the plans away: a read-only unit of work ends with COMMIT, since psycopg
+deallocates every statement the connection prepared when it sees a ROLLBACK.
+
 The audit insert reads the chain's head (``ORDER BY seq DESC LIMIT 1``), a start the newest
 version of its definition. Were their LIMIT a parameter, PostgreSQL's generic plan would be costed
 for an unknown limit (a tenth of the rows), look dearer than a custom plan on a long chain or with
@@ -14,6 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from service.store.db import Database, make_engine
 from service.store.repositories.definitions import DefinitionRepository
@@ -98,3 +102,23 @@ def test_the_latest_version_of_a_definition_is_found_on_the_cached_generic_plan(
     plans = _plans(db, "SELECT process_definitions.id")
     assert plans.custom_plans <= 5
     assert plans.generic_plans >= APPENDS - 5 - 5
+
+
+def test_reads_between_triggers_leave_the_triggers_statements_prepared(db: Database) -> None:
+    with db.unit_of_work() as uow:
+        uow.conn.execute(text("TRUNCATE audit_log RESTART IDENTITY"))
+        uow.commit()
+    for n in range(APPENDS):
+        with db.unit_of_work() as uow:
+            uow.audit.append(at=AT, actor_kind="user", actor="rita", action=f"act{n}", outcome="ok")
+            uow.commit()
+        with db.unit_of_work(readonly=True) as uow:  # a page or an API read on the same connection
+            assert uow.audit.count() == n + 1
+
+    plans = _plans(db, "INSERT INTO audit_log")  # a ROLLBACK would have deallocated it
+    assert plans.generic_plans + plans.custom_plans >= APPENDS - 5
+
+
+def test_a_read_only_unit_of_work_cannot_write(db: Database) -> None:
+    with pytest.raises(DBAPIError, match="read-only transaction"), db.unit_of_work(readonly=True) as uow:
+        uow.conn.execute(text("UPDATE audit_log SET detail = detail"))
