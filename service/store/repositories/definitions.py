@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, literal_column, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, literal_column, select
 
 from service.store.prepared import Prepared
 from service.store.rows import DefinitionRow
@@ -14,7 +14,7 @@ _COLUMNS = list(t.c)
 # LIMIT 1 written into the SQL, not bound: with LIMIT $n PostgreSQL's cached generic plan is
 # costed for an unknown limit and, once a key has a few dozen versions, every execution is
 # planned anew (as the audit insert was, repositories/audit.py).
-_ONE = literal_column("1")
+_ONE: ColumnElement[int] = literal_column("1")
 _NEWEST = (t.c.key == bindparam("key"), t.c.version.desc())
 _LATEST = select(*_COLUMNS).where(_NEWEST[0]).order_by(_NEWEST[1]).limit(_ONE)
 # Every start asks for it; the row itself (XML, forms) is immutable and cached by the catalog.
