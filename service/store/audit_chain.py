@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,34 @@ def hashed_around(entry: Mapping[str, Any]) -> tuple[str, str]:
 
 def _json(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=True)
+
+
+def install_sqlite_functions(connection: sqlite3.Connection) -> None:
+    """Give a SQLite connection the three PostgreSQL functions the chained insert hashes with.
+
+    ``convert_to(text, 'UTF8')``, ``sha256(bytes)`` and ``encode(bytes, 'hex')``: the same
+    statement (``AuditRepository``) then reads the chain's head and hashes the entry on both
+    databases, with no read of the head before it.
+    """
+    connection.create_function("convert_to", 2, _convert_to, deterministic=True)
+    connection.create_function("sha256", 1, _sha256, deterministic=True)
+    connection.create_function("encode", 2, _encode, deterministic=True)
+
+
+def _convert_to(text: str, encoding: str) -> bytes:
+    if encoding != "UTF8":
+        raise ValueError(f"convert_to: only UTF8 is known here, not {encoding}")
+    return text.encode("utf-8")
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _encode(data: bytes, form: str) -> str:
+    if form != "hex":
+        raise ValueError(f"encode: only hex is known here, not {form}")
+    return data.hex()
 
 
 def instant(at: datetime) -> str:

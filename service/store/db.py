@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from service.errors import Busy, Contention
-from service.store import pending
+from service.store import audit_chain, pending
 from service.store.checkpoint import WalCheckpointer
 from service.store.errors import translate
 from service.store.repositories import (
@@ -149,6 +149,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        audit_chain.install_sqlite_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

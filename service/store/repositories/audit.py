@@ -19,9 +19,7 @@ from service.store.rows import AuditRow
 from service.store.schema import audit_log as t
 from service.store.typed import typed_row, typed_rows
 
-_INSERT = Prepared.insert(t)  # built once: every trigger appends
 _LOCK = Prepared(select(func.pg_advisory_xact_lock(literal_column(str(audit_chain.LOCK_KEY)))))
-_HEAD = Prepared(select(t.c.seq, t.c.hash).order_by(t.c.seq.desc()).limit(1))
 _ENTRY = audit_chain.CONTENT  # what an entry holds besides its place in the chain
 
 
@@ -54,7 +52,8 @@ def _sql(constant: str) -> Any:
     return literal_column(constant)
 
 
-# PostgreSQL: an entry's write needs no answer, so it travels with the COMMIT (no head read).
+# An entry's write needs no answer and reads no head first: on PostgreSQL it travels with the
+# COMMIT; SQLite runs it with the functions audit_chain.install_sqlite_functions gives it.
 _CHAINED = _chained_insert()
 
 
@@ -101,23 +100,13 @@ class AuditRepository:
             # Held until the commit: concurrent appenders chain in turn. Queued, it travels with
             # the inserts (and the COMMIT), yet stays a statement of its own: each insert's
             # snapshot is taken after the lock is granted, so it sees the last appender's commit,
-            # and each entry's insert sees the one before it.
+            # and each entry's insert sees the one before it. (SQLite serialises writers already.)
             _LOCK.send(self.conn, {})
-            entries = [
-                {**e, **dict(zip(("before", "after"), audit_chain.hashed_around(e), strict=True))}
-                for e in self._pending
-            ]
-            _CHAINED.send(self.conn, entries if len(entries) > 1 else entries[0])
-            self._pending.clear()
-            return
-        head = _HEAD.first(self.conn)
-        seq, prev = (int(head["seq"]), str(head["hash"])) if head else (0, audit_chain.GENESIS)
-        rows = []
-        for entry in self._pending:
-            seq, digest = seq + 1, audit_chain.entry_hash(entry, prev)
-            rows.append({**entry, "seq": seq, "prev_hash": prev, "hash": digest})
-            prev = digest
-        _INSERT.send(self.conn, rows if len(rows) > 1 else rows[0])
+        entries = [
+            {**e, **dict(zip(("before", "after"), audit_chain.hashed_around(e), strict=True))}
+            for e in self._pending
+        ]
+        _CHAINED.send(self.conn, entries if len(entries) > 1 else entries[0])
         self._pending.clear()
 
     def chain(self, after: int, limit: int) -> list[dict[str, Any]]:
