@@ -35,13 +35,14 @@ def instance_in(
     services: Services, uow: UnitOfWork, instance_id: str, row: InstanceSummaryRow | None = None
 ) -> dict[str, Any]:
     """Return the instance view as ``uow`` sees it (``row``: its summary, when read already)."""
-    row = row or prepared_reads.summary(uow, instance_id)
+    reads = prepared_reads.InstanceReads(uow, instance_id)  # in a trigger's answer: one round trip
+    row = row or reads.summary()
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
     definition = services.catalog.row(uow, row["definition_id"])
-    tasks, subscriptions, timers = _waits(uow, instance_id, row["waits"] or {})
-    incidents = prepared_reads.open_incidents(uow, instance_id)
-    calls = prepared_reads.service_calls(uow, instance_id)
+    tasks, subscriptions, timers = _waits(reads, row["waits"] or {})
+    incidents = reads.open_incidents()
+    calls = reads.service_calls()
     return {
         "id": row["id"],
         "processKey": row["process_key"],
@@ -70,7 +71,7 @@ def instance_in(
 
 
 def _waits(
-    uow: UnitOfWork, instance_id: str, waits: dict[str, int]
+    reads: prepared_reads.InstanceReads, waits: dict[str, int]
 ) -> tuple[list[TaskRow], list[SubscriptionRow], list[TimerRow]]:
     """Read the open tasks, subscriptions and timers of an instance, skipping empty tables.
 
@@ -78,9 +79,9 @@ def _waits(
     of the instance (the save path trusts them too, ``write_derived``); a count the row does not
     carry is read.
     """
-    tasks = prepared_reads.open_tasks(uow, instance_id) if waits.get("tasks", 1) else []
-    subscriptions = prepared_reads.subscriptions(uow, instance_id) if waits.get("subscriptions", 1) else []
-    timers = prepared_reads.timers(uow, instance_id) if waits.get("timers", 1) else []
+    tasks = reads.open_tasks() if waits.get("tasks", 1) else []
+    subscriptions = reads.subscriptions() if waits.get("subscriptions", 1) else []
+    timers = reads.timers() if waits.get("timers", 1) else []
     return tasks, subscriptions, timers
 
 

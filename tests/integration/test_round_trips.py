@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from service.engine.values import DiagramSource
 from service.services import Services
 from service.store.db import make_engine
 from service.store.repositories.instances import _OPEN_CASE
+from service.views import instances
 from tests.support import INTEGRATOR, REVIEWER
 
 DIAGRAM = Path(__file__).resolve().parents[2] / "bench" / "diagrams" / "throughput.bpmn"
@@ -39,6 +41,13 @@ MOST = {
     # SQLite has no round trips; its statements are counted (BEGIN IMMEDIATE and COMMIT included).
     # Its audit entry reads the chain's head inside its insert, as on PostgreSQL.
     "sqlite": {"start": 10, "complete": 11, "complete with a service call": 12},
+}
+
+
+# A trigger answered with the instance view: its reads go out together with the trigger's writes.
+ANSWERED = {
+    "postgresql": {"start": 3, "complete": 3},
+    "sqlite": {"start": 14, "complete": 15},
 }
 
 
@@ -110,6 +119,25 @@ def _run(services: Services) -> dict[str, int]:
     outcome, second = _counted(services, lambda: tasks.complete(services, task, form, REVIEWER))
     assert outcome.status == "completed"
     return {"start": started, "complete": first, "complete with a service call": second}
+
+
+def test_an_answered_trigger_reads_its_answer_in_one_round_trip(deployed: Services) -> None:
+    """The API's answer (the instance view) is read with the trigger's writes, not a read at a time."""
+    answer = partial(instances.instance_in, deployed)
+    variables = {"received_on": "2026-01-05"}
+    for key in ("B-warm", "B-1"):  # the first warms caches
+        start = lambda key=key: starting.start(  # noqa: E731
+            deployed, "bench_review", variables, INTEGRATOR, business_key=key, answer=answer
+        )
+        outcome, started = _counted(deployed, start)
+        task = outcome.wait.ready_tasks[0].task_id
+        complete = lambda task=task: tasks.complete(  # noqa: E731
+            deployed, task, {"complete": True}, REVIEWER, answer=answer
+        )
+        outcome, completed = _counted(deployed, complete)
+    assert outcome.answer is not None and outcome.answer["activeTasks"]
+    most = ANSWERED[deployed.db.engine.dialect.name]
+    assert {"start": started, "complete": completed} == most
 
 
 def test_a_trigger_takes_no_more_round_trips_than_counted(deployed: Services) -> None:
