@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from service.clock import MovableClock
 from service.services import Services
+from service.store import Database, make_engine
 from service.store.migrate import upgrade
 from tests.support import START, Switchboard, make_services
 
@@ -96,6 +97,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     url: str = request.getfixturevalue("pg_url")
     _truncate(url)
     return url
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[Database]:
+    """A database on the session's PostgreSQL with one pooled connection: every step reuses it
+    (and the statements it prepared)."""
+    database = Database(make_engine(pg_url, pool_size=1))
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 @pytest.fixture

@@ -7,16 +7,13 @@ SpiffWorkflow 3.2's ``WorkflowConverter``, ``BpmnSubWorkflowConverter`` and ``Ta
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnSubWorkflowConverter, WorkflowConverter
 
 from service.engine import compaction
-from service.engine.serializer import StateOnlyWorkflowConverter
+from service.engine.serializer import StateOnlyWorkflowConverter, build
 
 
 class _SpiffWorkflowConverter(StateOnlyWorkflowConverter):
@@ -29,15 +26,8 @@ class _SpiffWorkflowConverter(StateOnlyWorkflowConverter):
         return dct
 
 
-def _build() -> BpmnWorkflowSerializer:
-    config = dict(SPIFF_CONFIG)
-    config[BpmnWorkflow] = _SpiffWorkflowConverter
-    registry = BpmnWorkflowSerializer.configure(config)
-    registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
-    return BpmnWorkflowSerializer(registry)
-
-
-REFERENCE = _build()
+# SpiffWorkflow writes sub-workflows itself here (BpmnSubWorkflowConverter), tasks included.
+REFERENCE = build(_SpiffWorkflowConverter, BpmnSubWorkflowConverter)
 
 
 def reference_state(workflow: BpmnWorkflow) -> Any:

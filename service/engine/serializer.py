@@ -56,17 +56,21 @@ class SubWorkflowConverter(BpmnSubWorkflowConverter):
         return dct
 
 
-def _build() -> BpmnWorkflowSerializer:
+def build(
+    workflow_converter: type[BpmnWorkflowConverter] = StateOnlyWorkflowConverter,
+    sub_workflow_converter: type[BpmnSubWorkflowConverter] = SubWorkflowConverter,
+) -> BpmnWorkflowSerializer:
+    """Build the state serializer (tests build one with SpiffWorkflow's own converters to compare)."""
     config = dict(SPIFF_CONFIG)
-    config[BpmnWorkflow] = StateOnlyWorkflowConverter
-    config[BpmnSubWorkflow] = SubWorkflowConverter
+    config[BpmnWorkflow] = workflow_converter
+    config[BpmnSubWorkflow] = sub_workflow_converter
     registry = BpmnWorkflowSerializer.configure(config)
     # Penalty ceilings and appraised values may be Decimals (§163.6(b)); keep them exact.
     registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
     return BpmnWorkflowSerializer(registry)
 
 
-_SERIALIZER = _build()
+_SERIALIZER = build()
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

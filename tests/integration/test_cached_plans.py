@@ -11,7 +11,6 @@ many versions, and every execution would be planned anew (~75 µs for the audit 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from service.store.db import Database, make_engine
+from service.store import Database
 from service.store.repositories.definitions import DefinitionRepository
 
 pytestmark = pytest.mark.postgres
@@ -29,18 +28,9 @@ VERSIONS, KEYS = 40, 50  # deployed versions of each of so many process keys
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def db(pg_url: str) -> Iterator[Database]:
-    database = Database(make_engine(pg_url, pool_size=1))  # one connection: its prepared statements
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-def _long_chain(db: Database) -> None:
+def _long_chain(pg_database: Database) -> None:
     """Fill the log with entries (their hashes are not checked here) and let the planner count them."""
-    with db.unit_of_work() as uow:
+    with pg_database.unit_of_work() as uow:
         uow.conn.execute(text("TRUNCATE audit_log RESTART IDENTITY"))
         uow.conn.execute(
             text(
@@ -54,9 +44,9 @@ def _long_chain(db: Database) -> None:
         uow.commit()
 
 
-def _plans(db: Database, statement_start: str) -> Any:
+def _plans(pg_database: Database, statement_start: str) -> Any:
     """Return how often the connection's prepared statement was run on a generic and a custom plan."""
-    with db.unit_of_work(readonly=True) as uow:
+    with pg_database.unit_of_work(readonly=True) as uow:
         [plans] = uow.conn.execute(
             text("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE :s"),
             {"s": statement_start + "%"},
@@ -64,23 +54,25 @@ def _plans(db: Database, statement_start: str) -> Any:
     return plans
 
 
-def test_entries_on_a_long_chain_are_inserted_on_the_cached_generic_plan(db: Database) -> None:
-    _long_chain(db)
+def test_entries_on_a_long_chain_are_inserted_on_the_cached_generic_plan(pg_database: Database) -> None:
+    _long_chain(pg_database)
     for n in range(APPENDS):
-        with db.unit_of_work() as uow:
+        with pg_database.unit_of_work() as uow:
             uow.audit.append(at=AT, actor_kind="user", actor="rita", action=f"act{n}", outcome="ok")
             uow.commit()
 
-    plans = _plans(db, "INSERT INTO audit_log")
-    with db.unit_of_work(readonly=True) as uow:
+    plans = _plans(pg_database, "INSERT INTO audit_log")
+    with pg_database.unit_of_work(readonly=True) as uow:
         last = uow.conn.execute(text("SELECT max(seq) FROM audit_log")).scalar_one()
     assert last == LONG_CHAIN + APPENDS
     assert plans.custom_plans <= 5  # the planner's first looks, before it compares
     assert plans.generic_plans >= APPENDS - 5 - 5  # every execution after those: no planning
 
 
-def test_the_latest_version_of_a_definition_is_found_on_the_cached_generic_plan(db: Database) -> None:
-    with db.unit_of_work() as uow:
+def test_the_latest_version_of_a_definition_is_found_on_the_cached_generic_plan(
+    pg_database: Database,
+) -> None:
+    with pg_database.unit_of_work() as uow:
         uow.conn.execute(text("TRUNCATE process_definitions RESTART IDENTITY CASCADE"))
         uow.conn.execute(
             text(
@@ -95,30 +87,33 @@ def test_the_latest_version_of_a_definition_is_found_on_the_cached_generic_plan(
         uow.conn.execute(text("ANALYZE process_definitions"))
         uow.commit()
     for _ in range(APPENDS):
-        with db.unit_of_work() as uow:  # as a start asks, in its own (committed) transaction
+        with pg_database.unit_of_work() as uow:  # as a start asks, in its own (committed) transaction
             assert DefinitionRepository(uow.conn).latest_id("p1") == (VERSIONS - 1) * KEYS + 1
             uow.commit()
 
-    plans = _plans(db, "SELECT process_definitions.id")
+    plans = _plans(pg_database, "SELECT process_definitions.id")
     assert plans.custom_plans <= 5
     assert plans.generic_plans >= APPENDS - 5 - 5
 
 
-def test_reads_between_triggers_leave_the_triggers_statements_prepared(db: Database) -> None:
-    with db.unit_of_work() as uow:
+def test_reads_between_triggers_leave_the_triggers_statements_prepared(pg_database: Database) -> None:
+    with pg_database.unit_of_work() as uow:
         uow.conn.execute(text("TRUNCATE audit_log RESTART IDENTITY"))
         uow.commit()
     for n in range(APPENDS):
-        with db.unit_of_work() as uow:
+        with pg_database.unit_of_work() as uow:
             uow.audit.append(at=AT, actor_kind="user", actor="rita", action=f"act{n}", outcome="ok")
             uow.commit()
-        with db.unit_of_work(readonly=True) as uow:  # a page or an API read on the same connection
+        with pg_database.unit_of_work(readonly=True) as uow:  # a page or an API read on the same connection
             assert uow.audit.count() == n + 1
 
-    plans = _plans(db, "INSERT INTO audit_log")  # a ROLLBACK would have deallocated it
+    plans = _plans(pg_database, "INSERT INTO audit_log")  # a ROLLBACK would have deallocated it
     assert plans.generic_plans + plans.custom_plans >= APPENDS - 5
 
 
-def test_a_read_only_unit_of_work_cannot_write(db: Database) -> None:
-    with pytest.raises(DBAPIError, match="read-only transaction"), db.unit_of_work(readonly=True) as uow:
+def test_a_read_only_unit_of_work_cannot_write(pg_database: Database) -> None:
+    with (
+        pytest.raises(DBAPIError, match="read-only transaction"),
+        pg_database.unit_of_work(readonly=True) as uow,
+    ):
         uow.conn.execute(text("UPDATE audit_log SET detail = detail"))

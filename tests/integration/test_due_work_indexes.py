@@ -7,14 +7,14 @@ many waiting cases, few of them with a timer or a retry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import event, insert, text
 
-from service.store.db import Database, make_engine
+from service.store import Database
 from service.store.repositories.jobs import DueWorkRepository
 from service.store.schema import process_definitions
 from tests.store_rows import definition_row
@@ -24,18 +24,9 @@ NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
 WAITING, TIMED, RETRYING = 2000, 20, 20  # waiting cases, those with a timer, those with a retry
 
 
-@pytest.fixture
-def db(pg_url: str) -> Iterator[Database]:
-    database = Database(make_engine(pg_url, pool_size=1))
-    try:
-        yield database
-    finally:
-        database.dispose()
-
-
-def _waiting_cases(db: Database) -> None:
+def _waiting_cases(pg_database: Database) -> None:
     """Store many waiting cases, a few with a timer and a few others with a retry; analyse them."""
-    with db.unit_of_work() as uow:
+    with pg_database.unit_of_work() as uow:
         uow.conn.execute(text("TRUNCATE process_definitions RESTART IDENTITY CASCADE"))
         uow.conn.execute(insert(process_definitions).values(definition_row(1, "p")))
         uow.conn.execute(
@@ -55,14 +46,14 @@ def _waiting_cases(db: Database) -> None:
         uow.commit()
 
 
-def _plans(db: Database, call: Callable[[DueWorkRepository], Any]) -> str:
+def _plans(pg_database: Database, call: Callable[[DueWorkRepository], Any]) -> str:
     """Run ``call`` and return the plan of every statement it sent, joined."""
     sent: list[tuple[str, Any]] = []
 
     def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
         sent.append((statement, parameters))
 
-    with db.unit_of_work() as uow:
+    with pg_database.unit_of_work() as uow:
         event.listen(uow.conn, "before_cursor_execute", capture)
         try:
             call(DueWorkRepository(uow.conn))
@@ -86,7 +77,7 @@ def _plans(db: Database, call: Callable[[DueWorkRepository], Any]) -> str:
     ids=["due timers", "next timer", "due retries", "next retry"],
 )
 def test_due_work_is_found_through_its_partial_index(
-    db: Database, call: Callable[[DueWorkRepository], Any], index: str
+    pg_database: Database, call: Callable[[DueWorkRepository], Any], index: str
 ) -> None:
-    _waiting_cases(db)
-    assert f"Index Scan using {index}" in _plans(db, call)
+    _waiting_cases(pg_database)
+    assert f"Index Scan using {index}" in _plans(pg_database, call)

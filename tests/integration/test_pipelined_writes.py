@@ -8,7 +8,6 @@ nothing queued outlives its transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import nullcontext
 
 import pytest
@@ -17,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from service.errors import Conflict
 from service.store import pending
-from service.store.db import Database, make_engine
+from service.store.db import Database
 from service.store.prepared import Prepared
 from service.store.schema import process_definitions as pd
 from tests.store_rows import definition_row
@@ -29,15 +28,11 @@ _DROP = Prepared(delete(pd).where(pd.c.key == bindparam("key")))
 
 
 @pytest.fixture
-def db(pg_url: str) -> Iterator[Database]:
-    database = Database(make_engine(pg_url, pool_size=1))  # one connection, reused by every test step
-    try:
-        with database.unit_of_work() as uow:  # the shared database: other tests' cases go too
-            uow.conn.execute(text("TRUNCATE process_definitions RESTART IDENTITY CASCADE"))
-            uow.commit()
-        yield database
-    finally:
-        database.dispose()
+def db(pg_database: Database) -> Database:
+    with pg_database.unit_of_work() as uow:  # the shared database: other tests' cases go too
+        uow.conn.execute(text("TRUNCATE process_definitions RESTART IDENTITY CASCADE"))
+        uow.commit()
+    return pg_database
 
 
 def _keys(db: Database) -> list[str]:
