@@ -46,6 +46,10 @@ class WalCheckpointer:
             self._thread = threading.Thread(target=self._run, name="rcp-wal-checkpoint", daemon=True)
             self._thread.start()
 
+    def stop_soon(self) -> None:
+        """Ask the thread to stop after its current turn, without waiting for it."""
+        self._stop.set()
+
     def stop(self) -> None:
         """Stop the thread and wait for it (a checkpoint under way finishes first)."""
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import select
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -284,6 +285,8 @@ class Database:
         self.engine = engine
         # SQLite files: the log is checkpointed off the triggers' path, from the first write on.
         self.checkpointer = _checkpointer_for(engine)
+        if self.checkpointer is not None:  # a database dropped without dispose() stops it too
+            weakref.finalize(self, self.checkpointer.stop_soon)
 
     def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
         if self.checkpointer is not None and not readonly:

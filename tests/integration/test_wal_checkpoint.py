@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 import time
@@ -76,3 +77,16 @@ def test_a_database_starts_its_thread_on_the_first_write_and_stops_it_when_dispo
 
 def test_postgresql_gets_no_thread() -> None:
     assert Database(make_engine("postgresql://postgres@127.0.0.1:5432/nothing")).checkpointer is None
+
+
+def test_a_database_dropped_without_dispose_stops_its_thread(tmp_path: Path) -> None:
+    before = len(_checkpoint_threads())
+    database = Database(make_engine(f"sqlite:///{tmp_path / 'dropped.db'}"))
+    with database.unit_of_work():
+        pass
+    assert len(_checkpoint_threads()) == before + 1
+    engine = database.engine
+    del database
+    gc.collect()
+    assert _wait_for(lambda: len(_checkpoint_threads()) == before, seconds=5)
+    engine.dispose()
