@@ -200,6 +200,8 @@ def _respond(reply: Reply) -> Response:
     if reply.status == 204:
         response = Response(status=204)
         del response.headers["Content-Type"]
+    elif isinstance(reply.body, bytes):  # encoded already (a document built once per process)
+        response = Response(reply.body, reply.status, mimetype=reply.media_type)
     elif reply.media_type == "application/json":
         # Compact: no spaces after separators (the answer is read by programs, not people).
         response = Response(

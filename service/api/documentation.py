@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from service.api import docs_page, openapi
@@ -25,7 +26,13 @@ DOCS_CSP = (
     answers={200: Answer("the document", {"type": "object"})},
 )
 def openapi_document(call: Call) -> Reply:
-    return Reply(openapi.document())
+    return Reply(document_bytes())
+
+
+@lru_cache(maxsize=1)
+def document_bytes() -> bytes:
+    """Return the document as the answer's bytes (encoded once per process, not per fetch)."""
+    return json.dumps(openapi.document(), separators=(",", ":")).encode()
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from service.api import openapi
 from service.api.contract import OPERATIONS
 from service.api.openapi import SCOPE_TEXT
 from service.api.problems import PROBLEM_BASE, PROBLEM_TYPES
@@ -57,6 +58,8 @@ def test_the_document_and_the_docs_page_are_public_and_each_problem_type_opens_i
 
     document = client.get("/api/v1/openapi.json")
     assert document.status_code == 200 and document.get_json()["openapi"] == "3.1.0"
+    assert document.mimetype == "application/json"
+    assert document.get_json() == openapi.document()  # the bytes cached per process say the same
     assert refused.status_code == 401
     for slug in {problem(refused)["type"].rsplit("problem-", 1)[1], *PROBLEM_TYPES}:
         path, _, anchor = (PROBLEM_BASE + slug).partition("#")
