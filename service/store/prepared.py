@@ -102,8 +102,10 @@ class Prepared:
             cursors[1].close()  # already closed unless reading the first one failed
 
     def prefetch(self, conn: Connection, params: Mapping[str, Any] | None = None) -> Prefetched:
-        """Ask now for rows wanted later: on a PostgreSQL write transaction the read rides the next
-        round trip (with the lock read that opens a trigger); elsewhere it runs when first wanted.
+        """Ask now for rows wanted later; return what gives them.
+
+        On a PostgreSQL write transaction the read rides the next round trip (with the lock read
+        that opens a trigger, or the answer's first read); elsewhere it runs when first wanted.
         """
         wanted = Prefetched(self, conn, params or {})
         queue = pending.of(conn)

@@ -75,7 +75,7 @@ def _save_statement(columns: frozenset[str]) -> Prepared:
 
 @cache
 def _checked_save_statement(columns: frozenset[str]) -> Prepared:
-    """The save on PostgreSQL: the server refuses it unless it updated the one row (migration 0021).
+    """Build the save PostgreSQL checks itself: refused unless it updated the one row (0021).
 
     Refused, it stops the pipeline before the COMMIT queued behind it, so the client need not read
     the row count back first (a round trip).

@@ -56,8 +56,10 @@ class WebhookRepository:
         self._expected: Prefetched | None = None
 
     def expect(self) -> None:
-        """Ask for the subscribers of a trigger's events now: on PostgreSQL they come back with
-        the trigger's first read (its lock), not in a round trip of their own later.
+        """Ask now for the subscribers of the events a trigger's step may publish.
+
+        On PostgreSQL they come back with the trigger's first read (its lock), not in a round trip
+        of their own later.
         """
         if self._expected is None:
             self._expected = _TRIGGER_SUBSCRIBERS.prefetch(self.conn)
