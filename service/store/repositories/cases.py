@@ -134,8 +134,11 @@ class CaseRepository:
         values = _row_values(entry)
         if known is None:
             upsert.send(self.conn, values)
-        elif changed := frozenset(k for k, v in _row_values(known).items() if values[k] != v):
-            # Only the changed columns: the indexes on the others are left alone (a row has seven).
+        elif changed := frozenset(
+            k for k, v in _row_values(known).items() if k in _REFRESHED and values[k] != v
+        ):
+            # Only the changed columns: the indexes on the others are left alone (a row has seven);
+            # started_at is kept, as the upsert keeps it.
             _update_statement(changed).send(self.conn, {"id": entry.instance_id, **values})
         if lanes:
             insert_lanes.send(self.conn, [{"instance_id": entry.instance_id, "lane": lane} for lane in lanes])
