@@ -8,7 +8,7 @@ cases evaluate the new table while running cases keep the one their version pins
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from service.actions import deployment
 from service.engine import decisions as engine
@@ -30,7 +30,27 @@ FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,195}\.dmn$")
 MAX_NOTE = 2000
 
 
-def _version_view(row: DecisionDefinitionRow) -> dict[str, Any]:
+class DecisionVersionView(TypedDict):
+    """One deployed version of a decision as the modeler's pages and answers show it."""
+
+    key: str
+    version: int
+    name: str | None
+    fileName: str
+    deployed: str
+    deployedBy: str
+    note: str | None
+
+
+class DecisionVersions(TypedDict):
+    """Every deployed version of a decision, newest first."""
+
+    key: str
+    name: str | None
+    versions: list[DecisionVersionView]
+
+
+def _version_view(row: DecisionDefinitionRow) -> DecisionVersionView:
     return {
         "key": row["key"],
         "version": row["version"],
@@ -43,18 +63,14 @@ def _version_view(row: DecisionDefinitionRow) -> dict[str, Any]:
 
 
 def _row(uow: UnitOfWork, key: str, version: int | None) -> DecisionDefinitionRow:
-    row = uow.decisions.latest(key) if version is None else _by_version(uow, key, version)
+    row = uow.decisions.latest(key) if version is None else uow.decisions.by_version(key, version)
     if row is None:
         what = f"decision '{key}'" + (f" version {version}" if version is not None else "")
         raise NotFound(f"{what} is not deployed", decisionKey=key)
     return row
 
 
-def _by_version(uow: UnitOfWork, key: str, version: int) -> DecisionDefinitionRow | None:
-    return next((r for r in uow.decisions.versions(key) if r["version"] == version), None)
-
-
-def listing(services: Services, actor: Actor) -> list[dict[str, Any]]:
+def listing(services: Services, actor: Actor) -> list[DecisionVersionView]:
     """List the deployed decision tables, latest version of each, by name."""
     require_reader(actor)
     with services.db.unit_of_work(readonly=True) as uow:
@@ -62,7 +78,7 @@ def listing(services: Services, actor: Actor) -> list[dict[str, Any]]:
     return sorted((_version_view(r) for r in rows), key=lambda v: (v["name"] or v["key"]).lower())
 
 
-def versions(services: Services, actor: Actor, key: str) -> dict[str, Any]:
+def versions(services: Services, actor: Actor, key: str) -> DecisionVersions:
     """List every version of a decision, newest first."""
     require_reader(actor)
     with services.db.unit_of_work(readonly=True) as uow:

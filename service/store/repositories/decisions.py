@@ -93,6 +93,11 @@ class DecisionRepository:
         ).first()
         return _definition(r) if r else None
 
+    def by_version(self, key: str, version: int) -> DecisionDefinitionRow | None:
+        """Return one version of a decision, if it is deployed."""
+        r = self.conn.execute(select(d).where(d.c.key == key, d.c.version == version)).first()
+        return _definition(r) if r else None
+
     def versions(self, key: str) -> list[DecisionDefinitionRow]:
         """Return every version of a decision, oldest first."""
         return [
