@@ -6,8 +6,10 @@ service call), (2) the service layer on SQLite (file, WAL), (3) on PostgreSQL wh
 Each persisted step is one full transaction: load + lock, restore state, run, save state and
 derived rows and audit, commit. Also measured, as a bound: (4) the in-memory run plus, after
 each trigger, the state dump and one bare UPDATE + COMMIT of it on SQLite (no lock read, no
-derived rows, no audit): no design that saves the whole state on every trigger runs faster.
-Prints rates and the ratios measured in this one run.
+derived rows, no audit): no design that saves the whole state on every trigger runs faster. When
+PostgreSQL answers, the same bound on it: each dump written by one UPDATE in autocommit (one round
+trip, one COMMIT), into a table of its own that is dropped afterwards. Prints rates and the ratios
+measured in this one run.
 
     .venv/bin/python bench/engine_throughput.py [--runs 300] [--repeat 5]
 
@@ -21,6 +23,7 @@ database) and dropped at the end. Targets (issue 16): persisted / in-memory >= 0
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -28,10 +31,13 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,6 +45,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import make_url
 
 from service.actions import starting, tasks
 from service.actions.deployment import DiagramSet, deploy
@@ -104,6 +111,27 @@ def floor_writer(path: Path, runs: int) -> tuple[sqlite3.Connection, Any]:
     return db, save
 
 
+def pg_floor_writer(url: str, runs: int) -> tuple[Any, Any]:
+    """Make the PostgreSQL floor's table; return its close (which drops it) and its save."""
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = psycopg.connect(libpq, autocommit=True)
+    table = f"rcp_bench_floor_{uuid.uuid4().hex[:8]}"  # the bench's own; dropped by close
+    conn.execute(f"CREATE TABLE {table} (id integer PRIMARY KEY, state text NOT NULL)")
+    with contextlib.suppress(psycopg.Error):  # as migration 0020 stores states, where the server can
+        conn.execute(f"ALTER TABLE {table} ALTER COLUMN state SET COMPRESSION lz4")
+    conn.execute(f"INSERT INTO {table} SELECT g, '' FROM generate_series(0, {runs - 1}) AS g")
+    update = f"UPDATE {table} SET state = %s WHERE id = %s"
+
+    def save(run: int, workflow: Any) -> None:
+        conn.execute(update, (dump_state(workflow), run), prepare=True)  # one round trip and COMMIT
+
+    def close() -> None:
+        conn.execute(f"DROP TABLE {table}")
+        conn.close()
+
+    return close, save
+
+
 def open_service(url: str, folder: Path) -> Any:
     """Bootstrap the service on ``url``, deploy the diagram and warm caches and connections."""
     clock = MovableClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
@@ -146,16 +174,21 @@ def measure_round(i: int, folder: Path, runs: int, urls: dict[str, str | None]) 
     if urls["postgres"]:
         services["postgres"] = open_service(urls["postgres"], folder)
     db, save = floor_writer(folder / f"floor{i}.db", CHUNK)
-    spent = dict.fromkeys(["memory", "floor", *services], 0.0)
+    pg_close, pg_save = pg_floor_writer(urls["postgres"], CHUNK) if urls["postgres"] else (None, None)
+    spent = dict.fromkeys(["memory", "floor", *(["pg_floor"] if pg_save else []), *services], 0.0)
     try:
         for done in range(0, runs, CHUNK):
             n = min(CHUNK, runs - done)
             spent["memory"] += n / in_memory(n)
             spent["floor"] += n / in_memory(n, save)
+            if pg_save:
+                spent["pg_floor"] += n / in_memory(n, pg_save)
             for kind, service in services.items():
                 spent[kind] += timed_runs(service, n)
     finally:
         db.close()
+        if pg_close:
+            pg_close()
         for service in services.values():
             service.close()
     return {kind: runs / seconds for kind, seconds in spent.items()}
@@ -204,6 +237,8 @@ def report(rounds: list[dict[str, float]], args: Any, urls: dict[str, str | None
     print(f"SpiffWorkflow in memory : {rate('memory')}")
     print("+ whole-state dump and one bare UPDATE + COMMIT per trigger (no lock, rows or audit):")
     print(f"  SQLite                : {rate('floor')}  {ratio('floor')}")
+    if "pg_floor" in rounds[0]:
+        print(f"  Postgres (autocommit) : {rate('pg_floor')}  {ratio('pg_floor')}")
     for kind, label in (("sqlite", "SQLite  "), ("postgres", "Postgres")):
         if kind in rounds[0]:
             print(f"service layer, {label} : {rate(kind)}  {ratio(kind)}")

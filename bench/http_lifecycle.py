@@ -6,8 +6,13 @@ process on loopback. Each client runs instances of a one-user-task diagram
 task (POST), read the instance (GET): four requests on one kept-alive connection. One client, then
 eight at once. The server process's CPU (user + system, from /proc) is divided by the instances
 run; SpiffWorkflow runs the same diagram in memory in the same round (parse once, then start,
-complete, end per run) for the ratio. Each round runs all three back to back; figures are the
-median with min-max over the rounds, and the load average is printed before and after.
+complete, end per run) for the ratio. Two floors are measured in the same round, to show where the
+ratio goes: the same four requests from one client to a bare Flask app on the same waitress
+settings, which answers small fixed JSON and does no work (what serving the requests costs before
+the service does anything), and the service layer alone, in this process and without HTTP (the
+same four calls the routes make, their answers encoded as JSON). Each round runs all five back to
+back; figures are the median with min-max over the rounds, and the load average is printed before
+and after.
 
 The database is a temporary SQLite file unless ``--database-url`` (or RCP_BENCH_DATABASE_URL)
 names one; the database named ``test`` is refused, and nothing is dropped.
@@ -28,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +88,82 @@ def prepare(url: str, folder: Path) -> str:
         services.close()
 
 
+FLOOR_TOKEN = "floor"  # the bare app's only bearer token
+
+
+def serve_floor(port: int) -> None:
+    """Serve the four requests with a bare Flask app doing no work (the HTTP floor's server)."""
+    import uuid
+
+    from flask import Flask, abort, request
+    from waitress import serve as waitress_serve
+
+    app = Flask("floor")
+    allowed = {f"Bearer {FLOOR_TOKEN}"}
+
+    def checked() -> dict[str, Any]:
+        if request.headers.get("Authorization") not in allowed:
+            abort(401)
+        return request.get_json(silent=True) or {}
+
+    @app.post("/api/v1/process-definitions/<key>/start")
+    def start(key: str) -> Any:
+        checked()
+        return {"id": str(uuid.uuid4()), "processDefinitionKey": key, "status": "running"}, 201
+
+    @app.get("/api/v1/tasks")
+    def tasks() -> Any:
+        checked()
+        return {"items": [{"id": str(uuid.uuid4()), "name": "decide"}], "next": None}
+
+    @app.post("/api/v1/tasks/<task_id>/complete")
+    def complete(task_id: str) -> Any:
+        checked()
+        return {"id": task_id, "status": "completed"}
+
+    @app.get("/api/v1/process-instances/<instance_id>")
+    def read(instance_id: str) -> Any:
+        checked()
+        return {"id": instance_id, "status": "completed"}
+
+    waitress_serve(app, host="127.0.0.1", port=port, threads=8, _quiet=True)
+
+
+def service_layer_cpu_ms(url: str, folder: Path, runs: int) -> float:
+    """Return the service layer's CPU milliseconds per instance in this process, without HTTP."""
+    from service.actions import starting, tasks
+    from service.bootstrap import bootstrap
+    from service.config import Settings
+    from service.identity import tokens
+    from service.identity.actors import Actor
+    from service.store.rows.core import TaskFilter
+    from service.views import instances, open_tasks
+
+    services = bootstrap(Settings(database_url=url, secret_key="bench", instance_dir=folder, runner="off"))
+    actor = Actor("integrator", "bench-in-process", scopes=frozenset(tokens.SCOPES))
+
+    def lifecycle(n: int) -> None:  # the calls the four routes make, each answer encoded
+        started = starting.start_once(services, KEY, {"reference": f"S-{n}"}, actor)
+        json.dumps(started.body)
+        listed = open_tasks.tasks(services, actor, TaskFilter(instance_id=started.body["id"], limit=51))
+        json.dumps({"items": listed, "next": None})
+        answer = partial(instances.instance_in, services)
+        completed = tasks.complete(services, listed[0]["id"], {"decision": "approve"}, actor, answer=answer)
+        json.dumps(completed.answer)
+        view = instances.instance(services, started.body["id"])
+        json.dumps(view)
+        assert view["status"] == "completed", view
+
+    try:
+        lifecycle(-1)  # warm
+        began = time.process_time()
+        for n in range(runs):
+            lifecycle(n)
+        return (time.process_time() - began) * 1000 / runs
+    finally:
+        services.close()
+
+
 def serve(port: int) -> None:
     """Serve the app from the environment's settings (the server process)."""
     from waitress import serve as waitress_serve
@@ -91,8 +173,8 @@ def serve(port: int) -> None:
     waitress_serve(create_app(), host="127.0.0.1", port=port, threads=8, _quiet=True)
 
 
-def start_server(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """Start the server process on a free loopback port and wait until it answers."""
+def start_server(url: str, folder: Path, role: str = "--serve") -> tuple[subprocess.Popen[bytes], int]:
+    """Start a server process (``role``: the app or the bare floor) on a free port; wait for it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -105,11 +187,13 @@ def start_server(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
         "RCP_API_RATE_LIMIT": "100000000",  # kept on (its cost counts), never reached
     }
     log = (folder / "server.log").open("ab")
-    process = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env, stderr=log)
+    process = subprocess.Popen([sys.executable, __file__, role, str(port)], env=env, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()  # any answer: the bare app has no /healthz
             return process, port
         except OSError:
             time.sleep(0.1)
@@ -139,7 +223,7 @@ class Client:
             raise RuntimeError(f"{method} {path}: {response.status} {payload[:300]!r}")
         return json.loads(payload)
 
-    def lifecycle(self, n: int) -> None:
+    def lifecycle(self, n: str) -> None:
         """Start, list tasks, complete, read: one instance's whole life."""
         started = self.call("POST", f"/process-definitions/{KEY}/start", {"variables": {"reference": n}}, 201)
         [task] = self.call("GET", f"/tasks?processInstanceId={started['id']}")["items"]
@@ -191,11 +275,16 @@ def measure(url: str, folder: Path, instances: int, repeat: int) -> dict[str, li
     """Run the rounds against one server; return every figure of every round."""
     token = prepare(url, folder)
     process, port = start_server(url, folder)
-    found: dict[str, list[float]] = {k: [] for k in ("memory", "rate1", "cpu1", "rate8", "cpu8")}
+    floor, floor_port = start_server(url, folder, "--serve-floor")
+    kinds = ("memory", "service", "floor", "rate1", "cpu1", "rate8", "cpu8")
+    found: dict[str, list[float]] = {k: [] for k in kinds}
     try:
         drive(port, token, 1, 20, process.pid)  # warm: specs, connections, code paths
+        drive(floor_port, FLOOR_TOKEN, 1, 20, floor.pid)
         for _ in range(repeat):
             found["memory"].append(in_memory_cpu_ms(instances))
+            found["service"].append(service_layer_cpu_ms(url, folder, instances))
+            found["floor"].append(drive(floor_port, FLOOR_TOKEN, 1, instances, floor.pid)[1])
             rate, cpu = drive(port, token, 1, instances, process.pid)
             found["rate1"].append(rate)
             found["cpu1"].append(cpu)
@@ -203,8 +292,9 @@ def measure(url: str, folder: Path, instances: int, repeat: int) -> dict[str, li
             found["rate8"].append(rate)
             found["cpu8"].append(cpu)
     finally:
-        process.terminate()
-        process.wait(10)
+        for server in (process, floor):
+            server.terminate()
+            server.wait(10)
     return found
 
 
@@ -213,6 +303,9 @@ def report(found: dict[str, list[float]], instances: int, before: tuple[float, .
     print(f"instances per measurement: {instances} (start, list tasks, complete, read)")
     print(f"rounds: {len(found['memory'])}; median (min-max) over the rounds")
     print(f"SpiffWorkflow in memory   : {spread(found['memory'], '.3f')} ms CPU per run")
+    for kind, label in (("floor", "HTTP floor (bare Flask) "), ("service", "service layer, no HTTP  ")):
+        ratios = [c / m for c, m in zip(found[kind], found["memory"], strict=True)]
+        print(f"{label} : {spread(found[kind])} ms CPU per instance, {spread(ratios, '.1f')}x in memory")
     for n in ("1", "8"):
         ratios = [c / m for c, m in zip(found[f"cpu{n}"], found["memory"], strict=True)]
         print(f"{n} client(s) over HTTP     : {spread(found[f'rate{n}'], '.1f')} instances/s")
@@ -228,9 +321,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds")
     parser.add_argument("--database-url", default=os.environ.get("RCP_BENCH_DATABASE_URL"))
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the server process
+    parser.add_argument("--serve-floor", type=int, help=argparse.SUPPRESS)  # the bare app's process
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
+        return
+    if args.serve_floor:
+        serve_floor(args.serve_floor)
         return
     before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
