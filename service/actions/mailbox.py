@@ -9,7 +9,6 @@ handed to the first instance that starts waiting for it with fitting correlation
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from service.actions import messages, reported
@@ -75,7 +74,7 @@ def send(
         instance_id=letter.instance_id,
         correlation_keys=letter.correlation_keys,
         variables=letter.variables,
-        answer=partial(instances.instance_in, services),  # read in the delivering transaction
+        answer=instances.answering(services),  # read in the delivering transaction
     )
     assert outcome.answer is not None
     return Sent(True, outcome.answer)

@@ -56,9 +56,10 @@ def start(
             version=version,
             start_message=start_message,
         )
-        body = answer(uow, begun.outcome.instance_id) if answer is not None else None
+        view = answer(uow, begun.outcome.instance_id) if answer is not None else None
         uow.commit()
-        return replace(begun.committed(services), answer=body)
+        committed = begun.committed(services)
+        return committed if view is None else replace(committed, answer=view())
 
     audit = start_audit(process_key, variables, business_key)
     try:
@@ -231,12 +232,12 @@ def start_once(
             version=version,
             startable_only=True,
         )
-        body = instances.instance_in(services, uow, begun.outcome.instance_id)
-        if record is not None:
-            uow.idempotency.complete(record, 201, body, begun.outcome.instance_id)
+        view = instances.answering(services)(uow, begun.outcome.instance_id)
+        if record is not None:  # the answer is stored with the start: read before the commit
+            uow.idempotency.complete(record, 201, view(), begun.outcome.instance_id)
         uow.commit()
         begun.committed(services)
-        return Started(201, body)
+        return Started(201, view())
 
     audit = start_audit(process_key, variables, business_key)
     try:

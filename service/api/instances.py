@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from functools import partial
 from typing import Any
 
 from service.actions import lifecycle
@@ -168,7 +167,7 @@ def _action(verb: str, summary: str, act: Any) -> None:
     )
     def view(call: Call) -> Reply:
         # The answer is read in the action's own transaction (no second read).
-        answer = partial(instances.instance_in, services())
+        answer = instances.answering(services())
         done = act(services(), call.path["id"], call.actor, call.body["reason"], answer=answer)
         return Reply(done.answer)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from service.actions import tasks
@@ -143,6 +142,6 @@ def complete_task(call: Call) -> Reply:
         body.get("variables", {}),
         call.actor,
         expected_version=body.get("version"),
-        answer=partial(instances.instance_in, services()),  # read in the completion's transaction
+        answer=instances.answering(services()),  # read in the completion's transaction
     )
     return Reply(outcome.answer)

@@ -23,6 +23,10 @@ class DefinitionCatalog:
         self._capacity = capacity
         self._lock = threading.Lock()
 
+    def cached(self, definition_id: int) -> DefinitionRow | None:
+        """Return a definition row if the cache holds it, else None."""
+        return self._rows.get(definition_id)
+
     def row(self, uow: UnitOfWork, definition_id: int) -> DefinitionRow:
         """Return a definition row (immutable once stored, so cached for good)."""
         cached = self._rows.get(definition_id)

@@ -64,6 +64,10 @@ class InstanceReads:
         self._tasks = _TASKS.prefetch(conn, params)
         self._subscriptions = _SUBSCRIPTIONS.prefetch(conn, params)
         self._timers = _TIMERS.prefetch(conn, params)
+        # All queued (a PostgreSQL write transaction): they arrive with the next round trip,
+        # the COMMIT's included, and need the transaction no more.
+        reads = (self._summary, self._incidents, self._calls, self._tasks, self._subscriptions, self._timers)
+        self.queued = all(read.queued for read in reads)
 
     def summary(self) -> InstanceSummaryRow | None:
         found = self._summary.rows()

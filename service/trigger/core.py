@@ -53,9 +53,11 @@ class Outcome:
     answer: dict[str, Any] | None = None  # what ``answer`` built inside the transaction
 
 
-# Builds a trigger's answer (the instance's view) inside its transaction, after the save and
-# before the commit: the caller needs no second, read-only transaction to read what was written.
-Answering = Callable[[UnitOfWork, str], dict[str, Any]]
+# A trigger's answer (the instance's view), asked for inside its transaction, after the save and
+# before the commit, so the caller needs no second, read-only transaction to read what was
+# written. It is asked in two steps: the reads are queued (on PostgreSQL they travel with the
+# COMMIT, one round trip for both), and what ``ask`` returns builds the view once they are back.
+Answering = Callable[[UnitOfWork, str], Callable[[], dict[str, Any]]]
 
 
 def script_engine_for(
@@ -136,11 +138,10 @@ def run_on(
 ) -> Outcome:
     """Restore a locked instance, apply the trigger, save and commit (the body of every trigger)."""
     outcome, keep = step(services, uow, row, actor, audit, apply, status)
-    if answer is not None:
-        outcome = replace(outcome, answer=answer(uow, row.id))
+    view = answer(uow, row.id) if answer is not None else None
     uow.commit()
     keep()
-    return outcome
+    return outcome if view is None else replace(outcome, answer=view())
 
 
 def step(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from service.errors import NotFound
 from service.store import UnitOfWork, prepared_reads
 from service.store.rows import (
+    DefinitionRow,
     IncidentRow,
     InstanceSummaryRow,
     ServiceCallRow,
@@ -35,11 +37,43 @@ def instance_in(
     services: Services, uow: UnitOfWork, instance_id: str, row: InstanceSummaryRow | None = None
 ) -> dict[str, Any]:
     """Return the instance view as ``uow`` sees it (``row``: its summary, when read already)."""
-    reads = prepared_reads.InstanceReads(uow, instance_id)  # in a trigger's answer: one round trip
+    return _view(services, uow, instance_id, prepared_reads.InstanceReads(uow, instance_id), row)
+
+
+def answering(services: Services) -> Callable[[UnitOfWork, str], Callable[[], dict[str, Any]]]:
+    """Return what asks for a trigger's answer, the instance view (``trigger.core.Answering``)."""
+
+    def ask(uow: UnitOfWork, instance_id: str) -> Callable[[], dict[str, Any]]:
+        reads = prepared_reads.InstanceReads(uow, instance_id)
+        if not reads.queued:  # SQLite (or a watched connection): the reads run now, in the transaction
+            now = _view(services, uow, instance_id, reads)
+            return lambda: now
+        # PostgreSQL: the reads travel with the COMMIT and are back when it returns; the view is
+        # built from them alone, the definition's version from the catalog's cache.
+        built: dict[str, Any] = {}
+
+        def later() -> dict[str, Any]:
+            if not built:  # built once: a start kept for its Idempotency-Key asks twice
+                built.update(_view(services, None, instance_id, reads))
+            return built
+
+        return later
+
+    return ask
+
+
+def _view(
+    services: Services,
+    uow: UnitOfWork | None,
+    instance_id: str,
+    reads: prepared_reads.InstanceReads,
+    row: InstanceSummaryRow | None = None,
+) -> dict[str, Any]:
+    """Build the instance view from its reads; ``uow`` None: its transaction has ended."""
     row = row or reads.summary()
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist", instanceId=instance_id)
-    definition = services.catalog.row(uow, row["definition_id"])
+    definition = _definition(services, uow, row["definition_id"])
     tasks, subscriptions, timers = _waits(reads, row["waits"] or {})
     incidents = reads.open_incidents()
     calls = reads.service_calls()
@@ -68,6 +102,17 @@ def instance_in(
         "nextRetry": _iso(row["retry_at"]),
         "serviceCalls": [_call(c) for c in calls],
     }
+
+
+def _definition(services: Services, uow: UnitOfWork | None, definition_id: int) -> DefinitionRow:
+    """Return a definition row: from the cache, else read (in ``uow``, or a unit of its own)."""
+    if uow is not None:
+        return services.catalog.row(uow, definition_id)
+    cached = services.catalog.cached(definition_id)
+    if cached is not None:
+        return cached
+    with services.db.unit_of_work(readonly=True) as own:  # rows never change once stored
+        return services.catalog.row(own, definition_id)
 
 
 def _waits(
