@@ -28,12 +28,14 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Column, ColumnDefault, Connection, Dialect, Integer, Table, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import Select, TextualSelect
 
 from service.store import errors, pending
 
 Processor = Callable[[Any], Any] | None
-Statement = Select[Any] | UpdateBase
+# A text() statement for SQL one dialect alone speaks; given ``.columns()`` it returns rows.
+Statement = Select[Any] | UpdateBase | TextualSelect | TextClause
 _REQUIRED = object()  # marks a parameter the caller must give
 
 
@@ -255,7 +257,7 @@ def _compile(
         )
         for n in names
     )
-    if isinstance(statement, Select):
+    if isinstance(statement, Select | TextualSelect):  # a text() statement given its .columns()
         columns = [(str(c.key), c.type) for c in statement.selected_columns]
     elif isinstance(statement, UpdateBase):
         columns = [(str(d["name"]), d["type"]) for d in statement.returning_column_descriptions]

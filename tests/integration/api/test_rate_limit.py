@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from service.api.ratelimit import DatabaseLimiter, FailOpen, MemoryLimiter, RedisLimiter, limiter_for
 from service.clock import MovableClock
 from service.config import ApiSettings
+from service.store.db import Database
 from tests.apikit import api_services
 from tests.conftest import service_missing
 from tests.support import Switchboard
@@ -38,6 +41,49 @@ def test_two_processes_share_one_budget_in_the_database(
     finally:
         web1.close()
         web2.close()
+
+
+def test_the_database_budget_is_the_arithmetic_of_the_memory_one(
+    db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard
+) -> None:
+    """On PostgreSQL the spend is computed by the server; it answers as ``gcra`` does."""
+    web = api_services(db_url, tmp_path, clock, board)
+    try:
+        stored, memory = DatabaseLimiter(web, 3, MINUTE), MemoryLimiter(3, MINUTE)
+        now = clock.now()
+        steps = [0, 0, 0, 0, 5, 20, 20, 21, 41, 100, 100, 100, 100, 160, 200, 200]  # seconds
+        moments = [now + timedelta(seconds=at) for at in steps]
+        answers = [(stored.take("portal", at), memory.take("portal", at)) for at in moments]
+        assert [db for db, _ in answers] == [mem for _, mem in answers]
+        assert [db for db, _ in answers].count(None) == 11  # the refusals carry their waits
+        assert answers[3][0] == timedelta(seconds=20) and answers[4][0] == timedelta(seconds=15)
+    finally:
+        web.close()
+
+
+def test_concurrent_requests_spend_the_budget_exactly_once_each(
+    db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard
+) -> None:
+    web = api_services(db_url, tmp_path, clock, board)
+    try:
+        limiter, now = DatabaseLimiter(web, 20, MINUTE), clock.now()
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: limiter.take("portal", now), range(40)))
+        assert answers.count(None) == 20
+    finally:
+        web.close()
+
+
+@pytest.mark.postgres
+def test_a_spend_that_skips_the_flush_wait_leaves_the_next_transaction_durable(
+    pg_database: Database,
+) -> None:
+    """``synchronous_commit`` is off for the spend's own transaction only (SET LOCAL)."""
+    limiter = DatabaseLimiter(SimpleNamespace(db=pg_database), 4, MINUTE)  # type: ignore[arg-type]
+    assert limiter.take("portal", datetime.now(UTC)) is None
+    with pg_database.unit_of_work() as uow:  # the same pooled connection (pool of one)
+        setting = uow.conn.exec_driver_sql("SHOW synchronous_commit").scalar_one()
+    assert setting == "on"
 
 
 @pytest.fixture
