@@ -50,7 +50,7 @@ class Outcome:
     status: str
     wait: WaitState
     business_key: str | None = None
-    answer: dict[str, Any] | None = None  # what ``answer`` built inside the transaction
+    answer: dict[str, Any] | None = None  # what ``answer`` built from reads inside the transaction
 
 
 # A trigger's answer (the instance's view), asked for inside its transaction, after the save and
