@@ -188,3 +188,10 @@ def copy_processes(tmp: Path) -> Path:
 
 def processes(path: Path | None = None) -> Any:
     return read_directory(path or FIXTURES / "processes")
+
+
+def save_again(uow: UnitOfWork, row: Any, expected_version: int, **changes: Any) -> None:
+    """Save an instance's row as it stands (with ``changes``), expecting ``expected_version``."""
+    fields = ("state", "status", "has_incident", "next_timer_due", "retry_at", "variables")
+    kept = {name: getattr(row, name) for name in (*fields, "updated_at", "completed_at", "waits")}
+    uow.instances.save(row.id, expected_version, row, **{**kept, **changes})

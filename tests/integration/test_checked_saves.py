@@ -16,7 +16,7 @@ from service.actions.deployment import deploy
 from service.errors import Conflict
 from service.services import Services
 from service.store.rows import TaskFilter
-from tests.support import INTEGRATOR, processes
+from tests.support import INTEGRATOR, processes, save_again
 
 
 def _started(services: Services) -> str:
@@ -33,20 +33,7 @@ def _save(services: Services, instance_id: str, expected_version: int) -> None:
         uow.audit.append(
             at=now, actor_kind="system", actor="test", action="before the save", outcome="completed"
         )
-        uow.instances.save(
-            instance_id,
-            expected_version,
-            row,
-            state=row.state,
-            status=row.status,
-            has_incident=row.has_incident,
-            next_timer_due=row.next_timer_due,
-            retry_at=row.retry_at,
-            variables={**row.variables, "touched": True},
-            updated_at=now,
-            completed_at=row.completed_at,
-            waits=row.waits,
-        )
+        save_again(uow, row, expected_version, variables={**row.variables, "touched": True}, updated_at=now)
         uow.tasks.remove_all(instance_id)  # a write after the save, in the same transaction
         uow.commit()
 

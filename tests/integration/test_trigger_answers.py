@@ -17,7 +17,7 @@ from service.definitions.catalog import DefinitionCatalog
 from service.errors import Conflict
 from service.services import Services
 from service.views import instances
-from tests.support import INTEGRATOR, REVIEWER, processes
+from tests.support import INTEGRATOR, REVIEWER, processes, save_again
 
 VARIABLES = {"application_number": "S-1", "received_on": "2025-12-10"}
 
@@ -66,19 +66,6 @@ def test_a_save_refused_with_its_answer_asked_for_keeps_nothing(services: Servic
         uow.tasks.remove_all(row.id)  # a write before the save, in the same transaction
         instances.answering(services)(uow, row.id)  # on PostgreSQL: queued, to travel with the COMMIT
         with pytest.raises(Conflict, match="changed meanwhile"):
-            uow.instances.save(
-                row.id,
-                row.version + 7,  # stale: another save came first
-                row,
-                state=row.state,
-                status=row.status,
-                has_incident=row.has_incident,
-                next_timer_due=row.next_timer_due,
-                retry_at=row.retry_at,
-                variables=row.variables,
-                updated_at=row.updated_at,
-                completed_at=row.completed_at,
-                waits=row.waits,
-            )
+            save_again(uow, row, row.version + 7)  # stale: another save came first
             uow.commit()
     assert instances.instance(services, started["id"]) == started
