@@ -11,7 +11,11 @@ PostgreSQL answers, the same bound on it: each dump written by one UPDATE in aut
 trip, one COMMIT), into a table of its own that is dropped afterwards. Prints rates and the ratios
 measured in this one run.
 
-    .venv/bin/python bench/engine_throughput.py [--runs 300] [--repeat 5]
+    .venv/bin/python bench/engine_throughput.py [--runs 300] [--repeat 5] [--history 0]
+
+``--history N`` runs N cases through each service database, untimed, before each round: the
+triggers then meet a long audit chain, many finished cases and their rows, as a database in use
+does (an empty one hides costs that grow with the tables).
 
 Databases (``bench/scratch.py``): ``RCP_BENCH_DATABASE_URL`` when set (SQLite or PostgreSQL, used
 as it is, never dropped); otherwise a temporary SQLite file per round and a uniquely named
@@ -132,13 +136,14 @@ def pg_floor_writer(url: str, runs: int) -> tuple[Any, Any]:
     return close, save
 
 
-def open_service(url: str, folder: Path) -> Any:
-    """Bootstrap the service on ``url``, deploy the diagram and warm caches and connections."""
+def open_service(url: str, folder: Path, history: int = 0) -> Any:
+    """Bootstrap the service on ``url``, deploy the diagram, run ``history`` cases, warm caches."""
     clock = MovableClock(datetime(2026, 1, 5, 9, tzinfo=UTC))
     settings = Settings(database_url=url, secret_key="bench", instance_dir=folder, runner="off")
     services = bootstrap(settings, clock=clock, registry=test_registry(Switchboard()))
     deploy(services, DiagramSet([DiagramSource(DIAGRAM.name, DIAGRAM.read_bytes())]), INTEGRATOR)
-    one_run(services)
+    for _ in range(history + 1):
+        one_run(services)
     return services
 
 
@@ -164,15 +169,18 @@ TARGETS = {"sqlite": 0.4, "postgres": 0.25}
 CHUNK = 10  # runs of one kind before the next kind's turn
 
 
-def measure_round(i: int, folder: Path, runs: int, urls: dict[str, str | None]) -> dict[str, float]:
+def measure_round(
+    i: int, folder: Path, runs: int, urls: dict[str, str | None], history: int = 0
+) -> dict[str, float]:
     """Measure every kind in turns of CHUNK runs; return each kind's runs per second.
 
     Taking turns, every kind meets the same machine: a neighbour's load that comes or goes during
     the round slows all kinds alike instead of whichever ran at the time.
     """
-    services = {"sqlite": open_service(urls["sqlite"] or f"sqlite:///{folder / f'bench{i}.db'}", folder)}
+    sqlite = urls["sqlite"] or f"sqlite:///{folder / f'bench{i}.db'}"
+    services = {"sqlite": open_service(sqlite, folder, history)}
     if urls["postgres"]:
-        services["postgres"] = open_service(urls["postgres"], folder)
+        services["postgres"] = open_service(urls["postgres"], folder, history)
     db, save = floor_writer(folder / f"floor{i}.db", CHUNK)
     pg_close, pg_save = pg_floor_writer(urls["postgres"], CHUNK) if urls["postgres"] else (None, None)
     spent = dict.fromkeys(["memory", "floor", *(["pg_floor"] if pg_save else []), *services], 0.0)
@@ -207,13 +215,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5, help="rounds of measurements; report the medians")
+    parser.add_argument("--history", type=int, default=0, help="cases run untimed before each round")
     args = parser.parse_args()
     # Each ratio is taken within its round, whose kinds take turns (measure_round), so a machine
     # that speeds up or slows down during the run moves both sides of a ratio.
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         urls = databases(stack)
-        rounds = [measure_round(i, Path(tmp), args.runs, urls) for i in range(args.repeat)]
+        rounds = [measure_round(i, Path(tmp), args.runs, urls, args.history) for i in range(args.repeat)]
     report(rounds, args, urls, load_before)
 
 
@@ -230,6 +239,7 @@ def report(rounds: list[dict[str, float]], args: Any, urls: dict[str, str | None
         return f"ratio {statistics.median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f}{target})"
 
     print(f"runs per measurement: {args.runs} (start + 2 user tasks + end)")
+    print(f"cases run before each round (history): {args.history}")
     print(f"rounds: {args.repeat}, kinds taking turns of {CHUNK} runs; medians of the rates, and of the")
     print("ratios within each round (spread: the rounds' lowest and highest)")
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; after: ", end="")
