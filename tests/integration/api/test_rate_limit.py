@@ -16,6 +16,7 @@ import pytest
 from service.api.ratelimit import DatabaseLimiter, FailOpen, MemoryLimiter, RedisLimiter, limiter_for
 from service.clock import MovableClock
 from service.config import ApiSettings
+from service.services import Services
 from service.store.db import Database
 from tests.apikit import api_services
 from tests.conftest import service_missing
@@ -43,35 +44,31 @@ def test_two_processes_share_one_budget_in_the_database(
         web2.close()
 
 
-def test_the_database_budget_is_the_arithmetic_of_the_memory_one(
-    db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard
-) -> None:
+@pytest.fixture
+def web(db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard) -> Iterator[Services]:
+    """One web process's services on the database under test."""
+    built = api_services(db_url, tmp_path, clock, board)
+    yield built
+    built.close()
+
+
+def test_the_database_budget_is_the_arithmetic_of_the_memory_one(web: Services, clock: MovableClock) -> None:
     """On PostgreSQL the spend is computed by the server; it answers as ``gcra`` does."""
-    web = api_services(db_url, tmp_path, clock, board)
-    try:
-        stored, memory = DatabaseLimiter(web, 3, MINUTE), MemoryLimiter(3, MINUTE)
-        now = clock.now()
-        steps = [0, 0, 0, 0, 5, 20, 20, 21, 41, 100, 100, 100, 100, 160, 200, 200]  # seconds
-        moments = [now + timedelta(seconds=at) for at in steps]
-        answers = [(stored.take("portal", at), memory.take("portal", at)) for at in moments]
-        assert [db for db, _ in answers] == [mem for _, mem in answers]
-        assert [db for db, _ in answers].count(None) == 11  # the refusals carry their waits
-        assert answers[3][0] == timedelta(seconds=20) and answers[4][0] == timedelta(seconds=15)
-    finally:
-        web.close()
+    stored, memory = DatabaseLimiter(web, 3, MINUTE), MemoryLimiter(3, MINUTE)
+    now = clock.now()
+    steps = [0, 0, 0, 0, 5, 20, 20, 21, 41, 100, 100, 100, 100, 160, 200, 200]  # seconds
+    moments = [now + timedelta(seconds=at) for at in steps]
+    answers = [(stored.take("portal", at), memory.take("portal", at)) for at in moments]
+    assert [db for db, _ in answers] == [mem for _, mem in answers]
+    assert [db for db, _ in answers].count(None) == 11  # the refusals carry their waits
+    assert answers[3][0] == timedelta(seconds=20) and answers[4][0] == timedelta(seconds=15)
 
 
-def test_concurrent_requests_spend_the_budget_exactly_once_each(
-    db_url: str, tmp_path: Path, clock: MovableClock, board: Switchboard
-) -> None:
-    web = api_services(db_url, tmp_path, clock, board)
-    try:
-        limiter, now = DatabaseLimiter(web, 20, MINUTE), clock.now()
-        with ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(lambda _: limiter.take("portal", now), range(40)))
-        assert answers.count(None) == 20
-    finally:
-        web.close()
+def test_concurrent_requests_spend_the_budget_exactly_once_each(web: Services, clock: MovableClock) -> None:
+    limiter, now = DatabaseLimiter(web, 20, MINUTE), clock.now()
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: limiter.take("portal", now), range(40)))
+    assert answers.count(None) == 20
 
 
 @pytest.mark.postgres
