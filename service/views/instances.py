@@ -21,7 +21,6 @@ from service.views import open_tasks
 
 if TYPE_CHECKING:
     from service.services import Services
-    from service.trigger.core import Answering
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -41,7 +40,9 @@ def instance_in(
     return _view(services, uow, instance_id, prepared_reads.InstanceReads(uow, instance_id), row)
 
 
-def answering(services: Services) -> Answering:
+# The shape of ``trigger.core.Answering``, spelled out: the read side does not import the trigger
+# package (tests/unit/test_layers.py).
+def answering(services: Services) -> Callable[[UnitOfWork, str], Callable[[], dict[str, Any]]]:
     """Return what asks for a trigger's answer, the instance view (``trigger.core.Answering``)."""
 
     def ask(uow: UnitOfWork, instance_id: str) -> Callable[[], dict[str, Any]]:
